@@ -1,0 +1,30 @@
+package trackers_test
+
+import (
+	"fmt"
+
+	"github.com/consentkit/consentkit/internal/trackers"
+)
+
+func ExampleTable_LookupURL() {
+	t := trackers.Default().With(map[string]string{
+		"cdn.example.net": "preferences", // a host of your own
+		"vimeo.com":       "",            // treat as first party
+	})
+	for _, u := range []string{
+		"https://www.googletagmanager.com/gtag/js?id=G-1",
+		"//connect.facebook.net/en_US/fbevents.js",
+		"https://player.vimeo.com/video/1",
+		"https://img.cdn.example.net/a.png",
+		"/static/app.js",
+	} {
+		c, ok := t.LookupURL(u)
+		fmt.Println(c, ok)
+	}
+	// Output:
+	// analytics true
+	// marketing true
+	//  false
+	// preferences true
+	//  false
+}

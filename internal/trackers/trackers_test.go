@@ -1,0 +1,192 @@
+package trackers
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestLookup(t *testing.T) {
+	t.Parallel()
+	tab := Default()
+	tests := []struct {
+		name, host, want string
+		ok               bool
+	}{
+		{"exact", "google-analytics.com", Analytics, true},
+		{"subdomain", "www.google-analytics.com", Analytics, true},
+		{"deep subdomain", "a.b.region1.google-analytics.com", Analytics, true},
+		{"upper case", "WWW.Google-Analytics.COM", Analytics, true},
+		{"port", "www.googletagmanager.com:443", Analytics, true},
+		{"trailing dot", "connect.facebook.net.", Marketing, true},
+		{"look-alike prefix", "notgoogle-analytics.com", "", false},
+		{"look-alike suffix", "google-analytics.com.evil.example", "", false},
+		{"parent of entry is not an entry", "google.com", "", false},
+		{"narrow entry", "adservice.google.com", Marketing, true},
+		{"sibling of narrow entry", "www.google.com", "", false},
+		{"video embed", "www.youtube-nocookie.com", Marketing, true},
+		{"empty", "", "", false},
+		{"only port", ":80", "", false},
+		{"ipv6", "[::1]:80", "", false},
+		{"too long", strings.Repeat("a.", 200) + "doubleclick.net", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := tab.Lookup(tt.host)
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func TestLookupURL(t *testing.T) {
+	t.Parallel()
+	tab := Default()
+	tests := []struct {
+		name, url, want string
+	}{
+		{"https", "https://www.googletagmanager.com/gtag/js?id=G-1", Analytics},
+		{"http upper scheme", "HTTP://WWW.GOOGLE-ANALYTICS.COM/analytics.js", Analytics},
+		{"protocol relative", "//connect.facebook.net/en_US/fbevents.js", Marketing},
+		{"user info and port", "https://user:pw@static.hotjar.com:8443/c/hotjar.js", Analytics},
+		{"query only host", "https://www.youtube.com?v=1", Marketing},
+		{"fragment host", "https://vimeo.com#x", Marketing},
+		{"backslashes", `https:\\www.youtube.com\embed\x`, Marketing},
+		{"protocol relative backslashes", `\\www.youtube.com/embed/x`, Marketing},
+		{"missing slashes", "https:www.youtube.com/embed/x", Marketing},
+		{"tabs and newlines inside", "https://www.goo\tgle-ana\nlytics.com/x", Analytics},
+		{"surrounding spaces", "  https://bat.bing.com/bat.js \n", Marketing},
+		{"percent-encoded host", "https://www.%67oogle-analytics.com/x", Analytics},
+		{"relative path", "/js/app.js", ""},
+		{"relative file that looks like a host", "google-analytics.com/x.js", ""},
+		{"data url", "data:text/javascript,alert(1)", ""},
+		{"javascript url", "javascript:void(0)", ""},
+		{"first party", "https://example.com/app.js", ""},
+		{"look-alike", "https://notgoogle-analytics.com/x.js", ""},
+		{"host in path", "https://example.com/www.google-analytics.com", ""},
+		{"host in query", "https://example.com/?u=https://doubleclick.net", ""},
+		{"empty", "", ""},
+		{"single slash", "/", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := tab.LookupURL(tt.url)
+			assert.Equal(t, tt.want != "", ok)
+			assert.Equal(t, tt.want, got)
+			gotB, okB := tab.LookupURLBytes([]byte(tt.url))
+			assert.Equal(t, ok, okB, "bytes and string variants agree")
+			assert.Equal(t, got, gotB)
+		})
+	}
+}
+
+func TestWith(t *testing.T) {
+	t.Parallel()
+	base := Default()
+	n := base.With(map[string]string{
+		"*.cdn.example.net":    "Preferences",
+		".stats.example.org":   " analytics ",
+		"youtube-nocookie.com": "",
+		"facebook.net":         Analytics,
+		"  ":                   Marketing,
+	})
+	tests := []struct {
+		name, host, want string
+		ok               bool
+	}{
+		{"added with wildcard", "img.cdn.example.net", "preferences", true},
+		{"added with leading dot", "stats.example.org", Analytics, true},
+		{"removed", "www.youtube-nocookie.com", "", false},
+		{"re-categorised", "connect.facebook.net", Analytics, true},
+		{"untouched", "www.youtube.com", Marketing, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := n.Lookup(tt.host)
+			assert.Equal(t, tt.ok, ok)
+			assert.Equal(t, tt.want, got)
+		})
+	}
+
+	t.Run("base is unchanged", func(t *testing.T) {
+		t.Parallel()
+		got, ok := base.Lookup("www.youtube-nocookie.com")
+		require.True(t, ok)
+		assert.Equal(t, Marketing, got)
+		_, ok = base.Lookup("img.cdn.example.net")
+		assert.False(t, ok)
+		assert.Equal(t, base.Len()+2-1, n.Len(), "two hosts added, one removed, one changed")
+	})
+}
+
+func TestBuiltinIsWellFormed(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for _, e := range builtin {
+		assert.Equal(t, normaliseKey(e.host), e.host, "entries are stored normalised")
+		assert.Contains(t, []string{Analytics, Marketing}, e.category, e.host)
+		assert.False(t, seen[e.host], "duplicate entry %s", e.host)
+		seen[e.host] = true
+	}
+	assert.GreaterOrEqual(t, len(builtin), 80)
+	assert.Equal(t, len(builtin), Default().Len())
+}
+
+func TestLookupDoesNotAllocate(t *testing.T) {
+	tab := Default()
+	b := []byte("https://WWW.Google-Analytics.com:443/g/collect?v=2")
+	allocs := testing.AllocsPerRun(100, func() {
+		_, _ = tab.Lookup("Region1.Google-Analytics.com:443")
+		_, _ = tab.LookupURL("//www.youtube.com/embed/x")
+		_, _ = tab.LookupURLBytes(b)
+	})
+	assert.Zero(t, allocs)
+}
+
+func FuzzLookupURL(f *testing.F) {
+	for _, s := range []string{
+		"https://www.google-analytics.com/x", "//a.b", `\\x.y\z`, "HTTPS:doubleclick.net",
+		"https://u@p:h@[::1]:80/", "https://%zz.com", "http://", "https://a.b.c.d.e.f.g.h.", " \t//\nx.com ",
+	} {
+		f.Add(s)
+	}
+	tab := Default()
+	f.Fuzz(func(t *testing.T, s string) {
+		c1, ok1 := tab.LookupURL(s)
+		c2, ok2 := tab.LookupURLBytes([]byte(s))
+		if c1 != c2 || ok1 != ok2 {
+			t.Fatalf("string and bytes lookups disagree for %q", s)
+		}
+		if ok1 != (c1 != "") {
+			t.Fatalf("ok=%v with category %q", ok1, c1)
+		}
+	})
+}
+
+// BenchmarkLookupURL compares the table lookup with the obvious baseline of
+// net/url parsing plus a lowercase suffix walk.
+func BenchmarkLookupURL(b *testing.B) {
+	tab := Default()
+	u := []byte("https://www.googletagmanager.com/gtag/js?id=G-XXXXXXX")
+	b.Run("table", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := tab.LookupURLBytes(u); !ok {
+				b.Fatal("not found")
+			}
+		}
+	})
+	b.Run("baseline-net-url", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, ok := baselineLookup(tab, string(u)); !ok {
+				b.Fatal("not found")
+			}
+		}
+	})
+}
