@@ -1,0 +1,227 @@
+package auditlog
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/consentkit/consentkit/consent"
+)
+
+// HashVersion is the version of the canonical encoding that HashRecord
+// writes. Each row stores the version it was hashed with, so a later
+// encoding can be introduced without rewriting old rows.
+const HashVersion = 1
+
+// GenesisHash is the prev_hash of the first record of a log that was never
+// purged: 64 zeros.
+var GenesisHash = strings.Repeat("0", 2*sha256.Size)
+
+// Domain-separation prefixes, so that a record encoding can never be
+// mistaken for a checkpoint or chain head encoding and vice versa.
+const (
+	recordDomain     = "consentkit/auditlog/record/v1"
+	checkpointDomain = "consentkit/auditlog/checkpoint/v1"
+	headDomain       = "consentkit/auditlog/head/v1"
+	keyIDDomain      = "consentkit/auditlog/key-id/v1"
+)
+
+// Entry is one record of the log as stored: the decision plus its place in
+// the chain. Its JSON form (one line of a JSON Lines export) carries every
+// field the hash covers, so an export can be re-verified with HashRecord.
+type Entry struct {
+	// Seq is the record's position in the chain, from 1, without gaps. It is
+	// the record's ID in the review pages.
+	Seq int64 `json:"seq"`
+	consent.Record
+	// HashVersion is the canonical encoding version Hash was computed with.
+	HashVersion int `json:"hash_version"`
+	// PrevHash is the hex SHA-256 hash of the record at Seq-1, or
+	// GenesisHash for the first record.
+	PrevHash string `json:"prev_hash"`
+	// Hash is the hex SHA-256 hash of this record (see HashRecord).
+	Hash string `json:"hash"`
+}
+
+// HashRecord returns the hex SHA-256 hash of the record at position seq
+// whose predecessor hashed to prevHash (hex). The hash covers a
+// length-prefixed encoding of seq, every field of rec (time in
+// microseconds, UTC), and prevHash, so no two different records encode the
+// same way. It fails only when prevHash is not 64 hex digits.
+func HashRecord(seq int64, rec *consent.Record, prevHash string) (string, error) {
+	prev, err := decodeHash(prevHash)
+	if err != nil {
+		return "", fmt.Errorf("prev hash: %w", err)
+	}
+	sum := sha256.Sum256(appendRecord(nil, seq, rec, prev))
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// appendRecord appends the canonical version-1 encoding of a record to dst.
+// The writer reuses dst between records to stay off the allocator.
+func appendRecord(dst []byte, seq int64, rec *consent.Record, prev [sha256.Size]byte) []byte {
+	dst = appendString(dst, recordDomain)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(seq))
+	dst = binary.BigEndian.AppendUint64(dst, uint64(rec.Time.UnixMicro()))
+	dst = appendString(dst, rec.ConsentID)
+	dst = appendString(dst, rec.Revision)
+	dst = appendString(dst, rec.PolicyVersion)
+	dst = appendString(dst, rec.PolicyURL)
+	dst = binary.BigEndian.AppendUint64(dst, uint64(len(rec.Decisions)))
+	for _, d := range rec.Decisions {
+		dst = appendString(dst, d.Category)
+		dst = appendBool(dst, d.Granted)
+	}
+	dst = binary.BigEndian.AppendUint64(dst, uint64(len(rec.Withdrawn)))
+	for _, w := range rec.Withdrawn {
+		dst = appendString(dst, w)
+	}
+	dst = appendString(dst, string(rec.Outcome))
+	dst = appendString(dst, string(rec.Method))
+	dst = appendBool(dst, rec.GPC)
+	dst = appendString(dst, rec.Language)
+	dst = appendString(dst, rec.BannerVersion)
+	dst = appendString(dst, rec.TextHash)
+	dst = appendString(dst, rec.BannerText)
+	dst = appendString(dst, rec.PageURL)
+	dst = appendString(dst, rec.IPPrefix)
+	dst = appendString(dst, rec.UserAgent)
+	return append(dst, prev[:]...)
+}
+
+func appendString(dst []byte, s string) []byte {
+	dst = binary.BigEndian.AppendUint64(dst, uint64(len(s)))
+	return append(dst, s...)
+}
+
+func appendBool(dst []byte, b bool) []byte {
+	if b {
+		return append(dst, 1)
+	}
+	return append(dst, 0)
+}
+
+// decodeHash parses a 64-digit hex hash.
+func decodeHash(s string) ([sha256.Size]byte, error) {
+	var out [sha256.Size]byte
+	if len(s) != hex.EncodedLen(sha256.Size) {
+		return out, fmt.Errorf("%w: want %d hex digits, got %d characters", ErrBadHash, hex.EncodedLen(sha256.Size), len(s))
+	}
+	if _, err := hex.Decode(out[:], []byte(s)); err != nil {
+		return out, fmt.Errorf("%w: %w", ErrBadHash, err)
+	}
+	return out, nil
+}
+
+// signer computes the HMACs that anchor the chain. The key never reaches the
+// database.
+type signer struct{ key []byte }
+
+func (s signer) mac(msg []byte) string {
+	m := hmac.New(sha256.New, s.key)
+	m.Write(msg)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// valid compares in constant time so that a forged signature cannot be
+// found byte by byte through timing.
+func (s signer) valid(msg []byte, mac string) bool {
+	want, err := hex.DecodeString(mac)
+	if err != nil {
+		return false
+	}
+	m := hmac.New(sha256.New, s.key)
+	m.Write(msg)
+	return hmac.Equal(m.Sum(nil), want)
+}
+
+// keyID identifies the key without revealing it, so Open can refuse a key
+// other than the one the log was started with.
+func (s signer) keyID() string {
+	return s.mac([]byte(keyIDDomain))[:32]
+}
+
+func headMessage(seq int64, hash string) []byte {
+	b := appendString(nil, headDomain)
+	b = binary.BigEndian.AppendUint64(b, uint64(seq))
+	return appendString(b, hash)
+}
+
+func checkpointMessage(cp *Checkpoint) []byte {
+	b := appendString(nil, checkpointDomain)
+	b = appendString(b, string(cp.Kind))
+	b = binary.BigEndian.AppendUint64(b, uint64(cp.Seq))
+	b = appendString(b, cp.Hash)
+	b = binary.BigEndian.AppendUint64(b, uint64(cp.Time.UnixMicro()))
+	b = binary.BigEndian.AppendUint64(b, uint64(cp.PurgedBefore.UnixMicro()))
+	return binary.BigEndian.AppendUint64(b, uint64(cp.Purged))
+}
+
+// normalize returns the form of rec that is hashed and stored: slices
+// copied (the Store contract forbids keeping the caller's), time in UTC at
+// the microsecond precision both databases keep, and strings made valid
+// UTF-8 without NUL bytes, because PostgreSQL rejects both in text columns
+// and a visitor's odd User-Agent must never make their consent unloggable.
+func normalize(rec consent.Record, now time.Time) consent.Record {
+	if rec.Time.IsZero() {
+		rec.Time = now
+	}
+	rec.Time = time.UnixMicro(rec.Time.UnixMicro()).UTC()
+	rec.ConsentID = clean(rec.ConsentID)
+	rec.Revision = clean(rec.Revision)
+	rec.PolicyVersion = clean(rec.PolicyVersion)
+	rec.PolicyURL = clean(rec.PolicyURL)
+	if rec.Decisions != nil {
+		ds := make([]consent.CategoryDecision, len(rec.Decisions))
+		for i, d := range rec.Decisions {
+			ds[i] = consent.CategoryDecision{Category: clean(d.Category), Granted: d.Granted}
+		}
+		rec.Decisions = ds
+	}
+	if rec.Withdrawn != nil {
+		ws := make([]string, len(rec.Withdrawn))
+		for i, w := range rec.Withdrawn {
+			ws[i] = clean(w)
+		}
+		rec.Withdrawn = ws
+	}
+	rec.Outcome = consent.Outcome(clean(string(rec.Outcome)))
+	rec.Method = consent.Method(clean(string(rec.Method)))
+	rec.Language = clean(rec.Language)
+	rec.BannerVersion = clean(rec.BannerVersion)
+	rec.TextHash = clean(rec.TextHash)
+	rec.BannerText = clean(rec.BannerText)
+	rec.PageURL = clean(rec.PageURL)
+	rec.IPPrefix = clean(rec.IPPrefix)
+	rec.UserAgent = clean(rec.UserAgent)
+	return rec
+}
+
+// clean replaces invalid UTF-8 and NUL bytes with U+FFFD. The common case,
+// a clean string, returns without allocating.
+func clean(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
+}
+
+// ValidConsentID reports whether id has the form of a consent ID: 32
+// lower-case hex digits.
+func ValidConsentID(id string) bool {
+	if len(id) != 32 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return false
+		}
+	}
+	return true
+}

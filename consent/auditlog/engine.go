@@ -1,0 +1,87 @@
+package auditlog
+
+import (
+	"context"
+	"strconv"
+	"strings"
+)
+
+// engine hides what differs between SQLite and PostgreSQL: pools,
+// transactions, how appends are serialised, and a few words of SQL. Every
+// statement is written once with ? placeholders; the PostgreSQL engine
+// rewrites them to $n.
+type engine interface {
+	// write runs fn in a read-write transaction on the writer's
+	// connection and commits when fn returns nil.
+	write(ctx context.Context, fn func(tx execer) error) error
+	// snapshot runs fn in a read-only transaction that sees one consistent
+	// state of the database, on a read connection.
+	snapshot(ctx context.Context, fn func(q queryer) error) error
+	// reader serves one-off reads on the read connections.
+	reader() queryer
+	// dialect returns the SQL that differs between the engines.
+	dialect() *dialect
+	close() error
+}
+
+// dialect is the SQL that cannot be shared between the engines.
+type dialect struct {
+	name string
+	// migrations[i] takes the schema from version i to i+1.
+	migrations [][]string
+	// lockMigrations serialises concurrent Opens on one database (empty
+	// when the write transaction already excludes other writers).
+	lockMigrations string
+	// lockHead reads the chain head and holds it until commit, which is
+	// what serialises appends from every process.
+	lockHead string
+	// contains is a boolean SQL expression format: %s is a column whose
+	// value holds the placeholder's string.
+	contains string
+}
+
+type queryer interface {
+	query(ctx context.Context, sql string, args ...any) (rows, error)
+	queryRow(ctx context.Context, sql string, args ...any) row
+}
+
+type execer interface {
+	queryer
+	exec(ctx context.Context, sql string, args ...any) (int64, error)
+}
+
+// rows is the part of *sql.Rows and pgx.Rows the package uses.
+type rows interface {
+	Next() bool
+	Scan(dest ...any) error
+	Err() error
+	Close()
+}
+
+type row interface {
+	Scan(dest ...any) error
+}
+
+// rebindDollar rewrites ? placeholders as $1, $2, … for PostgreSQL. The
+// package's statements never hold a ? inside a literal.
+func rebindDollar(q string) string {
+	n := strings.Count(q, "?")
+	if n == 0 {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 3*n)
+	i := 0
+	for {
+		j := strings.IndexByte(q, '?')
+		if j < 0 {
+			b.WriteString(q)
+			return b.String()
+		}
+		i++
+		b.WriteString(q[:j])
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(i))
+		q = q[j+1:]
+	}
+}

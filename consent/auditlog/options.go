@@ -1,0 +1,100 @@
+package auditlog
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// Errors returned by the package. Match them with errors.Is: they are
+// usually wrapped with more detail.
+var (
+	// ErrNoKey means Options.Key is missing or shorter than MinKeyLen.
+	ErrNoKey = errors.New("auditlog: a signing key of at least 32 bytes is required")
+	// ErrWrongKey means the log was created with another Options.Key.
+	ErrWrongKey = errors.New("auditlog: the signing key does not match the one this log was created with")
+	// ErrClosed is returned by calls on a closed Log.
+	ErrClosed = errors.New("auditlog: log is closed")
+	// ErrInvalidRecord means a record cannot be logged as given, for
+	// example because its consent ID is not 32 lower-case hex digits.
+	ErrInvalidRecord = errors.New("auditlog: invalid record")
+	// ErrBadHash means a hash is not 64 hex digits.
+	ErrBadHash = errors.New("auditlog: malformed hash")
+	// ErrSchemaTooNew means the database was migrated by a newer version of
+	// this package, whose schema this version does not know.
+	ErrSchemaTooNew = errors.New("auditlog: database schema is newer than this package")
+	// ErrBadFilter means a filter given as URL query parameters is malformed.
+	ErrBadFilter = errors.New("auditlog: invalid filter")
+)
+
+// MinKeyLen is the shortest Options.Key accepted: the HMAC-SHA256 block
+// security needs 256 bits of key.
+const MinKeyLen = 32
+
+// DefaultRetention is the default Options.Retention: two years, a common
+// period for keeping proof of consent.
+const DefaultRetention = 2 * 365 * 24 * time.Hour
+
+// Options configures a Log. Only Key is required.
+type Options struct {
+	// Key signs the chain head, checkpoints and purge anchors with
+	// HMAC-SHA256. Required, at least MinKeyLen bytes. Keep it outside the
+	// database (an environment variable or a secret store): whoever holds
+	// it can forge signatures. Open refuses a key other than the one the
+	// log was created with.
+	Key []byte
+	// CheckpointEvery is how many records pass between two automatic
+	// checkpoints. Default is 1000.
+	CheckpointEvery int
+	// Retention is how long records are kept by PurgeExpired. Default is
+	// DefaultRetention (2 years).
+	Retention time.Duration
+	// MaxBatch caps how many records one group commit takes. Default is 256.
+	MaxBatch int
+	// WriteTimeout bounds one batch's transaction, so that a database that
+	// hangs fails Record calls instead of holding them forever. Default is
+	// 10 seconds.
+	WriteTimeout time.Duration
+	// ReadConns is how many connections serve reads (queries, Verify,
+	// exports), apart from the writer's. Default is 4.
+	ReadConns int
+	// Now is the clock, for records without a time and for checkpoints.
+	// Default is time.Now.
+	Now func() time.Time
+	// Logger receives failures of background work. Default is
+	// slog.Default().
+	Logger *slog.Logger
+}
+
+func (o Options) withDefaults() (Options, error) {
+	if len(o.Key) < MinKeyLen {
+		return o, fmt.Errorf("%w (got %d bytes)", ErrNoKey, len(o.Key))
+	}
+	o.Key = append([]byte(nil), o.Key...)
+	if o.CheckpointEvery < 0 || o.MaxBatch < 0 || o.Retention < 0 || o.WriteTimeout < 0 || o.ReadConns < 0 {
+		return o, errors.New("auditlog: options must not be negative")
+	}
+	if o.CheckpointEvery == 0 {
+		o.CheckpointEvery = 1000
+	}
+	if o.Retention == 0 {
+		o.Retention = DefaultRetention
+	}
+	if o.MaxBatch == 0 {
+		o.MaxBatch = 256
+	}
+	if o.WriteTimeout == 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	if o.ReadConns == 0 {
+		o.ReadConns = 4
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o, nil
+}

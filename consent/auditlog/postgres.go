@@ -1,0 +1,175 @@
+package auditlog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// OpenPostgres connects to the PostgreSQL consent log at dsn (a pgx
+// connection string, such as "postgres://user@host/db?sslmode=disable";
+// add search_path=name to keep the tables in a schema of their own) and
+// applies pending migrations.
+//
+// Any number of app instances may open the same database: appends lock the
+// chain head row (SELECT … FOR UPDATE) inside their transaction, so all of
+// them extend one chain, and migrations run under an advisory lock. The
+// writer and the readers use separate pools.
+func OpenPostgres(ctx context.Context, dsn string, opts Options) (*Log, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := openPostgresEngine(ctx, dsn, opts)
+	if err != nil {
+		return nil, err
+	}
+	return open(ctx, eng, opts)
+}
+
+type postgresEngine struct {
+	w, r *pgxpool.Pool
+}
+
+func openPostgresEngine(ctx context.Context, dsn string, opts Options) (*postgresEngine, error) {
+	newPool := func(conns int32) (*pgxpool.Pool, error) {
+		cfg, err := pgxpool.ParseConfig(dsn)
+		if err != nil {
+			// The parse error may quote the DSN, password included.
+			return nil, errors.New("auditlog: invalid postgres connection string")
+		}
+		cfg.MaxConns = conns
+		if cfg.ConnConfig.ConnectTimeout == 0 {
+			// A server that is down must fail Record promptly, not after
+			// the kernel's TCP timeout.
+			cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+		}
+		return pgxpool.NewWithConfig(ctx, cfg)
+	}
+	// One writer connection is all a Log uses: the chain lock serialises
+	// appends anyway. A second one lets Purge and Checkpoint wait for it
+	// without taking a reader's place.
+	w, err := newPool(2)
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Ping(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("auditlog: connect to postgres: %w", err)
+	}
+	r, err := newPool(int32(opts.ReadConns))
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	return &postgresEngine{w: w, r: r}, nil
+}
+
+func (e *postgresEngine) write(ctx context.Context, fn func(tx execer) error) error {
+	return pgx.BeginFunc(ctx, e.w, func(tx pgx.Tx) error { return fn(pgxQ{tx}) })
+}
+
+func (e *postgresEngine) snapshot(ctx context.Context, fn func(q queryer) error) error {
+	return pgx.BeginTxFunc(ctx, e.r, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
+		func(tx pgx.Tx) error { return fn(pgxQ{tx}) })
+}
+
+func (e *postgresEngine) reader() queryer { return pgxQ{e.r} }
+
+func (e *postgresEngine) dialect() *dialect { return &postgresDialect }
+
+func (e *postgresEngine) close() error {
+	e.r.Close()
+	e.w.Close()
+	return nil
+}
+
+// pgxQ adapts a pgx pool or transaction to the engine interfaces.
+type pgxQ struct {
+	q interface {
+		Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+		QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+		Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	}
+}
+
+func (p pgxQ) query(ctx context.Context, q string, args ...any) (rows, error) {
+	r, err := p.q.Query(ctx, rebindDollar(q), args...)
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func (p pgxQ) queryRow(ctx context.Context, q string, args ...any) row {
+	return p.q.QueryRow(ctx, rebindDollar(q), args...)
+}
+
+func (p pgxQ) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	tag, err := p.q.Exec(ctx, rebindDollar(q), args...)
+	if err != nil {
+		return 0, err
+	}
+	return tag.RowsAffected(), nil
+}
+
+var postgresDialect = dialect{
+	name: "postgres",
+	migrations: [][]string{{
+		`CREATE TABLE consent_records (
+			seq BIGINT PRIMARY KEY,
+			ts BIGINT NOT NULL,
+			consent_id TEXT NOT NULL,
+			revision TEXT NOT NULL,
+			policy_version TEXT NOT NULL,
+			policy_url TEXT NOT NULL,
+			decisions TEXT NOT NULL,
+			granted TEXT NOT NULL,
+			denied TEXT NOT NULL,
+			withdrawn TEXT NOT NULL,
+			outcome TEXT NOT NULL,
+			method TEXT NOT NULL,
+			gpc BIGINT NOT NULL,
+			language TEXT NOT NULL,
+			banner_version TEXT NOT NULL,
+			text_hash TEXT NOT NULL,
+			banner_sha TEXT NOT NULL,
+			page_url TEXT NOT NULL,
+			ip_prefix TEXT NOT NULL,
+			user_agent TEXT NOT NULL,
+			hash_version BIGINT NOT NULL,
+			prev_hash TEXT NOT NULL,
+			hash TEXT NOT NULL
+		)`,
+		`CREATE INDEX consent_records_consent_id ON consent_records (consent_id, seq)`,
+		`CREATE INDEX consent_records_ts ON consent_records (ts)`,
+		`CREATE TABLE banner_texts (sha TEXT PRIMARY KEY, text TEXT NOT NULL)`,
+		`CREATE TABLE chain_head (
+			id BIGINT PRIMARY KEY CHECK (id = 1),
+			seq BIGINT NOT NULL,
+			hash TEXT NOT NULL,
+			mac TEXT NOT NULL
+		)`,
+		`CREATE TABLE checkpoints (
+			id BIGSERIAL PRIMARY KEY,
+			kind TEXT NOT NULL,
+			seq BIGINT NOT NULL,
+			hash TEXT NOT NULL,
+			ts BIGINT NOT NULL,
+			purged_before BIGINT NOT NULL,
+			purged BIGINT NOT NULL,
+			mac TEXT NOT NULL
+		)`,
+		`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+	}},
+	// The key is arbitrary but fixed: every consentkit instance on the
+	// database must take the same lock.
+	lockMigrations: `SELECT pg_advisory_xact_lock(7243781127766011)`,
+	lockHead:       `SELECT seq, hash, mac FROM chain_head WHERE id = 1 FOR UPDATE`,
+	contains:       `strpos(%s, ?) > 0`,
+}

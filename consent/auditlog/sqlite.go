@@ -1,0 +1,187 @@
+package auditlog
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+
+	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+)
+
+// OpenSQLite opens (creating it if needed) the SQLite consent log at path
+// and applies pending migrations.
+//
+// The database runs in WAL mode with synchronous=FULL: every commit fsyncs
+// the WAL, so a record is on disk when Record returns, even across a power
+// loss; group commit is what keeps that affordable. Writes go through one
+// connection (SQLite has one writer at a time anyway) and start with BEGIN
+// IMMEDIATE, so that other processes appending to the same file wait on
+// busy_timeout instead of failing mid-transaction. Reads use a pool of
+// query-only connections that WAL lets run beside the writer.
+func OpenSQLite(ctx context.Context, path string, opts Options) (*Log, error) {
+	opts, err := opts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	eng, err := openSQLiteEngine(ctx, path, opts)
+	if err != nil {
+		return nil, err
+	}
+	return open(ctx, eng, opts)
+}
+
+type sqliteEngine struct {
+	w, r *sql.DB
+}
+
+func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEngine, error) {
+	if path == "" {
+		return nil, errors.New("auditlog: sqlite path is empty")
+	}
+	base := "file:" + (&url.URL{Path: path}).EscapedPath() +
+		"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)"
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
+	}
+	r.SetMaxOpenConns(opts.ReadConns)
+	r.SetMaxIdleConns(opts.ReadConns)
+	return &sqliteEngine{w: w, r: r}, nil
+}
+
+func (e *sqliteEngine) write(ctx context.Context, fn func(tx execer) error) error {
+	tx, err := e.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if err := fn(sqlTx{tx}); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (e *sqliteEngine) snapshot(ctx context.Context, fn func(q queryer) error) error {
+	tx, err := e.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // read-only: nothing to lose
+	return fn(sqlTx{tx})
+}
+
+func (e *sqliteEngine) reader() queryer { return sqlDB{e.r} }
+
+func (e *sqliteEngine) dialect() *dialect { return &sqliteDialect }
+
+func (e *sqliteEngine) close() error {
+	return errors.Join(e.r.Close(), e.w.Close())
+}
+
+// sqlTx and sqlDB adapt database/sql to the engine interfaces.
+type sqlTx struct{ tx *sql.Tx }
+
+func (t sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) {
+	r, err := t.tx.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{r}, nil
+}
+
+func (t sqlTx) queryRow(ctx context.Context, q string, args ...any) row {
+	return t.tx.QueryRowContext(ctx, q, args...)
+}
+
+func (t sqlTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := t.tx.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+type sqlDB struct{ db *sql.DB }
+
+func (d sqlDB) query(ctx context.Context, q string, args ...any) (rows, error) {
+	r, err := d.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{r}, nil
+}
+
+func (d sqlDB) queryRow(ctx context.Context, q string, args ...any) row {
+	return d.db.QueryRowContext(ctx, q, args...)
+}
+
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { _ = r.Rows.Close() }
+
+var sqliteDialect = dialect{
+	name: "sqlite",
+	migrations: [][]string{{
+		`CREATE TABLE consent_records (
+			seq INTEGER PRIMARY KEY,
+			ts INTEGER NOT NULL,
+			consent_id TEXT NOT NULL,
+			revision TEXT NOT NULL,
+			policy_version TEXT NOT NULL,
+			policy_url TEXT NOT NULL,
+			decisions TEXT NOT NULL,
+			granted TEXT NOT NULL,
+			denied TEXT NOT NULL,
+			withdrawn TEXT NOT NULL,
+			outcome TEXT NOT NULL,
+			method TEXT NOT NULL,
+			gpc INTEGER NOT NULL,
+			language TEXT NOT NULL,
+			banner_version TEXT NOT NULL,
+			text_hash TEXT NOT NULL,
+			banner_sha TEXT NOT NULL,
+			page_url TEXT NOT NULL,
+			ip_prefix TEXT NOT NULL,
+			user_agent TEXT NOT NULL,
+			hash_version INTEGER NOT NULL,
+			prev_hash TEXT NOT NULL,
+			hash TEXT NOT NULL
+		)`,
+		`CREATE INDEX consent_records_consent_id ON consent_records (consent_id, seq)`,
+		`CREATE INDEX consent_records_ts ON consent_records (ts)`,
+		`CREATE TABLE banner_texts (sha TEXT PRIMARY KEY, text TEXT NOT NULL)`,
+		`CREATE TABLE chain_head (
+			id INTEGER PRIMARY KEY CHECK (id = 1),
+			seq INTEGER NOT NULL,
+			hash TEXT NOT NULL,
+			mac TEXT NOT NULL
+		)`,
+		`CREATE TABLE checkpoints (
+			id INTEGER PRIMARY KEY,
+			kind TEXT NOT NULL,
+			seq INTEGER NOT NULL,
+			hash TEXT NOT NULL,
+			ts INTEGER NOT NULL,
+			purged_before INTEGER NOT NULL,
+			purged INTEGER NOT NULL,
+			mac TEXT NOT NULL
+		)`,
+		`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+	}},
+	lockHead: `SELECT seq, hash, mac FROM chain_head WHERE id = 1`,
+	contains: `instr(%s, ?) > 0`,
+}

@@ -1,0 +1,134 @@
+package consent
+
+import (
+	"bytes"
+	"encoding/gob"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/gorilla/securecookie"
+	"github.com/stretchr/testify/require"
+)
+
+// gobState is what a typical securecookie user would store: the same
+// information as our payload, as a struct encoded with gob.
+type gobState struct {
+	ID        string
+	Revision  string
+	DecidedAt time.Time
+	Granted   []string
+	Method    string
+}
+
+func benchCookie(b *testing.B) (*Manager, string) {
+	m := fuzzManager(b)
+	st := &State{method: MethodForm, granted: 0b1011, rev: m.rev, decidedAt: m.cfg.Now(), decided: true, set: m.set}
+	st.id, _ = newID()
+	v, err := m.codec.encode(marshalPayload(st))
+	require.NoError(b, err)
+	return m, v
+}
+
+// BenchmarkDecodeCookie is this package's verify and decode of a consent
+// cookie: "cached" is what a repeat visitor costs, "uncached" the first
+// request with a given cookie (full HMAC check).
+func BenchmarkDecodeCookie(b *testing.B) {
+	m, v := benchCookie(b)
+	b.Run("cached", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := m.decodeCached(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("uncached", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := m.decodeValue(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkDecodeSecurecookieGob is the baseline: securecookie's defaults
+// (gob serializer) decoding an equivalent state.
+func BenchmarkDecodeSecurecookieGob(b *testing.B) {
+	sc := securecookie.New(testKey1, nil)
+	in := gobState{ID: "0123456789abcdef0123456789abcdef", Revision: "0123456789abcdef", DecidedAt: time.Now(),
+		Granted: []string{"necessary", "preferences", "marketing"}, Method: "form"}
+	v, err := sc.Encode("consent", in)
+	require.NoError(b, err)
+	b.ReportAllocs()
+	for b.Loop() {
+		var out gobState
+		if err := sc.Decode("consent", v, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var buf bytes.Buffer
+	_ = gob.NewEncoder(&buf).Encode(in)
+	b.ReportMetric(float64(len(v)), "cookie-bytes")
+}
+
+var okHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write([]byte(`{"ok":true}`))
+})
+
+type discardWriter struct{ h http.Header }
+
+func (d *discardWriter) Header() http.Header         { return d.h }
+func (d *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (d *discardWriter) WriteHeader(int)             {}
+
+func benchRequest(b *testing.B, cookie string) (*http.Request, *discardWriter) {
+	req := httptest.NewRequest(http.MethodGet, "/api/items", nil)
+	req.Header.Set("User-Agent", "Mozilla/5.0")
+	req.Header.Set("Accept", "application/json")
+	if cookie != "" {
+		req.Header.Set("Cookie", "_session=abc123; consent="+cookie+"; theme=dark")
+	}
+	return req, &discardWriter{h: http.Header{}}
+}
+
+// BenchmarkBareHandler is the baseline of BenchmarkHandlerRepeatVisitor: the
+// same handler, unwrapped.
+func BenchmarkBareHandler(b *testing.B) {
+	_, v := benchCookie(b)
+	req, w := benchRequest(b, v)
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		okHandler.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkHandlerRepeatVisitor is a repeat visitor with a valid cookie
+// requesting a non-HTML response through the middleware.
+func BenchmarkHandlerRepeatVisitor(b *testing.B) {
+	m, v := benchCookie(b)
+	h := m.Handler(okHandler)
+	req, w := benchRequest(b, v)
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkHandlerFirstVisit is a visitor without a cookie.
+func BenchmarkHandlerFirstVisit(b *testing.B) {
+	m, _ := benchCookie(b)
+	h := m.Handler(okHandler)
+	req, w := benchRequest(b, "")
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+	}
+}

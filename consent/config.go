@@ -1,0 +1,320 @@
+package consent
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// Necessary is the ID of the category that is always granted: cookies the
+// site cannot work without, including the consent cookie itself.
+const Necessary = "necessary"
+
+// Default values of Config.
+const (
+	DefaultCookieName    = "consent"
+	DefaultLangCookie    = "consent_lang"
+	DefaultLifetime      = 182 * 24 * time.Hour
+	MaxLifetime          = 400 * 24 * time.Hour
+	DefaultPrefix        = "/consent"
+	DefaultPolicyVersion = "1"
+	DefaultPolicyURL     = "/privacy"
+	DefaultStoreTimeout  = 5 * time.Second
+	minHashKeyLen        = 32
+	maxCategories        = 63
+)
+
+// Configuration errors returned by New. They are wrapped with details; test
+// with errors.Is.
+var (
+	ErrNoKeys       = errors.New("consent: no signing keys configured")
+	ErrBadKey       = errors.New("consent: bad key")
+	ErrBadCategory  = errors.New("consent: bad category")
+	ErrBadCookie    = errors.New("consent: bad cookie settings")
+	ErrBadPrefix    = errors.New("consent: bad endpoint prefix")
+	ErrBadLifetime  = errors.New("consent: bad consent lifetime")
+	ErrBadConfigure = errors.New("consent: bad configuration")
+)
+
+// KeyPair is one signing (hash) key and optional encryption (block) key for
+// the consent cookie. The first pair of Config.Keys signs new cookies; all
+// pairs verify, so a key can be rotated by putting a new pair first and
+// keeping the old one until every cookie signed with it has expired.
+type KeyPair struct {
+	// HashKey authenticates the cookie with HMAC-SHA256. At least 32 bytes
+	// of random data, such as from securecookie.GenerateRandomKey(32).
+	HashKey []byte
+	// BlockKey encrypts the cookie with AES when set: 16, 24 or 32 bytes.
+	// A consent state is not secret, so nil (sign only) is a fine default.
+	BlockKey []byte
+}
+
+// Category is a purpose visitors can accept or refuse, such as "analytics".
+type Category struct {
+	// ID is the category's identifier: lower-case letters, digits, '-' and
+	// '_', as used in data-consent="…" attributes and in the consent log.
+	ID string
+	// SaleOrSharing marks categories that sell or share personal data
+	// (advertising, cross-site tracking). A request with Sec-GPC: 1 denies
+	// them whatever the cookie says.
+	SaleOrSharing bool
+	// Titles and Descriptions name and explain the category per language
+	// (BCP 47 tag → text) for categories the built-in catalogs do not know,
+	// or to override their text. The "en" entry is the fallback.
+	Titles       map[string]string
+	Descriptions map[string]string
+}
+
+// DefaultCategories are the categories used when Config.Categories is nil.
+func DefaultCategories() []Category {
+	return []Category{
+		{ID: Necessary},
+		{ID: "preferences"},
+		{ID: "analytics"},
+		{ID: "marketing", SaleOrSharing: true},
+	}
+}
+
+// Config configures a Manager. The zero value of every field but Keys is a
+// secure default, documented on the field.
+type Config struct {
+	// Keys sign (and optionally encrypt) the consent cookie; the first pair
+	// signs, every pair verifies. Required.
+	Keys []KeyPair
+
+	// Categories lists the purposes visitors choose from. The necessary
+	// category is always present and always granted; it is added first
+	// when missing. Default is DefaultCategories(): necessary, preferences,
+	// analytics and marketing (sale or sharing).
+	Categories []Category
+
+	// PolicyVersion names the version of the privacy policy. Together with
+	// the categories it makes the consent revision: changing either asks
+	// every visitor again. Default is "1".
+	PolicyVersion string
+
+	// PolicyURL is the privacy policy the banner links to. Default is
+	// "/privacy".
+	PolicyURL string
+
+	// CookieName is the consent cookie's name. Default is "consent".
+	CookieName string
+	// CookieDomain shares the consent cookie across subdomains when set,
+	// such as "example.com". Default is "" (host-only cookie).
+	CookieDomain string
+	// InsecureCookie drops the Secure attribute, for plain-HTTP
+	// development on hosts other than localhost. Default is false: the
+	// cookie is Secure.
+	InsecureCookie bool
+	// SameSite is the cookie's SameSite attribute. Default is
+	// http.SameSiteLaxMode; http.SameSiteNoneMode requires a Secure cookie.
+	SameSite http.SameSite
+	// Lifetime is how long a decision stays valid before the visitor is
+	// asked again. Default is 182 days; at most 400 days (the cap browsers
+	// put on cookie lifetimes).
+	Lifetime time.Duration
+
+	// Prefix is the path under which the middleware serves its endpoints,
+	// such as "/consent/decision". Default is "/consent".
+	Prefix string
+
+	// Store keeps the consent log. Default is a store that writes each
+	// record to Logger, which is not a durable log: New warns about it.
+	Store Store
+	// StoreTimeout bounds each Store.Record call. Default is 5 seconds.
+	StoreTimeout time.Duration
+
+	// TrustedOrigins are extra origins (such as "https://admin.example.com")
+	// allowed to post decisions cross-origin. Default is none: only
+	// same-origin posts are accepted.
+	TrustedOrigins []string
+
+	// ClientIP returns the visitor's address for the consent log, which
+	// pseudonymises it (/24 for IPv4, /48 for IPv6). Behind a reverse
+	// proxy, return the address your proxy reports. Default is the host of
+	// http.Request.RemoteAddr.
+	ClientIP func(r *http.Request) string
+
+	// Logger receives warnings and, without a Store, the consent records.
+	// Default is slog.Default().
+	Logger *slog.Logger
+
+	// Now is the clock. Default is time.Now; tests inject their own.
+	Now func() time.Time
+
+	// CacheSize bounds the number of verified cookie values kept in memory
+	// so that repeat visitors skip the signature check. Default is 8192;
+	// a negative value disables the cache.
+	CacheSize int
+}
+
+var idChars = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t['-'], t['_'] = true, true
+	return t
+}()
+
+func validID(id string) bool {
+	if id == "" || len(id) > 64 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if !idChars[id[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// normalize fills defaults and checks everything, so that a Manager never
+// fails later because of its configuration.
+func (c *Config) normalize() error {
+	if len(c.Keys) == 0 {
+		return fmt.Errorf("%w: set Config.Keys to at least one KeyPair with a 32-byte random HashKey", ErrNoKeys)
+	}
+	for i, k := range c.Keys {
+		if len(k.HashKey) < minHashKeyLen {
+			return fmt.Errorf("%w: Keys[%d].HashKey has %d bytes, need at least %d random bytes", ErrBadKey, i, len(k.HashKey), minHashKeyLen)
+		}
+		switch len(k.BlockKey) {
+		case 0, 16, 24, 32:
+		default:
+			return fmt.Errorf("%w: Keys[%d].BlockKey has %d bytes, need 16, 24 or 32 (or none)", ErrBadKey, i, len(k.BlockKey))
+		}
+	}
+	if c.Categories == nil {
+		c.Categories = DefaultCategories()
+	}
+	seen := make(map[string]bool, len(c.Categories)+1)
+	cats := make([]Category, 0, len(c.Categories)+1)
+	hasNecessary := false
+	for _, cat := range c.Categories {
+		if cat.ID == Necessary {
+			hasNecessary = true
+		}
+	}
+	if !hasNecessary {
+		cats = append(cats, Category{ID: Necessary})
+		seen[Necessary] = true
+	}
+	for i, cat := range c.Categories {
+		if cat.ID == "" {
+			return fmt.Errorf("%w: Categories[%d] has an empty ID", ErrBadCategory, i)
+		}
+		if !validID(cat.ID) {
+			return fmt.Errorf("%w: Categories[%d] ID %q: use lower-case letters, digits, '-' and '_' (at most 64)", ErrBadCategory, i, cat.ID)
+		}
+		if seen[cat.ID] {
+			return fmt.Errorf("%w: duplicate category ID %q", ErrBadCategory, cat.ID)
+		}
+		if cat.ID == Necessary && cat.SaleOrSharing {
+			return fmt.Errorf("%w: the necessary category cannot be sale or sharing", ErrBadCategory)
+		}
+		seen[cat.ID] = true
+		if cat.ID == Necessary {
+			cats = append([]Category{cat}, cats...)
+		} else {
+			cats = append(cats, cat)
+		}
+	}
+	if len(cats) > maxCategories {
+		return fmt.Errorf("%w: %d categories, at most %d", ErrBadCategory, len(cats), maxCategories)
+	}
+	c.Categories = cats
+
+	if c.PolicyVersion == "" {
+		c.PolicyVersion = DefaultPolicyVersion
+	}
+	if c.PolicyURL == "" {
+		c.PolicyURL = DefaultPolicyURL
+	}
+	if c.CookieName == "" {
+		c.CookieName = DefaultCookieName
+	}
+	if !validCookieName(c.CookieName) {
+		return fmt.Errorf("%w: cookie name %q is not a valid token", ErrBadCookie, c.CookieName)
+	}
+	if c.CookieDomain != "" {
+		d := strings.TrimPrefix(c.CookieDomain, ".")
+		if d == "" || strings.ContainsAny(d, " ;,/:\\\"") || strings.Contains(d, "..") {
+			return fmt.Errorf("%w: cookie domain %q is not a host name", ErrBadCookie, c.CookieDomain)
+		}
+	}
+	if c.SameSite == 0 {
+		c.SameSite = http.SameSiteLaxMode
+	}
+	if c.SameSite < http.SameSiteDefaultMode || c.SameSite > http.SameSiteNoneMode {
+		return fmt.Errorf("%w: unknown SameSite value %d", ErrBadCookie, c.SameSite)
+	}
+	if c.SameSite == http.SameSiteNoneMode && c.InsecureCookie {
+		return fmt.Errorf("%w: SameSite=None needs a Secure cookie; unset InsecureCookie", ErrBadCookie)
+	}
+	if c.Lifetime == 0 {
+		c.Lifetime = DefaultLifetime
+	}
+	if c.Lifetime < time.Hour || c.Lifetime > MaxLifetime {
+		return fmt.Errorf("%w: %v; use between one hour and 400 days", ErrBadLifetime, c.Lifetime)
+	}
+	if c.Prefix == "" {
+		c.Prefix = DefaultPrefix
+	}
+	if !strings.HasPrefix(c.Prefix, "/") || strings.HasSuffix(c.Prefix, "/") || strings.ContainsAny(c.Prefix, "?#% ") {
+		return fmt.Errorf("%w: %q; use a path such as /consent, without a trailing slash", ErrBadPrefix, c.Prefix)
+	}
+	if c.StoreTimeout == 0 {
+		c.StoreTimeout = DefaultStoreTimeout
+	}
+	if c.StoreTimeout < 0 {
+		return fmt.Errorf("%w: negative StoreTimeout", ErrBadConfigure)
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = 8192
+	}
+	return nil
+}
+
+func validCookieName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// revision derives the consent revision from everything a visitor agreed
+// to: the policy version and each category with its flags. Any change
+// gives a new revision, so visitors are asked again without anybody having
+// to remember to bump a number.
+func revision(policyVersion string, cats []Category) [8]byte {
+	h := sha256.New()
+	fmt.Fprintf(h, "consentkit/rev/1\x00%d:%s\x00", len(policyVersion), policyVersion)
+	for _, c := range cats {
+		fmt.Fprintf(h, "%d:%s:%t\x00", len(c.ID), c.ID, c.SaleOrSharing)
+	}
+	var out [8]byte
+	copy(out[:], h.Sum(nil))
+	return out
+}
+
+func revisionString(r [8]byte) string { return hex.EncodeToString(r[:]) }

@@ -1,0 +1,228 @@
+package consent
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/securecookie"
+)
+
+// The consent cookie's payload is a fixed 42-byte binary record, signed (and
+// optionally encrypted) by securecookie with its NopEncoder. It is a quarter
+// of the size of a gob encoding and decodes without reflection.
+//
+//	[0]      format version (1)
+//	[1:17]   consent ID
+//	[17:25]  revision
+//	[25:33]  decided at, Unix seconds, big endian
+//	[33:41]  granted categories, bit i = configured category i
+//	[41]     method
+const (
+	payloadVersion = 1
+	payloadLen     = 42
+	// maxCookieLen bounds what is even looked at: a real consent cookie is
+	// about 130 bytes signed and 200 encrypted.
+	maxCookieLen = 512
+	// clockSkew is how far in the future a decision time may be before the
+	// cookie is treated as forged.
+	clockSkew = 5 * time.Minute
+)
+
+var methodCodes = []Method{MethodNone, MethodBanner, MethodForm, MethodAPI, MethodGPC}
+
+func methodCode(m Method) byte {
+	for i, x := range methodCodes {
+		if x == m {
+			return byte(i)
+		}
+	}
+	return 0
+}
+
+// Cookie decoding errors. A Manager never shows them to visitors: a cookie
+// that fails to decode means "undecided".
+var (
+	ErrCookieInvalid = errors.New("consent: cookie signature or format invalid")
+	ErrCookieTooLong = errors.New("consent: cookie too long")
+	ErrCookieExpired = errors.New("consent: consent expired")
+	ErrCookieStale   = errors.New("consent: consent given under an older revision")
+)
+
+type codec struct {
+	name   string
+	codecs []securecookie.Codec
+}
+
+func newCodec(name string, keys []KeyPair) (*codec, error) {
+	pairs := make([][]byte, 0, 2*len(keys))
+	for _, k := range keys {
+		pairs = append(pairs, k.HashKey, k.BlockKey)
+	}
+	c := &codec{name: name, codecs: securecookie.CodecsFromPairs(pairs...)}
+	for i, sc := range c.codecs {
+		s, ok := sc.(*securecookie.SecureCookie)
+		if !ok {
+			return nil, fmt.Errorf("%w: securecookie returned an unexpected codec", ErrBadKey)
+		}
+		// Expiry is checked against the decision time in the payload
+		// with the Manager's clock, so securecookie's own wall-clock
+		// check is off.
+		s.SetSerializer(securecookie.NopEncoder{}).MaxAge(0).MaxLength(maxCookieLen)
+		// securecookie keeps configuration errors until first use;
+		// surface them now.
+		if _, err := s.Encode(name, make([]byte, payloadLen)); err != nil {
+			return nil, fmt.Errorf("%w: Keys[%d]: %v", ErrBadKey, i, err)
+		}
+	}
+	return c, nil
+}
+
+func (c *codec) encode(p []byte) (string, error) {
+	return securecookie.EncodeMulti(c.name, p, c.codecs[0])
+}
+
+func (c *codec) decode(v string) ([]byte, error) {
+	if len(v) > maxCookieLen {
+		return nil, ErrCookieTooLong
+	}
+	var b []byte
+	for _, sc := range c.codecs {
+		if err := sc.Decode(c.name, v, &b); err == nil {
+			return b, nil
+		}
+	}
+	return nil, ErrCookieInvalid
+}
+
+func marshalPayload(s *State) []byte {
+	b := make([]byte, payloadLen)
+	b[0] = payloadVersion
+	copy(b[1:17], s.id[:])
+	copy(b[17:25], s.rev[:])
+	binary.BigEndian.PutUint64(b[25:33], uint64(s.decidedAt.Unix()))
+	binary.BigEndian.PutUint64(b[33:41], s.granted)
+	b[41] = methodCode(s.method)
+	return b
+}
+
+// unmarshalPayload parses a verified payload. The state it returns is
+// decided; the caller checks revision and expiry.
+func unmarshalPayload(b []byte, set *categorySet) (*State, error) {
+	if len(b) != payloadLen || b[0] != payloadVersion {
+		return nil, ErrCookieInvalid
+	}
+	s := &State{decided: true, set: set}
+	copy(s.id[:], b[1:17])
+	copy(s.rev[:], b[17:25])
+	sec := binary.BigEndian.Uint64(b[25:33])
+	if sec > 1<<40 {
+		return nil, ErrCookieInvalid
+	}
+	s.decidedAt = time.Unix(int64(sec), 0).UTC()
+	s.granted = binary.BigEndian.Uint64(b[33:41])&set.allMask | 1
+	if int(b[41]) >= len(methodCodes) || b[41] == 0 {
+		return nil, ErrCookieInvalid
+	}
+	s.method = methodCodes[b[41]]
+	return s, nil
+}
+
+// cookieValue returns the value of the first cookie called name in the
+// request's Cookie headers that satisfies ok, without allocating. Quoted
+// values are unquoted as net/http does.
+func cookieValue(h http.Header, name string, ok func(string) bool) (string, bool) {
+	for _, line := range h["Cookie"] {
+		for len(line) > 0 {
+			var part string
+			if i := strings.IndexByte(line, ';'); i >= 0 {
+				part, line = line[:i], line[i+1:]
+			} else {
+				part, line = line, ""
+			}
+			part = strings.TrimLeft(part, " \t")
+			if len(part) <= len(name) || part[len(name)] != '=' || part[:len(name)] != name {
+				continue
+			}
+			v := strings.TrimRight(part[len(name)+1:], " \t")
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			if ok == nil || ok(v) {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+// verifiedCache remembers cookie values whose signature has been checked, so
+// that a repeat visitor costs a map lookup instead of an HMAC. Only values
+// that verified are kept, each at most maxCookieLen bytes, and the number of
+// entries is bounded: an attacker can neither grow it with forged cookies nor
+// past its size with real ones. Revision and expiry are checked on every
+// hit by the caller.
+type verifiedCache struct {
+	shards   [16]cacheShard
+	perShard int
+}
+
+type cacheShard struct {
+	mu sync.RWMutex
+	m  map[string]*cached
+}
+
+type cached struct {
+	plain, gpc *State
+}
+
+func newVerifiedCache(size int) *verifiedCache {
+	if size < 0 {
+		return nil
+	}
+	c := &verifiedCache{perShard: max(size/16, 1)}
+	for i := range c.shards {
+		c.shards[i].m = make(map[string]*cached)
+	}
+	return c
+}
+
+func (c *verifiedCache) shard(v string) *cacheShard {
+	// The tail of a signed value is its MAC: already uniformly random.
+	var h byte
+	if len(v) > 0 {
+		h = v[len(v)-1] ^ v[len(v)/2]
+	}
+	return &c.shards[h&15]
+}
+
+func (c *verifiedCache) get(v string) *cached {
+	if c == nil {
+		return nil
+	}
+	s := c.shard(v)
+	s.mu.RLock()
+	e := s.m[v]
+	s.mu.RUnlock()
+	return e
+}
+
+func (c *verifiedCache) put(v string, e *cached) {
+	if c == nil {
+		return
+	}
+	s := c.shard(v)
+	s.mu.Lock()
+	if len(s.m) >= c.perShard {
+		for k := range s.m { // map order is randomised: random eviction
+			delete(s.m, k)
+			break
+		}
+	}
+	s.m[strings.Clone(v)] = e
+	s.mu.Unlock()
+}

@@ -1,0 +1,359 @@
+package consent
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// maxDecisionBody bounds a decision request's body: a form or JSON naming
+// every category is well under 1 KiB.
+const maxDecisionBody = 8 << 10
+
+// Actions a decision request can carry.
+const (
+	ActionAcceptAll = "accept_all"
+	ActionRejectAll = "reject_all"
+	ActionSave      = "save"
+)
+
+// Decision is a parsed decision request, form or JSON.
+type Decision struct {
+	// Action is ActionAcceptAll, ActionRejectAll or ActionSave.
+	Action string `json:"action"`
+	// Categories are the categories granted by ActionSave.
+	Categories []string `json:"categories,omitempty"`
+	// Return is where a form submission goes back to.
+	Return string `json:"return,omitempty"`
+	// Lang is the language of the banner the visitor saw.
+	Lang string `json:"lang,omitempty"`
+}
+
+// ErrBadDecision is wrapped by every error about a malformed decision.
+var ErrBadDecision = errors.New("consent: bad decision request")
+
+func badDecision(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadDecision, fmt.Sprintf(format, args...))
+}
+
+// parseDecision reads a decision from a form or JSON body. It reports
+// whether the body was JSON, so the answer can match.
+func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bool) (d Decision, isJSON bool, err error) {
+	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil && r.Header.Get("Content-Type") != "" {
+		return d, false, badDecision("malformed Content-Type header")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxDecisionBody)
+	switch ct {
+	case "application/json":
+		isJSON = true
+		dec := json.NewDecoder(r.Body)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&d); err != nil {
+			return d, true, fmt.Errorf("%w: body is not a valid decision JSON object: %w", ErrBadDecision, err)
+		}
+		if _, err := dec.Token(); err != io.EOF {
+			return d, true, badDecision("unexpected data after the JSON object")
+		}
+	case "application/x-www-form-urlencoded", "":
+		if err := r.ParseForm(); err != nil {
+			return d, false, fmt.Errorf("%w: form could not be read: %w", ErrBadDecision, err)
+		}
+		f := r.PostForm
+		for _, k := range []string{"action", "return", "lang"} {
+			if len(f[k]) > 1 {
+				return d, false, badDecision("field %q given %d times", k, len(f[k]))
+			}
+		}
+		d = Decision{Action: f.Get("action"), Categories: f["category"], Return: f.Get("return"), Lang: f.Get("lang")}
+	default:
+		return d, false, badDecision("content type %q is not supported; send a form or application/json", ct)
+	}
+	switch d.Action {
+	case ActionAcceptAll, ActionRejectAll:
+		if len(d.Categories) > 0 {
+			return d, isJSON, badDecision("action %q takes no categories", d.Action)
+		}
+	case ActionSave:
+	case "":
+		return d, isJSON, badDecision("missing action; use accept_all, reject_all or save")
+	default:
+		return d, isJSON, badDecision("unknown action %.40q; use accept_all, reject_all or save", d.Action)
+	}
+	seen := map[string]bool{}
+	for _, c := range d.Categories {
+		if !known(c) {
+			return d, isJSON, badDecision("unknown category %.64q", c)
+		}
+		if seen[c] {
+			return d, isJSON, badDecision("category %q given twice", c)
+		}
+		seen[c] = true
+	}
+	if len(d.Lang) > 35 {
+		return d, isJSON, badDecision("lang is not a language tag")
+	}
+	return d, isJSON, nil
+}
+
+// safeReturn returns p when it is a path on this site, else "/": the
+// decision endpoint must never redirect elsewhere.
+func safeReturn(p string) string {
+	if p == "" || len(p) > 2048 || p[0] != '/' {
+		return "/"
+	}
+	if len(p) > 1 && (p[1] == '/' || p[1] == '\\') {
+		return "/"
+	}
+	for i := 0; i < len(p); i++ {
+		if p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(p)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
+		return "/"
+	}
+	return u.RequestURI()
+}
+
+// serveDecision is POST {prefix}/decision.
+func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		httpError(w, r, http.StatusMethodNotAllowed, "decisions are posted: use POST")
+		return
+	}
+	if err := m.cop.Check(r); err != nil {
+		httpError(w, r, http.StatusForbidden, "cross-origin consent decisions are refused: post from the site itself")
+		return
+	}
+	d, isJSON, err := parseDecision(w, r, func(c string) bool { return m.set.index(c) >= 0 })
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			httpErrorJSON(w, isJSON, http.StatusRequestEntityTooLarge, "decision body too large")
+			return
+		}
+		httpErrorJSON(w, isJSON, http.StatusBadRequest, err.Error())
+		return
+	}
+	prev, current := m.previous(r.Header)
+	gpc := gpcSignal(r.Header)
+	next := &State{rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second), decided: true, gpc: gpc, set: m.set}
+	if prev != nil {
+		next.id = prev.id
+	} else if next.id, err = newID(); err != nil {
+		httpErrorJSON(w, isJSON, http.StatusServiceUnavailable, "could not make a consent ID; try again")
+		return
+	}
+	switch d.Action {
+	case ActionAcceptAll:
+		next.granted = m.set.allMask
+	case ActionRejectAll:
+		next.granted = 1
+	case ActionSave:
+		next.granted = 1
+		for _, c := range d.Categories {
+			next.granted |= 1 << uint(m.set.index(c))
+		}
+	}
+	if gpc {
+		next.granted &^= m.set.saleMask
+	}
+	next.method = MethodForm
+	if isJSON {
+		next.method = MethodBanner
+	}
+	if !current {
+		prev = nil // withdrawal only means something under the same revision
+	}
+	rec := m.record(r, next, prev, d.Lang)
+	ctx, cancel := context.WithTimeout(r.Context(), m.cfg.StoreTimeout)
+	defer cancel()
+	if err := m.store.Record(ctx, rec); err != nil {
+		m.log.Error("consent: the consent log refused a decision; no cookie set", "err", err, "consent_id", rec.ConsentID)
+		w.Header().Set("Retry-After", "5")
+		httpErrorJSON(w, isJSON, http.StatusServiceUnavailable, "your choice could not be saved right now; nothing was changed, please try again")
+		return
+	}
+	if err := m.setCookie(w, next); err != nil {
+		m.log.Error("consent: could not encode the consent cookie", "err", err)
+		httpErrorJSON(w, isJSON, http.StatusInternalServerError, "could not save the consent cookie")
+		return
+	}
+	m.afterDecision(w, r, prev, next)
+	w.Header().Set("Cache-Control", "no-store")
+	if isJSON {
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(m.stateJSON(next))
+		return
+	}
+	http.Redirect(w, r, safeReturn(d.Return), http.StatusSeeOther)
+}
+
+// afterDecision is where a decision's side effects on other cookies go.
+func (m *Manager) afterDecision(w http.ResponseWriter, r *http.Request, prev, next *State) {}
+
+// StateJSON is the JSON form of a State, as answered by the decision
+// endpoint.
+type StateJSON struct {
+	ConsentID string    `json:"consent_id"`
+	Granted   []string  `json:"granted"`
+	DecidedAt time.Time `json:"decided_at"`
+	Revision  string    `json:"revision"`
+	GPC       bool      `json:"gpc"`
+	// ConsentMode is the Google Consent Mode v2 state of every type.
+	ConsentMode map[string]string `json:"consent_mode,omitempty"`
+}
+
+func (m *Manager) stateJSON(s *State) StateJSON {
+	return StateJSON{ConsentID: s.ID(), Granted: s.Granted(), DecidedAt: s.DecidedAt(), Revision: s.Revision(), GPC: s.GPC(),
+		ConsentMode: m.consentMode(s)}
+}
+
+// consentMode is filled in by the banner wiring.
+func (m *Manager) consentMode(s *State) map[string]string { return nil }
+
+// record builds the audit record of a decision.
+func (m *Manager) record(r *http.Request, next, prev *State, lang string) Record {
+	rec := Record{
+		ConsentID:     next.ID(),
+		Time:          next.decidedAt,
+		Revision:      next.Revision(),
+		PolicyVersion: m.cfg.PolicyVersion,
+		PolicyURL:     m.cfg.PolicyURL,
+		Method:        next.method,
+		GPC:           next.gpc,
+		PageURL:       pageURL(r),
+		IPPrefix:      pseudonymize(m.clientIP(r)),
+		UserAgent:     truncate(r.Header.Get("User-Agent"), 512),
+	}
+	optional := 0
+	granted := 0
+	for i, id := range m.set.ids {
+		g := next.granted&(1<<uint(i)) != 0
+		rec.Decisions = append(rec.Decisions, CategoryDecision{Category: id, Granted: g})
+		if id != Necessary {
+			optional++
+			if g {
+				granted++
+			}
+		}
+		if prev != nil && g == false && prev.granted&(1<<uint(i)) != 0 {
+			rec.Withdrawn = append(rec.Withdrawn, id)
+		}
+	}
+	switch granted {
+	case optional:
+		rec.Outcome = OutcomeAcceptAll
+	case 0:
+		rec.Outcome = OutcomeRejectAll
+	default:
+		rec.Outcome = OutcomeCustom
+	}
+	m.describeBanner(r, &rec, lang)
+	return rec
+}
+
+// describeBanner fills the record's language and banner text; the banner
+// wiring replaces it.
+func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) { rec.Language = lang }
+
+func pageURL(r *http.Request) string {
+	if ref := r.Header.Get("Referer"); ref != "" {
+		if u, err := url.Parse(ref); err == nil && u.Host == r.Host {
+			return truncate(u.RequestURI(), 1024)
+		}
+	}
+	return ""
+}
+
+func (m *Manager) clientIP(r *http.Request) string {
+	if m.cfg.ClientIP != nil {
+		return m.cfg.ClientIP(r)
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// pseudonymize keeps the network of an address, not the host: /24 for IPv4
+// and /48 for IPv6, which is what the consent log may hold.
+func pseudonymize(ip string) string {
+	a, err := netip.ParseAddr(strings.TrimSpace(ip))
+	if err != nil {
+		return ""
+	}
+	a = a.Unmap().WithZone("")
+	bits := 48
+	if a.Is4() {
+		bits = 24
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return ""
+	}
+	return p.String()
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	s = s[:n]
+	// Do not cut a UTF-8 sequence in half.
+	for len(s) > 0 && s[len(s)-1]&0xC0 == 0x80 {
+		s = s[:len(s)-1]
+	}
+	if len(s) > 0 && s[len(s)-1] >= 0xC0 {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func wantsJSON(r *http.Request) bool {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return ct == "application/json" || strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func httpError(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	httpErrorJSON(w, wantsJSON(r), code, msg)
+}
+
+func httpErrorJSON(w http.ResponseWriter, isJSON bool, code int, msg string) {
+	h := w.Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if isJSON {
+		h.Set("Content-Type", "application/json")
+		w.WriteHeader(code)
+		_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
+		return
+	}
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = io.WriteString(w, msg+"\n")
+}
+
+// serveEndpoint serves the middleware's own paths and reports whether r was
+// one of them.
+func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
+	switch r.URL.Path[len(m.cfg.Prefix):] {
+	case "/decision":
+		m.serveDecision(w, r)
+		return true
+	}
+	return false
+}
