@@ -1,0 +1,17 @@
+// Package locales holds the banner's message catalogs, one JSON file per
+// language under messages/, embedded in the binary, and picks the catalog a
+// visitor should see.
+//
+// Every catalog has the keys of messages/en.json. Keys that start with "_"
+// are metadata rather than messages: "_name" is the language's name for
+// itself (what a language switcher shows) and "_dir" is "ltr" or "rtl".
+//
+// Match turns an Accept-Language header, and any explicit choices that
+// outrank it, into a Locale; it never fails and falls back to English.
+// Lookup and Locale.Text return a message with English as the fallback, and
+// Catalog exposes every message to golang.org/x/text/message printers.
+//
+// The catalogs are embedded, so a malformed file is a programming error:
+// the package tests reject it, and at run time the file is skipped so the
+// visitor sees English rather than an error page.
+package locales
