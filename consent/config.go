@@ -147,6 +147,24 @@ type Config struct {
 	// Now is the clock. Default is time.Now; tests inject their own.
 	Now func() time.Time
 
+	// Cookies declares, per category, the cookies the site and its third
+	// parties set. Set-Cookie headers for cookies of a category the visitor
+	// has not granted are removed from every response, and withdrawing a
+	// category expires its declared cookies. The consent cookie is declared
+	// automatically. Default is none.
+	Cookies []CookieSpec
+	// UndeclaredCookies says what happens to cookies Cookies does not
+	// declare. Default is BlockUndeclared: dropped, with a warning once per
+	// name.
+	UndeclaredCookies UndeclaredPolicy
+
+	// GPCWellKnown serves /.well-known/gpc.json, telling user agents the site
+	// honours Global Privacy Control. Default is false.
+	GPCWellKnown bool
+	// GPCLastUpdate is the "lastUpdate" date of gpc.json. Default is the
+	// time New was called, to the day.
+	GPCLastUpdate time.Time
+
 	// CacheSize bounds the number of verified cookie values kept in memory
 	// so that repeat visitors skip the signature check. Default is 8192;
 	// a negative value disables the cache.
@@ -282,6 +300,9 @@ func (c *Config) normalize() error {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if err := c.normalizeCookies(); err != nil {
+		return err
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = 8192

@@ -201,9 +201,6 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeReturn(d.Return), http.StatusSeeOther)
 }
 
-// afterDecision is where a decision's side effects on other cookies go.
-func (m *Manager) afterDecision(w http.ResponseWriter, r *http.Request, prev, next *State) {}
-
 // StateJSON is the JSON form of a State, as answered by the decision
 // endpoint.
 type StateJSON struct {
@@ -353,6 +350,9 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 	switch r.URL.Path[len(m.cfg.Prefix):] {
 	case "/decision":
 		m.serveDecision(w, r)
+		return true
+	case "/cookies", "/cookies.json":
+		m.serveDeclaration(w, r)
 		return true
 	}
 	return false

@@ -14,15 +14,16 @@ import (
 // Manager is a configured consent middleware. Build it with New; it is safe
 // for concurrent use.
 type Manager struct {
-	cfg    Config
-	set    *categorySet
-	rev    [8]byte
-	codec  *codec
-	cache  *verifiedCache
-	cop    *http.CrossOriginProtection
-	log    *slog.Logger
-	store  Store
-	undGPC *State // the undecided state of a request with Sec-GPC: 1
+	cfg     Config
+	set     *categorySet
+	rev     [8]byte
+	codec   *codec
+	cache   *verifiedCache
+	cop     *http.CrossOriginProtection
+	log     *slog.Logger
+	store   Store
+	undGPC  *State // the undecided state of a request with Sec-GPC: 1
+	cookies *cookieRegistry
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 }
@@ -63,6 +64,7 @@ func New(cfg Config) (*Manager, error) {
 		m.log.Warn("consent: no Store configured; decisions are only logged, which is not a durable consent log (see consent/auditlog)")
 	}
 	m.undGPC = &State{set: m.set, gpc: true}
+	m.cookies = newCookieRegistry(&m.cfg)
 	return m, nil
 }
 
@@ -84,6 +86,10 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if len(r.URL.Path) > len(m.cfg.Prefix) && r.URL.Path[len(m.cfg.Prefix)] == '/' &&
 			strings.HasPrefix(r.URL.Path, m.cfg.Prefix) && m.serveEndpoint(w, r) {
+			return
+		}
+		if m.cfg.GPCWellKnown && r.URL.Path == "/.well-known/gpc.json" {
+			m.serveGPCJSON(w, r)
 			return
 		}
 		st := m.requestState(w, r)

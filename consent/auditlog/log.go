@@ -1,0 +1,394 @@
+package auditlog
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/consentkit/consentkit/consent"
+)
+
+// Log is a durable, tamper-evident consent log. It implements consent.Store.
+// A Log is safe for concurrent use; Close it to stop its writer.
+type Log struct {
+	eng  engine
+	d    *dialect
+	opts Options
+	sign signer
+
+	// mu guards closed and the send side of reqs: Record holds it shared
+	// while queueing, Close exclusively while closing the queue, so no
+	// record is ever sent on a closed channel.
+	mu      sync.RWMutex
+	closed  bool
+	reqs    chan *pending
+	stopped chan struct{}
+
+	// The writer goroutine's own state, never touched by others.
+	buf        []byte
+	texts      map[string]bool // banner texts known to be stored, by SHA-256
+	insertSQL  map[int]string  // multi-row INSERT statements by row count
+	lastText   string
+	lastTextSH string
+}
+
+var _ consent.Store = (*Log)(nil)
+
+// pending is one Record call waiting for its batch to commit.
+type pending struct {
+	ctx  context.Context
+	rec  consent.Record
+	done chan error
+}
+
+// open migrates the database and starts the writer; it owns eng from here.
+func open(ctx context.Context, eng engine, opts Options) (*Log, error) {
+	l := &Log{
+		eng:       eng,
+		d:         eng.dialect(),
+		opts:      opts,
+		sign:      signer{key: opts.Key},
+		reqs:      make(chan *pending, opts.MaxBatch),
+		stopped:   make(chan struct{}),
+		texts:     make(map[string]bool),
+		insertSQL: make(map[int]string),
+	}
+	if err := l.migrate(ctx); err != nil {
+		_ = eng.close()
+		return nil, err
+	}
+	go l.run()
+	return l, nil
+}
+
+// Record durably appends rec to the log (see consent.Store). It returns
+// after the transaction holding rec has committed, or with an error when
+// it failed, in which case rec is not in the log.
+//
+// When ctx is cancelled while the record waits for its batch, Record
+// returns ctx.Err() at once, but the record may still be committed if its
+// batch had already started: the caller must treat it as "unknown", which
+// is why the decision endpoint then sets no cookie. A record whose context
+// is already done when its batch is formed is left out.
+//
+// A record with a zero Time gets the Log's clock. Invalid UTF-8 and NUL
+// bytes in its strings are replaced with U+FFFD before hashing, because
+// PostgreSQL text cannot hold them.
+func (l *Log) Record(ctx context.Context, rec consent.Record) error {
+	if !ValidConsentID(rec.ConsentID) {
+		id := rec.ConsentID
+		if len(id) > 40 {
+			id = id[:40] + "…"
+		}
+		return fmt.Errorf("%w: consent ID %q is not 32 lower-case hex digits", ErrInvalidRecord, id)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	p := &pending{ctx: ctx, rec: normalize(rec, l.opts.Now()), done: make(chan error, 1)}
+	l.mu.RLock()
+	if l.closed {
+		l.mu.RUnlock()
+		return ErrClosed
+	}
+	select {
+	case l.reqs <- p:
+		l.mu.RUnlock()
+	case <-ctx.Done():
+		l.mu.RUnlock()
+		return ctx.Err()
+	}
+	select {
+	case err := <-p.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close waits for queued records to be committed, stops the writer and
+// closes the database connections. Record calls after Close fail with
+// ErrClosed.
+func (l *Log) Close() error {
+	l.mu.Lock()
+	if l.closed {
+		l.mu.Unlock()
+		return nil
+	}
+	l.closed = true
+	close(l.reqs)
+	l.mu.Unlock()
+	<-l.stopped
+	return l.eng.close()
+}
+
+// run is the writer: it takes whatever is queued, up to MaxBatch records,
+// and commits it as one transaction, so that concurrent callers share one
+// fsync. It never waits for a batch to fill: a lone caller is committed at
+// once, and the queue fills by itself while a commit is under way.
+func (l *Log) run() {
+	defer close(l.stopped)
+	batch := make([]*pending, 0, l.opts.MaxBatch)
+	for p := range l.reqs {
+		// Callers woken by the previous commit are runnable but may not
+		// have queued again yet; yielding once lets them join this batch
+		// instead of waiting a whole commit for the next one.
+		runtime.Gosched()
+		batch = append(batch[:0], p)
+	fill:
+		for len(batch) < l.opts.MaxBatch {
+			select {
+			case p, ok := <-l.reqs:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, p)
+			default:
+				break fill
+			}
+		}
+		l.commit(batch)
+		clear(batch)
+	}
+}
+
+func (l *Log) commit(batch []*pending) {
+	live := make([]*pending, 0, len(batch))
+	for _, p := range batch {
+		if err := p.ctx.Err(); err != nil {
+			p.done <- err
+			continue
+		}
+		live = append(live, p)
+	}
+	if len(live) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), l.opts.WriteTimeout)
+	var newTexts []string
+	err := l.eng.write(ctx, func(tx execer) error {
+		var err error
+		newTexts, err = l.appendBatch(ctx, tx, live)
+		return err
+	})
+	cancel()
+	if err != nil {
+		err = fmt.Errorf("auditlog: commit %d records: %w", len(live), err)
+	} else {
+		if len(l.texts) > 1024 {
+			clear(l.texts) // banner texts change rarely; forget old ones
+		}
+		for _, sh := range newTexts {
+			l.texts[sh] = true
+		}
+	}
+	for _, p := range live {
+		p.done <- err
+	}
+}
+
+// chainHead is the signed end of the chain.
+type chainHead struct {
+	seq       int64
+	hash, mac string
+}
+
+// ErrChainHeadInvalid means the chain head row fails its signature: the
+// database was altered, or another key was used. Appends stop rather than
+// sign over the altered state; Verify tells what happened.
+var ErrChainHeadInvalid = errors.New("auditlog: chain head signature is invalid; run Verify")
+
+// lockHead reads the chain head under the chain lock and checks its
+// signature, so that an altered head is never re-signed by an append.
+func (l *Log) lockHead(ctx context.Context, tx execer) (chainHead, error) {
+	var h chainHead
+	if err := tx.queryRow(ctx, l.d.lockHead).Scan(&h.seq, &h.hash, &h.mac); err != nil {
+		return h, fmt.Errorf("read chain head: %w", err)
+	}
+	if !l.sign.valid(headMessage(h.seq, h.hash), h.mac) {
+		return h, ErrChainHeadInvalid
+	}
+	return h, nil
+}
+
+func (l *Log) setHead(ctx context.Context, tx execer, seq int64, hash string) error {
+	_, err := tx.exec(ctx, `UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
+		seq, hash, l.sign.mac(headMessage(seq, hash)))
+	return err
+}
+
+const recordColumns = `seq, ts, consent_id, revision, policy_version, policy_url, decisions, granted, denied,
+withdrawn, outcome, method, gpc, language, banner_version, text_hash, banner_sha, page_url, ip_prefix,
+user_agent, hash_version, prev_hash, hash`
+
+const recordColumnCount = 23
+
+// maxInsertRows keeps one INSERT under SQLite's and PostgreSQL's limits on
+// bound parameters (32766 and 65535).
+const maxInsertRows = 512
+
+// appendBatch extends the chain with the batch's records inside tx and
+// returns the banner texts it stored for the first time.
+func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending) ([]string, error) {
+	head, err := l.lockHead(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	prev, err := decodeHash(head.hash)
+	if err != nil {
+		return nil, fmt.Errorf("chain head: %w", err)
+	}
+	prevHex := head.hash
+	seq := head.seq
+	args := make([]any, 0, len(batch)*recordColumnCount)
+	var textArgs []any
+	var newTexts []string
+	var cps []Checkpoint
+	for _, p := range batch {
+		rec := &p.rec
+		seq++
+		l.buf = appendRecord(l.buf[:0], seq, rec, prev)
+		sum := sha256.Sum256(l.buf)
+		hashHex := hex.EncodeToString(sum[:])
+		sh := l.textSHA(rec.BannerText)
+		if sh != "" && !l.texts[sh] && !contains(newTexts, sh) {
+			newTexts = append(newTexts, sh)
+			textArgs = append(textArgs, sh, rec.BannerText)
+		}
+		decisions, granted, denied, err := encodeDecisions(rec.Decisions)
+		if err != nil {
+			return nil, err
+		}
+		withdrawn, err := encodeList(rec.Withdrawn)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, seq, rec.Time.UnixMicro(), rec.ConsentID, rec.Revision, rec.PolicyVersion,
+			rec.PolicyURL, decisions, granted, denied, withdrawn, string(rec.Outcome), string(rec.Method),
+			boolInt(rec.GPC), rec.Language, rec.BannerVersion, rec.TextHash, sh, rec.PageURL, rec.IPPrefix,
+			rec.UserAgent, int64(HashVersion), prevHex, hashHex)
+		if seq%int64(l.opts.CheckpointEvery) == 0 {
+			cps = append(cps, Checkpoint{Kind: CheckpointPeriodic, Seq: seq, Hash: hashHex, Time: l.now()})
+		}
+		prev, prevHex = sum, hashHex
+	}
+	if len(textArgs) > 0 {
+		q := `INSERT INTO banner_texts (sha, text) VALUES ` + placeholders(len(textArgs)/2, 2) +
+			` ON CONFLICT (sha) DO NOTHING`
+		if _, err := tx.exec(ctx, q, textArgs...); err != nil {
+			return nil, fmt.Errorf("store banner text: %w", err)
+		}
+	}
+	for len(args) > 0 {
+		n := min(len(args)/recordColumnCount, maxInsertRows)
+		if _, err := tx.exec(ctx, l.insertRecordsSQL(n), args[:n*recordColumnCount]...); err != nil {
+			return nil, fmt.Errorf("insert records: %w", err)
+		}
+		args = args[n*recordColumnCount:]
+	}
+	for i := range cps {
+		if err := l.insertCheckpoint(ctx, tx, &cps[i]); err != nil {
+			return nil, err
+		}
+	}
+	if err := l.setHead(ctx, tx, seq, prevHex); err != nil {
+		return nil, fmt.Errorf("update chain head: %w", err)
+	}
+	return newTexts, nil
+}
+
+// textSHA returns the hex SHA-256 under which a banner text is stored, or
+// "" for no text. Consecutive records nearly always carry the same text, so
+// the last one is remembered.
+func (l *Log) textSHA(text string) string {
+	if text == "" {
+		return ""
+	}
+	if text != l.lastText || l.lastTextSH == "" {
+		sum := sha256.Sum256([]byte(text))
+		l.lastText, l.lastTextSH = text, hex.EncodeToString(sum[:])
+	}
+	return l.lastTextSH
+}
+
+func (l *Log) insertRecordsSQL(n int) string {
+	q, ok := l.insertSQL[n]
+	if !ok {
+		q = `INSERT INTO consent_records (` + recordColumns + `) VALUES ` + placeholders(n, recordColumnCount)
+		if l.d.name == "postgres" {
+			// Rewritten once here rather than on every batch.
+			q = rebindDollar(q)
+		}
+		l.insertSQL[n] = q
+	}
+	return q
+}
+
+// placeholders returns "(?, ?), (?, ?)" for rows rows of cols columns.
+func placeholders(rows, cols int) string {
+	one := "(" + strings.Repeat("?, ", cols-1) + "?)"
+	return strings.Repeat(one+", ", rows-1) + one
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// encodeDecisions returns the stored forms of a record's decisions: the
+// ordered JSON list that is read back, and the granted and denied category
+// lists as ",a,b," strings that filters search for ",a,".
+func encodeDecisions(ds []consent.CategoryDecision) (js, granted, denied string, err error) {
+	if ds == nil {
+		ds = []consent.CategoryDecision{}
+	}
+	b, err := json.Marshal(ds)
+	if err != nil {
+		return "", "", "", fmt.Errorf("encode decisions: %w", err)
+	}
+	var g, d strings.Builder
+	g.WriteByte(',')
+	d.WriteByte(',')
+	for _, c := range ds {
+		w := &d
+		if c.Granted {
+			w = &g
+		}
+		w.WriteString(c.Category)
+		w.WriteByte(',')
+	}
+	return string(b), g.String(), d.String(), nil
+}
+
+func encodeList(list []string) (string, error) {
+	if list == nil {
+		list = []string{}
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return "", fmt.Errorf("encode list: %w", err)
+	}
+	return string(b), nil
+}
+
+func (l *Log) now() time.Time {
+	return time.UnixMicro(l.opts.Now().UnixMicro()).UTC()
+}
