@@ -127,6 +127,11 @@ func readCatalog(fsys fs.FS, name string) (Locale, []string, map[string]string, 
 	if err != nil {
 		return Locale{}, nil, nil, fmt.Errorf("%s: file name is not a BCP 47 tag: %w", name, err)
 	}
+	// Tag.String() is what callers show and send back (lang attributes, the
+	// switcher's values), so it must be the name the file is known by.
+	if tag.String() != base {
+		return Locale{}, nil, nil, fmt.Errorf("%s: name the file %s.json, the canonical form of its tag: %w", name, tag, errInvalidCatalog)
+	}
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return Locale{}, nil, nil, fmt.Errorf("%s: %w", name, err)

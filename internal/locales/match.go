@@ -66,13 +66,20 @@ func (b *bundle) preferredIndex(p string) int {
 	return i
 }
 
-// matchTag finds the catalog for one tag. Only exact, regional and script
-// matches count (confidence High or better): an explicit choice of Catalan
-// should fall through to the visitor's header rather than land on a
-// language x/text thinks is merely related.
+// matchTag finds the catalog for one tag. Only a catalog in the same
+// language counts, in any region or script: x/text rates English a good
+// match for Yoruba and Spanish for Galician, which suits a header, but an
+// explicit choice of Yoruba should fall through to the visitor's header
+// rather than land on a language they did not pick.
 func (b *bundle) matchTag(tag language.Tag) (int, bool) {
-	_, i, conf := b.matcher.Match(b.norm.normalize(tag))
-	return i, conf >= language.High
+	tag = b.norm.normalize(tag)
+	_, i, conf := b.matcher.Match(tag)
+	if conf < language.High {
+		return 0, false
+	}
+	want, _ := tag.Base()
+	got, _ := b.locales[i].Tag.Base()
+	return i, want == got
 }
 
 // headerIndex returns the catalog for an Accept-Language value, English when
@@ -164,7 +171,7 @@ var (
 // to any other header entry, and it serves nb from Danish when the Norwegian
 // catalog is filed as "no".
 type normalizer struct {
-	srLatn    bool          // a Serbian Latin catalog exists: leave sr-Latn alone
+	srLatn    bool // a Serbian Latin catalog exists: leave sr-Latn alone
 	bases     map[language.Base]bool
 	norwegian language.Base // the Norwegian code that has a catalog
 	hasNorw   bool
