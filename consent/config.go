@@ -147,6 +147,19 @@ type Config struct {
 	// Now is the clock. Default is time.Now; tests inject their own.
 	Now func() time.Time
 
+	// Skip, when it returns true, leaves a request's HTML response as it is:
+	// no banner, no script blocking (Set-Cookie filtering still applies).
+	// Default is nil: every HTML page is rewritten.
+	Skip func(r *http.Request) bool
+	// RewriteFragments rewrites responses to htmx requests (HX-Request
+	// without HX-Boosted) too. Default is false: those are page fragments,
+	// where a banner does not belong.
+	RewriteFragments bool
+	// Nonce returns the CSP nonce of a request's page, for the injected
+	// <script> and <style> elements. Default reads the nonce from the
+	// response's Content-Security-Policy header.
+	Nonce func(r *http.Request) string
+
 	// Cookies declares, per category, the cookies the site and its third
 	// parties set. Set-Cookie headers for cookies of a category the visitor
 	// has not granted are removed from every response, and withdrawing a

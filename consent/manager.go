@@ -93,7 +93,10 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 			return
 		}
 		st := m.requestState(w, r)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, st)))
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		ww, core := m.wrap(w, r, st)
+		next.ServeHTTP(ww, r)
+		core.finish()
 	})
 }
 

@@ -1,0 +1,304 @@
+package consent
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+)
+
+// htmlStream is a streaming rewrite of an HTML body on its way to the
+// client.
+type htmlStream interface {
+	io.Writer
+	// Flush writes out everything already decided.
+	Flush() error
+	// Close ends the document and releases the stream.
+	Close() error
+}
+
+// respWriter wraps the handler's ResponseWriter. At the moment the headers
+// go out it filters Set-Cookie and decides whether the body is HTML to
+// rewrite; everything else passes straight through.
+//
+// Optional interfaces (Flusher, Hijacker, io.ReaderFrom) are exposed exactly
+// when the inner writer has them, through the small adapter types below, and
+// Unwrap gives http.ResponseController the inner writer.
+type respWriter struct {
+	w      http.ResponseWriter
+	r      *http.Request
+	m      *Manager
+	st     *State
+	html   htmlStream
+	state  uint8
+	status int
+}
+
+const (
+	wsFresh    uint8 = iota // nothing sent
+	wsSniff                 // 200 without Content-Type: decide at first Write
+	wsSent                  // headers sent
+	wsHijacked              // connection taken over
+)
+
+func (rw *respWriter) Header() http.Header { return rw.w.Header() }
+
+// Unwrap returns the inner ResponseWriter, for http.ResponseController.
+func (rw *respWriter) Unwrap() http.ResponseWriter { return rw.w }
+
+func (rw *respWriter) WriteHeader(code int) {
+	if rw.state != wsFresh {
+		if rw.state == wsSniff {
+			return // already a 200 waiting for its first bytes
+		}
+		rw.w.WriteHeader(code) // let net/http report the superfluous call
+		return
+	}
+	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
+		rw.w.WriteHeader(code) // informational: headers still to come
+		return
+	}
+	h := rw.w.Header()
+	rw.m.filterSetCookies(h, rw.st)
+	if code == http.StatusOK && !rw.m.skipRewrite(rw.r, h) {
+		if _, ok := h["Content-Type"]; !ok {
+			// net/http would sniff the first bytes: do the same, once
+			// we have them.
+			rw.state, rw.status = wsSniff, code
+			return
+		}
+		rw.startHTML(h)
+	}
+	rw.state = wsSent
+	rw.w.WriteHeader(code)
+}
+
+// startHTML begins rewriting when the response is HTML.
+func (rw *respWriter) startHTML(h http.Header) {
+	if !isHTML(h.Get("Content-Type")) {
+		return
+	}
+	if ce := h.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+		rw.m.warnOncef("content-encoding", "consent: an HTML response is already compressed, so the banner cannot be injected and scripts are not blocked; put compression outside the consent middleware", "path", rw.r.URL.Path, "content_encoding", ce)
+		return
+	}
+	rw.html = rw.m.startHTML(rw.w, rw.r, rw.st, h)
+	if rw.html == nil {
+		return
+	}
+	h.Del("Content-Length")
+	if et := h.Get("Etag"); et != "" && !strings.HasPrefix(et, "W/") {
+		h.Set("Etag", "W/"+et)
+	}
+	addVary(h, "Cookie")
+}
+
+func (rw *respWriter) Write(p []byte) (int, error) {
+	switch rw.state {
+	case wsFresh:
+		rw.WriteHeader(http.StatusOK)
+		if rw.state == wsSniff {
+			return rw.Write(p)
+		}
+	case wsSniff:
+		if len(p) == 0 {
+			return 0, nil
+		}
+		h := rw.w.Header()
+		h.Set("Content-Type", http.DetectContentType(p))
+		rw.startHTML(h)
+		rw.state = wsSent
+		rw.w.WriteHeader(rw.status)
+	case wsHijacked:
+		return 0, http.ErrHijacked
+	}
+	if rw.html != nil {
+		return rw.html.Write(p)
+	}
+	return rw.w.Write(p)
+}
+
+// finish ends the response after the handler returned.
+func (rw *respWriter) finish() {
+	switch rw.state {
+	case wsFresh:
+		// The handler wrote nothing: net/http sends the headers now, so
+		// filter them here.
+		rw.m.filterSetCookies(rw.w.Header(), rw.st)
+	case wsSniff:
+		// A 200 with an empty body and no Content-Type.
+		rw.state = wsSent
+		rw.w.WriteHeader(rw.status)
+	}
+	if rw.html != nil {
+		_ = rw.html.Close()
+		rw.html = nil
+	}
+}
+
+func (rw *respWriter) flush() error {
+	if rw.state == wsFresh {
+		rw.WriteHeader(http.StatusOK)
+	}
+	if rw.state == wsSniff {
+		// Nothing written yet: send the headers without sniffing, like
+		// net/http does on an early flush.
+		rw.state = wsSent
+		rw.w.WriteHeader(rw.status)
+	}
+	if rw.html != nil {
+		if err := rw.html.Flush(); err != nil {
+			return err
+		}
+	}
+	return http.NewResponseController(rw.w).Flush()
+}
+
+func (rw *respWriter) hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, b, err := rw.w.(http.Hijacker).Hijack()
+	if err == nil {
+		rw.state = wsHijacked
+	}
+	return c, b, err
+}
+
+func (rw *respWriter) readFrom(src io.Reader) (int64, error) {
+	if rw.state == wsFresh {
+		rw.WriteHeader(http.StatusOK)
+	}
+	if rw.html == nil && rw.state == wsSent {
+		return rw.w.(io.ReaderFrom).ReadFrom(src) // sendfile and friends stay available
+	}
+	return io.Copy(writerOnly{rw}, src)
+}
+
+// writerOnly hides ReadFrom so io.Copy goes through Write.
+type writerOnly struct{ io.Writer }
+
+type flusher struct{ rw *respWriter }
+
+func (f flusher) Flush() { _ = f.rw.flush() }
+
+// FlushError flushes and reports the error, for http.ResponseController.
+func (f flusher) FlushError() error { return f.rw.flush() }
+
+type hijacker struct{ rw *respWriter }
+
+func (h hijacker) Hijack() (net.Conn, *bufio.ReadWriter, error) { return h.rw.hijack() }
+
+type readerFrom struct{ rw *respWriter }
+
+func (r readerFrom) ReadFrom(src io.Reader) (int64, error) { return r.rw.readFrom(src) }
+
+// The combinations of optional interfaces. Each embeds the core by value
+// so that wrapping costs one allocation.
+type (
+	wF struct {
+		respWriter
+		flusher
+	}
+	wH struct {
+		respWriter
+		hijacker
+	}
+	wR struct {
+		respWriter
+		readerFrom
+	}
+	wFH struct {
+		respWriter
+		flusher
+		hijacker
+	}
+	wFR struct {
+		respWriter
+		flusher
+		readerFrom
+	}
+	wHR struct {
+		respWriter
+		hijacker
+		readerFrom
+	}
+	wFHR struct {
+		respWriter
+		flusher
+		hijacker
+		readerFrom
+	}
+)
+
+// wrap returns a writer with exactly w's optional interfaces, and the core
+// to finish after the handler returns.
+func (m *Manager) wrap(w http.ResponseWriter, r *http.Request, st *State) (http.ResponseWriter, *respWriter) {
+	core := respWriter{w: w, r: r, m: m, st: st}
+	_, f := w.(http.Flusher)
+	_, h := w.(http.Hijacker)
+	_, rf := w.(io.ReaderFrom)
+	switch {
+	case f && h && rf:
+		x := &wFHR{respWriter: core}
+		x.flusher, x.hijacker, x.readerFrom = flusher{&x.respWriter}, hijacker{&x.respWriter}, readerFrom{&x.respWriter}
+		return x, &x.respWriter
+	case f && h:
+		x := &wFH{respWriter: core}
+		x.flusher, x.hijacker = flusher{&x.respWriter}, hijacker{&x.respWriter}
+		return x, &x.respWriter
+	case f && rf:
+		x := &wFR{respWriter: core}
+		x.flusher, x.readerFrom = flusher{&x.respWriter}, readerFrom{&x.respWriter}
+		return x, &x.respWriter
+	case h && rf:
+		x := &wHR{respWriter: core}
+		x.hijacker, x.readerFrom = hijacker{&x.respWriter}, readerFrom{&x.respWriter}
+		return x, &x.respWriter
+	case f:
+		x := &wF{respWriter: core}
+		x.flusher = flusher{&x.respWriter}
+		return x, &x.respWriter
+	case h:
+		x := &wH{respWriter: core}
+		x.hijacker = hijacker{&x.respWriter}
+		return x, &x.respWriter
+	case rf:
+		x := &wR{respWriter: core}
+		x.readerFrom = readerFrom{&x.respWriter}
+		return x, &x.respWriter
+	}
+	x := &core
+	return x, x
+}
+
+func isHTML(ct string) bool {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	ct = strings.TrimSpace(ct)
+	return strings.EqualFold(ct, "text/html")
+}
+
+func addVary(h http.Header, v string) {
+	for _, line := range h.Values("Vary") {
+		for _, f := range strings.Split(line, ",") {
+			f = strings.TrimSpace(f)
+			if f == "*" || strings.EqualFold(f, v) {
+				return
+			}
+		}
+	}
+	h.Add("Vary", v)
+}
+
+// skipRewrite reports whether a 200 response to r must pass unchanged.
+func (m *Manager) skipRewrite(r *http.Request, h http.Header) bool {
+	if r.Method == http.MethodHead {
+		return true
+	}
+	// Canonical keys, read directly: Header.Get would allocate to
+	// canonicalise "HX-Request".
+	if len(r.Header["Hx-Request"]) > 0 && len(r.Header["Hx-Boosted"]) == 0 && !m.cfg.RewriteFragments {
+		return true // an htmx fragment, not a page
+	}
+	return m.cfg.Skip != nil && m.cfg.Skip(r)
+}

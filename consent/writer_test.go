@@ -1,0 +1,184 @@
+package consent
+
+import (
+	"bufio"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Fake inner writers with every combination of optional interfaces.
+type fW struct{ http.ResponseWriter }
+type fhW struct{ http.ResponseWriter }
+type frW struct{ http.ResponseWriter }
+type fhrW struct{ http.ResponseWriter }
+
+func (fW) Flush()                                         {}
+func (fhW) Flush()                                        {}
+func (fhW) Hijack() (net.Conn, *bufio.ReadWriter, error)  { return nil, nil, http.ErrHijacked }
+func (frW) Flush()                                        {}
+func (frW) ReadFrom(r io.Reader) (int64, error)           { return 0, nil }
+func (fhrW) Flush()                                       {}
+func (fhrW) Hijack() (net.Conn, *bufio.ReadWriter, error) { return nil, nil, http.ErrHijacked }
+func (fhrW) ReadFrom(r io.Reader) (int64, error)          { return 0, nil }
+
+func TestWrapperKeepsExactlyTheInnerInterfaces(t *testing.T) {
+	t.Parallel()
+	m := fuzzManager(t)
+	rec := func() *httptest.ResponseRecorder { return httptest.NewRecorder() }
+	type onlyW struct{ http.ResponseWriter } // hides the recorder's Flush
+	tests := map[string]http.ResponseWriter{
+		"none":        onlyW{rec()},
+		"flusher":     fW{rec()},
+		"hijacker":    onlyHijack{rec()},
+		"readerfrom":  onlyReadFrom{rec()},
+		"f+h":         fhW{rec()},
+		"f+r":         frW{rec()},
+		"h+r":         onlyHR{rec()},
+		"f+h+r":       fhrW{rec()},
+		"recorder(f)": rec(),
+	}
+	for name, inner := range tests {
+		t.Run(name, func(t *testing.T) {
+			got, core := m.wrap(inner, httptest.NewRequest("GET", "/", nil), &undecided)
+			_, wantF := inner.(http.Flusher)
+			_, wantH := inner.(http.Hijacker)
+			_, wantR := inner.(io.ReaderFrom)
+			_, gotF := got.(http.Flusher)
+			_, gotH := got.(http.Hijacker)
+			_, gotR := got.(io.ReaderFrom)
+			assert.Equal(t, wantF, gotF, "Flusher")
+			assert.Equal(t, wantH, gotH, "Hijacker")
+			assert.Equal(t, wantR, gotR, "ReaderFrom")
+			u, ok := got.(interface{ Unwrap() http.ResponseWriter })
+			require.True(t, ok, "Unwrap for http.ResponseController")
+			assert.Equal(t, inner, u.Unwrap())
+			assert.Equal(t, inner, core.w)
+		})
+	}
+}
+
+type onlyHijack struct{ http.ResponseWriter }
+
+func (onlyHijack) Hijack() (net.Conn, *bufio.ReadWriter, error) { return nil, nil, http.ErrHijacked }
+
+type onlyReadFrom struct{ http.ResponseWriter }
+
+func (onlyReadFrom) ReadFrom(r io.Reader) (int64, error) { return 0, nil }
+
+type onlyHR struct{ http.ResponseWriter }
+
+func (onlyHR) Hijack() (net.Conn, *bufio.ReadWriter, error) { return nil, nil, http.ErrHijacked }
+func (onlyHR) ReadFrom(r io.Reader) (int64, error)          { return 0, nil }
+
+func TestNonHTMLPassesThroughUnchanged(t *testing.T) {
+	t.Parallel()
+	m := fuzzManager(t)
+	body := `{"a":1}`
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", "7")
+		w.Header().Set("ETag", `"abc"`)
+		_, _ = io.WriteString(w, body)
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/x", nil))
+	assert.Equal(t, body, rec.Body.String())
+	assert.Equal(t, "7", rec.Header().Get("Content-Length"))
+	assert.Equal(t, `"abc"`, rec.Header().Get("ETag"))
+	assert.Empty(t, rec.Header().Values("Vary"), "no Vary: Cookie on responses that do not depend on consent")
+}
+
+func TestHijackAndFlushThroughRealServer(t *testing.T) {
+	t.Parallel()
+	m := fuzzManager(t)
+	release := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("/hijack", func(w http.ResponseWriter, r *http.Request) {
+		c, bw, err := http.NewResponseController(w).Hijack()
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		defer c.Close()
+		_, _ = bw.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 8\r\nConnection: close\r\n\r\nhijacked")
+		_ = bw.Flush()
+	})
+	mux.HandleFunc("/stream", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		_, _ = io.WriteString(w, "data: first\n\n")
+		require.NoError(t, http.NewResponseController(w).Flush())
+		select {
+		case <-release:
+		case <-time.After(10 * time.Second):
+		}
+		_, _ = io.WriteString(w, "data: second\n\n")
+	})
+	srv := httptest.NewServer(m.Handler(mux))
+	defer srv.Close()
+
+	resp, err := srv.Client().Get(srv.URL + "/hijack")
+	require.NoError(t, err)
+	assert.Equal(t, "hijacked", readAll(t, resp))
+
+	resp, err = srv.Client().Get(srv.URL + "/stream")
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	br := bufio.NewReader(resp.Body)
+	line, err := br.ReadString('\n')
+	require.NoError(t, err)
+	assert.Equal(t, "data: first\n", line, "flushed bytes arrive before the handler finishes")
+	close(release)
+	rest, err := io.ReadAll(br)
+	require.NoError(t, err)
+	assert.Equal(t, "\ndata: second\n\n", string(rest))
+}
+
+func TestStatusesAndMethodsPassThrough(t *testing.T) {
+	t.Parallel()
+	m := fuzzManager(t)
+	for _, code := range []int{http.StatusNoContent, http.StatusNotModified, http.StatusNotFound, http.StatusInternalServerError, http.StatusCreated} {
+		h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(code)
+		}))
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		assert.Equal(t, code, rec.Code)
+		assert.Empty(t, rec.Body.String())
+	}
+	// 1xx informational responses go straight out; the final status follows.
+	srv := httptest.NewServer(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Link", "</style.css>; rel=preload")
+		w.WriteHeader(http.StatusEarlyHints)
+		w.Header().Set("Content-Type", "text/plain")
+		_, _ = io.WriteString(w, "done")
+	})))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL)
+	require.NoError(t, err)
+	assert.Equal(t, "done", readAll(t, resp))
+	assert.Equal(t, 200, resp.StatusCode)
+}
+
+func TestReadFromPassesThrough(t *testing.T) {
+	t.Parallel()
+	m := fuzzManager(t)
+	srv := httptest.NewServer(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/octet-stream")
+		n, err := w.(io.ReaderFrom).ReadFrom(strings.NewReader(strings.Repeat("z", 100000)))
+		assert.NoError(t, err)
+		assert.Equal(t, int64(100000), n)
+	})))
+	defer srv.Close()
+	resp, err := srv.Client().Get(srv.URL)
+	require.NoError(t, err)
+	assert.Len(t, readAll(t, resp), 100000)
+}
