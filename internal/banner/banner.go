@@ -1,0 +1,129 @@
+package banner
+
+// Category is one consent category as the visitor sees it.
+type Category struct {
+	// ID is the category's identifier, such as "analytics"; it is the value
+	// of the category checkbox and of data-ck-blocked in the rewritten page.
+	ID string
+	// Title and Description are the localized texts shown in preferences.
+	Title, Description string
+	// Granted reports whether the visitor has granted the category. It is
+	// ignored while the visitor is undecided: no box is ever pre-ticked.
+	Granted bool
+	// Locked marks a category that cannot be refused (necessary): shown on,
+	// disabled, with the "Always on" note.
+	Locked bool
+}
+
+// Texts holds every message the banner shows, already localized. The consent
+// package fills it from the catalogs; each field names its catalog key.
+type Texts struct {
+	Region    string // banner.region: the aria-label of the first layer
+	Title     string // banner.title
+	Text      string // banner.text
+	AcceptAll string // banner.accept_all
+	RejectAll string // banner.reject_all
+	Choose    string // banner.choose
+	Policy    string // banner.policy: the privacy policy link text
+	Language  string // banner.language: the switcher's label
+	// LanguageSubmit labels the switcher's submit button, which only
+	// matters without JavaScript; when empty, Language is used.
+	LanguageSubmit string
+	GPC            string // banner.gpc: the Global Privacy Control notice
+	PrefsTitle     string // prefs.title
+	PrefsText      string // prefs.text
+	Save           string // prefs.save
+	Close          string // prefs.close
+	AlwaysOn       string // prefs.always_on
+	Receipt        string // prefs.receipt: the label of the consent ID
+	History        string // prefs.history: the link to the consent history
+	Saved          string // prefs.saved: announced to screen readers after a choice
+	Settings       string // settings.link
+}
+
+// Language is one entry of the language switcher.
+type Language struct {
+	// Tag is the BCP 47 tag posted as lang, such as "pt-BR".
+	Tag string
+	// Name is the language's name in itself, such as "Português".
+	Name string
+	// Selected marks the language the banner is shown in.
+	Selected bool
+}
+
+// ModeType is one Google Consent Mode v2 type and its state.
+type ModeType struct {
+	// Name is one of ad_storage, ad_user_data, ad_personalization,
+	// analytics_storage, functionality_storage, personalization_storage,
+	// security_storage. Other names are left out of the snippet.
+	Name string
+	// Granted reports whether the type is granted.
+	Granted bool
+}
+
+// Data is everything one rendering needs. The consent package builds one per
+// request; the package never keeps or modifies it.
+type Data struct {
+	// Lang is the BCP 47 tag of Texts; it becomes the lang attribute of
+	// every root element.
+	Lang string
+	// Dir is "ltr" or "rtl"; anything else renders as "ltr".
+	Dir string
+	// Texts are the localized messages.
+	Texts Texts
+	// Categories are in configuration order, necessary first.
+	Categories []Category
+	// Decided reports whether the visitor has made a choice.
+	Decided bool
+	// GPC reports whether the browser sent Sec-GPC: 1; the banner and the
+	// preferences then show the GPC notice.
+	GPC bool
+	// ConsentID is shown in preferences as a receipt when Decided.
+	ConsentID string
+	// Prefix is where the consent endpoints are served, such as "/consent".
+	Prefix string
+	// Return is the current path and query, already validated as a
+	// same-origin path.
+	Return string
+	// PolicyURL is the privacy policy; the link is left out when empty.
+	PolicyURL string
+	// Nonce is the CSP nonce of the response; "" when there is none.
+	Nonce string
+	// Languages fill the language switcher; with fewer than two there is none.
+	Languages []Language
+	// ConsentMode is the server-known Consent Mode v2 state for the head
+	// snippet; when empty, no Consent Mode snippet is rendered.
+	ConsentMode []ModeType
+	// WaitForUpdate is Consent Mode's wait_for_update in milliseconds,
+	// sent only while the visitor is undecided (a decided state is final
+	// from the first byte); 0 leaves it out.
+	WaitForUpdate int
+	// Regions optionally restricts the Consent Mode defaults to ISO 3166-2
+	// regions such as "ES" or "US-CA"; malformed entries are left out.
+	Regions []string
+}
+
+// dir returns the text direction, "ltr" unless d asks for "rtl".
+func (d *Data) dir() string {
+	if d.Dir == "rtl" {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// granted lists the categories the page may use now, space-separated, in
+// configuration order: the locked ones always, the others once decided.
+func (d *Data) granted() string {
+	n := 0
+	buf := make([]byte, 0, 64)
+	for _, c := range d.Categories {
+		if c.Locked || (d.Decided && c.Granted) {
+			if n > 0 {
+				buf = append(buf, ' ')
+			}
+			buf = append(buf, c.ID...)
+			n++
+		}
+	}
+	return string(buf)
+}

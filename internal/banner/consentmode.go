@@ -1,0 +1,92 @@
+package banner
+
+import "strconv"
+
+// modeTypes are the seven Consent Mode v2 types; only these names reach the
+// inline script, which is what makes writing it without escaping safe.
+var modeTypes = map[string]bool{
+	"ad_storage":              true,
+	"ad_user_data":            true,
+	"ad_personalization":      true,
+	"analytics_storage":       true,
+	"functionality_storage":   true,
+	"personalization_storage": true,
+	"security_storage":        true,
+}
+
+// gtagStub is Google's own dataLayer stub, so that gtag calls made before
+// (or without) the Google tag are queued, not lost.
+const gtagStub = "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}"
+
+// appendMode appends the Consent Mode v2 default command for d to b. It
+// returns b unchanged when d has no Consent Mode state.
+func appendMode(b []byte, d *Data) []byte {
+	if len(d.ConsentMode) == 0 {
+		return b
+	}
+	b = append(b, gtagStub...)
+	b = append(b, `gtag("consent","default",{`...)
+	n := 0
+	for _, m := range d.ConsentMode {
+		if !modeTypes[m.Name] {
+			continue
+		}
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		b = append(b, m.Name...)
+		if m.Granted {
+			b = append(b, `:"granted"`...)
+		} else {
+			b = append(b, `:"denied"`...)
+		}
+	}
+	// A decided state is final from the first byte: nothing to wait for.
+	if d.WaitForUpdate > 0 && !d.Decided {
+		if n > 0 {
+			b = append(b, ',')
+		}
+		n++
+		b = append(b, "wait_for_update:"...)
+		b = strconv.AppendInt(b, int64(d.WaitForUpdate), 10)
+	}
+	r := 0
+	for _, reg := range d.Regions {
+		if !validRegion(reg) {
+			continue
+		}
+		if r == 0 {
+			if n > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, "region:["...)
+		} else {
+			b = append(b, ',')
+		}
+		r++
+		b = append(b, '"')
+		b = append(b, reg...)
+		b = append(b, '"')
+	}
+	if r > 0 {
+		b = append(b, ']')
+	}
+	return append(b, "})"...)
+}
+
+// validRegion accepts ISO 3166-1 and 3166-2 shapes ("ES", "US-CA"): letters,
+// digits and hyphens, at most 10 bytes. Anything else could break out of the
+// script string, so it is left out rather than escaped.
+func validRegion(s string) bool {
+	if s == "" || len(s) > 10 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}

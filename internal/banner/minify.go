@@ -1,0 +1,69 @@
+package banner
+
+import (
+	"bytes"
+	"strings"
+)
+
+// minifyJS drops comment lines, blank lines and indentation. It never looks
+// inside a line, so it cannot break a string or a regular expression; the
+// source is written for it: a comment is a whole line starting with //, and
+// line ends are kept, so automatic semicolon insertion sees what it saw.
+func minifyJS(src []byte) []byte {
+	out := make([]byte, 0, len(src))
+	for line := range bytes.Lines(src) {
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 || bytes.HasPrefix(line, []byte("//")) {
+			continue
+		}
+		out = append(out, line...)
+		out = append(out, '\n')
+	}
+	return out
+}
+
+// minifyCSS drops /* comments */, collapses white space and removes it where
+// CSS never needs it: around braces, semicolons and commas, and after a colon.
+// The space before a colon stays, because ".ck :focus-visible" (descendant)
+// differs from ".ck:focus-visible". The last semicolon of a block goes too.
+// The source must not hold "/*" or those characters inside strings.
+func minifyCSS(src []byte) []byte {
+	var b strings.Builder
+	b.Grow(len(src))
+	s := string(src)
+	for {
+		i := strings.Index(s, "/*")
+		if i < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:i])
+		j := strings.Index(s[i+2:], "*/")
+		if j < 0 {
+			break // an unclosed comment runs to the end, as in CSS
+		}
+		s = s[i+2+j+2:]
+	}
+	out := make([]byte, 0, b.Len())
+	space := false
+	for _, c := range []byte(b.String()) {
+		switch c {
+		case ' ', '\t', '\n', '\r', '\f':
+			space = true
+			continue
+		case '{', '}', ';', ',':
+			if c == '}' && len(out) > 0 && out[len(out)-1] == ';' {
+				out = out[:len(out)-1]
+			}
+			out = append(out, c)
+			space = false
+			continue
+		}
+		if space && len(out) > 0 && !bytes.ContainsRune([]byte("{};,:"), rune(out[len(out)-1])) {
+			out = append(out, ' ')
+		}
+		space = false
+		out = append(out, c)
+	}
+	return out
+}

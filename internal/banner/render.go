@@ -1,0 +1,94 @@
+package banner
+
+import (
+	"bytes"
+	"html/template"
+	"io"
+	"strings"
+)
+
+// templates is parsed once at start-up. html/template escapes every text by
+// context, because developers may override any catalog message.
+var templates = parseTemplates()
+
+func parseTemplates() *template.Template {
+	// Line breaks only lay the source out; see the note atop the file.
+	src := strings.ReplaceAll(string(mustRead("templates/banner.tmpl")), "\n", "")
+	return template.Must(template.New("banner").Parse(src))
+}
+
+// view is what the templates see: the caller's Data plus derived values.
+type view struct {
+	*Data
+	Dir        string
+	Mode       template.JS // built only from whitelisted names, see appendMode
+	JS, CSS    string
+	Granted    string
+	LangSubmit string
+	Page       bool
+	Link       link
+}
+
+// link is the data of the "Cookie settings" link.
+type link struct {
+	Prefix, Return, Lang, Dir, Label string
+	Hidden                           bool
+}
+
+func newView(d *Data) *view {
+	v := &view{Data: d, Dir: d.dir(), JS: jsName, CSS: cssName, LangSubmit: d.Texts.LanguageSubmit}
+	if v.LangSubmit == "" {
+		v.LangSubmit = d.Texts.Language
+	}
+	return v
+}
+
+// execute runs one named template. Its error is dropped on purpose: a
+// bytes.Buffer cannot fail to write, and the templates themselves are
+// exercised by the package's tests in every state.
+func execute(w io.Writer, name string, data any) {
+	_ = templates.ExecuteTemplate(w, name, data)
+}
+
+// Head renders what goes right after <head>: the Consent Mode v2 defaults for
+// the state the server already knows (before any tag can run), the
+// stylesheet while the banner shows, and the deferred loader carrying the
+// granted categories in data-g. Every element carries d.Nonce when set.
+func Head(buf *bytes.Buffer, d *Data) {
+	headCache.render(buf, d)
+}
+
+func prepHead(v *view) {
+	if len(v.ConsentMode) > 0 {
+		v.Mode = template.JS(appendMode(make([]byte, 0, 320), v.Data))
+	}
+	v.Granted = v.granted()
+}
+
+// Body renders what goes right before </body>. An undecided visitor gets the
+// first layer (a labelled region with Accept all, Reject all and Choose) and
+// the hidden "Cookie settings" link the loader reveals after a choice; a
+// decided visitor gets only the link. The preferences dialog is not included:
+// the loader fetches it on demand, which keeps the first page small.
+func Body(buf *bytes.Buffer, d *Data) {
+	bodyCache.render(buf, d)
+}
+
+func prepBody(v *view) {
+	v.Link = link{Prefix: v.Prefix, Return: v.Return, Lang: v.Lang, Dir: v.Dir, Label: v.Texts.Settings, Hidden: !v.Decided}
+}
+
+// Preferences renders the preferences dialog: every category with its
+// toggle (a locked one shown on and disabled), Save choices, Accept all and
+// Reject all, the receipt when decided. With fragment it is the bare
+// <dialog> the loader injects; otherwise a whole HTML page showing it open,
+// for visitors without JavaScript.
+func Preferences(buf *bytes.Buffer, d *Data, fragment bool) {
+	v := newView(d)
+	if fragment {
+		execute(buf, "dialog", v)
+		return
+	}
+	v.Page = true
+	execute(buf, "page", v)
+}
