@@ -115,6 +115,9 @@ type PurgeResult struct {
 // than olderThan that follows a newer one (clocks of several instances
 // disagree) is kept until everything before it goes.
 //
+// Banner texts are kept: they are few, hold no personal data, and the
+// writer relies on a text, once stored, staying stored.
+//
 // Purge is meant to be scheduled by the application, for example daily;
 // PurgeExpired applies Options.Retention.
 func (l *Log) Purge(ctx context.Context, olderThan time.Time) (PurgeResult, error) {
@@ -144,10 +147,6 @@ func (l *Log) Purge(ctx context.Context, olderThan time.Time) (PurgeResult, erro
 		if n == 0 {
 			return nil
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM banner_texts
-			WHERE sha NOT IN (SELECT banner_sha FROM consent_records)`); err != nil {
-			return fmt.Errorf("delete unused banner texts: %w", err)
-		}
 		res.Purged = n
 		res.Anchor = Checkpoint{Kind: CheckpointPurge, Seq: first - 1, Hash: anchorHash, Time: l.now(),
 			PurgedBefore: time.UnixMicro(olderThan.UnixMicro()).UTC(), Purged: n}
@@ -155,10 +154,6 @@ func (l *Log) Purge(ctx context.Context, olderThan time.Time) (PurgeResult, erro
 	})
 	if err != nil {
 		return PurgeResult{}, fmt.Errorf("auditlog: purge: %w", err)
-	}
-	if res.Purged > 0 {
-		// The writer's cache may name texts that were just deleted.
-		l.forgetTexts()
 	}
 	return res, nil
 }

@@ -1,0 +1,284 @@
+package auditlog
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/consentkit/consentkit/consent"
+)
+
+// ErrNotFound is returned by Get for a position that holds no record.
+var ErrNotFound = errors.New("auditlog: no such record")
+
+// Filter selects records. Zero fields select everything.
+type Filter struct {
+	// From and To bound the decision time: From <= Time < To.
+	From, To time.Time
+	// ConsentID selects one visitor's records.
+	ConsentID string
+	// Granted selects records that grant this category; Denied records
+	// that deny it.
+	Granted, Denied string
+	// Outcome, Language and Method select records with exactly this value.
+	Outcome  consent.Outcome
+	Language string
+	Method   consent.Method
+	// After and Before are exclusive bounds on Seq: the cursor for paging.
+	After, Before int64
+	// Desc returns the newest records first.
+	Desc bool
+	// Limit caps how many records Query yields; 0 means no cap.
+	Limit int
+}
+
+// where returns the WHERE clause (with a leading " WHERE " when not empty)
+// for table alias r, and its arguments.
+func (f *Filter) where(d *dialect) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, arg any) {
+		conds = append(conds, cond)
+		args = append(args, arg)
+	}
+	if !f.From.IsZero() {
+		add("r.ts >= ?", f.From.UnixMicro())
+	}
+	if !f.To.IsZero() {
+		add("r.ts < ?", f.To.UnixMicro())
+	}
+	if f.ConsentID != "" {
+		add("r.consent_id = ?", f.ConsentID)
+	}
+	if f.Granted != "" {
+		add(fmt.Sprintf(d.contains, "r.granted"), ","+f.Granted+",")
+	}
+	if f.Denied != "" {
+		add(fmt.Sprintf(d.contains, "r.denied"), ","+f.Denied+",")
+	}
+	if f.Outcome != "" {
+		add("r.outcome = ?", string(f.Outcome))
+	}
+	if f.Language != "" {
+		add("r.language = ?", f.Language)
+	}
+	if f.Method != "" {
+		add("r.method = ?", string(f.Method))
+	}
+	if f.After > 0 {
+		add("r.seq > ?", f.After)
+	}
+	if f.Before > 0 {
+		add("r.seq < ?", f.Before)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// entrySelect reads every stored field of a record, banner text included,
+// in the order scanEntry expects.
+const entrySelect = `SELECT r.seq, r.ts, r.consent_id, r.revision, r.policy_version, r.policy_url,
+r.decisions, r.withdrawn, r.outcome, r.method, r.gpc, r.language, r.banner_version, r.text_hash,
+COALESCE(b.text, ''), r.page_url, r.ip_prefix, r.user_agent, r.hash_version, r.prev_hash, r.hash
+FROM consent_records r LEFT JOIN banner_texts b ON b.sha = r.banner_sha`
+
+func scanEntry(rs rows) (Entry, error) {
+	var e Entry
+	var ts, gpc, version int64
+	var decisions, withdrawn, outcome, method string
+	err := rs.Scan(&e.Seq, &ts, &e.ConsentID, &e.Revision, &e.PolicyVersion, &e.PolicyURL,
+		&decisions, &withdrawn, &outcome, &method, &gpc, &e.Language, &e.BannerVersion, &e.TextHash,
+		&e.BannerText, &e.PageURL, &e.IPPrefix, &e.UserAgent, &version, &e.PrevHash, &e.Hash)
+	if err != nil {
+		return e, err
+	}
+	e.Time = time.UnixMicro(ts).UTC()
+	e.Outcome = consent.Outcome(outcome)
+	e.Method = consent.Method(method)
+	e.GPC = gpc != 0
+	e.HashVersion = int(version)
+	// A row whose JSON was tampered with into garbage is still returned
+	// (with no decisions) so that Verify can report it as modified instead
+	// of failing.
+	if json.Unmarshal([]byte(decisions), &e.Decisions) != nil || len(e.Decisions) == 0 {
+		e.Decisions = nil
+	}
+	if json.Unmarshal([]byte(withdrawn), &e.Withdrawn) != nil || len(e.Withdrawn) == 0 {
+		e.Withdrawn = nil
+	}
+	return e, nil
+}
+
+// Query yields the records f selects, in chain order (newest first with
+// f.Desc), streaming them from the database: memory use does not grow with
+// the number of records. Stop ranging to stop reading. An error ends the
+// sequence as its last pair.
+func (l *Log) Query(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
+	return func(yield func(Entry, error) bool) {
+		where, args := f.where(l.d)
+		q := entrySelect + where + " ORDER BY r.seq"
+		if f.Desc {
+			q += " DESC"
+		}
+		if f.Limit > 0 {
+			q += " LIMIT ?"
+			args = append(args, int64(f.Limit))
+		}
+		rs, err := l.eng.reader().query(ctx, q, args...)
+		if err != nil {
+			yield(Entry{}, fmt.Errorf("auditlog: query: %w", err))
+			return
+		}
+		defer rs.Close()
+		for rs.Next() {
+			e, err := scanEntry(rs)
+			if err != nil {
+				yield(Entry{}, fmt.Errorf("auditlog: query: %w", err))
+				return
+			}
+			if !yield(e, nil) {
+				return
+			}
+		}
+		if err := rs.Err(); err != nil {
+			yield(Entry{}, fmt.Errorf("auditlog: query: %w", err))
+		}
+	}
+}
+
+// collect gathers a Query into a slice.
+func (l *Log) collect(ctx context.Context, f Filter) ([]Entry, error) {
+	var out []Entry
+	for e, err := range l.Query(ctx, f) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// History returns every record of one consent ID, oldest first: what one
+// browser agreed to over time.
+func (l *Log) History(ctx context.Context, consentID string) ([]Entry, error) {
+	if consentID == "" {
+		return nil, nil
+	}
+	return l.collect(ctx, Filter{ConsentID: consentID})
+}
+
+// Get returns the record at position seq, or ErrNotFound.
+func (l *Log) Get(ctx context.Context, seq int64) (Entry, error) {
+	es, err := l.collect(ctx, Filter{After: seq - 1, Before: seq + 1})
+	if err != nil {
+		return Entry{}, err
+	}
+	if len(es) == 0 || seq <= 0 {
+		return Entry{}, fmt.Errorf("%w at position %d", ErrNotFound, seq)
+	}
+	return es[0], nil
+}
+
+// DayCount is one UTC day of decisions.
+type DayCount struct {
+	// Day is midnight UTC.
+	Day time.Time `json:"day"`
+	// Total counts every decision of the day; AcceptAll, RejectAll and
+	// Custom count them by outcome (other outcomes count only in Total).
+	Total     int64 `json:"total"`
+	AcceptAll int64 `json:"accept_all"`
+	RejectAll int64 `json:"reject_all"`
+	Custom    int64 `json:"custom"`
+	// Categories counts, per category, the decisions that granted and
+	// denied it, sorted by category ID.
+	Categories []CategoryCount `json:"categories"`
+}
+
+// CategoryCount counts one category's decisions.
+type CategoryCount struct {
+	Category string `json:"category"`
+	Granted  int64  `json:"granted"`
+	Denied   int64  `json:"denied"`
+}
+
+const microsPerDay = 24 * 60 * 60 * 1_000_000
+
+// DailyCounts returns the decisions f selects counted per UTC day, oldest
+// day first. f's cursor, order and limit are ignored. The database groups
+// the records; only one row per day and distinct choice reaches Go.
+func (l *Log) DailyCounts(ctx context.Context, f Filter) ([]DayCount, error) {
+	f.After, f.Before, f.Limit, f.Desc = 0, 0, 0, false
+	where, args := f.where(l.d)
+	q := fmt.Sprintf(`SELECT r.ts / %d, r.outcome, r.granted, r.denied, COUNT(*) FROM consent_records r%s
+		GROUP BY r.ts / %d, r.outcome, r.granted, r.denied ORDER BY 1`, microsPerDay, where, microsPerDay)
+	rs, err := l.eng.reader().query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("auditlog: daily counts: %w", err)
+	}
+	defer rs.Close()
+	var out []DayCount
+	var cats map[string]*CategoryCount
+	flush := func() {
+		if len(out) == 0 {
+			return
+		}
+		d := &out[len(out)-1]
+		for _, c := range cats {
+			d.Categories = append(d.Categories, *c)
+		}
+		slices.SortFunc(d.Categories, func(a, b CategoryCount) int { return strings.Compare(a.Category, b.Category) })
+	}
+	for rs.Next() {
+		var day, n int64
+		var outcome, granted, denied string
+		if err := rs.Scan(&day, &outcome, &granted, &denied, &n); err != nil {
+			return nil, fmt.Errorf("auditlog: daily counts: %w", err)
+		}
+		if len(out) == 0 || out[len(out)-1].Day.UnixMicro() != day*microsPerDay {
+			flush()
+			out = append(out, DayCount{Day: time.UnixMicro(day * microsPerDay).UTC()})
+			cats = make(map[string]*CategoryCount)
+		}
+		d := &out[len(out)-1]
+		d.Total += n
+		switch consent.Outcome(outcome) {
+		case consent.OutcomeAcceptAll:
+			d.AcceptAll += n
+		case consent.OutcomeRejectAll:
+			d.RejectAll += n
+		case consent.OutcomeCustom:
+			d.Custom += n
+		}
+		count := func(list string, granted bool) {
+			for c := range strings.SplitSeq(strings.Trim(list, ","), ",") {
+				if c == "" {
+					continue
+				}
+				cc := cats[c]
+				if cc == nil {
+					cc = &CategoryCount{Category: c}
+					cats[c] = cc
+				}
+				if granted {
+					cc.Granted += n
+				} else {
+					cc.Denied += n
+				}
+			}
+		}
+		count(granted, true)
+		count(denied, false)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("auditlog: daily counts: %w", err)
+	}
+	flush()
+	return out, nil
+}
