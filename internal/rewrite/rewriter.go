@@ -1,0 +1,293 @@
+package rewrite
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+
+	"github.com/consentkit/consentkit/internal/trackers"
+)
+
+// MaxTagLen bounds the look-ahead: a start tag the rewriter may have to change
+// (script, iframe, img, link) is held back until its '>' arrives, and so is the
+// content of a noscript element, but never more than MaxTagLen bytes. Past the
+// bound the bytes pass through unchanged; see the package documentation for
+// why that is the chosen failure mode.
+const MaxTagLen = 64 << 10
+
+// ErrClosed is returned by Write and Flush after Close, until Reset.
+var ErrClosed = errors.New("rewrite: write after close")
+
+// Consent answers whether the visitor granted a category. Allowed is called
+// with lower-case category names; "necessary" is never asked, it is always
+// granted. Implementations must be safe to call from the goroutine writing
+// the response; *consent.State satisfies it.
+type Consent interface {
+	Allowed(category string) bool
+}
+
+// Config is what one response's rewrite needs. The byte slices are written as
+// they are and must not change while the Rewriter uses them.
+type Config struct {
+	// Head is inserted right after the <head> start tag. Without a <head>
+	// tag it goes before the first other tag (anything but <html>), so that it
+	// still precedes every script of the page; with no tag at all, at Close.
+	// It is inserted exactly once.
+	Head []byte
+	// BodyEnd is inserted right before the first </body> end tag outside
+	// raw text, or at Close when there is none. It is inserted exactly once.
+	BodyEnd []byte
+	// Consent decides which categories are granted. Nil grants nothing but
+	// "necessary".
+	Consent Consent
+	// Trackers maps src/href hosts to categories for elements without a
+	// data-consent attribute. Nil means trackers.Default().
+	Trackers *trackers.Table
+}
+
+// Rewriter is a streaming HTML rewriter; see the package documentation. A
+// Rewriter is not safe for concurrent use. The zero value is not usable: get
+// one from [Get] or call [Rewriter.Reset] first.
+type Rewriter struct {
+	dst     io.Writer
+	cfg     Config
+	tab     *trackers.Table
+	err     error
+	closed  bool
+	started bool
+
+	tokenizer
+
+	// off is the stream offset of the first byte of the current Write; pos
+	// is how much of that Write has been emitted or consumed.
+	off int64
+	pos int
+	// held keeps the start of a token that needs look-ahead across Writes.
+	// When non-empty it begins at tokAbs, or it is bytes already decided but
+	// not yet emitted (then look is false).
+	held []byte
+
+	headPending, bodyPending bool
+	// scriptingOff makes noscript an ordinary element; it is set for the
+	// child that rewrites noscript content the way a browser without
+	// JavaScript would parse it.
+	scriptingOff bool
+	child        *Rewriter
+
+	attrs []attr
+	out   []byte
+	dec   []byte
+	cats  []string
+
+	maxTag int
+	// onTag, when set by tests, sees every script and iframe start tag; raw
+	// is nil for a tag longer than maxTag.
+	onTag func(name string, raw []byte)
+}
+
+var pool = sync.Pool{New: func() any { return new(Rewriter) }}
+
+// Get returns a Rewriter from a pool, reset to write to dst with cfg.
+func Get(dst io.Writer, cfg Config) *Rewriter {
+	r := pool.Get().(*Rewriter)
+	r.Reset(dst, cfg)
+	return r
+}
+
+// Put returns r to the pool. Call it after Close; r must not be used after.
+// Buffers that grew past a few times MaxTagLen are dropped rather than
+// pinned in the pool.
+func (r *Rewriter) Put() {
+	const keep = 4 * MaxTagLen
+	if cap(r.held) > keep {
+		r.held = nil
+	}
+	if cap(r.out) > keep {
+		r.out = nil
+	}
+	if cap(r.dec) > keep {
+		r.dec = nil
+	}
+	r.dst = nil
+	r.cfg = Config{}
+	r.onTag = nil
+	if r.child != nil {
+		r.child.dst = nil
+		r.child.cfg = Config{}
+	}
+	pool.Put(r)
+}
+
+// Reset makes r ready for a new document written to dst, keeping its
+// buffers.
+func (r *Rewriter) Reset(dst io.Writer, cfg Config) {
+	r.dst = dst
+	r.cfg = cfg
+	r.tab = cfg.Trackers
+	if r.tab == nil {
+		r.tab = trackers.Default()
+	}
+	r.err = nil
+	r.closed = false
+	r.tokenizer = tokenizer{}
+	r.off, r.pos = 0, 0
+	r.held = r.held[:0]
+	r.headPending = true
+	r.bodyPending = true
+	r.scriptingOff = false
+	r.maxTag = MaxTagLen
+	r.onTag = nil
+}
+
+// Write rewrites p and writes the result to the destination. Bytes that are
+// decided are written before Write returns; only an unfinished tag that may
+// need changing (and noscript content) is held back. Write returns the
+// destination's error, which sticks: later calls return it too.
+func (r *Rewriter) Write(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if r.closed {
+		return 0, ErrClosed
+	}
+	r.run(p)
+	if r.err != nil {
+		return 0, r.err
+	}
+	return len(p), nil
+}
+
+// Flush reports whether everything decided so far has reached the
+// destination. Write never keeps decided bytes, so there is nothing to push;
+// what remains held is an unfinished tag the rewriter cannot judge yet, and
+// releasing it early would let a tracker's src through. Callers flush their
+// own writer after this.
+func (r *Rewriter) Flush() error {
+	if r.err != nil {
+		return r.err
+	}
+	if r.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Close ends the document: held bytes are written unchanged (an unfinished
+// tag is dropped by browsers anyway), noscript content is rewritten, and Head
+// and BodyEnd are written if their places never came. Close does not close
+// the destination.
+func (r *Rewriter) Close() error {
+	if r.err != nil {
+		return r.err
+	}
+	if r.closed {
+		return nil
+	}
+	r.closed = true
+	if r.look && len(r.held) > 0 && r.tokKind == tokNoscriptContent {
+		r.rewriteNoscript(r.held)
+		r.held = r.held[:0]
+	}
+	if r.look && r.tokKind == tokTag {
+		// An unfinished tag swallows what follows it, so the snippets go
+		// before it.
+		r.insertPending()
+	}
+	r.emit(r.held)
+	r.held = r.held[:0]
+	r.insertPending()
+	return r.err
+}
+
+// insertPending writes the snippets whose places never came.
+func (r *Rewriter) insertPending() {
+	if r.headPending {
+		r.headPending = false
+		r.emit(r.cfg.Head)
+	}
+	if r.bodyPending {
+		r.bodyPending = false
+		r.emit(r.cfg.BodyEnd)
+	}
+}
+
+func (r *Rewriter) emit(b []byte) {
+	if len(b) == 0 || r.err != nil {
+		return
+	}
+	if _, err := r.dst.Write(b); err != nil {
+		r.err = fmt.Errorf("rewrite: write response: %w", err)
+	}
+}
+
+// flushTo emits everything pending before index upto of p.
+func (r *Rewriter) flushTo(p []byte, upto int) {
+	if len(r.held) > 0 {
+		r.emit(r.held)
+		r.held = r.held[:0]
+	}
+	if upto > r.pos {
+		r.emit(p[r.pos:upto])
+		r.pos = upto
+	}
+}
+
+// insertBeforeToken writes snippet right before the current token.
+func (r *Rewriter) insertBeforeToken(p []byte, snippet []byte) {
+	if idx := int(r.tokAbs - r.off); idx >= 0 {
+		r.flushTo(p, idx)
+	}
+	// Otherwise the token began in an earlier Write and held starts with
+	// it, so nothing before it is pending.
+	r.emit(snippet)
+}
+
+// tokenBytes returns the current token from its start up to index end of p
+// as one slice, copying only when the token began in an earlier Write. After
+// it the token's bytes are pending: either in held, or in p from pos.
+func (r *Rewriter) tokenBytes(p []byte, end int) []byte {
+	if idx := int(r.tokAbs - r.off); idx >= 0 {
+		r.flushTo(p, idx)
+		return p[idx:end]
+	}
+	r.held = append(r.held, p[r.pos:end]...)
+	r.pos = end
+	return r.held
+}
+
+// replaceToken writes repl in place of the current token, which ends at
+// index end of p.
+func (r *Rewriter) replaceToken(p []byte, end int, repl []byte) {
+	r.held = r.held[:0]
+	r.pos = end
+	r.emit(repl)
+}
+
+// endWrite emits what is decided and keeps the rest of the current token.
+func (r *Rewriter) endWrite(p []byte) {
+	if !r.look {
+		r.flushTo(p, len(p))
+		r.off += int64(len(p))
+		return
+	}
+	if idx := int(r.tokAbs - r.off); idx >= 0 {
+		r.flushTo(p, idx)
+	}
+	r.held = append(r.held, p[r.pos:]...)
+	r.pos = len(p)
+	r.off += int64(len(p))
+	size := len(r.held)
+	if r.tokKind == tokNoscriptContent && (r.st == sRawLT || r.st == sRawEndName) {
+		// A partial "</noscript" is not content; counting it would make
+		// the outcome depend on where the Writes split.
+		size = int(r.ltAbs - r.tokAbs)
+	}
+	if size > r.maxTag {
+		// Too long to judge: let it through and stop holding.
+		r.look = false
+		r.overflow = true
+		r.emit(r.held)
+		r.held = r.held[:0]
+	}
+}
