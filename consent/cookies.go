@@ -301,7 +301,7 @@ func newCookieRegistry(cfg *Config) *cookieRegistry {
 	}
 	// Longest prefix first: "_ga_x*" is more specific than "_ga*".
 	slices.SortStableFunc(reg.prefixes, func(a, b prefixSpec) int { return cmp.Compare(len(b.prefix), len(a.prefix)) })
-	reg.gpcJSON = []byte(`{"gpc": true, "lastUpdate": "` + cfg.GPCLastUpdate.UTC().Format(time.DateOnly) + `"}` + "\n")
+	reg.gpcJSON = []byte(`{"gpc": true, "lastUpdate": "` + cfg.GPCLastUpdate.Format(time.DateOnly) + `"}` + "\n")
 	return reg
 }
 
@@ -410,6 +410,10 @@ func (m *Manager) logDropped(name string, spec int) {
 		"category", reg.specs[spec].Category)
 }
 
+// cookieSpace is what browsers trim around names and attributes (space and
+// tab), plus CR and LF, which net/http turns into spaces on the wire.
+const cookieSpace = " \t\r\n"
+
 // setCookieName returns the name of the cookie a Set-Cookie value sets, the
 // way browsers read it (RFC 6265bis 5.6): the text before the first '=' of
 // the name-value pair, trimmed; "" when the pair has no '=' (a nameless
@@ -418,7 +422,7 @@ func setCookieName(line string) string {
 	for i := 0; i < len(line); i++ {
 		switch line[i] {
 		case '=':
-			return strings.Trim(line[:i], " \t")
+			return strings.Trim(line[:i], cookieSpace)
 		case ';':
 			return ""
 		}
@@ -435,21 +439,26 @@ func isDeletion(line string, now func() time.Time) bool {
 		return false
 	}
 	var expires string
+	maxAge, hasMaxAge := int64(0), false
 	for attrs := line[i+1:]; attrs != ""; {
 		var a string
 		a, attrs, _ = strings.Cut(attrs, ";")
 		k, v, _ := strings.Cut(a, "=")
-		k, v = strings.Trim(k, " \t"), strings.Trim(v, " \t")
+		k, v = strings.Trim(k, cookieSpace), strings.Trim(v, cookieSpace)
+		// The last valid occurrence of an attribute counts.
 		switch {
 		case strings.EqualFold(k, "max-age"):
 			// RFC 6265bis 5.6.2: a valid Max-Age is digits with an
 			// optional leading '-'; anything else is ignored.
 			if n, ok := parseMaxAge(v); ok {
-				return n <= 0
+				maxAge, hasMaxAge = n, true
 			}
 		case strings.EqualFold(k, "expires"):
 			expires = v
 		}
+	}
+	if hasMaxAge {
+		return maxAge <= 0
 	}
 	if expires == "" {
 		return false
