@@ -147,6 +147,43 @@ type Config struct {
 	// Now is the clock. Default is time.Now; tests inject their own.
 	Now func() time.Time
 
+	// Language returns the language a request's page is in (a BCP 47 tag
+	// such as "es"), for the banner; a visitor's own choice in the banner's
+	// language switcher still wins. Default is nil: Accept-Language decides.
+	Language func(r *http.Request) string
+	// LangCookieName is the necessary cookie that remembers a visitor's
+	// choice in the language switcher. Default is "consent_lang".
+	LangCookieName string
+	// NoLanguageSwitcher hides the banner's language switcher. Default is
+	// false: visitors can pick any of the catalogs' languages.
+	NoLanguageSwitcher bool
+	// Messages overrides catalog messages: language tag → message key →
+	// text, such as {"en": {"banner.title": "Your privacy"}}. A tag without
+	// a region ("pt") also applies to its regional variants. Keys are those
+	// of internal/locales/messages/en.json. Default is none.
+	Messages map[string]map[string]string
+	// NoBanner injects only the head snippet's Consent Mode defaults and
+	// blocks scripts, without the banner, for sites that render their own
+	// (see the template helpers). Default is false.
+	NoBanner bool
+
+	// ConsentMode maps category IDs to the Google Consent Mode v2 types
+	// they grant; a type is granted when all its categories are. Default is
+	// DefaultConsentMode().
+	ConsentMode map[string][]string
+	// ConsentModeWaitForUpdate is Consent Mode's wait_for_update, in
+	// milliseconds, sent while a visitor is undecided. Default is 500.
+	ConsentModeWaitForUpdate int
+	// ConsentModeRegions restricts the Consent Mode defaults to ISO 3166-2
+	// regions, such as {"ES", "US-CA"}. Default is none: everywhere.
+	ConsentModeRegions []string
+
+	// Trackers adds or overrides entries of the built-in table of
+	// third-party hosts (host → category; "" removes a host), used to block
+	// scripts, iframes, images and links without a data-consent attribute.
+	// Subdomains match. Default is none.
+	Trackers map[string]string
+
 	// Skip, when it returns true, leaves a request's HTML response as it is:
 	// no banner, no script blocking (Set-Cookie filtering still applies).
 	// Default is nil: every HTML page is rewritten.
@@ -317,6 +354,23 @@ func (c *Config) normalize() error {
 	if err := c.normalizeCookies(); err != nil {
 		return err
 	}
+	if c.LangCookieName == "" {
+		c.LangCookieName = DefaultLangCookie
+	}
+	if !validCookieName(c.LangCookieName) || c.LangCookieName == c.CookieName {
+		return fmt.Errorf("%w: language cookie name %q is not a valid token distinct from the consent cookie", ErrBadCookie, c.LangCookieName)
+	}
+	if c.ConsentModeWaitForUpdate == 0 {
+		c.ConsentModeWaitForUpdate = 500
+	}
+	for host, cat := range c.Trackers {
+		if host == "" {
+			return fmt.Errorf("%w: Trackers has an empty host", ErrBadConfigure)
+		}
+		if cat != "" && !seen[cat] {
+			return fmt.Errorf("%w: Trackers maps %q to unknown category %q", ErrBadCategory, host, cat)
+		}
+	}
 	if c.CacheSize == 0 {
 		c.CacheSize = 8192
 	}
@@ -352,3 +406,7 @@ func revision(policyVersion string, cats []Category) [8]byte {
 }
 
 func revisionString(r [8]byte) string { return hex.EncodeToString(r[:]) }
+
+func errorf(sentinel error, format string, args ...any) error {
+	return fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))
+}

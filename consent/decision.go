@@ -218,9 +218,6 @@ func (m *Manager) stateJSON(s *State) StateJSON {
 		ConsentMode: m.consentMode(s)}
 }
 
-// consentMode is filled in by the banner wiring.
-func (m *Manager) consentMode(s *State) map[string]string { return nil }
-
 // record builds the audit record of a decision.
 func (m *Manager) record(r *http.Request, next, prev *State, lang string) Record {
 	rec := Record{
@@ -261,10 +258,6 @@ func (m *Manager) record(r *http.Request, next, prev *State, lang string) Record
 	m.describeBanner(r, &rec, lang)
 	return rec
 }
-
-// describeBanner fills the record's language and banner text; the banner
-// wiring replaces it.
-func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) { rec.Language = lang }
 
 func pageURL(r *http.Request) string {
 	if ref := r.Header.Get("Referer"); ref != "" {
@@ -342,18 +335,4 @@ func httpErrorJSON(w http.ResponseWriter, isJSON bool, code int, msg string) {
 	h.Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(code)
 	_, _ = io.WriteString(w, msg+"\n")
-}
-
-// serveEndpoint serves the middleware's own paths and reports whether r was
-// one of them.
-func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
-	switch r.URL.Path[len(m.cfg.Prefix):] {
-	case "/decision":
-		m.serveDecision(w, r)
-		return true
-	case "/cookies", "/cookies.json":
-		m.serveDeclaration(w, r)
-		return true
-	}
-	return false
 }

@@ -1,12 +1,60 @@
 package consent
 
 import (
+	"bytes"
 	"io"
 	"net/http"
+	"sync"
+
+	"github.com/consentkit/consentkit/internal/banner"
+	"github.com/consentkit/consentkit/internal/rewrite"
 )
 
-// startHTML returns the rewriting stream for an HTML response, or nil to
-// pass it through.
+// htmlRewrite is one response's rewrite: the streaming rewriter plus the
+// rendered snippets it inserts, all pooled.
+type htmlRewrite struct {
+	rw         *rewrite.Rewriter
+	head, body *bytes.Buffer
+	data       *banner.Data
+}
+
+var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
+
+// startHTML returns the rewriting stream for an HTML response: head
+// snippet, script blocking and banner, in the visitor's language, carrying
+// the page's CSP nonce.
 func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.Header) htmlStream {
-	return nil
+	var nonce string
+	if m.cfg.Nonce != nil {
+		nonce = m.cfg.Nonce(r)
+	} else {
+		nonce = cspNonce(h)
+	}
+	s := rewritePool.Get().(*htmlRewrite)
+	s.data = dataPool.Get().(*banner.Data)
+	m.bannerData(s.data, r, st, m.localeFor(r, ""), nonce)
+	s.head = bufPool.Get().(*bytes.Buffer)
+	s.head.Reset()
+	s.body = bufPool.Get().(*bytes.Buffer)
+	s.body.Reset()
+	if !m.cfg.NoBanner {
+		banner.Head(s.head, s.data)
+		banner.Body(s.body, s.data)
+	}
+	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers})
+	return s
+}
+
+func (s *htmlRewrite) Write(p []byte) (int, error) { return s.rw.Write(p) }
+func (s *htmlRewrite) Flush() error                { return s.rw.Flush() }
+
+func (s *htmlRewrite) Close() error {
+	err := s.rw.Close()
+	s.rw.Put()
+	bufPool.Put(s.head)
+	bufPool.Put(s.body)
+	dataPool.Put(s.data)
+	*s = htmlRewrite{}
+	rewritePool.Put(s)
+	return err
 }

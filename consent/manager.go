@@ -9,21 +9,26 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/consentkit/consentkit/internal/trackers"
 )
 
 // Manager is a configured consent middleware. Build it with New; it is safe
 // for concurrent use.
 type Manager struct {
-	cfg     Config
-	set     *categorySet
-	rev     [8]byte
-	codec   *codec
-	cache   *verifiedCache
-	cop     *http.CrossOriginProtection
-	log     *slog.Logger
-	store   Store
-	undGPC  *State // the undecided state of a request with Sec-GPC: 1
-	cookies *cookieRegistry
+	cfg      Config
+	set      *categorySet
+	rev      [8]byte
+	codec    *codec
+	cache    *verifiedCache
+	cop      *http.CrossOriginProtection
+	log      *slog.Logger
+	store    Store
+	undGPC   *State // the undecided state of a request with Sec-GPC: 1
+	cookies  *cookieRegistry
+	trackers *trackers.Table
+	ui       *ui
+	uiMu     sync.RWMutex
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 }
@@ -65,6 +70,13 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.undGPC = &State{set: m.set, gpc: true}
 	m.cookies = newCookieRegistry(&m.cfg)
+	m.trackers = trackers.Default()
+	if len(cfg.Trackers) > 0 {
+		m.trackers = m.trackers.With(cfg.Trackers)
+	}
+	if err := m.initUI(); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 

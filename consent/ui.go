@@ -1,0 +1,289 @@
+package consent
+
+import (
+	"bytes"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/consentkit/consentkit/internal/banner"
+	"github.com/consentkit/consentkit/internal/locales"
+)
+
+// The seven Google Consent Mode v2 types.
+var consentModeTypes = []string{
+	"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+	"functionality_storage", "personalization_storage", "security_storage",
+}
+
+// DefaultConsentMode maps the default categories to Google Consent Mode v2
+// types: a type is granted when every category it is mapped from is.
+func DefaultConsentMode() map[string][]string {
+	return map[string][]string{
+		Necessary:     {"security_storage"},
+		"preferences": {"functionality_storage", "personalization_storage"},
+		"analytics":   {"analytics_storage"},
+		"marketing":   {"ad_storage", "ad_user_data", "ad_personalization"},
+	}
+}
+
+// uiLocale is everything about one language that does not change per
+// request, computed once.
+type uiLocale struct {
+	loc   locales.Locale
+	tag   string
+	texts banner.Texts
+	cats  []banner.Category // Granted false; copied per request
+	langs []banner.Language
+}
+
+// ui holds the banner data of every language.
+type ui struct {
+	m        *Manager
+	byTag    map[string]*uiLocale
+	allLangs []banner.Language
+	// modeTypes[i] is the mask of categories Consent Mode type i needs.
+	modeMasks []uint64
+	modeNames []string
+}
+
+func (m *Manager) initUI() error {
+	u := &ui{m: m, byTag: map[string]*uiLocale{}}
+	mapping := m.cfg.ConsentMode
+	if mapping == nil {
+		mapping = DefaultConsentMode()
+	}
+	valid := map[string]bool{}
+	for _, t := range consentModeTypes {
+		valid[t] = true
+	}
+	masks := map[string]uint64{}
+	for cat, types := range mapping {
+		i := m.set.index(cat)
+		if i < 0 {
+			continue // a default mapping for a category the site does not use
+		}
+		for _, t := range types {
+			if !valid[t] {
+				return errorf(ErrBadConfigure, "ConsentMode: unknown Consent Mode type %q for category %q", t, cat)
+			}
+			masks[t] |= 1 << uint(i)
+		}
+	}
+	for _, t := range consentModeTypes {
+		if mk, ok := masks[t]; ok {
+			u.modeNames = append(u.modeNames, t)
+			u.modeMasks = append(u.modeMasks, mk)
+		}
+	}
+	for _, l := range locales.Locales() {
+		u.allLangs = append(u.allLangs, banner.Language{Tag: l.Tag.String(), Name: l.Name})
+	}
+	m.ui = u
+	return nil
+}
+
+// locale returns the precomputed data of loc, building it on first use.
+func (u *ui) locale(loc locales.Locale) *uiLocale {
+	tag := loc.Tag.String()
+	u.m.uiMu.RLock()
+	ul := u.byTag[tag]
+	u.m.uiMu.RUnlock()
+	if ul != nil {
+		return ul
+	}
+	ul = u.build(loc)
+	u.m.uiMu.Lock()
+	u.byTag[tag] = ul
+	u.m.uiMu.Unlock()
+	return ul
+}
+
+func (u *ui) build(loc locales.Locale) *uiLocale {
+	tag := loc.Tag.String()
+	msg := func(key string) string { return u.m.message(loc, key) }
+	ul := &uiLocale{loc: loc, tag: tag}
+	ul.texts = banner.Texts{
+		Region: msg("banner.region"), Title: msg("banner.title"), Text: msg("banner.text"),
+		AcceptAll: msg("banner.accept_all"), RejectAll: msg("banner.reject_all"), Choose: msg("banner.choose"),
+		Policy: msg("banner.policy"), Language: msg("banner.language"), GPC: msg("banner.gpc"),
+		PrefsTitle: msg("prefs.title"), PrefsText: msg("prefs.text"), Save: msg("prefs.save"),
+		Close: msg("prefs.close"), AlwaysOn: msg("prefs.always_on"), Receipt: msg("prefs.receipt"),
+		History: msg("prefs.history"), Saved: msg("prefs.saved"), Settings: msg("settings.link"),
+	}
+	for _, c := range u.m.cfg.Categories {
+		ul.cats = append(ul.cats, banner.Category{
+			ID:          c.ID,
+			Title:       pick(c.Titles, tag, func() string { return msg("cat." + c.ID + ".title") }, c.ID),
+			Description: pick(c.Descriptions, tag, func() string { return msg("cat." + c.ID + ".desc") }, ""),
+			Locked:      c.ID == Necessary,
+		})
+	}
+	if !u.m.cfg.NoLanguageSwitcher {
+		ul.langs = make([]banner.Language, len(u.allLangs))
+		copy(ul.langs, u.allLangs)
+		for i := range ul.langs {
+			ul.langs[i].Selected = ul.langs[i].Tag == tag
+		}
+	}
+	return ul
+}
+
+// pick returns a developer's per-language text, else the catalog's, else
+// the developer's English, else def.
+func pick(texts map[string]string, tag string, catalog func() string, def string) string {
+	if s, ok := texts[tag]; ok && s != "" {
+		return s
+	}
+	if i := strings.IndexByte(tag, '-'); i > 0 {
+		if s, ok := texts[tag[:i]]; ok && s != "" {
+			return s
+		}
+	}
+	if s := catalog(); s != "" {
+		return s
+	}
+	if s := texts["en"]; s != "" {
+		return s
+	}
+	return def
+}
+
+// message returns a catalog message after the developer's overrides. A key
+// the catalogs do not have gives "".
+func (m *Manager) message(loc locales.Locale, key string) string {
+	tag := loc.Tag.String()
+	if o, ok := m.cfg.Messages[tag][key]; ok {
+		return o
+	}
+	if i := strings.IndexByte(tag, '-'); i > 0 {
+		if o, ok := m.cfg.Messages[tag[:i]][key]; ok {
+			return o
+		}
+	}
+	s := loc.Text(key)
+	if s == key {
+		if o, ok := m.cfg.Messages["en"][key]; ok {
+			return o
+		}
+		return ""
+	}
+	return s
+}
+
+// localeFor picks the banner language of a request: the visitor's explicit
+// choice first, then the developer's, then Accept-Language.
+func (m *Manager) localeFor(r *http.Request, explicit string) locales.Locale {
+	var visitor string
+	if v, ok := cookieValue(r.Header, m.cfg.LangCookieName, nil); ok && len(v) <= 35 {
+		visitor = v
+	}
+	var dev string
+	if m.cfg.Language != nil {
+		dev = m.cfg.Language(r)
+	}
+	return locales.Match(r.Header.Get("Accept-Language"), explicit, visitor, dev)
+}
+
+// bannerData fills a banner.Data for one request.
+func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc locales.Locale, nonce string) {
+	ul := m.ui.locale(loc)
+	cats, mode := d.Categories[:0], d.ConsentMode[:0]
+	*d = banner.Data{
+		Lang: ul.tag, Dir: loc.Dir, Texts: ul.texts, Decided: st.Decided(), GPC: st.GPC(),
+		ConsentID: st.ID(), Prefix: m.cfg.Prefix, Return: safeReturn(r.URL.RequestURI()),
+		PolicyURL: m.cfg.PolicyURL, Nonce: nonce, Languages: ul.langs,
+		WaitForUpdate: m.cfg.ConsentModeWaitForUpdate, Regions: m.cfg.ConsentModeRegions,
+		Categories: cats, ConsentMode: mode,
+	}
+	for i, c := range ul.cats {
+		c.Granted = st.granted&(1<<uint(i)) != 0 || c.Locked
+		if st.GPC() && m.set.saleMask&(1<<uint(i)) != 0 {
+			c.Granted = false
+		}
+		d.Categories = append(d.Categories, c)
+	}
+	g := st.granted | 1
+	if st.set == nil {
+		g = 1
+	}
+	for i, name := range m.ui.modeNames {
+		d.ConsentMode = append(d.ConsentMode, banner.ModeType{Name: name, Granted: g&m.ui.modeMasks[i] == m.ui.modeMasks[i]})
+	}
+}
+
+// consentMode returns the Consent Mode v2 state of s, for the JSON answer.
+func (m *Manager) consentMode(s *State) map[string]string {
+	out := make(map[string]string, len(m.ui.modeNames))
+	for i, name := range m.ui.modeNames {
+		v := "denied"
+		if (s.granted|1)&m.ui.modeMasks[i] == m.ui.modeMasks[i] {
+			v = "granted"
+		}
+		out[name] = v
+	}
+	return out
+}
+
+// describeBanner fills the record's language and the exact banner text the
+// visitor was shown, with its hash.
+func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) {
+	loc := m.localeFor(r, lang)
+	var d banner.Data
+	m.bannerData(&d, r, &undecided, loc, "")
+	rec.Language = d.Lang
+	rec.BannerVersion = banner.Version()
+	rec.BannerText, rec.TextHash = banner.TextHash(&d)
+}
+
+// cspNonce finds the nonce of a Content-Security-Policy header's script-src
+// (or default-src) directive.
+func cspNonce(h http.Header) string {
+	for _, policy := range h.Values("Content-Security-Policy") {
+		var fallback string
+		for _, dir := range strings.Split(policy, ";") {
+			fields := strings.Fields(dir)
+			if len(fields) == 0 {
+				continue
+			}
+			name := strings.ToLower(fields[0])
+			if name != "script-src" && name != "script-src-elem" && name != "default-src" {
+				continue
+			}
+			for _, f := range fields[1:] {
+				if len(f) > 8 && strings.HasPrefix(f, "'nonce-") && f[len(f)-1] == '\'' {
+					n := f[7 : len(f)-1]
+					if !validNonce(n) {
+						continue
+					}
+					if name == "default-src" {
+						fallback = n
+					} else {
+						return n
+					}
+				}
+			}
+		}
+		if fallback != "" {
+			return fallback
+		}
+	}
+	return ""
+}
+
+func validNonce(n string) bool {
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return n != ""
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+var dataPool = sync.Pool{New: func() any { return new(banner.Data) }}
+
+// assetNames returns the hashed file names of the loader and stylesheet.
+func (m *Manager) assetNames() (js, css string) { return banner.AssetNames() }
