@@ -14,9 +14,10 @@ var modeTypes = map[string]bool{
 	"security_storage":        true,
 }
 
-// gtagStub is Google's own dataLayer stub, so that gtag calls made before
-// (or without) the Google tag are queued, not lost.
-const gtagStub = "window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}"
+// gtagStub is Google's dataLayer stub, so that gtag calls made before (or
+// without) the Google tag are queued, not lost. "var" instead of Google's
+// "window." saves bytes: a top-level var keeps an existing global's value.
+const gtagStub = "var dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments)}"
 
 // appendMode appends the Consent Mode v2 default command for d to b. It
 // returns b unchanged when d has no Consent Mode state.

@@ -39,7 +39,6 @@
 //	#ck-prefs       the preferences <dialog> (class ck ck-prefs)
 //	#ck-prefs-title the dialog's heading, its aria-labelledby
 //	#ck-css         the stylesheet <link> (added by the loader when absent)
-//	#ck-js          the loader <script>
 //	.ck             every root element the package renders; theme variables live here
 //	.ck-d           a decision form (intercepted by the loader)
 //	.ck-btn         the equal-weight buttons, with one of:

@@ -35,15 +35,15 @@ func writeAttr(buf *bytes.Buffer, s string) {
 }
 
 // writeQuery writes s escaped as a URL query value: every byte but the RFC
-// 3986 unreserved ones as %xx with lower-case hex. The result needs no
-// further attribute escaping.
+// 3986 unreserved ones and "/:@?" as %xx with lower-case hex (see
+// queryValue). The result needs no further URL or attribute escaping.
 func writeQuery(buf *bytes.Buffer, s string) {
 	const hexDigits = "0123456789abcdef"
 	start := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
-			c == '-' || c == '.' || c == '_' || c == '~' {
+			c == '-' || c == '.' || c == '_' || c == '~' || c == '/' || c == ':' || c == '@' || c == '?' {
 			continue
 		}
 		buf.WriteString(s[start:i])

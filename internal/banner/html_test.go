@@ -122,3 +122,9 @@ func prefs(d *Data, fragment bool) string {
 	Preferences(&buf, d, fragment)
 	return buf.String()
 }
+
+// isLoader matches the loader's <script>.
+func isLoader(n *html.Node) bool {
+	js, _ := AssetNames()
+	return n.Data == "script" && strings.HasSuffix(attrOr(n, "src"), "/assets/"+js)
+}

@@ -25,7 +25,7 @@ func minifyJS(src []byte) []byte {
 // minifyCSS drops /* comments */, collapses white space and removes it where
 // CSS never needs it: around braces, semicolons and commas, and after a colon.
 // The space before a colon stays, because ".ck :focus-visible" (descendant)
-// differs from ".ck:focus-visible". The last semicolon of a block goes too.
+// differs from ".ck:focus-visible". The semicolons that end a block go too.
 // The source must not hold "/*" or those characters inside strings.
 func minifyCSS(src []byte) []byte {
 	var b strings.Builder
@@ -52,7 +52,7 @@ func minifyCSS(src []byte) []byte {
 			space = true
 			continue
 		case '{', '}', ';', ',':
-			if c == '}' && len(out) > 0 && out[len(out)-1] == ';' {
+			for c == '}' && len(out) > 0 && out[len(out)-1] == ';' {
 				out = out[:len(out)-1]
 			}
 			out = append(out, c)

@@ -14,7 +14,18 @@ var templates = parseTemplates()
 func parseTemplates() *template.Template {
 	// Line breaks only lay the source out; see the note atop the file.
 	src := strings.ReplaceAll(string(mustRead("templates/banner.tmpl")), "\n", "")
-	return template.Must(template.New("banner").Parse(src))
+	return template.Must(template.New("banner").Funcs(template.FuncMap{"query": queryValue}).Parse(src))
+}
+
+// queryValue escapes a path for use as a query parameter value, like
+// html/template would, except that it leaves "/", ":", "@" and "?" alone:
+// they are legal in a query (RFC 3986, 3.4), and the settings link on every
+// page of a decided visitor is within a byte budget. Returned as template.URL,
+// html/template only normalizes it; everything unsafe is already escaped.
+func queryValue(s string) template.URL {
+	var b bytes.Buffer
+	writeQuery(&b, s)
+	return template.URL(b.String()) // #nosec: fully escaped above
 }
 
 // view is what the templates see: the caller's Data plus derived values.

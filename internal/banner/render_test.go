@@ -129,7 +129,7 @@ func TestFirstLayer(t *testing.T) {
 			_, hidden := attr(settings, "hidden")
 			assert.True(t, hidden, "the settings link waits for a decision")
 
-			loader := one(t, doc, "loader", byID("ck-js"))
+			loader := one(t, doc, "loader", isLoader)
 			assert.Equal(t, "necessary", attrOr(loader, "data-g"), "undecided: only locked categories")
 			_, deferred := attr(loader, "defer")
 			assert.True(t, deferred)
@@ -152,7 +152,7 @@ func TestDecidedBody(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "/consent/preferences", href.Path)
 	assert.Equal(t, d.Return, href.Query().Get("return"))
-	assert.Equal(t, "necessary analytics", attrOr(one(t, doc, "loader", byID("ck-js")), "data-g"))
+	assert.Equal(t, "necessary analytics", attrOr(one(t, doc, "loader", isLoader), "data-g"))
 }
 
 func TestPreferences(t *testing.T) {

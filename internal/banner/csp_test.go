@@ -1,0 +1,87 @@
+package banner
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"golang.org/x/net/html"
+)
+
+// renderings returns every kind of output the package produces for d.
+func renderings(d *Data) map[string]string {
+	return map[string]string{
+		"head+body": headBody(d),
+		"fragment":  prefs(d, true),
+		"page":      prefs(d, false),
+		"script":    string(ScriptTag("/app.js", d.Nonce)),
+	}
+}
+
+func TestStrictCSP(t *testing.T) {
+	t.Parallel()
+	for _, s := range states {
+		for _, nonce := range []string{testNonce, ""} {
+			name := s.name + "/nonce"
+			if nonce == "" {
+				name = s.name + "/no nonce"
+			}
+			t.Run(name, func(t *testing.T) {
+				t.Parallel()
+				d := s.data()
+				d.Nonce = nonce
+				for kind, out := range renderings(d) {
+					doc := parseDoc(t, out)
+					for n := range doc.Descendants() {
+						if n.Type != html.ElementNode {
+							continue
+						}
+						for _, a := range n.Attr {
+							assert.False(t, strings.HasPrefix(a.Key, "on"), "%s: inline handler %s on <%s>", kind, a.Key, n.Data)
+							assert.NotEqual(t, "style", a.Key, "%s: style attribute on <%s>", kind, n.Data)
+						}
+						if a, ok := attr(n, "href"); ok {
+							assert.False(t, strings.HasPrefix(strings.ToLower(a), "javascript:"), kind)
+						}
+						needsNonce := n.Data == "script" || n.Data == "style" ||
+							(n.Data == "link" && attrOr(n, "rel") == "stylesheet")
+						if !needsNonce {
+							continue
+						}
+						got, has := attr(n, "nonce")
+						if nonce == "" {
+							assert.False(t, has, "%s: <%s> has a nonce though the page has none", kind, n.Data)
+						} else {
+							assert.Equal(t, nonce, got, "%s: <%s> lacks the nonce", kind, n.Data)
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestLoaderSource checks the loader for what a strict CSP forbids and for
+// the sinks through which untrusted text could become markup or code.
+func TestLoaderSource(t *testing.T) {
+	t.Parallel()
+	js, _ := AssetNames()
+	src, _, _ := Asset(js)
+	for _, forbidden := range []*regexp.Regexp{
+		regexp.MustCompile(`\beval\b`),
+		regexp.MustCompile(`\bFunction\s*\(`),
+		regexp.MustCompile(`innerHTML|outerHTML|insertAdjacentHTML|document\.write`),
+		regexp.MustCompile(`\.style\b|'style'|"style"|cssText`),
+		regexp.MustCompile(`setAttribute\(\s*['"]on`),
+		regexp.MustCompile(`set(Timeout|Interval)\(\s*['"]`), // a string is an eval
+	} {
+		assert.NotRegexp(t, forbidden, string(src))
+	}
+	// The contract with the rewriter: every attribute it moves aside is
+	// restored, and scripts are re-created with their type and nonce.
+	for _, need := range []string{"data-ck-blocked", "'src', 'srcdoc', 'srcset', 'href'", "ckType", "ckSrc",
+		"n.nonce = o.nonce || N", "n.async = false", "consent:change", "'consent', 'update'", "showModal", "location.reload()"} {
+		assert.Contains(t, string(src), need)
+	}
+}
