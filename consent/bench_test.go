@@ -5,6 +5,7 @@ import (
 	"encoding/gob"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,5 +131,55 @@ func BenchmarkHandlerFirstVisit(b *testing.B) {
 	for b.Loop() {
 		clear(w.h)
 		h.ServeHTTP(w, req)
+	}
+}
+
+// articlePage is a ~100 KB article page with a few tags to block.
+var articlePage = func() []byte {
+	var b strings.Builder
+	b.WriteString(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Story</title>
+<script src="https://www.googletagmanager.com/gtag/js?id=G-1" async></script>
+<script data-consent="marketing">fbq('init','1');</script></head><body><article>`)
+	for b.Len() < 100<<10 {
+		b.WriteString(`<p class="para">The harbour authority confirmed on Monday that the island ferry will run every ninety minutes, <a href="/more">more</a>.</p>` + "\n")
+	}
+	b.WriteString(`</article><iframe src="https://www.youtube.com/embed/x"></iframe></body></html>`)
+	return []byte(b.String())
+}()
+
+var htmlHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_, _ = w.Write(articlePage)
+})
+
+// BenchmarkBarePage is the baseline of BenchmarkHandlerPage: the page
+// served without the middleware.
+func BenchmarkBarePage(b *testing.B) {
+	req, w := benchRequest(b, "")
+	b.SetBytes(int64(len(articlePage)))
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		htmlHandler.ServeHTTP(w, req)
+	}
+}
+
+// BenchmarkHandlerPage is a whole HTML page through the middleware: banner
+// rendered and injected, trackers blocked, for an undecided and a decided
+// visitor.
+func BenchmarkHandlerPage(b *testing.B) {
+	m, v := benchCookie(b)
+	h := m.Handler(htmlHandler)
+	for name, cookie := range map[string]string{"undecided": "", "decided": v} {
+		b.Run(name, func(b *testing.B) {
+			req, w := benchRequest(b, cookie)
+			req.Header.Set("Accept-Language", "de-DE,de;q=0.9,en;q=0.8")
+			b.SetBytes(int64(len(articlePage)))
+			b.ReportAllocs()
+			for b.Loop() {
+				clear(w.h)
+				h.ServeHTTP(w, req)
+			}
+		})
 	}
 }

@@ -178,6 +178,9 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		prev = nil // withdrawal only means something under the same revision
 	}
 	rec := m.record(r, next, prev, d.Lang)
+	if rec.PageURL == "" && d.Return != "" {
+		rec.PageURL = safeReturn(d.Return)
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), m.cfg.StoreTimeout)
 	defer cancel()
 	if err := m.store.Record(ctx, rec); err != nil {
