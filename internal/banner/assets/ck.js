@@ -75,7 +75,9 @@ e.preventDefault();
 const F = new FormData(f);
 let j;
 try {
-const r = await fetch(f.action, {method: 'POST', headers: {'Content-Type': 'application/json'},
+// getAttribute, not f.action: the buttons are named "action", and a named
+// control shadows the form's property of the same name.
+const r = await fetch(f.getAttribute('action'), {method: 'POST', headers: {'Content-Type': 'application/json'},
 body: JSON.stringify({action: v, categories: F.getAll('category'), return: F.get('return'), lang: F.get('lang')})});
 if (!r.ok) throw 0;
 j = await r.json();
