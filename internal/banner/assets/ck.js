@@ -78,7 +78,9 @@ try {
 // getAttribute, not f.action: the buttons are named "action", and a named
 // control shadows the form's property of the same name.
 const r = await fetch(f.getAttribute('action'), {method: 'POST', headers: {'Content-Type': 'application/json'},
-body: JSON.stringify({action: v, categories: F.getAll('category'), return: F.get('return'), lang: F.get('lang')})});
+// Only Save carries categories: the endpoint refuses them with accept_all
+// and reject_all, and the dialog's boxes are ticked for a decided visitor.
+body: JSON.stringify({action: v, categories: v == 'save' ? F.getAll('category') : [], return: F.get('return'), lang: F.get('lang')})});
 if (!r.ok) throw 0;
 j = await r.json();
 } catch (_) {
