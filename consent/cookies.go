@@ -410,9 +410,21 @@ func (m *Manager) logDropped(name string, spec int) {
 		"category", reg.specs[spec].Category)
 }
 
-// cookieSpace is what browsers trim around names and attributes (space and
-// tab), plus CR and LF, which net/http turns into spaces on the wire.
-const cookieSpace = " \t\r\n"
+// trimSpace trims what browsers trim around names and attributes (space
+// and tab), plus CR and LF, which net/http turns into spaces on the wire.
+// strings.Trim with a cutset would build that set on every call, which
+// shows in the per-response profile.
+func trimSpace(s string) string {
+	for len(s) > 0 && isCookieSpace(s[0]) {
+		s = s[1:]
+	}
+	for len(s) > 0 && isCookieSpace(s[len(s)-1]) {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+func isCookieSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' || c == '\n' }
 
 // setCookieName returns the name of the cookie a Set-Cookie value sets, the
 // way browsers read it (RFC 6265bis 5.6): the text before the first '=' of
@@ -422,7 +434,7 @@ func setCookieName(line string) string {
 	for i := 0; i < len(line); i++ {
 		switch line[i] {
 		case '=':
-			return strings.Trim(line[:i], cookieSpace)
+			return trimSpace(line[:i])
 		case ';':
 			return ""
 		}
@@ -440,20 +452,35 @@ func isDeletion(line string, now func() time.Time) bool {
 	}
 	var expires string
 	maxAge, hasMaxAge := int64(0), false
-	for attrs := line[i+1:]; attrs != ""; {
-		var a string
-		a, attrs, _ = strings.Cut(attrs, ";")
-		k, v, _ := strings.Cut(a, "=")
-		k, v = strings.Trim(k, cookieSpace), strings.Trim(v, cookieSpace)
+	// This runs for every dropped line, so attributes that cannot be
+	// Max-Age or Expires are skipped by their first letter alone.
+	for n := len(line); i < n; {
+		i++ // past ';'
+		for i < n && isCookieSpace(line[i]) {
+			i++
+		}
+		end := n
+		if j := strings.IndexByte(line[i:], ';'); j >= 0 {
+			end = i + j
+		}
+		a := line[i:end]
+		i = end
+		if len(a) < len("max-age=") || (a[0]|0x20 != 'm' && a[0]|0x20 != 'e') {
+			continue
+		}
+		eq := strings.IndexByte(a, '=')
+		if eq < 0 {
+			continue
+		}
 		// The last valid occurrence of an attribute counts.
-		switch {
-		case strings.EqualFold(k, "max-age"):
+		switch k, v := trimSpace(a[:eq]), trimSpace(a[eq+1:]); {
+		case asciiFold(k, "max-age"):
 			// RFC 6265bis 5.6.2: a valid Max-Age is digits with an
 			// optional leading '-'; anything else is ignored.
-			if n, ok := parseMaxAge(v); ok {
-				maxAge, hasMaxAge = n, true
+			if secs, ok := parseMaxAge(v); ok {
+				maxAge, hasMaxAge = secs, true
 			}
-		case strings.EqualFold(k, "expires"):
+		case asciiFold(k, "expires"):
 			expires = v
 		}
 	}
@@ -470,23 +497,51 @@ func isDeletion(line string, now func() time.Time) bool {
 	return err == nil && t.Before(now())
 }
 
+// parseMaxAge reads a Max-Age value as RFC 6265bis does, reporting only
+// its sign (-1, 0 or 1): how long a positive value is does not matter to
+// isDeletion, and a huge one must not overflow.
 func parseMaxAge(v string) (int64, bool) {
-	d := strings.TrimPrefix(v, "-")
-	if d == "" {
+	neg := len(v) > 0 && v[0] == '-'
+	if neg {
+		v = v[1:]
+	}
+	if v == "" {
 		return 0, false
 	}
-	for i := 0; i < len(d); i++ {
-		if d[i] < '0' || d[i] > '9' {
+	zero := true
+	for i := 0; i < len(v); i++ {
+		switch c := v[i]; {
+		case c < '0' || c > '9':
 			return 0, false
+		case c != '0':
+			zero = false
 		}
 	}
-	if len(d) < len(v) {
-		return -1, true // any negative value, however long
-	}
-	if strings.Trim(d, "0") == "" {
+	switch {
+	case neg:
+		return -1, true // any negative value, however long; "-0" too
+	case zero:
 		return 0, true
 	}
-	return 1, true // positive; its size does not matter here
+	return 1, true
+}
+
+// asciiFold reports whether s equals lower, a lower-case ASCII constant,
+// ignoring case: cheaper than strings.EqualFold, which also folds Unicode.
+func asciiFold(s, lower string) bool {
+	if len(s) != len(lower) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // afterDecision is where a decision's side effects on other cookies go: on
