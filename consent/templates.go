@@ -1,0 +1,79 @@
+package consent
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+
+	"github.com/consentkit/consentkit/internal/banner"
+)
+
+// TemplateFuncs returns functions for the developer's html/template pages,
+// so markup can be gated on consent on the server:
+//
+//	consentAllowed REQ "analytics"   → bool
+//	consentSettingsLink REQ          → the localized "Cookie settings" link
+//	consentScript "/app.js" NONCE    → <script src> carrying the CSP nonce
+//	consentID REQ                    → the visitor's consent ID ("" if undecided)
+//
+// REQ is the *http.Request, its context.Context, or the *State. A value of
+// another type counts as undecided. Register them once at parse time:
+//
+//	t := template.Must(template.New("").Funcs(cm.TemplateFuncs()).ParseFS(…))
+//
+// For templates that cannot pass the request, see FuncsFor.
+func (m *Manager) TemplateFuncs() template.FuncMap {
+	return template.FuncMap{
+		"consentAllowed":      func(x any, category string) bool { return stateOf(x).Allowed(category) },
+		"consentSettingsLink": func(x any) template.HTML { return m.settingsLink(requestOf(x)) },
+		"consentScript":       func(src, nonce string) template.HTML { return banner.ScriptTag(src, nonce) },
+		"consentID":           func(x any) string { return stateOf(x).ID() },
+	}
+}
+
+// FuncsFor returns the functions of TemplateFuncs bound to r, without the
+// request argument: {{consentAllowed "analytics"}}, {{consentSettingsLink}},
+// {{consentScript "/app.js"}} (with Config.Nonce's nonce) and {{consentID}}.
+// Use them on a clone of a parsed template (Clone, then Funcs), because
+// Funcs changes the template it is called on.
+func (m *Manager) FuncsFor(r *http.Request) template.FuncMap {
+	st := FromRequest(r)
+	nonce := ""
+	if m.cfg.Nonce != nil {
+		nonce = m.cfg.Nonce(r)
+	}
+	return template.FuncMap{
+		"consentAllowed":      func(category string) bool { return st.Allowed(category) },
+		"consentSettingsLink": func() template.HTML { return m.settingsLink(r) },
+		"consentScript":       func(src string) template.HTML { return banner.ScriptTag(src, nonce) },
+		"consentID":           func() string { return st.ID() },
+	}
+}
+
+func (m *Manager) settingsLink(r *http.Request) template.HTML {
+	if r == nil {
+		return banner.SettingsLink(m.cfg.Prefix, "/", m.message(m.localeFor(&http.Request{Header: http.Header{}}, ""), "settings.link"))
+	}
+	return banner.SettingsLink(m.cfg.Prefix, safeReturn(r.URL.RequestURI()), m.message(m.localeFor(r, ""), "settings.link"))
+}
+
+func stateOf(x any) *State {
+	switch v := x.(type) {
+	case *State:
+		if v != nil {
+			return v
+		}
+	case *http.Request:
+		return FromRequest(v)
+	case context.Context:
+		return FromContext(v)
+	}
+	return &undecided
+}
+
+func requestOf(x any) *http.Request {
+	if r, ok := x.(*http.Request); ok {
+		return r
+	}
+	return nil
+}
