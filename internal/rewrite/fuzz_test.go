@@ -125,6 +125,26 @@ func FuzzDifferential(f *testing.F) {
 			}
 		}
 
+		// Snippets go in exactly once each, and nothing else changes.
+		const head, body = "<!--ck:head-->", "<!--ck:body-->"
+		if !bytes.Contains(in, []byte("<!--ck:")) {
+			var out bytes.Buffer
+			r := rewrite.Get(&out, rewrite.Config{Head: []byte(head), BodyEnd: []byte(body), Consent: all{}})
+			for _, p := range splits(in) {
+				_, _ = r.Write(p)
+			}
+			_ = r.Close()
+			r.Put()
+			got := out.Bytes()
+			if bytes.Count(got, []byte(head)) != 1 || bytes.Count(got, []byte(body)) != 1 {
+				t.Fatalf("snippets not inserted once each:\n in: %q\nout: %q", in, got)
+			}
+			got = bytes.Replace(bytes.Replace(got, []byte(head), nil, 1), []byte(body), nil, 1)
+			if !bytes.Equal(got, in) {
+				t.Fatalf("inserting snippets changed the document:\n in: %q\nout: %q", in, out.Bytes())
+			}
+		}
+
 		// Nothing granted: neutralising changes attributes, never the
 		// document's token structure.
 		var out bytes.Buffer

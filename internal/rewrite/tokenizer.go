@@ -172,6 +172,14 @@ func (r *Rewriter) run(p []byte) {
 			r.tokKind = tokTag
 			r.st = sTagOpen
 			i++
+			// The common cases, without trips through the dispatch.
+			if i < n && isAlpha(p[i]) {
+				r.startName(false)
+				i = r.tag(p, i)
+			} else if i+1 < n && p[i] == '/' && isAlpha(p[i+1]) && !r.headPending {
+				r.startName(true)
+				i = r.tag(p, i+1)
+			}
 
 		case sTagOpen:
 			switch c := p[i]; {
@@ -212,124 +220,17 @@ func (r *Rewriter) run(p []byte) {
 			}
 
 		case sTagName:
-			for i < n && !tagNameStop[p[i]] {
-				if r.nameLen < len(r.name) {
-					r.name[r.nameLen] = lower(p[i])
-				}
-				if r.nameLen <= len(r.name) {
-					r.nameLen++
-				}
-				i++
-			}
-			if i < n {
-				r.nameDone(p)
-				r.st = sBeforeAttrName
-			}
+			i = r.tag(p, i)
 
-		case sBeforeAttrName:
-			switch c := p[i]; c {
-			case ' ', '\t', '\n', '\r', '\f', '/':
-				i++
-			case '>':
-				i = r.tagEnd(p, i)
-			default:
-				r.st = sAttrName
-				i++
-			}
-
-		case sAttrName:
-			for i < n && !attrNameStop[p[i]] {
-				i++
-			}
-			if i == n {
-				continue
-			}
-			switch p[i] {
-			case '/':
-				r.st = sBeforeAttrName
-				i++
-			case '=':
-				r.st = sBeforeAttrValue
-				i++
-			case '>':
-				i = r.tagEnd(p, i)
-			default:
-				r.st = sAfterAttrName
-				i++
-			}
-
-		case sAfterAttrName:
-			switch c := p[i]; c {
-			case ' ', '\t', '\n', '\r', '\f':
-				i++
-			case '/':
-				r.st = sBeforeAttrName
-				i++
-			case '=':
-				r.st = sBeforeAttrValue
-				i++
-			case '>':
-				i = r.tagEnd(p, i)
-			default:
-				r.st = sAttrName
-				i++
-			}
-
-		case sBeforeAttrValue:
-			switch c := p[i]; c {
-			case ' ', '\t', '\n', '\r', '\f':
-				i++
-			case '"':
-				r.st = sAttrValueDQ
-				i++
-			case '\'':
-				r.st = sAttrValueSQ
-				i++
-			case '>':
-				i = r.tagEnd(p, i)
-			default:
-				r.st = sAttrValueUnquoted
-				i++
-			}
-
-		case sAttrValueDQ, sAttrValueSQ:
-			q := byte('"')
-			if r.st == sAttrValueSQ {
-				q = '\''
-			}
-			j := bytes.IndexByte(p[i:], q)
-			if j < 0 {
+		case sBeforeAttrName, sAttrName, sAfterAttrName, sBeforeAttrValue,
+			sAttrValueDQ, sAttrValueSQ, sAttrValueUnquoted, sAfterAttrValueQuoted:
+			j, st := scanAttrs(p, i, r.st)
+			r.st = st
+			if j == n {
 				i = n
 				continue
 			}
-			i += j + 1
-			r.st = sAfterAttrValueQuoted
-
-		case sAttrValueUnquoted:
-			for i < n && !unquotedStop[p[i]] {
-				i++
-			}
-			if i == n {
-				continue
-			}
-			if p[i] == '>' {
-				i = r.tagEnd(p, i)
-			} else {
-				r.st = sBeforeAttrName
-				i++
-			}
-
-		case sAfterAttrValueQuoted:
-			switch c := p[i]; c {
-			case ' ', '\t', '\n', '\r', '\f', '/':
-				r.st = sBeforeAttrName
-				i++
-			case '>':
-				i = r.tagEnd(p, i)
-			default:
-				r.st = sAttrName
-				i++
-			}
+			i = r.tagEnd(p, j)
 
 		case sMarkupDecl:
 			if p[i] == '-' {
@@ -561,6 +462,139 @@ func (r *Rewriter) run(p []byte) {
 		}
 	}
 	r.endWrite(p)
+}
+
+// scanAttrs runs the attribute states from state st over p[i:] until the '>'
+// that ends the tag, returning its index, or len(p) and the state to resume
+// in. It is a separate loop over local variables because tags are most of
+// what the rewriter reads byte by byte.
+func scanAttrs(p []byte, i int, st state) (int, state) {
+	n := len(p)
+	for i < n {
+		c := p[i]
+		switch st {
+		case sBeforeAttrName:
+			switch c {
+			case ' ', '\t', '\n', '\r', '\f', '/':
+			case '>':
+				return i, st
+			default:
+				st = sAttrName
+			}
+			i++
+		case sAttrName:
+			for !attrNameStop[c] {
+				i++
+				if i == n {
+					return n, st
+				}
+				c = p[i]
+			}
+			switch c {
+			case '/':
+				st = sBeforeAttrName
+			case '=':
+				st = sBeforeAttrValue
+			case '>':
+				return i, st
+			default:
+				st = sAfterAttrName
+			}
+			i++
+		case sAfterAttrName:
+			switch c {
+			case ' ', '\t', '\n', '\r', '\f':
+			case '/':
+				st = sBeforeAttrName
+			case '=':
+				st = sBeforeAttrValue
+			case '>':
+				return i, st
+			default:
+				st = sAttrName
+			}
+			i++
+		case sBeforeAttrValue:
+			switch c {
+			case ' ', '\t', '\n', '\r', '\f':
+			case '"':
+				st = sAttrValueDQ
+			case '\'':
+				st = sAttrValueSQ
+			case '>':
+				return i, st
+			default:
+				st = sAttrValueUnquoted
+			}
+			i++
+		case sAttrValueDQ, sAttrValueSQ:
+			q := byte('"')
+			if st == sAttrValueSQ {
+				q = '\''
+			}
+			j := bytes.IndexByte(p[i:], q)
+			if j < 0 {
+				return n, st
+			}
+			i += j + 1
+			st = sAfterAttrValueQuoted
+		case sAttrValueUnquoted:
+			for !unquotedStop[c] {
+				i++
+				if i == n {
+					return n, st
+				}
+				c = p[i]
+			}
+			if c == '>' {
+				return i, st
+			}
+			st = sBeforeAttrName
+			i++
+		default: // sAfterAttrValueQuoted
+			switch c {
+			case ' ', '\t', '\n', '\r', '\f', '/':
+				st = sBeforeAttrName
+			case '>':
+				return i, st
+			default:
+				st = sAttrName
+			}
+			i++
+		}
+	}
+	return n, st
+}
+
+// tag reads a tag name from p[i:] and, once it is complete, the attributes
+// up to the tag's end, returning the index after what it consumed.
+func (r *Rewriter) tag(p []byte, i int) int {
+	n := len(p)
+	start := i
+	for i < n && !tagNameStop[p[i]] {
+		i++
+	}
+	for _, c := range p[start:min(i, start+len(r.name)+1)] {
+		if r.nameLen < len(r.name) {
+			r.name[r.nameLen] = lower(c)
+		}
+		if r.nameLen <= len(r.name) {
+			r.nameLen++
+		}
+	}
+	if i-start > len(r.name) {
+		r.nameLen = len(r.name) + 1
+	}
+	if i == n {
+		return n
+	}
+	r.nameDone(p)
+	j, st := scanAttrs(p, i, sBeforeAttrName)
+	r.st = st
+	if j == n {
+		return n
+	}
+	return r.tagEnd(p, j)
 }
 
 // startName begins a tag name; its first letter is consumed by sTagName.
