@@ -220,11 +220,13 @@ func withLanguage(lang string) tabOption {
 	}
 }
 
-// withScheme emulates prefers-color-scheme.
+// withScheme emulates prefers-color-scheme, with reduced motion so that
+// the banner's fade-in cannot leave axe or a screenshot a half-transparent
+// dialog.
 func withScheme(scheme string) tabOption {
 	return func(t *testing.T, ctx context.Context) {
 		_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
-			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}}})
+			Features: []*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: scheme}, {Name: "prefers-reduced-motion", Value: "reduce"}}})
 		require.NoError(t, err)
 	}
 }
