@@ -36,7 +36,9 @@ func TestStrictCSP(t *testing.T) {
 	assert.Equal(t, []string{"necessary", "body-end", "analytics-ext", "inline-analytics", "marketing-ext"}, eval[[]string](tb, `window.order`),
 		"re-activated scripts, external and inline, ran under the nonce")
 	tb.waitFor(`document.querySelector('iframe').src !== ''`)
-	assertEventually(t, func() bool { return s.third.get("ads.test/embed.html") == 1 && s.third.get("tracker.test/collect") == 1 }, "embed loaded, analytics ran")
+	assertEventually(t, func() bool {
+		return s.third.get("ads.test/embed.html") == 1 && s.third.get("tracker.test/collect") == 1
+	}, "embed loaded, analytics ran")
 
 	// The settings dialog is fetched and shown under the same policy.
 	tb.click(".ck-settings")
