@@ -284,3 +284,21 @@ func TestStreamingMemory(t *testing.T) {
 	assert.Less(t, peak, uint64(limit), "peak heap")
 	assert.Greater(t, out.n, int64(written), "every byte went through, plus the neutralising attributes")
 }
+
+// TestHugeWriteIsNotCopied checks that the bound applies within one Write
+// too: an unfinished script tag at the start of a large Write is let through
+// rather than copied into the look-ahead buffer.
+func TestHugeWriteIsNotCopied(t *testing.T) {
+	big := append([]byte(`<script src="https://www.google-analytics.com/a.js" data-x="`), bytes.Repeat([]byte("x"), 8<<20)...)
+	var out countingDiscard
+	r := rewrite.Get(&out, rewrite.Config{})
+	defer r.Put()
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := r.Write(big)
+	require.NoError(t, err)
+	runtime.ReadMemStats(&after)
+	require.NoError(t, r.Close())
+	assert.Less(t, after.TotalAlloc-before.TotalAlloc, uint64(1<<20), "bytes allocated by an 8 MiB Write")
+	assert.Equal(t, int64(len(big)), out.n, "everything passed through unchanged")
+}

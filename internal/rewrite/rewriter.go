@@ -19,6 +19,8 @@ const MaxTagLen = 64 << 10
 // ErrClosed is returned by Write and Flush after Close, until Reset.
 var ErrClosed = errors.New("rewrite: write after close")
 
+var errNotReset = errors.New("rewrite: rewriter has no destination: use Get or Reset")
+
 // Consent answers whether the visitor granted a category. Allowed is called
 // with lower-case category names; "necessary" is never asked, it is always
 // granted. Implementations must be safe to call from the goroutine writing
@@ -151,6 +153,9 @@ func (r *Rewriter) Write(p []byte) (int, error) {
 	if r.closed {
 		return 0, ErrClosed
 	}
+	if r.dst == nil {
+		return 0, errNotReset
+	}
 	r.run(p)
 	if r.err != nil {
 		return 0, r.err
@@ -264,30 +269,29 @@ func (r *Rewriter) replaceToken(p []byte, end int, repl []byte) {
 	r.emit(repl)
 }
 
-// endWrite emits what is decided and keeps the rest of the current token.
+// endWrite emits what is decided and keeps the rest of the current token,
+// unless keeping it would pass the look-ahead bound: then the token goes out
+// unchanged, without first being copied.
 func (r *Rewriter) endWrite(p []byte) {
-	if !r.look {
-		r.flushTo(p, len(p))
-		r.off += int64(len(p))
-		return
-	}
-	if idx := int(r.tokAbs - r.off); idx >= 0 {
-		r.flushTo(p, idx)
-	}
-	r.held = append(r.held, p[r.pos:]...)
-	r.pos = len(p)
-	r.off += int64(len(p))
-	size := len(r.held)
-	if r.tokKind == tokNoscriptContent && (r.st == sRawLT || r.st == sRawEndName) {
-		// A partial "</noscript" is not content; counting it would make
-		// the outcome depend on where the Writes split.
-		size = int(r.ltAbs - r.tokAbs)
-	}
-	if size > r.maxTag {
-		// Too long to judge: let it through and stop holding.
+	if r.look {
+		if idx := int(r.tokAbs - r.off); idx >= 0 {
+			r.flushTo(p, idx)
+		}
+		size := len(r.held) + len(p) - r.pos
+		if r.tokKind == tokNoscriptContent && (r.st == sRawLT || r.st == sRawEndName) {
+			// A partial "</noscript" is not content; counting it would make
+			// the outcome depend on where the Writes split.
+			size = int(r.ltAbs - r.tokAbs)
+		}
+		if size <= r.maxTag {
+			r.held = append(r.held, p[r.pos:]...)
+			r.pos = len(p)
+			r.off += int64(len(p))
+			return
+		}
 		r.look = false
 		r.overflow = true
-		r.emit(r.held)
-		r.held = r.held[:0]
 	}
+	r.flushTo(p, len(p))
+	r.off += int64(len(p))
 }
