@@ -118,16 +118,19 @@ func (c *Config) normalizeCookies() error {
 	for _, cat := range c.Categories {
 		cats[cat.ID] = true
 	}
+	// LangCookieName gets its default after this runs.
+	langCookie := cmp.Or(c.LangCookieName, DefaultLangCookie)
 	builtin := []CookieSpec{
 		{Name: c.CookieName, Category: Necessary, Domain: c.CookieDomain, Path: "/", HttpOnly: true, Secure: !c.InsecureCookie,
 			Lifetime: c.Lifetime, Purpose: map[string]string{"en": consentCookieTexts.purpose},
 			Justification: map[string]string{"en": consentCookieTexts.justification}},
-		{Name: DefaultLangCookie, Category: Necessary, Domain: c.CookieDomain, Path: "/", Secure: !c.InsecureCookie,
+		// As the language endpoint sets it.
+		{Name: langCookie, Category: Necessary, Domain: c.CookieDomain, Path: "/", HttpOnly: true, Secure: !c.InsecureCookie,
 			Lifetime: c.Lifetime, Purpose: map[string]string{"en": langCookieTexts.purpose},
 			Justification: map[string]string{"en": langCookieTexts.justification}},
 	}
-	if c.CookieName == DefaultLangCookie {
-		builtin = builtin[:1]
+	if c.CookieName == langCookie {
+		builtin = builtin[:1] // an error in normalize, after this
 	}
 	out := make([]CookieSpec, 0, len(builtin)+len(c.Cookies))
 	out = append(out, builtin...)
@@ -342,15 +345,19 @@ func (m *Manager) grantsIndex(st *State, cat int) bool {
 //
 // A Set-Cookie that deletes a cookie (Max-Age <= 0 or Expires in the past)
 // always passes: removing a cookie never needs consent. When nothing is
-// removed it does not allocate.
+// removed it does not allocate; otherwise it allocates the shorter slice.
 func (m *Manager) filterSetCookies(h http.Header, st *State) {
 	lines := h["Set-Cookie"]
 	if len(lines) == 0 {
 		return
 	}
 	reg := m.cookies
-	kept, dropped := 0, false
-	for _, line := range lines {
+	// The kept lines go to a new slice, made at the first drop: the
+	// handler's slice may be shared (h["Set-Cookie"] = someGlobal), so it
+	// is never written to.
+	var kept []string
+	dropped := false
+	for i, line := range lines {
 		name := setCookieName(line)
 		spec := reg.lookup(name)
 		keep := false
@@ -364,22 +371,26 @@ func (m *Manager) filterSetCookies(h http.Header, st *State) {
 			keep = true
 		}
 		if keep {
-			lines[kept] = line // a no-op until the first drop
-			kept++
+			if dropped {
+				kept = append(kept, line)
+			}
 			continue
 		}
-		dropped = true
+		if !dropped {
+			dropped = true
+			kept = make([]string, i, len(lines)-1)
+			copy(kept, lines[:i])
+		}
 		m.logDropped(name, spec)
 	}
 	if !dropped {
 		return
 	}
-	clear(lines[kept:])
-	if kept == 0 {
+	if len(kept) == 0 {
 		delete(h, "Set-Cookie")
 		return
 	}
-	h["Set-Cookie"] = lines[:kept]
+	h["Set-Cookie"] = kept
 }
 
 // logDropped says why a Set-Cookie was removed: a warning the first time an

@@ -141,6 +141,14 @@ func TestFilterSetCookies(t *testing.T) {
 			assert.Equal(t, "text/plain", h.Get("Content-Type"), "other headers untouched")
 		})
 	}
+	t.Run("a shared slice is not written to", func(t *testing.T) {
+		t.Parallel()
+		shared := []string{ga, session, fbp}
+		h := http.Header{"Set-Cookie": shared}
+		m.filterSetCookies(h, &undecided)
+		assert.Equal(t, []string{session}, h["Set-Cookie"])
+		assert.Equal(t, []string{ga, session, fbp}, shared)
+	})
 	t.Run("no Set-Cookie", func(t *testing.T) {
 		t.Parallel()
 		h := http.Header{}

@@ -192,25 +192,20 @@ func (m *Manager) serveDeclaration(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(buf.Bytes())
 }
 
-// declView picks the visitor's language as the banner does (?lang=, then
-// the language cookie, then Accept-Language) and builds the view.
+// declView builds the view in the language the banner would use for r
+// (?lang=, the visitor's language cookie, Config.Language, then
+// Accept-Language), with Config.Messages applied.
 func (m *Manager) declView(r *http.Request) declView {
-	var explicit []string
-	if q := r.URL.Query().Get("lang"); q != "" {
-		explicit = append(explicit, q)
-	}
-	if c, err := r.Cookie(DefaultLangCookie); err == nil {
-		explicit = append(explicit, c.Value)
-	}
-	l := locales.Match(r.Header.Get("Accept-Language"), explicit...)
+	l := m.localeFor(r, r.URL.Query().Get("lang"))
+	msg := func(key string) string { return m.message(l, key) }
 	return declView{
 		Declaration: m.declaration(l),
 		Dir:         l.Dir,
 		Site:        requestHost(r),
 		Labels: declLabels{
-			Title: l.Text("decl.title"), Intro: l.Text("decl.intro"), Name: l.Text("decl.name"),
-			Provider: l.Text("decl.provider"), Purpose: l.Text("decl.purpose"), Duration: l.Text("decl.duration"),
-			Domain: l.Text("decl.domain"), Justification: l.Text("decl.justification"),
+			Title: msg("decl.title"), Intro: msg("decl.intro"), Name: msg("decl.name"),
+			Provider: msg("decl.provider"), Purpose: msg("decl.purpose"), Duration: msg("decl.duration"),
+			Domain: msg("decl.domain"), Justification: msg("decl.justification"),
 		},
 		CSS: declCSS,
 	}
@@ -226,13 +221,9 @@ func (m *Manager) declaration(l locales.Locale) Declaration {
 		UndeclaredCookies: reg.policy.String(),
 		Categories:        make([]DeclaredCategory, len(m.cfg.Categories)),
 	}
-	for i, c := range m.cfg.Categories {
-		d.Categories[i] = DeclaredCategory{
-			ID:          c.ID,
-			Title:       categoryText(l, "cat."+c.ID+".title", c.Titles, c.ID),
-			Description: categoryText(l, "cat."+c.ID+".desc", c.Descriptions, ""),
-			Cookies:     []DeclaredCookie{},
-		}
+	// The banner's texts of each category, so that both say the same.
+	for i, c := range m.ui.locale(l).cats {
+		d.Categories[i] = DeclaredCategory{ID: c.ID, Title: c.Title, Description: c.Description, Cookies: []DeclaredCookie{}}
 	}
 	for i, s := range reg.specs {
 		cat := &d.Categories[reg.cat[i]]
@@ -245,7 +236,7 @@ func (m *Manager) declaration(l locales.Locale) Declaration {
 			Domain:          s.Domain,
 			Path:            cmp.Or(s.Path, "/"),
 			LifetimeSeconds: int64(s.Lifetime / time.Second),
-			Duration:        duration(l, s.Lifetime),
+			Duration:        m.duration(l, s.Lifetime),
 			HTTPOnly:        s.HttpOnly,
 			Secure:          s.Secure || strings.HasPrefix(s.Name, "__Secure-") || strings.HasPrefix(s.Name, "__Host-"),
 			Hosts:           append([]string{}, s.Hosts...),
@@ -257,28 +248,12 @@ func (m *Manager) declaration(l locales.Locale) Declaration {
 
 // duration words a lifetime in whole days, rounded up so that a cookie
 // never lives longer than the page says.
-func duration(l locales.Locale, d time.Duration) string {
+func (m *Manager) duration(l locales.Locale, d time.Duration) string {
 	if d <= 0 {
-		return l.Text("decl.session")
+		return m.message(l, "decl.session")
 	}
 	days := (d + 24*time.Hour - 1) / (24 * time.Hour)
-	return fmt.Sprintf(l.Text("decl.days"), int64(days))
-}
-
-// categoryText returns a category's title or description: the
-// developer's text for this language, else the catalog's, else the
-// developer's fallback text, else def.
-func categoryText(l locales.Locale, key string, own map[string]string, def string) string {
-	if s, inLang := pickTextFor(own, l.Tag); inLang {
-		return s
-	}
-	if s := l.Text(key); s != key {
-		return s
-	}
-	if s := pickText(own, l.Tag); s != "" {
-		return s
-	}
-	return def
+	return fmt.Sprintf(m.message(l, "decl.days"), int64(days))
 }
 
 // pickText returns the text for tag from a map of BCP 47 tag → text: the

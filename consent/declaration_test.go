@@ -185,6 +185,21 @@ func TestDeclarationPage(t *testing.T) {
 	}
 }
 
+func TestDeclarationFollowsBannerSettings(t *testing.T) {
+	t.Parallel()
+	m := cookieManager(t, func(c *Config) {
+		c.LangCookieName = "site_lang"
+		c.Messages = map[string]map[string]string{"es": {"decl.title": "Nuestras cookies"}}
+	})
+	rec := getDecl(t, m, http.MethodGet, "/consent/cookies", "Accept-Language", "en", "Cookie", "site_lang=es")
+	require.Equal(t, http.StatusOK, rec.Code)
+	p := parsePage(t, rec.Body.String())
+	assert.Equal(t, "es", p.lang, "the configured language cookie is read")
+	assert.Equal(t, "Nuestras cookies", p.h1, "Config.Messages applies")
+	assert.Contains(t, p.rows, "site_lang", "the language cookie is declared under its configured name")
+	assert.NotContains(t, p.rows, "consent_lang")
+}
+
 func TestDeclarationPageEscapes(t *testing.T) {
 	t.Parallel()
 	m := cookieManager(t, func(c *Config) {
