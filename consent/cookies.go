@@ -150,6 +150,10 @@ func (c *Config) normalizeCookies() error {
 			out[b] = mergeTexts(out[b], s)
 			continue
 		}
+		if s.Category == Necessary && !hasText(s.Justification) {
+			return fmt.Errorf("%w: %w: %s: say in Justification why the site cannot work without it, or move it to an optional category",
+				ErrBadCookie, ErrMissingJustification, where)
+		}
 		if s.Name != "" {
 			if j, dup := seenName[s.Name]; dup {
 				return fmt.Errorf("%w: %s declared twice (also Cookies[%d])", ErrBadCookie, where, j)
@@ -219,10 +223,6 @@ func checkSpec(s CookieSpec, cats map[string]bool, where string) error {
 				return fmt.Errorf("%w: %s: text key %q is not a BCP 47 language tag", ErrBadCookie, where, tag)
 			}
 		}
-	}
-	if s.Category == Necessary && !hasText(s.Justification) {
-		return fmt.Errorf("%w: %w: %s: say in Justification why the site cannot work without it, or move it to an optional category",
-			ErrBadCookie, ErrMissingJustification, where)
 	}
 	return nil
 }
@@ -501,12 +501,20 @@ func isDeletion(line string, now func() time.Time) bool {
 	if expires == "" {
 		return false
 	}
-	t, err := http.ParseTime(expires)
-	if err != nil {
-		t, err = time.Parse("Mon, 02-Jan-2006 15:04:05 MST", expires)
+	if t, err := http.ParseTime(expires); err == nil {
+		return t.Before(now())
 	}
-	return err == nil && t.Before(now())
+	for _, layout := range oldExpiresLayouts {
+		if t, err := time.Parse(layout, expires); err == nil {
+			return t.Before(now())
+		}
+	}
+	return false
 }
+
+// oldExpiresLayouts are Expires forms that browsers accept, old code still
+// writes to delete cookies, and http.ParseTime does not read.
+var oldExpiresLayouts = []string{"Mon, 02-Jan-2006 15:04:05 MST", "Mon, 02-Jan-06 15:04:05 MST"}
 
 // parseMaxAge reads a Max-Age value as RFC 6265bis does, reporting only
 // its sign (-1, 0 or 1): how long a positive value is does not matter to

@@ -472,7 +472,8 @@ func TestNormalizeCookiesKeepsCallerData(t *testing.T) {
 	t.Parallel()
 	specs := siteCookies()
 	specs = append(specs, CookieSpec{Name: "consent", Category: Necessary, Provider: "Example News",
-		Justification: map[string]string{"es": "Recuerda su elección."}})
+		Justification: map[string]string{"es": "Recuerda su elección."}},
+		CookieSpec{Name: "consent_lang", Category: Necessary, Purpose: map[string]string{"es": "Recuerda su idioma."}})
 	before := siteCookies()
 	m := cookieManager(t, func(c *Config) { c.Cookies = specs })
 	assert.Equal(t, before, specs[:len(before)], "New does not change the caller's specs")
@@ -481,6 +482,8 @@ func TestNormalizeCookiesKeepsCallerData(t *testing.T) {
 	assert.Equal(t, "Recuerda su elección.", m.cfg.Cookies[0].Justification["es"])
 	assert.Equal(t, consentCookieTexts.justification, m.cfg.Cookies[0].Justification["en"], "built-in text kept")
 	assert.Equal(t, "/", m.cfg.Cookies[0].Path, "attributes stay the middleware's")
+	assert.Equal(t, "Recuerda su idioma.", m.cfg.Cookies[1].Purpose["es"], "a built-in cookie's texts need no new justification")
+	assert.Equal(t, langCookieTexts.justification, m.cfg.Cookies[1].Justification["en"])
 	n := 0
 	for _, s := range m.cfg.Cookies {
 		if s.Name == "consent" {
@@ -532,6 +535,7 @@ func TestIsDeletion(t *testing.T) {
 		"a=b; Expires=Sun, 01 Mar 2026 00:00:01 GMT":            false,
 		"a=b; Expires=Sat, 28 Feb 2026 23:59:59 GMT":            true,
 		"a=b; expires=Thu, 01-Jan-1970 00:00:01 GMT":            true,
+		"a=b; Expires=Thu, 01-Jan-70 00:00:01 GMT":              true,
 		"a=b; Expires=yesterday":                                false,
 		"a=b; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Max-Age=5": false,
 		"a=b; Max-Age=5; Max-Age=0":                             true,
