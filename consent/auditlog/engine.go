@@ -48,6 +48,10 @@ type queryer interface {
 type execer interface {
 	queryer
 	exec(ctx context.Context, sql string, args ...any) (int64, error)
+	// deferExec queues a statement whose result only matters at commit:
+	// its error, if any, fails the commit. PostgreSQL sends the queue with
+	// the COMMIT in one round trip; SQLite, in-process, runs it at once.
+	deferExec(ctx context.Context, sql string, args ...any)
 }
 
 // rows is the part of *sql.Rows and pgx.Rows the package uses.

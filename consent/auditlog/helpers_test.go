@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -176,4 +178,22 @@ func fill(t testing.TB, l *Log, from, n int) {
 	for i := from; i < from+n; i++ {
 		require.NoError(t, l.Record(context.Background(), testRecord(i)))
 	}
+}
+
+type recordArg = consent.Record
+
+// runWriters calls fn b.N times in total from the given number of
+// goroutines.
+func runWriters(b *testing.B, writers int, fn func()) {
+	var left atomic.Int64
+	left.Store(int64(b.N))
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			for left.Add(-1) >= 0 {
+				fn()
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -218,10 +218,9 @@ func (l *Log) lockHead(ctx context.Context, tx execer) (chainHead, error) {
 	return h, nil
 }
 
-func (l *Log) setHead(ctx context.Context, tx execer, seq int64, hash string) error {
-	_, err := tx.exec(ctx, `UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
+func (l *Log) setHead(ctx context.Context, tx execer, seq int64, hash string) {
+	tx.deferExec(ctx, `UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
 		seq, hash, l.sign.mac(headMessage(seq, hash)))
-	return err
 }
 
 const recordColumns = `seq, ts, consent_id, revision, policy_version, policy_url, decisions, granted, denied,
@@ -279,28 +278,21 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending) ([]s
 		}
 		prev, prevHex = sum, hashHex
 	}
+	// Everything below is deferred: on PostgreSQL it travels with the
+	// COMMIT, and a failure fails the commit as a whole.
 	if len(textArgs) > 0 {
-		q := `INSERT INTO banner_texts (sha, text) VALUES ` + placeholders(len(textArgs)/2, 2) +
-			` ON CONFLICT (sha) DO NOTHING`
-		if _, err := tx.exec(ctx, q, textArgs...); err != nil {
-			return nil, fmt.Errorf("store banner text: %w", err)
-		}
+		tx.deferExec(ctx, `INSERT INTO banner_texts (sha, text) VALUES `+placeholders(len(textArgs)/2, 2)+
+			` ON CONFLICT (sha) DO NOTHING`, textArgs...)
 	}
 	for len(args) > 0 {
 		n := min(len(args)/recordColumnCount, maxInsertRows)
-		if _, err := tx.exec(ctx, l.insertRecordsSQL(n), args[:n*recordColumnCount]...); err != nil {
-			return nil, fmt.Errorf("insert records: %w", err)
-		}
+		tx.deferExec(ctx, l.insertRecordsSQL(n), args[:n*recordColumnCount]...)
 		args = args[n*recordColumnCount:]
 	}
 	for i := range cps {
-		if err := l.insertCheckpoint(ctx, tx, &cps[i]); err != nil {
-			return nil, err
-		}
+		l.insertCheckpoint(ctx, tx, &cps[i])
 	}
-	if err := l.setHead(ctx, tx, seq, prevHex); err != nil {
-		return nil, fmt.Errorf("update chain head: %w", err)
-	}
+	l.setHead(ctx, tx, seq, prevHex)
 	return newTexts, nil
 }
 

@@ -184,7 +184,7 @@ func TestStoreUnavailable(t *testing.T) {
 		be.raw(t, loc, `DROP TABLE consent_records`)
 		err := l.Record(context.Background(), testRecord(1))
 		require.Error(t, err)
-		assert.Contains(t, err.Error(), "insert records")
+		assert.Contains(t, err.Error(), "consent_records")
 	})
 	t.Run("postgres/unreachable", func(t *testing.T) {
 		t.Parallel()

@@ -70,8 +70,30 @@ func openPostgresEngine(ctx context.Context, dsn string, opts Options) (*postgre
 	return &postgresEngine{w: w, r: r}, nil
 }
 
+// write runs fn in a transaction that costs two round trips however many
+// statements it holds: BEGIN travels with the first statement fn waits on
+// (for an append, the chain head lock), and the deferred statements travel
+// with the COMMIT. Round trips, not the server's work, dominate a small
+// batch's latency on a busy machine.
 func (e *postgresEngine) write(ctx context.Context, fn func(tx execer) error) error {
-	return pgx.BeginFunc(ctx, e.w, func(tx pgx.Tx) error { return fn(pgxQ{tx}) })
+	c, err := e.w.Acquire(ctx)
+	if err != nil {
+		return err
+	}
+	// Release destroys a connection left inside a transaction, so an
+	// error anywhere below cannot leak an open transaction into the pool.
+	defer c.Release()
+	t := &pgWriteTx{conn: c.Conn(), batch: &pgx.Batch{}}
+	if err := fn(t); err != nil {
+		t.rollback()
+		return err
+	}
+	t.queue("COMMIT")
+	if err := t.send(ctx, nil); err != nil {
+		t.rollback()
+		return err
+	}
+	return nil
 }
 
 func (e *postgresEngine) snapshot(ctx context.Context, fn func(q queryer) error) error {
@@ -117,6 +139,99 @@ func (p pgxQ) exec(ctx context.Context, q string, args ...any) (int64, error) {
 	}
 	return tag.RowsAffected(), nil
 }
+
+// pgWriteTx is a transaction whose statements are pipelined: queued ones
+// wait until the next statement that needs an answer, or the COMMIT.
+type pgWriteTx struct {
+	conn  *pgx.Conn
+	begun bool
+	batch *pgx.Batch
+}
+
+func (t *pgWriteTx) queue(q string, args ...any) {
+	if !t.begun {
+		t.batch.Queue("BEGIN")
+		t.begun = true
+	}
+	t.batch.Queue(q, args...)
+}
+
+// send runs the queued statements; last, when not nil, reads the result
+// of the last one.
+func (t *pgWriteTx) send(ctx context.Context, last func(br pgx.BatchResults) error) error {
+	b := t.batch
+	t.batch = &pgx.Batch{}
+	n := b.Len()
+	br := t.conn.SendBatch(ctx, b)
+	var err error
+	for i := 0; i < n-1 && err == nil; i++ {
+		_, err = br.Exec()
+	}
+	if err == nil && n > 0 {
+		if last != nil {
+			err = last(br)
+		} else {
+			_, err = br.Exec()
+		}
+	}
+	// Close repeats the first statement error; report it once.
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (t *pgWriteTx) rollback() {
+	if t.begun && !t.conn.IsClosed() {
+		// A short deadline of its own: the caller's context may be the
+		// reason for the rollback.
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_, _ = t.conn.Exec(ctx, "ROLLBACK")
+	}
+}
+
+func (t *pgWriteTx) deferExec(_ context.Context, q string, args ...any) {
+	t.queue(rebindDollar(q), args...)
+}
+
+func (t *pgWriteTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	t.queue(rebindDollar(q), args...)
+	var n int64
+	err := t.send(ctx, func(br pgx.BatchResults) error {
+		tag, err := br.Exec()
+		n = tag.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+func (t *pgWriteTx) queryRow(ctx context.Context, q string, args ...any) row {
+	return pgRowFunc(func(dest ...any) error {
+		t.queue(rebindDollar(q), args...)
+		return t.send(ctx, func(br pgx.BatchResults) error { return br.QueryRow().Scan(dest...) })
+	})
+}
+
+func (t *pgWriteTx) query(ctx context.Context, q string, args ...any) (rows, error) {
+	if t.batch.Len() > 0 {
+		if err := t.send(ctx, nil); err != nil {
+			return nil, err
+		}
+	}
+	if !t.begun {
+		if _, err := t.conn.Exec(ctx, "BEGIN"); err != nil {
+			return nil, err
+		}
+		t.begun = true
+	}
+	return t.conn.Query(ctx, rebindDollar(q), args...)
+}
+
+// pgRowFunc runs its query only when scanned, so that queryRow can pipeline.
+type pgRowFunc func(dest ...any) error
+
+func (f pgRowFunc) Scan(dest ...any) error { return f(dest...) }
 
 var postgresDialect = dialect{
 	name: "postgres",

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sync"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
@@ -34,6 +35,11 @@ func OpenSQLite(ctx context.Context, path string, opts Options) (*Log, error) {
 
 type sqliteEngine struct {
 	w, r *sql.DB
+
+	// stmts caches the writer's prepared statements: parsing a batch's
+	// INSERT again for every commit costs more than executing it.
+	mu    sync.Mutex
+	stmts map[string]*sql.Stmt
 }
 
 func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEngine, error) {
@@ -46,9 +52,12 @@ func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEn
 	if err != nil {
 		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
 	}
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	w.SetConnMaxIdleTime(0)
+	// The writer goroutine uses one connection at a time. The second lets
+	// a statement be prepared for the cache while a transaction holds the
+	// first, and lets Purge wait on busy_timeout behind an append; BEGIN
+	// IMMEDIATE keeps their writes apart.
+	w.SetMaxOpenConns(2)
+	w.SetMaxIdleConns(2)
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
@@ -60,7 +69,7 @@ func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEn
 	}
 	r.SetMaxOpenConns(opts.ReadConns)
 	r.SetMaxIdleConns(opts.ReadConns)
-	return &sqliteEngine{w: w, r: r}, nil
+	return &sqliteEngine{w: w, r: r, stmts: make(map[string]*sql.Stmt)}, nil
 }
 
 func (e *sqliteEngine) write(ctx context.Context, fn func(tx execer) error) error {
@@ -68,11 +77,37 @@ func (e *sqliteEngine) write(ctx context.Context, fn func(tx execer) error) erro
 	if err != nil {
 		return err
 	}
-	if err := fn(sqlTx{tx}); err != nil {
+	t := &sqlTx{tx: tx, eng: e}
+	if err := fn(t); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
+	if t.err != nil {
+		_ = tx.Rollback()
+		return t.err
+	}
 	return tx.Commit()
+}
+
+// prepared returns the writer's cached statement for q.
+func (e *sqliteEngine) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if st, ok := e.stmts[q]; ok {
+		return st, nil
+	}
+	if len(e.stmts) >= 1024 {
+		for k, st := range e.stmts {
+			_ = st.Close()
+			delete(e.stmts, k)
+		}
+	}
+	st, err := e.w.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	e.stmts[q] = st
+	return st, nil
 }
 
 func (e *sqliteEngine) snapshot(ctx context.Context, fn func(q queryer) error) error {
@@ -81,7 +116,7 @@ func (e *sqliteEngine) snapshot(ctx context.Context, fn func(q queryer) error) e
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to lose
-	return fn(sqlTx{tx})
+	return fn(&sqlTx{tx: tx})
 }
 
 func (e *sqliteEngine) reader() queryer { return sqlDB{e.r} }
@@ -89,13 +124,23 @@ func (e *sqliteEngine) reader() queryer { return sqlDB{e.r} }
 func (e *sqliteEngine) dialect() *dialect { return &sqliteDialect }
 
 func (e *sqliteEngine) close() error {
+	e.mu.Lock()
+	for _, st := range e.stmts {
+		_ = st.Close()
+	}
+	e.mu.Unlock()
 	return errors.Join(e.r.Close(), e.w.Close())
 }
 
-// sqlTx and sqlDB adapt database/sql to the engine interfaces.
-type sqlTx struct{ tx *sql.Tx }
+// sqlTx and sqlDB adapt database/sql to the engine interfaces. Only a
+// writer's sqlTx, which has eng set, may deferExec.
+type sqlTx struct {
+	tx  *sql.Tx
+	eng *sqliteEngine
+	err error // the first deferExec failure
+}
 
-func (t sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) {
+func (t *sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) {
 	r, err := t.tx.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -103,16 +148,31 @@ func (t sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) {
 	return sqlRows{r}, nil
 }
 
-func (t sqlTx) queryRow(ctx context.Context, q string, args ...any) row {
+func (t *sqlTx) queryRow(ctx context.Context, q string, args ...any) row {
 	return t.tx.QueryRowContext(ctx, q, args...)
 }
 
-func (t sqlTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
+func (t *sqlTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
 	res, err := t.tx.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
+}
+
+// deferExec runs the append path's statements, prepared once and cached:
+// they only touch tables that exist once the log is open (a statement is
+// prepared on another connection, which cannot see this transaction's
+// uncommitted schema).
+func (t *sqlTx) deferExec(ctx context.Context, q string, args ...any) {
+	if t.err != nil {
+		return
+	}
+	st, err := t.eng.prepared(ctx, q)
+	if err == nil {
+		_, err = t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	t.err = err
 }
 
 type sqlDB struct{ db *sql.DB }
