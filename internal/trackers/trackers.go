@@ -62,9 +62,6 @@ func (t *Table) With(overrides map[string]string) *Table {
 	return n
 }
 
-// Len reports how many hosts the table holds.
-func (t *Table) Len() int { return len(t.hosts) }
-
 // Lookup returns the category of host, matching the host itself or any parent
 // domain in the table. The host may carry a port and any letter case; a
 // trailing dot is ignored. Lookup does not allocate.
