@@ -253,7 +253,13 @@ func (m *Manager) duration(l locales.Locale, d time.Duration) string {
 		return m.message(l, "decl.session")
 	}
 	days := (d + 24*time.Hour - 1) / (24 * time.Hour)
-	return fmt.Sprintf(m.message(l, "decl.days"), int64(days))
+	format := m.message(l, "decl.days")
+	if strings.Count(format, "%") != 1 || !strings.Contains(format, "%d") {
+		// A Config.Messages override without its one %d would print
+		// fmt's error markers on the page.
+		format = l.Text("decl.days")
+	}
+	return fmt.Sprintf(format, int64(days))
 }
 
 // pickText returns the text for tag from a map of BCP 47 tag → text: the

@@ -189,7 +189,7 @@ func TestDeclarationFollowsBannerSettings(t *testing.T) {
 	t.Parallel()
 	m := cookieManager(t, func(c *Config) {
 		c.LangCookieName = "site_lang"
-		c.Messages = map[string]map[string]string{"es": {"decl.title": "Nuestras cookies"}}
+		c.Messages = map[string]map[string]string{"es": {"decl.title": "Nuestras cookies", "decl.days": "días"}}
 	})
 	rec := getDecl(t, m, http.MethodGet, "/consent/cookies", "Accept-Language", "en", "Cookie", "site_lang=es")
 	require.Equal(t, http.StatusOK, rec.Code)
@@ -198,6 +198,7 @@ func TestDeclarationFollowsBannerSettings(t *testing.T) {
 	assert.Equal(t, "Nuestras cookies", p.h1, "Config.Messages applies")
 	assert.Contains(t, p.rows, "site_lang", "the language cookie is declared under its configured name")
 	assert.NotContains(t, p.rows, "consent_lang")
+	assert.Equal(t, "400 días", p.rows["_ga"+"localStorage: ga:clientId"][2], "an override without %d is not used for durations")
 }
 
 func TestDeclarationPageEscapes(t *testing.T) {
