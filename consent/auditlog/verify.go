@@ -171,6 +171,9 @@ func (l *Log) verify(ctx context.Context, q queryer) (Report, error) {
 		return rep, err
 	}
 	rs.Close()
+	if rowBreak != nil && rowBreak.Kind == "" {
+		w.classifyMoved(&w.moved, rowBreak)
+	}
 	if rowBreak != nil {
 		found(rowBreak)
 	} else {
@@ -226,6 +229,7 @@ type walker struct {
 	hash, hash2 string
 	checked     int64
 	buf         []byte
+	moved       Entry // the record step could not classify yet
 }
 
 func (w *walker) step(e *Entry) *Break {
@@ -264,7 +268,10 @@ func (w *walker) step(e *Entry) *Break {
 			brk.Detail = fmt.Sprintf("record %d was replaced: record %d was chained to a different record", w.seq, e.Seq)
 		}
 	default:
-		w.classifyMoved(e, brk)
+		// Classifying needs another query, which must wait until the
+		// record stream is closed (PostgreSQL runs one query at a time
+		// per connection): leave Kind empty and keep the record.
+		w.moved = *e
 	}
 	return brk
 }
