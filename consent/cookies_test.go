@@ -2,6 +2,7 @@ package consent
 
 import (
 	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -491,6 +492,28 @@ func TestNormalizeCookiesKeepsCallerData(t *testing.T) {
 		}
 	}
 	assert.Equal(t, 1, n, "declared once")
+}
+
+func TestNameTable(t *testing.T) {
+	t.Parallel()
+	// Names that share length, first, middle and last bytes collide on
+	// purpose, so probing is exercised.
+	want := map[string]int{}
+	for i := range 200 {
+		want[fmt.Sprintf("c%03dx", i)] = i
+		want[fmt.Sprintf("_%d", i)] = 1000 + i
+	}
+	want[""] = 5000
+	tab := newNameTable(want)
+	for name, spec := range want {
+		assert.Equal(t, spec, tab.get(name), name)
+	}
+	for _, name := range []string{"c200x", "c000", "_ga", "x", "c0001x", "_1000"} {
+		assert.Equal(t, -1, tab.get(name), name)
+	}
+	empty := newNameTable(nil)
+	assert.Equal(t, -1, empty.get("a"))
+	assert.Equal(t, -1, empty.get(""))
 }
 
 func TestSetCookieName(t *testing.T) {
