@@ -27,9 +27,14 @@
 //
 // # What changes
 //
-// Head is inserted right after the <head> start tag, or, without one, right
-// before the first start tag other than <html> (or the first end tag), so that
-// it precedes every script of the page; at Close when no tag came. BodyEnd is
+// Head is inserted right before the first tag other than <html> and <head>
+// (start or end tag): right after the <head> start tag and the whitespace or
+// comments following it, or where the head begins when there is no <head>
+// tag, so that it precedes every script of the page. When that tag is a
+// <meta> declaring the charset (charset=, or http-equiv=content-type), Head
+// goes after it instead: browsers look for the declaration only in the first
+// 1024 bytes, and a large snippet would push it out. At Close when no tag
+// came. BodyEnd is
 // inserted right before the first </body> end tag outside raw text, or at
 // Close. Each is inserted exactly once. A document that ends inside a tag or
 // a comment swallows a snippet written at Close, as it would anything else.

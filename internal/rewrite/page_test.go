@@ -97,7 +97,7 @@ func TestTrackerPage(t *testing.T) {
 			require.NoError(t, err)
 			assert.NotEmpty(t, loaders(t, doc), "scripting=%v", scripting)
 		}
-		assert.Contains(t, out, "<head>"+headSnippet+"\n"+`<meta charset="utf-8">`, "head snippet right after <head>")
+		assert.Contains(t, out, "<head>\n"+`<meta charset="utf-8">`+headSnippet, "head snippet right after the charset declaration")
 		assert.Equal(t, 1, strings.Count(out, headSnippet))
 		assert.Equal(t, 1, strings.Count(out, bodySnippet+"</body>"))
 		assert.Less(t, strings.Index(out, headSnippet), strings.Index(out, "googletagmanager.com/gtag"), "snippet precedes every script")
@@ -109,7 +109,7 @@ func TestTrackerPage(t *testing.T) {
 	t.Run("accepted: identical apart from the snippets", func(t *testing.T) {
 		t.Parallel()
 		out := rewriteAllSplits(t, rewrite.Config{Head: cfg.Head, BodyEnd: cfg.BodyEnd, Consent: all{}}, string(page))
-		want := strings.Replace(string(page), "<head>", "<head>"+headSnippet, 1)
+		want := strings.Replace(string(page), `<meta charset="utf-8">`, `<meta charset="utf-8">`+headSnippet, 1)
 		want = strings.Replace(want, "</body>", bodySnippet+"</body>", 1)
 		assert.Equal(t, want, out)
 	})

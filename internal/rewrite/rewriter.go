@@ -32,10 +32,13 @@ type Consent interface {
 // Config is what one response's rewrite needs. The byte slices are written as
 // they are and must not change while the Rewriter uses them.
 type Config struct {
-	// Head is inserted right after the <head> start tag. Without a <head>
-	// tag it goes before the first other tag (anything but <html>), so that it
-	// still precedes every script of the page; with no tag at all, at Close.
-	// It is inserted exactly once.
+	// Head is inserted right before the first tag other than <html> and
+	// <head>: right after the <head> start tag (and the whitespace or
+	// comments following it), or where the head would begin without one, so
+	// that it precedes every script of the page. When that first tag is a
+	// <meta> declaring the charset, Head goes after it, since browsers only
+	// look for the declaration in the first 1024 bytes. With no tag at all,
+	// Head is written at Close. It is inserted exactly once.
 	Head []byte
 	// BodyEnd is inserted right before the first </body> end tag outside
 	// raw text, or at Close when there is none. It is inserted exactly once.

@@ -196,6 +196,18 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 	return out
 }
 
+// declaresCharset reports whether a meta start tag declares the document's
+// character encoding.
+func declaresCharset(tag []byte, r *Rewriter) bool {
+	_, attrs := parseTag(tag, r.attrs)
+	r.attrs = attrs
+	if _, ok := value(tag, attrs, "charset"); ok {
+		return true
+	}
+	v, _ := value(tag, attrs, "http-equiv")
+	return equalFold(bytes.TrimSpace(v), "content-type")
+}
+
 // fetchingLink reports whether a link's rel makes the browser load its href.
 func fetchingLink(rel []byte) bool {
 	for i := 0; i < len(rel); {

@@ -69,6 +69,7 @@ const (
 	elemTextarea
 	elemTitle
 	elemPlaintext
+	elemMeta
 )
 
 var elemNames = [...]string{
@@ -87,6 +88,7 @@ var elemNames = [...]string{
 	elemTextarea:  "textarea",
 	elemTitle:     "title",
 	elemPlaintext: "plaintext",
+	elemMeta:      "meta",
 }
 
 // What the current look-ahead token is.
@@ -109,7 +111,7 @@ type tokenizer struct {
 	elem      elem
 	hold      bool // the start tag is a rewrite candidate
 	overflow  bool // it grew past maxTag and was let through
-	headAfter bool // insert Head after this start tag
+	headAfter bool // a meta that gets Head before or after it
 
 	rawElem elem // element whose raw text is being read
 	mi      int  // how much of an end tag name or "script" matched
@@ -621,11 +623,16 @@ func (r *Rewriter) nameDone(p []byte) {
 	}
 	r.elem = e
 	if r.headPending && e != elemHTML && e != elemHead {
-		r.headPending = false
-		r.insertBeforeToken(p, r.cfg.Head)
+		if e == elemMeta {
+			// Decided at its '>': a charset declaration must stay within
+			// the first 1024 bytes, so Head goes after it.
+			r.headAfter = true
+		} else {
+			r.headPending = false
+			r.insertBeforeToken(p, r.cfg.Head)
+		}
 	}
-	r.headAfter = e == elemHead && r.headPending
-	r.hold = e == elemScript || e == elemIframe || e == elemImg || e == elemLink
+	r.hold = e == elemScript || e == elemIframe || e == elemImg || e == elemLink || r.headAfter
 	r.look = r.hold
 }
 
@@ -664,6 +671,8 @@ func (r *Rewriter) classify() elem {
 		return elemTitle
 	case "plaintext":
 		return elemPlaintext
+	case "meta":
+		return elemMeta
 	}
 	return elemOther
 }
@@ -677,10 +686,15 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 		r.st = sData
 		return end
 	}
+	after := false
 	if r.hold {
-		if r.overflow || r.off+int64(end)-r.tokAbs > int64(r.maxTag) {
+		switch {
+		case r.overflow || r.off+int64(end)-r.tokAbs > int64(r.maxTag):
 			r.notify(r.elem, nil)
-		} else {
+			after = true // its start is gone: Head can only follow it
+		case r.elem == elemMeta:
+			after = declaresCharset(r.tokenBytes(p, end), r)
+		default:
 			tag := r.tokenBytes(p, end)
 			if repl := r.decide(r.elem, tag); repl != nil {
 				r.replaceToken(p, end, repl)
@@ -690,8 +704,12 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	if r.headAfter {
 		r.headAfter = false
 		r.headPending = false
-		r.flushTo(p, end)
-		r.emit(r.cfg.Head)
+		if after {
+			r.flushTo(p, end)
+			r.emit(r.cfg.Head)
+		} else {
+			r.insertBeforeToken(p, r.cfg.Head)
+		}
 	}
 	switch r.elem {
 	case elemScript:
