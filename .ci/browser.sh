@@ -16,7 +16,7 @@ if [[ ! -x /usr/bin/chromium ]]; then
 	log "installing chromium with apt-get"
 	if [[ $(id -u) -eq 0 ]]; then sudo=""; else sudo="sudo"; fi
 	$sudo apt-get update >&2
-	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends chromium >&2
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y chromium >&2
 fi
 /usr/bin/chromium --version >&2
 

@@ -113,7 +113,7 @@ func TestAccessibility(t *testing.T) {
 				}
 
 				tb.click("#ck-banner .ck-choose")
-				tb.waitFor(`document.querySelector('#ck-prefs') && document.querySelector('#ck-prefs').open`)
+				tb.waitFor(prefsOpen)
 				tb.screenshot(fmt.Sprintf("preferences-%s-%s", lang, scheme))
 				for _, v := range tb.axeSerious("#ck-prefs") {
 					t.Errorf("preferences dialog: %s", v)

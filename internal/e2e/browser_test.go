@@ -286,6 +286,17 @@ func evalJSON(tb *tab, js string) string {
 	return string(b)
 }
 
+// prefsOpen is true once the preferences dialog is in the page and open.
+const prefsOpen = `document.querySelector('#ck-prefs') !== null && document.querySelector('#ck-prefs').open`
+
+// consentUpdates returns the arguments of every gtag('consent', 'update', …)
+// call the page made, across reloads (the test page keeps them in
+// sessionStorage).
+func consentUpdates(tb *tab) []map[string]any {
+	tb.t.Helper()
+	return eval[[]map[string]any](tb, `JSON.parse(sessionStorage.getItem('gtag') || '[]').filter(c => c[0] === 'consent' && c[1] === 'update').map(c => c[2])`)
+}
+
 // waitFor polls the page until js is truthy, failing after a bounded wait.
 func (tb *tab) waitFor(js string) {
 	tb.t.Helper()

@@ -42,7 +42,7 @@ func TestStrictCSP(t *testing.T) {
 
 	// The settings dialog is fetched and shown under the same policy.
 	tb.click(".ck-settings")
-	tb.waitFor(`document.querySelector('#ck-prefs') && document.querySelector('#ck-prefs').open`)
+	tb.waitFor(prefsOpen)
 	assert.Equal(t, "block", eval[string](tb, `getComputedStyle(document.querySelector('#ck-prefs')).display`))
 	tb.click("#ck-prefs .ck-close")
 	tb.waitFor(`!document.querySelector('#ck-prefs')`)
@@ -52,6 +52,12 @@ func TestStrictCSP(t *testing.T) {
 
 	assert.Empty(t, eval[[]string](tb, `window.violations`), "no securitypolicyviolation event")
 	assert.Empty(t, cspComplaints(tb), "no CSP report on the console")
+
+	// Both detectors do see a violation: an inline script without the nonce.
+	eval[bool](tb, `(() => { const s = document.createElement('script'); s.textContent = 'window.sneaky = 1'; document.body.append(s); return true; })()`)
+	tb.waitFor(`window.violations.length > 0`)
+	assert.False(t, eval[bool](tb, `'sneaky' in window`), "the policy is really enforced")
+	assertEventually(t, func() bool { return len(cspComplaints(tb)) > 0 }, "the console reports the violation")
 }
 
 // layoutProblems lists what is cut off or out of reach in the element sel:
@@ -99,7 +105,7 @@ func TestNarrowAndZoomed(t *testing.T) {
 			assert.Empty(t, eval[[]string](tb, layoutProblems+`('#ck-banner')`), "banner")
 
 			tb.click("#ck-banner .ck-choose")
-			tb.waitFor(`document.querySelector('#ck-prefs') && document.querySelector('#ck-prefs').open`)
+			tb.waitFor(prefsOpen)
 			assert.Empty(t, eval[[]string](tb, layoutProblems+`('#ck-prefs')`), "preferences dialog")
 
 			tb.click("#ck-prefs .ck-save")

@@ -91,7 +91,7 @@ func TestKeyboardOnly(t *testing.T) {
 
 	// The dialog opens again unticked: the discarded change is gone.
 	tb.press(kb.Enter, false)
-	tb.waitFor(`document.querySelector('#ck-prefs') && document.querySelector('#ck-prefs').open`)
+	tb.waitFor(prefsOpen)
 	assert.False(t, eval[bool](tb, `document.querySelector('#ck-prefs input[value=analytics]').checked`), "the Escaped change was not kept")
 
 	// Finally decide by keyboard: focus Reject all in the dialog, press Enter.

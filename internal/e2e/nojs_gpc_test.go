@@ -106,7 +106,7 @@ func TestGlobalPrivacyControl(t *testing.T) {
 	assert.True(t, eval[bool](tb, `window.consentkit.allowed('analytics') && !window.consentkit.allowed('marketing')`))
 	assert.NotContains(t, eval[[]string](tb, `window.order`), "marketing-ext")
 	assert.False(t, eval[bool](tb, `document.querySelector('iframe').hasAttribute('src')`), "the ad embed stays blocked")
-	updates := eval[[]map[string]any](tb, `JSON.parse(sessionStorage.getItem('gtag') || '[]').filter(c => c[0] === 'consent' && c[1] === 'update').map(c => c[2])`)
+	updates := consentUpdates(tb)
 	require.Len(t, updates, 1)
 	assert.Equal(t, "granted", updates[0]["analytics_storage"])
 	assert.Equal(t, "denied", updates[0]["ad_storage"], "Consent Mode keeps ads denied under GPC")
@@ -119,8 +119,6 @@ func TestGlobalPrivacyControl(t *testing.T) {
 	tb.reload()
 	assert.Equal(t, []string{"necessary", "analytics-ext", "inline-analytics", "body-end"}, eval[[]string](tb, `window.order`))
 	assertEventually(t, func() bool { return s.third.get("tracker.test/collect") == 2 }, "analytics ran on both loads")
-	for k := range s.third.snapshot() {
-		assert.NotContains(t, k, "ads.test", "nothing fetched from the ad network")
-	}
+	s.assertNoAds(t, "nothing fetched from the ad network")
 	assert.NotContains(t, tb.cookies(s.URL), "_ads")
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/consentkit/consentkit/consent"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -179,6 +180,14 @@ new Image().src = %q + '/collect';
 
 // gif1x1 is a transparent 1×1 GIF.
 var gif1x1 = []byte("GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+
+// assertNoAds checks that the browser fetched nothing from the ad network.
+func (s *site) assertNoAds(t *testing.T, msg string) {
+	t.Helper()
+	for k := range s.third.snapshot() {
+		assert.NotContains(t, k, "ads.test", msg)
+	}
+}
 
 // servePage serves the site's pages: "/" and "/article" are the news page,
 // "/csp" the same page under a strict nonce-based Content-Security-Policy,

@@ -1,0 +1,97 @@
+package e2e
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// startDemo builds examples/demo and runs it on a free loopback port with
+// its data in a temporary folder; it returns the demo's URL. The demo is
+// package main, so a subprocess is the way to run it as users do.
+func startDemo(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "demo")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "../../examples/demo")
+	if out, err := build.CombinedOutput(); err != nil {
+		// go vet ./... fails CI on a demo that does not compile; this
+		// test only checks the running site.
+		t.Skipf("examples/demo does not build yet, so its smoke test cannot run: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-data", filepath.Join(dir, "data"))
+	// Development keys generated in the data folder, whatever the caller's
+	// environment holds.
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "CONSENT_COOKIE_KEY=") && !strings.HasPrefix(kv, "CONSENT_LOG_KEY=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Stderr = os.Stderr
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Signal(os.Interrupt)
+		done := make(chan struct{})
+		go func() { _ = cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			_ = cmd.Process.Kill()
+			<-done
+		}
+	})
+	urls := make(chan string, 1)
+	go func() {
+		re := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if u := re.FindString(sc.Text()); u != "" {
+				urls <- u
+				break
+			}
+		}
+		for sc.Scan() { // keep the pipe drained
+		}
+	}()
+	select {
+	case u := <-urls:
+		return u
+	case <-time.After(30 * time.Second):
+		t.Fatal("the demo did not print its address within 30s")
+		return ""
+	}
+}
+
+// The demo site, as a visitor meets it: banner, blocked tags, accept runs
+// them in place.
+func TestDemoSmoke(t *testing.T) {
+	t.Parallel()
+	if !enabled() {
+		t.Skip(skipMessage)
+	}
+	url := startDemo(t)
+	tb := newTab(t, withLanguage("es-ES,es"))
+	tb.open(url)
+	require.True(t, tb.visible("#ck-banner"), "banner visible")
+	assert.Equal(t, "es", eval[string](tb, `document.querySelector('#ck-banner').lang`))
+	assert.True(t, eval[bool](tb, `typeof window.demoAnalytics === 'undefined' && typeof window.demoAds === 'undefined' && typeof window.demoInline === 'undefined'`),
+		"no tag ran before consent")
+	tb.click("#ck-banner .ck-accept")
+	tb.waitFor(`window.demoAnalytics === 1 && window.demoAds === 1 && window.demoInline === true && !document.querySelector('#ck-banner')`)
+	tb.reload()
+	assert.False(t, tb.exists("#ck-banner"))
+	assert.True(t, eval[bool](tb, `window.demoAnalytics === 1 && window.demoAds === 1`), "tags run from the first byte after a reload")
+}
