@@ -81,7 +81,12 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 	switch d.Action {
 	case ActionAcceptAll, ActionRejectAll:
 		if len(d.Categories) > 0 {
-			return d, isJSON, badDecision("action %q takes no categories", d.Action)
+			if isJSON {
+				return d, isJSON, badDecision("action %q takes no categories", d.Action)
+			}
+			// A preferences form posts its ticked boxes with every
+			// button; Accept all and Reject all mean what they say.
+			d.Categories = nil
 		}
 	case ActionSave:
 	case "":
