@@ -33,6 +33,8 @@ func TestDecisions(t *testing.T) {
 		{"custom", url.Values{"action": {"save"}, "category": {"analytics"}}, []string{"necessary", "analytics"}, OutcomeCustom},
 		{"save nothing", url.Values{"action": {"save"}}, []string{"necessary"}, OutcomeRejectAll},
 		{"save necessary only", url.Values{"action": {"save"}, "category": {"necessary"}}, []string{"necessary"}, OutcomeRejectAll},
+		{"reject from a ticked form", url.Values{"action": {"reject_all"}, "category": {"analytics", "marketing"}}, []string{"necessary"}, OutcomeRejectAll},
+		{"accept from a partly ticked form", url.Values{"action": {"accept_all"}, "category": {"analytics"}}, []string{"necessary", "preferences", "analytics", "marketing"}, OutcomeAcceptAll},
 		{"save everything", url.Values{"action": {"save"}, "category": {"preferences", "analytics", "marketing"}}, []string{"necessary", "preferences", "analytics", "marketing"}, OutcomeAcceptAll},
 	}
 	for _, tt := range tests {
@@ -348,25 +350,25 @@ func TestBadDecisionRequests(t *testing.T) {
 		msg                 string
 	}
 	tests := map[string]tc{
-		"GET":                {"GET", "", "", 405, "POST"},
-		"PUT":                {"PUT", "application/x-www-form-urlencoded", "action=accept_all", 405, "POST"},
-		"no action":          {"POST", "application/x-www-form-urlencoded", "", 400, "missing action"},
-		"unknown action":     {"POST", "application/x-www-form-urlencoded", "action=grant_everything", 400, "unknown action"},
-		"unknown category":   {"POST", "application/x-www-form-urlencoded", "action=save&category=spying", 400, "unknown category"},
-		"repeated category":  {"POST", "application/x-www-form-urlencoded", "action=save&category=analytics&category=analytics", 400, "twice"},
-		"accept with cats":   {"POST", "application/x-www-form-urlencoded", "action=accept_all&category=analytics", 400, "takes no categories"},
-		"two actions":        {"POST", "application/x-www-form-urlencoded", "action=accept_all&action=reject_all", 400, "2 times"},
-		"bad escape":         {"POST", "application/x-www-form-urlencoded", "action=%zz", 400, "form"},
-		"bad json":           {"POST", "application/json", "{", 400, "JSON"},
-		"json array":         {"POST", "application/json", `["accept_all"]`, 400, "JSON"},
-		"json unknown field": {"POST", "application/json", `{"action":"accept_all","admin":true}`, 400, "unknown field"},
-		"json trailing":      {"POST", "application/json", `{"action":"accept_all"}{}`, 400, "after"},
-		"json wrong type":    {"POST", "application/json", `{"action":1}`, 400, "JSON"},
-		"xml":                {"POST", "application/xml", `<a/>`, 400, "not supported"},
-		"too large form":     {"POST", "application/x-www-form-urlencoded", "action=save&x=" + strings.Repeat("a", 10000), 413, "too large"},
-		"too large json":     {"POST", "application/json", `{"action":"save","return":"` + strings.Repeat("a", 10000) + `"}`, 413, "too large"},
-		"long lang":          {"POST", "application/x-www-form-urlencoded", "action=accept_all&lang=" + strings.Repeat("x", 40), 400, "lang"},
-		"bad content-type":   {"POST", "text/plain; charset", "action=accept_all", 400, "malformed"},
+		"GET":                   {"GET", "", "", 405, "POST"},
+		"PUT":                   {"PUT", "application/x-www-form-urlencoded", "action=accept_all", 405, "POST"},
+		"no action":             {"POST", "application/x-www-form-urlencoded", "", 400, "missing action"},
+		"unknown action":        {"POST", "application/x-www-form-urlencoded", "action=grant_everything", 400, "unknown action"},
+		"unknown category":      {"POST", "application/x-www-form-urlencoded", "action=save&category=spying", 400, "unknown category"},
+		"repeated category":     {"POST", "application/x-www-form-urlencoded", "action=save&category=analytics&category=analytics", 400, "twice"},
+		"json accept with cats": {"POST", "application/json", `{"action":"accept_all","categories":["analytics"]}`, 400, "takes no categories"},
+		"two actions":           {"POST", "application/x-www-form-urlencoded", "action=accept_all&action=reject_all", 400, "2 times"},
+		"bad escape":            {"POST", "application/x-www-form-urlencoded", "action=%zz", 400, "form"},
+		"bad json":              {"POST", "application/json", "{", 400, "JSON"},
+		"json array":            {"POST", "application/json", `["accept_all"]`, 400, "JSON"},
+		"json unknown field":    {"POST", "application/json", `{"action":"accept_all","admin":true}`, 400, "unknown field"},
+		"json trailing":         {"POST", "application/json", `{"action":"accept_all"}{}`, 400, "after"},
+		"json wrong type":       {"POST", "application/json", `{"action":1}`, 400, "JSON"},
+		"xml":                   {"POST", "application/xml", `<a/>`, 400, "not supported"},
+		"too large form":        {"POST", "application/x-www-form-urlencoded", "action=save&x=" + strings.Repeat("a", 10000), 413, "too large"},
+		"too large json":        {"POST", "application/json", `{"action":"save","return":"` + strings.Repeat("a", 10000) + `"}`, 413, "too large"},
+		"long lang":             {"POST", "application/x-www-form-urlencoded", "action=accept_all&lang=" + strings.Repeat("x", 40), 400, "lang"},
+		"bad content-type":      {"POST", "text/plain; charset", "action=accept_all", 400, "malformed"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {
