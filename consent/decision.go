@@ -219,11 +219,21 @@ type StateJSON struct {
 	GPC       bool      `json:"gpc"`
 	// ConsentMode is the Google Consent Mode v2 state of every type.
 	ConsentMode map[string]string `json:"consent_mode,omitempty"`
+	// ClearStorage lists the declared localStorage keys (exact, or prefixes
+	// ending in '*') of the categories not granted, for the loader to
+	// remove: the server cannot reach browser storage.
+	ClearStorage []string `json:"clear_storage,omitempty"`
 }
 
 func (m *Manager) stateJSON(s *State) StateJSON {
-	return StateJSON{ConsentID: s.ID(), Granted: s.Granted(), DecidedAt: s.DecidedAt(), Revision: s.Revision(), GPC: s.GPC(),
+	out := StateJSON{ConsentID: s.ID(), Granted: s.Granted(), DecidedAt: s.DecidedAt(), Revision: s.Revision(), GPC: s.GPC(),
 		ConsentMode: m.consentMode(s)}
+	for _, c := range m.set.ids {
+		if !s.Allowed(c) {
+			out.ClearStorage = append(out.ClearStorage, m.localStorageKeys(c)...)
+		}
+	}
+	return out
 }
 
 // record builds the audit record of a decision.

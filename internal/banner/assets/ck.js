@@ -91,6 +91,10 @@ return f.submit();
 }
 const n = new Set(j.granted);
 if (window.gtag && j.consent_mode) gtag('consent', 'update', j.consent_mode);
+// Storage the server cannot reach: declared keys of refused categories.
+try {
+for (const k of j.clear_storage || []) for (const x of Object.keys(localStorage)) if (k.endsWith('*') ? x.startsWith(k.slice(0, -1)) : x == k) localStorage.removeItem(x);
+} catch (_) {}
 // A withdrawal cannot stop scripts already running: reload the page.
 if ([...G].some(c => !n.has(c))) return location.reload();
 G = n;
