@@ -34,10 +34,14 @@
 // <meta> declaring the charset (charset=, or http-equiv=content-type), Head
 // goes after it instead: browsers look for the declaration only in the first
 // 1024 bytes, and a large snippet would push it out. At Close when no tag
-// came. BodyEnd is
-// inserted right before the first </body> end tag outside raw text, or at
-// Close. Each is inserted exactly once. A document that ends inside a tag or
-// a comment swallows a snippet written at Close, as it would anything else.
+// came. BodyEnd is inserted right before the first </body> end tag outside
+// raw text (the first, because a browser puts whatever follows it into the
+// body anyway, and waiting for the last would mean buffering), or at Close.
+// Each is inserted exactly once. A document that ends inside a tag or a
+// comment swallows a snippet written at Close, as it would anything else.
+//
+// Category names are compared in lower case: data-consent="Analytics" asks
+// [Consent] about "analytics".
 //
 // A script, iframe, img or link start tag is judged by its category: the
 // value of its data-consent attribute (kept as it is), or else the category
