@@ -107,6 +107,9 @@ func parseBound(s string, upper bool) (time.Time, error) {
 		return time.Time{}, nil
 	}
 	if d, err := time.Parse(dateLayout, s); err == nil {
+		if d.Year() < 1 || d.Year() > 9998 {
+			return time.Time{}, fmt.Errorf("must fall between the years 1 and 9998")
+		}
 		if upper {
 			d = d.AddDate(0, 0, 1) // the whole day is included
 		}
@@ -116,7 +119,11 @@ func parseBound(s string, upper bool) (time.Time, error) {
 	if err != nil {
 		return time.Time{}, fmt.Errorf("must be a day (2006-01-02) or an RFC 3339 time")
 	}
-	return t.UTC(), nil
+	if t = t.UTC(); t.Year() < 1 || t.Year() > 9998 {
+		// Keeps Values able to write the bound back as a day.
+		return time.Time{}, fmt.Errorf("must fall between the years 1 and 9998")
+	}
+	return t, nil
 }
 
 // Values is the inverse of ParseFilter for the selection fields (not the

@@ -172,7 +172,9 @@ func TestReviewVerifyShowsBreak(t *testing.T) {
 // influence, each marked with the field's name.
 func hostile(i int) consent.Record {
 	rec := testRecord(i)
-	x := func(field string) string { return `<script>alert("` + field + `")</script><img src=x onerror=alert(1)>` }
+	x := func(field string) string {
+		return `<script>alert("` + field + `")</script><img src=x onerror=alert(1)>`
+	}
 	rec.Revision = x("revision")
 	rec.PolicyVersion = x("policy_version")
 	rec.PolicyURL = "javascript:alert(1)"
