@@ -234,54 +234,8 @@ type pgRowFunc func(dest ...any) error
 func (f pgRowFunc) Scan(dest ...any) error { return f(dest...) }
 
 var postgresDialect = dialect{
-	name: "postgres",
-	migrations: [][]string{{
-		`CREATE TABLE consent_records (
-			seq BIGINT PRIMARY KEY,
-			ts BIGINT NOT NULL,
-			consent_id TEXT NOT NULL,
-			revision TEXT NOT NULL,
-			policy_version TEXT NOT NULL,
-			policy_url TEXT NOT NULL,
-			decisions TEXT NOT NULL,
-			granted TEXT NOT NULL,
-			denied TEXT NOT NULL,
-			withdrawn TEXT NOT NULL,
-			outcome TEXT NOT NULL,
-			method TEXT NOT NULL,
-			gpc BIGINT NOT NULL,
-			language TEXT NOT NULL,
-			banner_version TEXT NOT NULL,
-			text_hash TEXT NOT NULL,
-			banner_sha TEXT NOT NULL,
-			page_url TEXT NOT NULL,
-			ip_prefix TEXT NOT NULL,
-			user_agent TEXT NOT NULL,
-			hash_version BIGINT NOT NULL,
-			prev_hash TEXT NOT NULL,
-			hash TEXT NOT NULL
-		)`,
-		`CREATE INDEX consent_records_consent_id ON consent_records (consent_id, seq)`,
-		`CREATE INDEX consent_records_ts ON consent_records (ts)`,
-		`CREATE TABLE banner_texts (sha TEXT PRIMARY KEY, text TEXT NOT NULL)`,
-		`CREATE TABLE chain_head (
-			id BIGINT PRIMARY KEY CHECK (id = 1),
-			seq BIGINT NOT NULL,
-			hash TEXT NOT NULL,
-			mac TEXT NOT NULL
-		)`,
-		`CREATE TABLE checkpoints (
-			id BIGSERIAL PRIMARY KEY,
-			kind TEXT NOT NULL,
-			seq BIGINT NOT NULL,
-			hash TEXT NOT NULL,
-			ts BIGINT NOT NULL,
-			purged_before BIGINT NOT NULL,
-			purged BIGINT NOT NULL,
-			mac TEXT NOT NULL
-		)`,
-		`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-	}},
+	name:       "postgres",
+	migrations: [][]string{schemaV1("BIGINT", "BIGSERIAL PRIMARY KEY")},
 	// The key is arbitrary but fixed: every consentkit instance on the
 	// database must take the same lock.
 	lockMigrations: `SELECT pg_advisory_xact_lock(7243781127766011)`,

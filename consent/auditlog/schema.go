@@ -75,3 +75,58 @@ func (l *Log) initChain(ctx context.Context, tx execer) error {
 	}
 	return nil
 }
+
+// schemaV1 is the first schema, written once for both engines. integer is
+// the 64-bit integer type (in SQLite, "INTEGER PRIMARY KEY" also makes seq
+// the rowid, the fastest key there is); serial is an auto-numbered key.
+func schemaV1(integer, serial string) []string {
+	return []string{
+		`CREATE TABLE consent_records (
+			seq ` + integer + ` PRIMARY KEY,
+			ts ` + integer + ` NOT NULL,
+			consent_id TEXT NOT NULL,
+			revision TEXT NOT NULL,
+			policy_version TEXT NOT NULL,
+			policy_url TEXT NOT NULL,
+			decisions TEXT NOT NULL,
+			granted TEXT NOT NULL,
+			denied TEXT NOT NULL,
+			withdrawn TEXT NOT NULL,
+			outcome TEXT NOT NULL,
+			method TEXT NOT NULL,
+			gpc ` + integer + ` NOT NULL,
+			language TEXT NOT NULL,
+			banner_version TEXT NOT NULL,
+			text_hash TEXT NOT NULL,
+			banner_sha TEXT NOT NULL,
+			page_url TEXT NOT NULL,
+			ip_prefix TEXT NOT NULL,
+			user_agent TEXT NOT NULL,
+			hash_version ` + integer + ` NOT NULL,
+			prev_hash TEXT NOT NULL,
+			hash TEXT NOT NULL
+		)`,
+		`CREATE INDEX consent_records_consent_id ON consent_records (consent_id, seq)`,
+		`CREATE INDEX consent_records_ts ON consent_records (ts)`,
+		// Banner texts are stored once per distinct text: they are long
+		// and nearly every record repeats one of a handful.
+		`CREATE TABLE banner_texts (sha TEXT PRIMARY KEY, text TEXT NOT NULL)`,
+		`CREATE TABLE chain_head (
+			id ` + integer + ` PRIMARY KEY CHECK (id = 1),
+			seq ` + integer + ` NOT NULL,
+			hash TEXT NOT NULL,
+			mac TEXT NOT NULL
+		)`,
+		`CREATE TABLE checkpoints (
+			id ` + serial + `,
+			kind TEXT NOT NULL,
+			seq ` + integer + ` NOT NULL,
+			hash TEXT NOT NULL,
+			ts ` + integer + ` NOT NULL,
+			purged_before ` + integer + ` NOT NULL,
+			purged ` + integer + ` NOT NULL,
+			mac TEXT NOT NULL
+		)`,
+		`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+	}
+}

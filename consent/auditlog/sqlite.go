@@ -194,54 +194,8 @@ type sqlRows struct{ *sql.Rows }
 func (r sqlRows) Close() { _ = r.Rows.Close() }
 
 var sqliteDialect = dialect{
-	name: "sqlite",
-	migrations: [][]string{{
-		`CREATE TABLE consent_records (
-			seq INTEGER PRIMARY KEY,
-			ts INTEGER NOT NULL,
-			consent_id TEXT NOT NULL,
-			revision TEXT NOT NULL,
-			policy_version TEXT NOT NULL,
-			policy_url TEXT NOT NULL,
-			decisions TEXT NOT NULL,
-			granted TEXT NOT NULL,
-			denied TEXT NOT NULL,
-			withdrawn TEXT NOT NULL,
-			outcome TEXT NOT NULL,
-			method TEXT NOT NULL,
-			gpc INTEGER NOT NULL,
-			language TEXT NOT NULL,
-			banner_version TEXT NOT NULL,
-			text_hash TEXT NOT NULL,
-			banner_sha TEXT NOT NULL,
-			page_url TEXT NOT NULL,
-			ip_prefix TEXT NOT NULL,
-			user_agent TEXT NOT NULL,
-			hash_version INTEGER NOT NULL,
-			prev_hash TEXT NOT NULL,
-			hash TEXT NOT NULL
-		)`,
-		`CREATE INDEX consent_records_consent_id ON consent_records (consent_id, seq)`,
-		`CREATE INDEX consent_records_ts ON consent_records (ts)`,
-		`CREATE TABLE banner_texts (sha TEXT PRIMARY KEY, text TEXT NOT NULL)`,
-		`CREATE TABLE chain_head (
-			id INTEGER PRIMARY KEY CHECK (id = 1),
-			seq INTEGER NOT NULL,
-			hash TEXT NOT NULL,
-			mac TEXT NOT NULL
-		)`,
-		`CREATE TABLE checkpoints (
-			id INTEGER PRIMARY KEY,
-			kind TEXT NOT NULL,
-			seq INTEGER NOT NULL,
-			hash TEXT NOT NULL,
-			ts INTEGER NOT NULL,
-			purged_before INTEGER NOT NULL,
-			purged INTEGER NOT NULL,
-			mac TEXT NOT NULL
-		)`,
-		`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
-	}},
-	lockHead: `SELECT seq, hash, mac FROM chain_head WHERE id = 1`,
-	contains: `instr(%s, ?) > 0`,
+	name:       "sqlite",
+	migrations: [][]string{schemaV1("INTEGER", "INTEGER PRIMARY KEY")},
+	lockHead:   `SELECT seq, hash, mac FROM chain_head WHERE id = 1`,
+	contains:   `instr(%s, ?) > 0`,
 }
