@@ -403,17 +403,19 @@ func (m *Manager) grantsIndex(st *State, cat int) bool {
 // headers are sent.
 //
 // A Set-Cookie that deletes a cookie (Max-Age <= 0 or Expires in the past)
-// always passes: removing a cookie never needs consent. When nothing is
-// removed it does not allocate; otherwise it allocates the shorter slice.
+// always passes: removing a cookie never needs consent. It allocates only
+// when the kept lines are not next to each other.
 func (m *Manager) filterSetCookies(h http.Header, st *State) {
 	lines := h["Set-Cookie"]
 	if len(lines) == 0 {
 		return
 	}
 	reg := m.cookies
-	// The kept lines go to a new slice, made at the first drop: the
-	// handler's slice may be shared (h["Set-Cookie"] = someGlobal), so it
-	// is never written to.
+	// The handler's slice may be shared (h["Set-Cookie"] = someGlobal), so
+	// it is never written to. While the kept lines are one run of it,
+	// lines[lo:lo+n], they are a reslice and cost nothing; only kept lines
+	// on both sides of a dropped one need a new slice.
+	lo, n := 0, 0
 	var kept []string
 	dropped := false
 	for i, line := range lines {
@@ -429,25 +431,33 @@ func (m *Manager) filterSetCookies(h http.Header, st *State) {
 		if !keep && isDeletion(line, m.cfg.Now) {
 			keep = true
 		}
-		if keep {
-			if dropped {
-				kept = append(kept, line)
-			}
-			continue
-		}
-		if !dropped {
+		switch {
+		case !keep:
 			dropped = true
-			kept = make([]string, i, len(lines)-1)
-			copy(kept, lines[:i])
+			m.logDropped(name, spec)
+		case kept != nil:
+			kept = append(kept, line)
+		case n == 0:
+			lo, n = i, 1
+		case lo+n == i:
+			n++
+		default:
+			kept = make([]string, n, len(lines)-1)
+			copy(kept, lines[lo:lo+n])
+			kept = append(kept, line)
 		}
-		m.logDropped(name, spec)
 	}
-	if !dropped {
+	switch {
+	case !dropped:
 		return
-	}
-	if len(kept) == 0 {
+	case kept != nil:
+	case n == 0:
 		delete(h, "Set-Cookie")
 		return
+	default:
+		// The capacity ends with the run, so that a later Header.Add
+		// appends to new memory rather than over the shared lines.
+		kept = lines[lo : lo+n : lo+n]
 	}
 	h["Set-Cookie"] = kept
 }
