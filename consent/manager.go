@@ -226,7 +226,9 @@ func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State
 	}
 	if err := m.setCookie(w, next); err != nil {
 		m.log.Error("consent: could not encode the consent cookie", "err", err)
+		return
 	}
+	m.afterDecision(w, r, old, next) // expire the withdrawn categories' cookies
 }
 
 func gpcSignal(h http.Header) bool {

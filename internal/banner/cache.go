@@ -112,6 +112,12 @@ func (c *cache) slow(buf *bytes.Buffer, d *Data) {
 // templates never do; the caller then renders without the cache.
 func (c *cache) build(d *Data) *entry {
 	k := *d
+	// The key outlives the call: it must not share the caller's slices,
+	// which callers reuse (the consent package pools its Data).
+	k.Categories = append([]Category(nil), d.Categories...)
+	k.Languages = append([]Language(nil), d.Languages...)
+	k.ConsentMode = append([]ModeType(nil), d.ConsentMode...)
+	k.Regions = append([]string(nil), d.Regions...)
 	k.Return, k.ConsentID = markReturn, ""
 	if d.Nonce != "" {
 		k.Nonce = markNonce

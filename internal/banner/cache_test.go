@@ -148,3 +148,24 @@ func TestCacheIsBounded(t *testing.T) {
 	}
 	assert.Equal(t, maxEntries, c.n)
 }
+
+// TestCacheKeyDoesNotAliasCallerSlices: callers reuse their Data's slices
+// (the consent package pools them); a cached key must not change with them,
+// or entries go stale (and, under load, race with the caller's writes).
+func TestCacheKeyDoesNotAliasCallerSlices(t *testing.T) {
+	mk := func() *Data {
+		return &Data{Lang: "en", Dir: "ltr", Prefix: "/consent", Return: "/alias", Decided: true,
+			Categories: []Category{{ID: "necessary", Locked: true}, {ID: "aliasing", Granted: true}}}
+	}
+	count := func() int { headCache.mu.RLock(); defer headCache.mu.RUnlock(); return headCache.n }
+	d := mk()
+	var buf bytes.Buffer
+	Head(&buf, d)
+	before := count()
+	d.Categories[1].Granted = false // the caller reuses its slice for other data
+	d.Categories[1].ID = "reused"
+	buf.Reset()
+	Head(&buf, mk()) // the same data as the first call, in fresh slices
+	assert.Contains(t, buf.String(), `data-g="necessary aliasing"`)
+	assert.Equal(t, before, count(), "the first entry must still match its data")
+}
