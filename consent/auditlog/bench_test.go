@@ -37,6 +37,8 @@ func BenchmarkRecord(b *testing.B) {
 					}
 				})
 				b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "records/s")
+				st := l.Stats()
+				b.ReportMetric(float64(st.Records)/float64(max(st.Batches, 1)), "records/batch")
 			})
 		}
 	}
