@@ -197,3 +197,34 @@ func runWriters(b *testing.B, writers int, fn func()) {
 	}
 	wg.Wait()
 }
+
+// holdWriteLock takes the database's write lock on the chain from another
+// connection and returns the function that releases it.
+func holdWriteLock(t *testing.T, be backend, loc string) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	if be.name == postgresBackend.name {
+		conn, err := pgx.Connect(ctx, loc)
+		require.NoError(t, err)
+		tx, err := conn.Begin(ctx)
+		require.NoError(t, err)
+		_, err = tx.Exec(ctx, "LOCK TABLE chain_head IN ACCESS EXCLUSIVE MODE")
+		require.NoError(t, err)
+		return func() {
+			_ = tx.Rollback(ctx)
+			_ = conn.Close(ctx)
+		}
+	}
+	db, err := sql.Open("sqlite", "file:"+loc)
+	require.NoError(t, err)
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	require.NoError(t, err)
+	_, err = conn.ExecContext(ctx, "BEGIN IMMEDIATE")
+	require.NoError(t, err)
+	return func() {
+		_, _ = conn.ExecContext(ctx, "ROLLBACK")
+		_ = conn.Close()
+		_ = db.Close()
+	}
+}

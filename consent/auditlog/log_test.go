@@ -193,3 +193,35 @@ func TestStoreUnavailable(t *testing.T) {
 		assert.Error(t, err)
 	})
 }
+
+func TestSchemaVersionMatchesMigrations(t *testing.T) {
+	t.Parallel()
+	for _, d := range []*dialect{&sqliteDialect, &postgresDialect} {
+		assert.Len(t, d.migrations, SchemaVersion, d.name)
+	}
+}
+
+// TestRecordHonoursDeadline holds the chain lock from another connection,
+// as a hung database or a long foreign transaction would, and checks that
+// Record gives up when its context does, and that the log stays consistent
+// once the lock is released (the abandoned record may still land).
+func TestRecordHonoursDeadline(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, be backend) {
+		t.Parallel()
+		loc := be.fresh(t)
+		l := openLog(t, be, loc, Options{})
+		fill(t, l, 0, 2)
+		release := holdWriteLock(t, be, loc)
+		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+		defer cancel()
+		err := l.Record(ctx, testRecord(2))
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		release()
+		fill(t, l, 3, 1)
+		rep, err := l.Verify(context.Background())
+		require.NoError(t, err)
+		assert.True(t, rep.OK, "%v", rep.Break)
+		assert.Contains(t, []int64{3, 4}, rep.Records)
+	})
+}

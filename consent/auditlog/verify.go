@@ -47,6 +47,7 @@ type Break struct {
 	Detail string `json:"detail"`
 }
 
+// String describes the break in one line, for logs.
 func (b *Break) String() string {
 	return fmt.Sprintf("%s at position %d: %s", b.Kind, b.Seq, b.Detail)
 }
