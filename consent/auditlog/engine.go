@@ -35,6 +35,10 @@ type dialect struct {
 	// lockHead reads the chain head and holds it until commit, which is
 	// what serialises appends from every process.
 	lockHead string
+	// casHead, when not empty, sets the head (new seq, hash, mac) only if
+	// it still is (old seq, hash), failing the statement otherwise; it
+	// lets an append skip reading the head first.
+	casHead string
 	// contains is a boolean SQL expression format: %s is a column whose
 	// value holds the placeholder's string.
 	contains string

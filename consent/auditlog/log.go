@@ -40,6 +40,7 @@ type Log struct {
 	insertSQL  map[int]string  // multi-row INSERT statements by row count
 	lastText   string
 	lastTextSH string
+	guess      *chainHead // the head this Log committed last
 }
 
 var _ consent.Store = (*Log)(nil)
@@ -176,12 +177,32 @@ func (l *Log) commit(batch []*pending) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), l.opts.WriteTimeout)
 	var newTexts []string
-	err := l.eng.write(ctx, func(tx execer) error {
-		var err error
-		newTexts, err = l.appendBatch(ctx, tx, live)
-		return err
-	})
+	var head chainHead
+	attempt := func(guess *chainHead) error {
+		return l.eng.write(ctx, func(tx execer) error {
+			var err error
+			newTexts, head, err = l.appendBatch(ctx, tx, live, guess)
+			return err
+		})
+	}
+	var err error
+	if l.guess != nil && l.d.casHead != "" {
+		// One round trip when the head is where this Log left it; when
+		// another instance moved it, the transaction fails as a whole
+		// and the batch is appended again after reading the head.
+		err = attempt(l.guess)
+		if err != nil {
+			l.guess = nil
+			err = attempt(nil)
+		}
+	} else {
+		err = attempt(nil)
+	}
 	cancel()
+	l.guess = nil
+	if err == nil {
+		l.guess = &head
+	}
 	l.batches.Add(1)
 	if err != nil {
 		l.failed.Add(int64(len(live)))
@@ -238,11 +259,6 @@ func (l *Log) lockHead(ctx context.Context, tx execer) (chainHead, error) {
 	return h, nil
 }
 
-func (l *Log) setHead(ctx context.Context, tx execer, seq int64, hash string) {
-	tx.deferExec(ctx, `UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
-		seq, hash, l.sign.mac(headMessage(seq, hash)))
-}
-
 const recordColumns = `seq, ts, consent_id, revision, policy_version, policy_url, decisions, granted, denied,
 withdrawn, outcome, method, gpc, language, banner_version, text_hash, banner_sha, page_url, ip_prefix,
 user_agent, hash_version, prev_hash, hash`
@@ -255,14 +271,23 @@ const maxInsertRows = 512
 
 // appendBatch extends the chain with the batch's records inside tx and
 // returns the banner texts it stored for the first time.
-func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending) ([]string, error) {
-	head, err := l.lockHead(ctx, tx)
-	if err != nil {
-		return nil, err
+//
+// With guess, the head this Log committed last, it does not wait for the
+// head to be read: it queues the lock and a compare-and-swap of the head
+// that fails the transaction unless the head is still guess (dialect
+// casHead), so the whole append travels in one round trip.
+func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, guess *chainHead) ([]string, chainHead, error) {
+	var head chainHead
+	var err error
+	if guess != nil {
+		head = *guess
+		tx.deferExec(ctx, l.d.lockHead)
+	} else if head, err = l.lockHead(ctx, tx); err != nil {
+		return nil, head, err
 	}
 	prev, err := decodeHash(head.hash)
 	if err != nil {
-		return nil, fmt.Errorf("chain head: %w", err)
+		return nil, head, fmt.Errorf("chain head: %w", err)
 	}
 	prevHex := head.hash
 	seq := head.seq
@@ -283,11 +308,11 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending) ([]s
 		}
 		decisions, granted, denied, err := encodeDecisions(rec.Decisions)
 		if err != nil {
-			return nil, err
+			return nil, head, err
 		}
 		withdrawn, err := encodeList(rec.Withdrawn)
 		if err != nil {
-			return nil, err
+			return nil, head, err
 		}
 		args = append(args, seq, rec.Time.UnixMicro(), rec.ConsentID, rec.Revision, rec.PolicyVersion,
 			rec.PolicyURL, decisions, granted, denied, withdrawn, string(rec.Outcome), string(rec.Method),
@@ -300,6 +325,14 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending) ([]s
 	}
 	// Everything below is deferred: on PostgreSQL it travels with the
 	// COMMIT, and a failure fails the commit as a whole.
+	newHead := chainHead{seq: seq, hash: prevHex, mac: l.sign.mac(headMessage(seq, prevHex))}
+	if guess != nil {
+		// First, so that a moved head fails before anything is inserted.
+		tx.deferExec(ctx, l.d.casHead, newHead.seq, newHead.hash, newHead.mac, guess.seq, guess.hash)
+	} else {
+		tx.deferExec(ctx, `UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
+			newHead.seq, newHead.hash, newHead.mac)
+	}
 	if len(textArgs) > 0 {
 		tx.deferExec(ctx, `INSERT INTO banner_texts (sha, text) VALUES `+placeholders(len(textArgs)/2, 2)+
 			` ON CONFLICT (sha) DO NOTHING`, textArgs...)
@@ -318,8 +351,7 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending) ([]s
 	for i := range cps {
 		l.insertCheckpoint(ctx, tx, &cps[i])
 	}
-	l.setHead(ctx, tx, seq, prevHex)
-	return newTexts, nil
+	return newTexts, newHead, nil
 }
 
 // textSHA returns the hex SHA-256 under which a banner text is stored, or

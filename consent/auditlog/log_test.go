@@ -225,3 +225,27 @@ func TestRecordHonoursDeadline(t *testing.T) {
 		assert.Contains(t, []int64{3, 4}, rep.Records)
 	})
 }
+
+// TestAlternatingInstances makes each Log's remembered chain head stale
+// before every append, so that PostgreSQL's one-round-trip append must
+// notice and fall back to reading the head.
+func TestAlternatingInstances(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, be backend) {
+		t.Parallel()
+		loc := be.fresh(t)
+		a, b := openLog(t, be, loc, Options{}), openLog(t, be, loc, Options{})
+		for i := range 6 {
+			l := a
+			if i%2 == 1 {
+				l = b
+			}
+			require.NoError(t, l.Record(context.Background(), testRecord(i)))
+		}
+		rep, err := a.Verify(context.Background())
+		require.NoError(t, err)
+		assert.True(t, rep.OK, "%v", rep.Break)
+		assert.Equal(t, int64(6), rep.Records)
+		assert.Zero(t, a.Stats().Failed+b.Stats().Failed, "a stale head is retried, not failed")
+	})
+}

@@ -240,5 +240,9 @@ var postgresDialect = dialect{
 	// database must take the same lock.
 	lockMigrations: `SELECT pg_advisory_xact_lock(7243781127766011)`,
 	lockHead:       `SELECT seq, hash, mac FROM chain_head WHERE id = 1 FOR UPDATE`,
-	contains:       `strpos(%s, ?) > 0`,
+	// Dividing by the number of rows updated raises division_by_zero when
+	// the head moved: plain SQL has no other way to fail on no match.
+	casHead: `WITH u AS (UPDATE chain_head SET seq = ?, hash = ?, mac = ?
+		WHERE id = 1 AND seq = ? AND hash = ? RETURNING 1) SELECT 1 / COUNT(*) FROM u`,
+	contains: `strpos(%s, ?) > 0`,
 }
