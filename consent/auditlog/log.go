@@ -140,27 +140,40 @@ func (l *Log) Close() error {
 func (l *Log) run() {
 	defer close(l.stopped)
 	batch := make([]*pending, 0, l.opts.MaxBatch)
+	last := 0 // the previous batch's size
 	for p := range l.reqs {
-		// Callers woken by the previous commit are runnable but may not
-		// have queued again yet; yielding once lets them join this batch
-		// instead of waiting a whole commit for the next one.
-		runtime.Gosched()
 		batch = append(batch[:0], p)
-	fill:
-		for len(batch) < l.opts.MaxBatch {
-			select {
-			case p, ok := <-l.reqs:
-				if !ok {
-					break fill
-				}
-				batch = append(batch, p)
-			default:
-				break fill
-			}
+		// Callers woken by the previous commit are runnable but may not
+		// have queued again yet. Yielding lets them join this batch
+		// instead of waiting a whole commit for the next one; a few
+		// yields, only while the batch is smaller than the last, cost a
+		// lone caller nothing and fill batches under load.
+		more := true
+		for try := 0; more && try < 4 && (try == 0 || len(batch) < last); try++ {
+			runtime.Gosched()
+			batch, more = l.drain(batch)
 		}
+		last = len(batch)
 		l.commit(batch)
 		clear(batch)
 	}
+}
+
+// drain adds what is queued to batch, up to MaxBatch, without waiting; it
+// reports false once the queue is closed.
+func (l *Log) drain(batch []*pending) ([]*pending, bool) {
+	for len(batch) < l.opts.MaxBatch {
+		select {
+		case p, ok := <-l.reqs:
+			if !ok {
+				return batch, false
+			}
+			batch = append(batch, p)
+		default:
+			return batch, true
+		}
+	}
+	return batch, true
 }
 
 func (l *Log) commit(batch []*pending) {
