@@ -85,7 +85,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 			}
 			return ""
 		},
-		Cookies:        demoCookies,
+		Cookies: demoCookies,
 	})
 	if err != nil {
 		logStore.Close()
