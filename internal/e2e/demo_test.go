@@ -84,7 +84,8 @@ func TestDemoSmoke(t *testing.T) {
 	}
 	url := startDemo(t)
 	tb := newTab(t, withLanguage("es-ES,es"))
-	tb.open(url)
+	// The Spanish edition: the demo gives the banner the page's language.
+	tb.open(url + "es/")
 	require.True(t, tb.visible("#ck-banner"), "banner visible")
 	assert.Equal(t, "es", eval[string](tb, `document.querySelector('#ck-banner').lang`))
 	assert.True(t, eval[bool](tb, `typeof window.demoAnalytics === 'undefined' && typeof window.demoAds === 'undefined' && typeof window.demoInline === 'undefined'`),
