@@ -154,6 +154,11 @@ type Config struct {
 	// LangCookieName is the necessary cookie that remembers a visitor's
 	// choice in the language switcher. Default is "consent_lang".
 	LangCookieName string
+	// Languages are the languages the site is published in (BCP 47 tags
+	// of the catalogs, such as "en", "es"): the banner's language switcher
+	// offers them, the visitor's Accept-Language choice and English; the
+	// preferences dialog offers every catalog. Default is none.
+	Languages []string
 	// NoLanguageSwitcher hides the banner's language switcher. Default is
 	// false: visitors can pick any of the catalogs' languages.
 	NoLanguageSwitcher bool

@@ -16,6 +16,7 @@ type htmlRewrite struct {
 	rw         *rewrite.Rewriter
 	head, body *bytes.Buffer
 	data       *banner.Data
+	langs      []banner.Language // the banner's own short switcher list
 }
 
 var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
@@ -32,7 +33,10 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 	}
 	s := rewritePool.Get().(*htmlRewrite)
 	s.data = dataPool.Get().(*banner.Data)
-	m.bannerData(s.data, r, st, m.localeFor(r, ""), nonce)
+	loc := m.localeFor(r, "")
+	m.bannerData(s.data, r, st, loc, nonce)
+	s.langs = m.shortLanguages(s.langs, r, loc)
+	s.data.Languages = s.langs
 	s.head = bufPool.Get().(*bytes.Buffer)
 	s.head.Reset()
 	s.body = bufPool.Get().(*bytes.Buffer)
@@ -53,8 +57,9 @@ func (s *htmlRewrite) Close() error {
 	s.rw.Put()
 	bufPool.Put(s.head)
 	bufPool.Put(s.body)
+	s.data.Languages = nil // shared with the Manager's tables: never reused as scratch
 	dataPool.Put(s.data)
-	*s = htmlRewrite{}
+	*s = htmlRewrite{langs: s.langs[:0]}
 	rewritePool.Put(s)
 	return err
 }

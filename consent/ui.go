@@ -40,6 +40,8 @@ type uiLocale struct {
 // ui holds the banner data of every language.
 type ui struct {
 	m        *Manager
+	names    map[string]string // tag → the language's own name
+	site     []string          // Config.Languages, as catalog tags
 	byTag    map[string]*uiLocale
 	allLangs []banner.Language
 	// modeTypes[i] is the mask of categories Consent Mode type i needs.
@@ -76,8 +78,17 @@ func (m *Manager) initUI() error {
 			u.modeMasks = append(u.modeMasks, mk)
 		}
 	}
+	u.names = map[string]string{}
 	for _, l := range locales.Locales() {
 		u.allLangs = append(u.allLangs, banner.Language{Tag: l.Tag.String(), Name: l.Name})
+		u.names[l.Tag.String()] = l.Name
+	}
+	for _, l := range m.cfg.Languages {
+		loc, ok := supportedLocale(l)
+		if !ok {
+			return errorf(ErrBadConfigure, "Languages: %q is not one of the catalogs' languages", l)
+		}
+		u.site = append(u.site, loc.Tag.String())
 	}
 	m.ui = u
 	return nil
@@ -287,3 +298,29 @@ var dataPool = sync.Pool{New: func() any { return new(banner.Data) }}
 
 // assetNames returns the hashed file names of the loader and stylesheet.
 func (m *Manager) assetNames() (js, css string) { return banner.AssetNames() }
+
+// shortLanguages fills dst with the banner's language switcher: the
+// language shown, the visitor's Accept-Language choice, English and the
+// site's own languages. The full list is in the preferences dialog: 52
+// options would double the banner's weight for every first visit.
+func (m *Manager) shortLanguages(dst []banner.Language, r *http.Request, cur locales.Locale) []banner.Language {
+	if m.cfg.NoLanguageSwitcher {
+		return dst[:0]
+	}
+	dst = dst[:0]
+	add := func(tag string) {
+		for _, l := range dst {
+			if l.Tag == tag {
+				return
+			}
+		}
+		dst = append(dst, banner.Language{Tag: tag, Name: m.ui.names[tag], Selected: tag == cur.Tag.String()})
+	}
+	add(cur.Tag.String())
+	add(locales.Match(r.Header.Get("Accept-Language")).Tag.String())
+	for _, t := range m.ui.site {
+		add(t)
+	}
+	add("en")
+	return dst
+}

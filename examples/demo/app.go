@@ -74,6 +74,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		// the demo must work everywhere. Never do this in production.
 		InsecureCookie: true,
 		GPCWellKnown:   true,
+		Languages:      []string{"en", "es"},
 		// The banner speaks the page's language; a visitor's choice in
 		// the banner's switcher still wins.
 		Language: func(r *http.Request) string {
