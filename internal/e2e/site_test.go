@@ -107,7 +107,7 @@ func newSite(t *testing.T) *site {
 		Cookies: []consent.CookieSpec{
 			{Name: "sid", Category: consent.Necessary, HttpOnly: true,
 				Justification: map[string]string{"en": "Keeps the reader signed in."}},
-			{Name: "_ga", Category: "analytics", Provider: "Tracker", Hosts: []string{"tracker.test"}},
+			{Name: "_ga", Category: "analytics", Provider: "Tracker", Hosts: []string{"tracker.test"}, LocalStorage: []string{"ga:*"}},
 			{Name: "_gid", Category: "analytics", Provider: "Tracker"},
 			{Name: "_ads", Category: "marketing", Provider: "Ads"},
 		},

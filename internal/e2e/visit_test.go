@@ -198,6 +198,8 @@ func TestWithdraw(t *testing.T) {
 	tb.waitFor(`window.changes.length === 1 && window.order.length === 5`)
 	tb.waitFor(`document.cookie.includes('_ga=') && document.cookie.includes('_ads=')`)
 	require.Contains(t, tb.cookies(s.URL), "_ga")
+	// What the analytics script would keep in browser storage, and a key of the page's own.
+	require.True(t, eval[bool](tb, `localStorage.setItem('ga:clientId', '1'); localStorage.setItem('reader-font', 'large'); true`))
 
 	tb.click(".ck-settings")
 	tb.waitFor(prefsOpen)
@@ -218,6 +220,8 @@ func TestWithdraw(t *testing.T) {
 	assert.NotContains(t, cookies, "_ads", "the marketing cookie is gone")
 	assert.Contains(t, cookies, "sid")
 	assert.Contains(t, cookies, "consent")
+	assert.Equal(t, []string{"reader-font"}, eval[[]string](tb, `Object.keys(localStorage)`),
+		"the declared localStorage keys of the withdrawn category are removed, the page's own kept")
 
 	updates := consentUpdates(tb)
 	require.Len(t, updates, 2, "one Consent Mode update for the grant, one for the withdrawal")
