@@ -117,7 +117,8 @@ func (u *ui) build(loc locales.Locale) *uiLocale {
 	ul.texts = banner.Texts{
 		Region: msg("banner.region"), Title: msg("banner.title"), Text: msg("banner.text"),
 		AcceptAll: msg("banner.accept_all"), RejectAll: msg("banner.reject_all"), Choose: msg("banner.choose"),
-		Policy: msg("banner.policy"), Language: msg("banner.language"), GPC: msg("banner.gpc"),
+		Policy: msg("banner.policy"), Language: msg("banner.language"), LanguageSubmit: msg("banner.language_submit"),
+		GPC:        msg("banner.gpc"),
 		PrefsTitle: msg("prefs.title"), PrefsText: msg("prefs.text"), Save: msg("prefs.save"),
 		Close: msg("prefs.close"), AlwaysOn: msg("prefs.always_on"), Receipt: msg("prefs.receipt"),
 		History: msg("prefs.history"), Saved: msg("prefs.saved"), Settings: msg("settings.link"),
