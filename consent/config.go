@@ -189,6 +189,12 @@ type Config struct {
 	// Subdomains match. Default is none.
 	Trackers map[string]string
 
+	// History serves {prefix}/history?id=…: a visitor's own consent
+	// history, looked up by the consent ID the preferences dialog shows as
+	// a receipt, with a link there. Use auditlog.HistoryHandler(log).
+	// Default is nil: no history page and no link.
+	History http.Handler
+
 	// Skip, when it returns true, leaves a request's HTML response as it is:
 	// no banner, no script blocking (Set-Cookie filtering still applies).
 	// Default is nil: every HTML page is rewritten.

@@ -25,6 +25,11 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 		m.servePreferences(w, r)
 	case "/cookies", "/cookies.json":
 		m.serveDeclaration(w, r)
+	case "/history":
+		if m.cfg.History == nil {
+			return false
+		}
+		m.cfg.History.ServeHTTP(w, r)
 	default:
 		if name, ok := strings.CutPrefix(sub, "/assets/"); ok {
 			return m.serveAsset(w, r, name)

@@ -123,6 +123,9 @@ func (u *ui) build(loc locales.Locale) *uiLocale {
 		Close: msg("prefs.close"), AlwaysOn: msg("prefs.always_on"), Receipt: msg("prefs.receipt"),
 		History: msg("prefs.history"), Saved: msg("prefs.saved"), Settings: msg("settings.link"),
 	}
+	if u.m.cfg.History == nil {
+		ul.texts.History = "" // no history page to link to
+	}
 	for _, c := range u.m.cfg.Categories {
 		ul.cats = append(ul.cats, banner.Category{
 			ID:          c.ID,

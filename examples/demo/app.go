@@ -87,6 +87,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 			return ""
 		},
 		Cookies: demoCookies,
+		History: auditlog.HistoryHandler(logStore),
 	})
 	if err != nil {
 		logStore.Close()
@@ -111,7 +112,6 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	static, _ := fs.Sub(files, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(time.Hour, http.FileServerFS(static))))
 	mux.Handle("/admin/consent-log/", http.StripPrefix("/admin/consent-log", review))
-	mux.Handle("/consent/history", auditlog.HistoryHandler(logStore))
 	mux.Handle("/", site)
 	a.Handler = cm.Handler(mux)
 	return a, nil

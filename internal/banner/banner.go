@@ -36,7 +36,7 @@ type Texts struct {
 	Close          string // prefs.close
 	AlwaysOn       string // prefs.always_on
 	Receipt        string // prefs.receipt: the label of the consent ID
-	History        string // prefs.history: the link to the consent history
+	History        string // prefs.history: the link to the consent history; "" leaves the link out
 	Saved          string // prefs.saved: announced to screen readers after a choice
 	Settings       string // settings.link
 }
