@@ -27,6 +27,15 @@ func main() {
 	flag.Parse()
 
 	ctx := context.Background()
+	if os.Getenv("LOG_KEY") == "" {
+		// A log signed with a throw-away key cannot be reopened with the
+		// next one: use a fresh file each run.
+		dir, err := os.MkdirTemp("", "consentkit-quickstart-")
+		if err != nil {
+			log.Fatal(err)
+		}
+		*logPath = dir + "/consent.sqlite"
+	}
 	clog, err := auditlog.OpenSQLite(ctx, *logPath, auditlog.Options{Key: key("LOG_KEY")})
 	if err != nil {
 		log.Fatal(err)
