@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 )
 
@@ -91,20 +92,44 @@ func TestCatalogFiles(t *testing.T) {
 		require.NoError(t, json.Indent(&indented, compact.Bytes(), "", "  "))
 		assert.Equal(t, indented.String(), string(bytes.TrimRight(f.raw, "\n")), "2-space indented JSON")
 
-		for _, k := range en.keys {
+		enBase, fBase := baseKeys(en.keys), baseKeys(f.keys)
+		for _, k := range enBase {
 			assert.Contains(t, f.msgs, k, "missing key")
 		}
-		for _, k := range f.keys {
+		for _, k := range fBase {
 			assert.Contains(t, en.msgs, k, "key not in en.json")
 		}
-		if slices.Equal(sortedCopy(f.keys), sortedCopy(en.keys)) {
-			assert.Equal(t, en.keys, f.keys, "keys in the order of en.json")
+		if slices.Equal(sortedCopy(fBase), sortedCopy(enBase)) {
+			assert.Equal(t, enBase, fBase, "keys in the order of en.json")
+		}
+		// The only other keys are plural forms, right after their key in
+		// the order zero, one, two, few, many (see Plural).
+		for j, k := range f.keys {
+			if !strings.Contains(k, formSep) {
+				continue
+			}
+			base, form, ok := splitForm(k)
+			if !assert.True(t, ok, "key %s: a # key must be <key>#zero, #one, #two, #few or #many", k) {
+				continue
+			}
+			assert.Contains(t, enBase, base, "key %s is a form of a key not in en.json", k)
+			if !assert.Positive(t, j, "key %s cannot come first", k) {
+				continue
+			}
+			prev, prevForm, prevIsForm := splitForm(f.keys[j-1])
+			ordered := prev == base && (f.keys[j-1] == base || prevIsForm && prevForm < form)
+			assert.True(t, ordered, "key %s must follow %s and its earlier forms, not %s", k, base, f.keys[j-1])
 		}
 		for _, k := range f.keys {
 			assert.NotEmpty(t, strings.TrimSpace(f.msgs[k]), "key %s is empty", k)
 			assert.Equal(t, strings.TrimSpace(f.msgs[k]), f.msgs[k], "key %s has surrounding space", k)
 		}
 	})
+}
+
+// baseKeys drops the plural forms (key#one) from keys.
+func baseKeys(keys []string) []string {
+	return slices.DeleteFunc(slices.Clone(keys), func(k string) bool { return strings.Contains(k, formSep) })
 }
 
 func sortedCopy(s []string) []string {
@@ -177,16 +202,19 @@ func TestFormatVerbs(t *testing.T) {
 func TestCatalogVerbsMatchEnglish(t *testing.T) {
 	t.Parallel()
 	eachCatalog(t, func(t *testing.T, en, f catalogFile) {
-		for _, k := range en.keys {
-			msg, ok := f.msgs[k]
+		for _, k := range f.keys {
+			base, _, _ := splitForm(k) // a plural form takes its key's verbs
+			want, ok := en.msgs[base]
 			if !ok {
 				continue // reported by TestCatalogFiles
 			}
 			// Compared as multisets: a language may need the arguments
 			// in another order, but never other or extra ones.
-			assert.ElementsMatch(t, formatVerbs(en.msgs[k]), formatVerbs(msg), "verbs of %s: %q", k, msg)
+			assert.ElementsMatch(t, formatVerbs(want), formatVerbs(f.msgs[k]), "verbs of %s: %q", k, f.msgs[k])
+			if base == "decl.days" {
+				assert.Equal(t, 1, strings.Count(f.msgs[k], "%d"), "%s has %%d exactly once", k)
+			}
 		}
-		assert.Equal(t, 1, strings.Count(f.msgs["decl.days"], "%d"), "decl.days has %%d exactly once")
 	})
 }
 
@@ -223,4 +251,95 @@ func TestCatalogsTranslated(t *testing.T) {
 			assert.NotEqual(t, en.msgs[k], f.msgs[k], "%s is still English", k)
 		}
 	})
+}
+
+// otherServesDays lists, per catalog, the integer plural categories of its
+// language for which the bare decl.days ("other") already reads right, so
+// the file does not repeat it. Each entry is a reviewed claim about the
+// language; TestCatalogPluralForms requires every other category a language
+// has for whole numbers to be in its file.
+var otherServesDays = map[string][]plural.Form{
+	// Nouns stay singular after a numeral: "1 nap", "5 nap".
+	"eu": {plural.One}, "fa": {plural.One}, "hi": {plural.One}, "hu": {plural.One},
+	"sq": {plural.One}, "tr": {plural.One},
+	// 2–4 take the same genitive as 5+: "2 dana", "5 dana"; "2 dni", "5 dni".
+	"bs": {plural.Few}, "hr": {plural.Few}, "sr": {plural.Few}, "sl": {plural.Few},
+	"pl": {plural.Few, plural.Many}, // other is "dni" too; "dnia" would be for fractions, never shown
+	// "diwrnod" after every numeral but two ("2 ddiwrnod").
+	"cy": {plural.Zero, plural.One, plural.Few, plural.Many},
+	// "lá" does not change after a numeral.
+	"ga": {plural.One, plural.Two, plural.Few, plural.Many},
+	// Singular "jum" after 1 and after 11 and up; only 0 and 2–10 take "ijiem".
+	"mt": {plural.One, plural.Many},
+	// The dual "יומיים" has no numeral to fill; "2 ימים" is the plural.
+	"he": {plural.Two},
+	// "0 يوم" and "1 يوم" read like "100 يوم".
+	"ar": {plural.Zero, plural.One},
+}
+
+// integerForms returns the CLDR categories x/text gives whole numbers in
+// tag's language, Other included. The counts cover every residue the rules
+// test (i%10, i%100) and the small exact values; a day count is always whole.
+func integerForms(tag language.Tag) map[plural.Form]bool {
+	forms := make(map[plural.Form]bool)
+	for n := range 1200 {
+		forms[plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0)] = true
+	}
+	return forms
+}
+
+func TestCatalogPluralForms(t *testing.T) {
+	t.Parallel()
+	eachCatalog(t, func(t *testing.T, _, f catalogFile) {
+		tag, err := language.Parse(f.tag)
+		require.NoError(t, err)
+		need := integerForms(tag)
+		serves := otherServesDays[f.tag]
+		for _, form := range serves {
+			assert.True(t, need[form], "otherServesDays lists %s, which %s does not use for whole numbers", formNames[form], f.tag)
+		}
+		for _, k := range f.keys {
+			base, form, ok := splitForm(k)
+			if !ok {
+				continue // reported by TestCatalogFiles if it has a #
+			}
+			assert.Equal(t, "decl.days", base, "only decl.days takes a count")
+			assert.True(t, need[form], "%s: %s has no %q form for whole numbers", k, f.tag, formNames[form])
+			assert.NotEqual(t, f.msgs[base], f.msgs[k], "%s repeats %s: list the form in otherServesDays instead", k, base)
+			assert.NotContains(t, serves, form, "%s is in the file and in otherServesDays", k)
+		}
+		for _, form := range suffixForms {
+			if !need[form] || slices.Contains(serves, form) {
+				continue
+			}
+			assert.Contains(t, f.msgs, "decl.days"+formSep+formNames[form],
+				"%s uses %q for whole numbers: add the form, or list it in otherServesDays if decl.days reads right", f.tag, formNames[form])
+		}
+	})
+}
+
+// TestIntegerForms checks the oracle against CLDR examples, so a change in
+// x/text's tables cannot silently empty the check above.
+func TestIntegerForms(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		tag  string
+		want []plural.Form
+	}{
+		{"ja", []plural.Form{plural.Other}},
+		{"en", []plural.Form{plural.Other, plural.One}},
+		{"ru", []plural.Form{plural.One, plural.Few, plural.Many}},
+		{"lv", []plural.Form{plural.Other, plural.Zero, plural.One}},
+		{"ar", []plural.Form{plural.Other, plural.Zero, plural.One, plural.Two, plural.Few, plural.Many}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.tag, func(t *testing.T) {
+			t.Parallel()
+			got := integerForms(language.MustParse(tt.tag))
+			assert.Len(t, got, len(tt.want))
+			for _, f := range tt.want {
+				assert.True(t, got[f], formNames[f])
+			}
+		})
+	}
 }

@@ -11,6 +11,13 @@
 // Lookup and Locale.Text return a message with English as the fallback, and
 // Catalog exposes every message to golang.org/x/text/message printers.
 //
+// A message that takes a count (decl.days, "%d days") has plural forms: the
+// bare key is CLDR's "other" form, and a catalog adds "decl.days#one",
+// "#few" and so on for the categories its language uses for whole numbers
+// and words differently. Plural picks the form by CLDR's cardinal rules
+// (golang.org/x/text/feature/plural) and fills in the number; Catalog holds
+// the same forms as plural.Selectf messages.
+//
 // The catalogs are embedded, so a malformed file is a programming error:
 // the package tests reject it, and at run time the file is skipped so the
 // visitor sees English rather than an error page.

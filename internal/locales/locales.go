@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 
+	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message/catalog"
 )
@@ -47,7 +48,9 @@ func (l Locale) Text(key string) string {
 type bundle struct {
 	locales []Locale            // English first, then by tag string
 	msgs    []map[string]string // parallel to locales
-	keys    []string            // en.json keys without metadata, in file order
+	forms   []map[string]forms  // parallel to locales: key -> its plural forms
+	bases   []language.Base     // parallel to locales, for Plural's rules
+	keys    []string            // en.json keys without metadata or forms, in file order
 	index   map[language.Tag]int
 	matcher language.Matcher
 	norm    normalizer
@@ -56,6 +59,10 @@ type bundle struct {
 	headers   cache // Accept-Language value -> index into locales
 	preferred cache // single tag string -> index, or -1 when unsupported
 }
+
+// forms holds a message's plural forms by plural.Form; "" where the catalog
+// has none, and always "" for Other, which is the bare key's message.
+type forms [len(formNames)]string
 
 // load parses the embedded catalogs on first use rather than in init, so a
 // program that never renders a banner pays nothing.
@@ -94,7 +101,9 @@ func newBundle(fsys fs.FS) *bundle {
 		seen[loc.Tag] = name
 		if loc.Tag == language.English {
 			b.locales[0], b.msgs[0] = loc, msgs
-			b.keys = slices.DeleteFunc(keys, func(k string) bool { return strings.HasPrefix(k, metaPrefix) })
+			b.keys = slices.DeleteFunc(keys, func(k string) bool {
+				return strings.HasPrefix(k, metaPrefix) || strings.Contains(k, formSep)
+			})
 			continue
 		}
 		others = append(others, loaded{loc, msgs})
@@ -106,9 +115,13 @@ func newBundle(fsys fs.FS) *bundle {
 	}
 
 	tags := make([]language.Tag, len(b.locales))
+	b.forms = make([]map[string]forms, len(b.locales))
+	b.bases = make([]language.Base, len(b.locales))
 	for i, l := range b.locales {
 		tags[i] = l.Tag
 		b.index[l.Tag] = i
+		b.forms[i] = pluralForms(b.msgs[i])
+		b.bases[i], _ = l.Tag.Base()
 	}
 	// The first tag is the matcher's default, which is why English leads.
 	b.matcher = language.NewMatcher(tags)
@@ -116,6 +129,21 @@ func newBundle(fsys fs.FS) *bundle {
 	b.headers.init()
 	b.preferred.init()
 	return b
+}
+
+// pluralForms collects the key#category entries of one catalog. An entry
+// with an unknown category is left out: Plural never picks it, and the
+// catalog tests name it.
+func pluralForms(msgs map[string]string) map[string]forms {
+	out := make(map[string]forms)
+	for k, msg := range msgs {
+		if base, f, ok := splitForm(k); ok {
+			fs := out[base]
+			fs[f] = msg
+			out[base] = fs
+		}
+	}
+	return out
 }
 
 // readCatalog reads and checks one file. Only what would break rendering
@@ -157,7 +185,8 @@ func Locales() []Locale {
 }
 
 // Keys returns the message keys of the English catalog, without the "_"
-// metadata, in file order. The slice is a copy.
+// metadata and without plural forms (decl.days#one is a form of decl.days,
+// see Plural), in file order. The slice is a copy.
 func Keys() []string {
 	return slices.Clone(load().keys)
 }
@@ -166,28 +195,42 @@ func Keys() []string {
 // a catalog of its own uses the closest one (de-AT reads German); a key
 // missing from that catalog falls back to English, and a key missing
 // everywhere is returned as is, so a typo shows up on the page instead of an
-// empty button.
+// empty button. A plural form (decl.days#one) that a catalog does not list
+// is its bare key's message there, not the English form.
 func Lookup(tag language.Tag, key string) string {
 	b := load()
-	i, ok := b.index[tag]
-	if !ok {
-		i = b.resolve(tag)
-	}
-	if msg, ok := b.msgs[i][key]; ok {
+	i := b.find(tag)
+	if msg, ok := b.text(i, key); ok {
 		return msg
 	}
-	if msg, ok := b.msgs[0][key]; ok {
+	if msg, ok := b.text(0, key); ok {
 		return msg
 	}
 	return key
 }
 
-// resolve finds the catalog for a tag that has none of its own, or English.
-func (b *bundle) resolve(tag language.Tag) int {
+// find returns the catalog for tag: its own, the closest, or English.
+func (b *bundle) find(tag language.Tag) int {
+	if i, ok := b.index[tag]; ok {
+		return i
+	}
 	if i, ok := b.matchTag(tag); ok {
 		return i
 	}
 	return 0
+}
+
+// text returns catalog i's message for key; a plural form the catalog does
+// not list falls back to the catalog's "other" form.
+func (b *bundle) text(i int, key string) (string, bool) {
+	if msg, ok := b.msgs[i][key]; ok {
+		return msg, true
+	}
+	if base, _, ok := splitForm(key); ok {
+		msg, ok := b.msgs[i][base]
+		return msg, ok
+	}
+	return "", false
 }
 
 // buildCatalog is separate from load because most callers use Lookup and
@@ -201,6 +244,14 @@ var buildCatalog = sync.OnceValue(func() *catalog.Builder {
 			if !ok {
 				continue // the fallback to English covers it
 			}
+			if sel, ok := selectForms(b.forms[i][key], msg); ok {
+				// Set fails for a form the language does not have; the
+				// catalog tests forbid those, and the bare message below
+				// is still right for most counts.
+				if cb.Set(l.Tag, key, sel) == nil {
+					continue
+				}
+			}
 			// SetString only fails for a tag the builder cannot hold; the
 			// Catalog test checks every message arrives, so skipping is safe.
 			_ = cb.SetString(l.Tag, key, msg)
@@ -209,10 +260,30 @@ var buildCatalog = sync.OnceValue(func() *catalog.Builder {
 	return cb
 })
 
+// selectForms is the x/text message choosing among a key's plural forms by
+// its first argument, with other as the last case; ok is false when the
+// catalog lists no form, so a plain string does.
+func selectForms(fs forms, other string) (catalog.Message, bool) {
+	var cases []any
+	for _, f := range suffixForms {
+		if fs[f] != "" {
+			cases = append(cases, f, fs[f])
+		}
+	}
+	if cases == nil {
+		return nil, false
+	}
+	cases = append(cases, plural.Other, other)
+	return plural.Selectf(1, "%d", cases...), true
+}
+
 // Catalog returns every message of every catalog as an x/text catalog, so
 // that message.NewPrinter(tag, message.Catalog(locales.Catalog())) prints
-// them with their format verbs filled in (decl.days takes a %d). The same
-// catalog is returned on every call: do not add to it.
+// them with their format verbs filled in (decl.days takes a %d). Messages
+// with plural forms are plural.Selectf messages on their first argument,
+// choosing the form Plural chooses, though the printer writes the number
+// with the language's digits and grouping. The same catalog is returned on
+// every call: do not add to it.
 func Catalog() catalog.Catalog {
 	return buildCatalog()
 }
