@@ -252,14 +252,19 @@ func (m *Manager) duration(l locales.Locale, d time.Duration) string {
 	if d <= 0 {
 		return m.message(l, "decl.session")
 	}
-	days := (d + 24*time.Hour - 1) / (24 * time.Hour)
-	format := m.message(l, "decl.days")
-	if strings.Count(format, "%") != 1 || !strings.Contains(format, "%d") {
-		// A Config.Messages override without its one %d would print
-		// fmt's error markers on the page.
-		format = l.Text("decl.days")
+	days := int((d + 24*time.Hour - 1) / (24 * time.Hour))
+	// A Config.Messages override of the plural form CLDR picks for days
+	// (decl.days#one), else of decl.days, is the developer's wording;
+	// m.message returns the catalog's text when there is none. An override
+	// without its one %d would print fmt's error markers on the page.
+	for _, key := range []string{locales.PluralKey(l.Tag, "decl.days", days), "decl.days"} {
+		format := m.message(l, key)
+		if format != l.Text(key) && strings.Count(format, "%") == 1 && strings.Contains(format, "%d") {
+			return fmt.Sprintf(format, days)
+		}
 	}
-	return fmt.Sprintf(format, int64(days))
+	// The catalog's form: "1 day", "2 dni", "5 dni", "21 день".
+	return l.Plural("decl.days", days)
 }
 
 // pickText returns the text for tag from a map of BCP 47 tag → text: the

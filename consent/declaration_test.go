@@ -201,6 +201,54 @@ func TestDeclarationFollowsBannerSettings(t *testing.T) {
 	assert.Equal(t, "400 días", p.rows["_ga"+"localStorage: ga:clientId"][2], "an override without %d is not used for durations")
 }
 
+// TestDeclarationDurations checks that lifetimes take the plural form CLDR
+// gives their number of days in the page's language, and that a
+// Config.Messages override of decl.days or of one of its forms is used.
+func TestDeclarationDurations(t *testing.T) {
+	t.Parallel()
+	plain := cookieManager(t)
+	overridden := cookieManager(t, func(c *Config) {
+		c.Messages = map[string]map[string]string{
+			"en": {"decl.days#one": "a single day (%d)"},
+			"pl": {"decl.days": "%d dni (zmienione)"},
+			"de": {"decl.days#one": "%d Tag%"}, // a broken override is not used
+		}
+	})
+	tests := []struct {
+		name, lang   string
+		m            *Manager
+		gid, ga, fbp string // 1, 400 and 90 days
+	}{
+		{"english", "en", plain, "1 day", "400 days", "90 days"},
+		{"spanish", "es", plain, "1 día", "400 días", "90 días"},
+		{"polish", "pl", plain, "1 dzień", "400 dni", "90 dni"},
+		{"russian", "ru", plain, "1 день", "400 дней", "90 дней"},
+		{"lithuanian", "lt", plain, "1 diena", "400 dienų", "90 dienų"},
+		{"romanian", "ro", plain, "1 zi", "400 de zile", "90 de zile"},
+		{"arabic", "ar", plain, "1 يوم", "400 يوم", "90 يومًا"},
+		{"japanese", "ja", plain, "1日", "400日", "90日"},
+		{"override of the one form", "en", overridden, "a single day (1)", "400 days", "90 days"},
+		{"override of decl.days covers every count", "pl", overridden, "1 dni (zmienione)", "400 dni (zmienione)", "90 dni (zmienione)"},
+		{"broken override ignored", "de", overridden, "1 Tag", "400 Tage", "90 Tage"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			d := tt.m.CookieDeclaration(tt.lang)
+			require.Equal(t, tt.lang, d.Lang)
+			got := map[string]string{}
+			for _, c := range d.Categories {
+				for _, k := range c.Cookies {
+					got[k.Name] = k.Duration
+				}
+			}
+			assert.Equal(t, tt.gid, got["_gid"])
+			assert.Equal(t, tt.ga, got["_ga"])
+			assert.Equal(t, tt.fbp, got["_fbp"])
+		})
+	}
+}
+
 func TestDeclarationPageEscapes(t *testing.T) {
 	t.Parallel()
 	m := cookieManager(t, func(c *Config) {
