@@ -42,3 +42,21 @@ func ExampleLookup() {
 	// Configuración de cookies
 	// Cookie settings
 }
+
+func ExamplePlural() {
+	for _, n := range []int{1, 3, 5, 21} {
+		fmt.Printf("%s | %s | %s\n",
+			locales.Plural(language.English, "decl.days", n),
+			locales.Plural(language.Polish, "decl.days", n),
+			locales.Plural(language.Russian, "decl.days", n))
+	}
+	// The printer over Catalog chooses the same forms, in the language's digits.
+	p := message.NewPrinter(language.Arabic, message.Catalog(locales.Catalog()))
+	fmt.Println(locales.Plural(language.Arabic, "decl.days", 3), "|", p.Sprintf("decl.days", 3))
+	// Output:
+	// 1 day | 1 dzień | 1 день
+	// 3 days | 3 dni | 3 дня
+	// 5 days | 5 dni | 5 дней
+	// 21 days | 21 dni | 21 день
+	// 3 أيام | ٣ أيام
+}
