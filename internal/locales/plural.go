@@ -35,7 +35,8 @@ var suffixForms = [...]plural.Form{plural.Zero, plural.One, plural.Two, plural.F
 // The number is written with ASCII digits and no grouping ("1000 days", "٣"
 // never appears), the way the page has always shown durations; a
 // message.Printer over Catalog chooses the same form but writes the
-// language's own digits.
+// language's own digits (below a million: x/text's printer takes larger
+// numbers for 1,000,000, so "1000001 дней" where CLDR says "день").
 //
 // A catalog lists a form as key#one, key#few, and so on; the bare key is the
 // "other" form and is used whenever the catalog has no entry for the form n
