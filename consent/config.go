@@ -165,7 +165,8 @@ type Config struct {
 	// Messages overrides catalog messages: language tag → message key →
 	// text, such as {"en": {"banner.title": "Your privacy"}}. A tag without
 	// a region ("pt") also applies to its regional variants. Keys are those
-	// of internal/locales/messages/en.json. Default is none.
+	// of internal/locales/messages/en.json, plus the CLDR plural forms of
+	// "decl.days" ("decl.days#one", "decl.days#few", …). Default is none.
 	Messages map[string]map[string]string
 	// NoBanner injects only the head snippet's Consent Mode defaults and
 	// blocks scripts, without the banner, for sites that render their own
