@@ -56,6 +56,10 @@ type execer interface {
 	// its error, if any, fails the commit. PostgreSQL sends the queue with
 	// the COMMIT in one round trip; SQLite, in-process, runs it at once.
 	deferExec(ctx context.Context, sql string, args ...any)
+	// cachedRow is queryRow for the append path's reads: like deferExec,
+	// the statement may be prepared once and kept, so it may only touch
+	// tables that exist once the log is open.
+	cachedRow(ctx context.Context, sql string, args ...any) row
 }
 
 // rows is the part of *sql.Rows and pgx.Rows the package uses.

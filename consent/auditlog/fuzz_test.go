@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/consentkit/consentkit/consent"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -106,5 +109,52 @@ func FuzzDecodeHash(f *testing.F) {
 			return
 		}
 		assert.Equal(t, strings.ToLower(s), hex.EncodeToString(h[:]))
+	})
+}
+
+// FuzzDecisionsJSON holds the hand-written JSON of the decisions and
+// withdrawn columns to encoding/json's output byte for byte, and checks
+// that a category's filter needle matches exactly the records with that
+// decision.
+func FuzzDecisionsJSON(f *testing.F) {
+	for _, seed := range [][2]string{
+		{"analytics", "marketing"},
+		{"", "a\"b\\c"},
+		{"<script>&", "\u2028\u2029\x00\x1f\t\n\r\b\f"},
+		{"caf\xe9", "\xff\xfe"},
+		{`{"category":"a","granted":true}`, "a"},
+		{"ü日本", "\U0001F600"},
+	} {
+		f.Add(seed[0], seed[1], true)
+	}
+	f.Fuzz(func(t *testing.T, a, b string, granted bool) {
+		ds := []consent.CategoryDecision{{Category: a, Granted: granted}, {Category: b, Granted: !granted}}
+		want, err := json.Marshal(ds)
+		require.NoError(t, err)
+		got := appendDecisionsJSON(nil, ds)
+		assert.Equal(t, string(want), string(got))
+		list, err := json.Marshal([]string{a, b})
+		require.NoError(t, err)
+		assert.Equal(t, string(list), string(appendStringsJSON(nil, []string{a, b})))
+
+		// Stored records hold valid UTF-8 (normalize), which the needle
+		// relies on: invalid bytes would all encode as U+FFFD.
+		a, b = clean(a), clean(b)
+		ds = []consent.CategoryDecision{{Category: a, Granted: granted}, {Category: b, Granted: !granted}}
+		got = appendDecisionsJSON(nil, ds)
+		has := func(cat string, g bool) bool {
+			for _, d := range ds {
+				if d.Category == cat && d.Granted == g {
+					return true
+				}
+			}
+			return false
+		}
+		for _, cat := range []string{a, b} {
+			for _, g := range []bool{true, false} {
+				assert.Equal(t, has(cat, g), strings.Contains(string(got), decisionNeedle(cat, g)),
+					"needle for %q granted=%v in %s", cat, g, got)
+			}
+		}
 	})
 }

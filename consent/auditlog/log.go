@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"runtime"
@@ -263,7 +262,7 @@ var ErrChainHeadInvalid = errors.New("auditlog: chain head signature is invalid;
 // signature, so that an altered head is never re-signed by an append.
 func (l *Log) lockHead(ctx context.Context, tx execer) (chainHead, error) {
 	var h chainHead
-	if err := tx.queryRow(ctx, l.d.lockHead).Scan(&h.seq, &h.hash, &h.mac); err != nil {
+	if err := tx.cachedRow(ctx, l.d.lockHead).Scan(&h.seq, &h.hash, &h.mac); err != nil {
 		return h, fmt.Errorf("read chain head: %w", err)
 	}
 	if !l.sign.valid(headMessage(h.seq, h.hash), h.mac) {
@@ -271,12 +270,6 @@ func (l *Log) lockHead(ctx context.Context, tx execer) (chainHead, error) {
 	}
 	return h, nil
 }
-
-const recordColumns = `seq, ts, consent_id, revision, policy_version, policy_url, decisions, granted, denied,
-withdrawn, outcome, method, gpc, language, banner_version, text_hash, banner_sha, page_url, ip_prefix,
-user_agent, hash_version, prev_hash, hash`
-
-const recordColumnCount = 23
 
 // maxInsertRows keeps one INSERT under SQLite's and PostgreSQL's limits on
 // bound parameters (32766 and 65535).
@@ -319,18 +312,7 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, gues
 			newTexts = append(newTexts, sh)
 			textArgs = append(textArgs, sh, rec.BannerText)
 		}
-		decisions, granted, denied, err := encodeDecisions(rec.Decisions)
-		if err != nil {
-			return nil, head, err
-		}
-		withdrawn, err := encodeList(rec.Withdrawn)
-		if err != nil {
-			return nil, head, err
-		}
-		args = append(args, seq, rec.Time.UnixMicro(), rec.ConsentID, rec.Revision, rec.PolicyVersion,
-			rec.PolicyURL, decisions, granted, denied, withdrawn, string(rec.Outcome), string(rec.Method),
-			boolInt(rec.GPC), rec.Language, rec.BannerVersion, rec.TextHash, sh, rec.PageURL, rec.IPPrefix,
-			rec.UserAgent, int64(HashVersion), prevHex, hashHex)
+		args, l.buf = appendRecordArgs(args, l.buf, seq, rec, sh, prevHex, hashHex)
 		if seq%int64(l.opts.CheckpointEvery) == 0 {
 			cps = append(cps, Checkpoint{Kind: CheckpointPeriodic, Seq: seq, Hash: hashHex, Time: l.now()})
 		}
@@ -414,42 +396,6 @@ func boolInt(b bool) int64 {
 		return 1
 	}
 	return 0
-}
-
-// encodeDecisions returns the stored forms of a record's decisions: the
-// ordered JSON list that is read back, and the granted and denied category
-// lists as ",a,b," strings that filters search for ",a,".
-func encodeDecisions(ds []consent.CategoryDecision) (js, granted, denied string, err error) {
-	if ds == nil {
-		ds = []consent.CategoryDecision{}
-	}
-	b, err := json.Marshal(ds)
-	if err != nil {
-		return "", "", "", fmt.Errorf("encode decisions: %w", err)
-	}
-	var g, d strings.Builder
-	g.WriteByte(',')
-	d.WriteByte(',')
-	for _, c := range ds {
-		w := &d
-		if c.Granted {
-			w = &g
-		}
-		w.WriteString(c.Category)
-		w.WriteByte(',')
-	}
-	return string(b), g.String(), d.String(), nil
-}
-
-func encodeList(list []string) (string, error) {
-	if list == nil {
-		list = []string{}
-	}
-	b, err := json.Marshal(list)
-	if err != nil {
-		return "", fmt.Errorf("encode list: %w", err)
-	}
-	return string(b), nil
 }
 
 func (l *Log) now() time.Time {

@@ -228,6 +228,12 @@ func (t *pgWriteTx) query(ctx context.Context, q string, args ...any) (rows, err
 	return t.conn.Query(ctx, rebindDollar(q), args...)
 }
 
+// cachedRow needs no cache of its own: pgx prepares and keeps every
+// statement a connection runs.
+func (t *pgWriteTx) cachedRow(ctx context.Context, q string, args ...any) row {
+	return t.queryRow(ctx, q, args...)
+}
+
 // pgRowFunc runs its query only when scanned, so that queryRow can pipeline.
 type pgRowFunc func(dest ...any) error
 

@@ -56,10 +56,10 @@ func (f *Filter) where(d *dialect) (string, []any) {
 		add("r.consent_id = ?", f.ConsentID)
 	}
 	if f.Granted != "" {
-		add(fmt.Sprintf(d.contains, "r.granted"), ","+f.Granted+",")
+		add(fmt.Sprintf(d.contains, "r.decisions"), decisionNeedle(f.Granted, true))
 	}
 	if f.Denied != "" {
-		add(fmt.Sprintf(d.contains, "r.denied"), ","+f.Denied+",")
+		add(fmt.Sprintf(d.contains, "r.decisions"), decisionNeedle(f.Denied, false))
 	}
 	if f.Outcome != "" {
 		add("r.outcome = ?", string(f.Outcome))
@@ -216,8 +216,8 @@ const microsPerDay = 24 * 60 * 60 * 1_000_000
 func (l *Log) DailyCounts(ctx context.Context, f Filter) ([]DayCount, error) {
 	f.After, f.Before, f.Limit, f.Desc = 0, 0, 0, false
 	where, args := f.where(l.d)
-	q := fmt.Sprintf(`SELECT r.ts / %d, r.outcome, r.granted, r.denied, COUNT(*) FROM consent_records r%s
-		GROUP BY r.ts / %d, r.outcome, r.granted, r.denied ORDER BY 1`, microsPerDay, where, microsPerDay)
+	q := fmt.Sprintf(`SELECT r.ts / %d, r.outcome, r.decisions, COUNT(*) FROM consent_records r%s
+		GROUP BY r.ts / %d, r.outcome, r.decisions ORDER BY 1`, microsPerDay, where, microsPerDay)
 	rs, err := l.eng.reader().query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("auditlog: daily counts: %w", err)
@@ -237,8 +237,8 @@ func (l *Log) DailyCounts(ctx context.Context, f Filter) ([]DayCount, error) {
 	}
 	for rs.Next() {
 		var day, n int64
-		var outcome, granted, denied string
-		if err := rs.Scan(&day, &outcome, &granted, &denied, &n); err != nil {
+		var outcome, decisions string
+		if err := rs.Scan(&day, &outcome, &decisions, &n); err != nil {
 			return nil, fmt.Errorf("auditlog: daily counts: %w", err)
 		}
 		if len(out) == 0 || out[len(out)-1].Day.UnixMicro() != day*microsPerDay {
@@ -256,25 +256,26 @@ func (l *Log) DailyCounts(ctx context.Context, f Filter) ([]DayCount, error) {
 		case consent.OutcomeCustom:
 			d.Custom += n
 		}
-		count := func(list string, granted bool) {
-			for c := range strings.SplitSeq(strings.Trim(list, ","), ",") {
-				if c == "" {
-					continue
-				}
-				cc := cats[c]
-				if cc == nil {
-					cc = &CategoryCount{Category: c}
-					cats[c] = cc
-				}
-				if granted {
-					cc.Granted += n
-				} else {
-					cc.Denied += n
-				}
+		// Only one row per day and distinct set of decisions comes
+		// back, so decoding its JSON here costs little. Garbage (a
+		// tampered row) counts no category; Verify reports it.
+		var ds []consent.CategoryDecision
+		_ = json.Unmarshal([]byte(decisions), &ds)
+		for _, c := range ds {
+			if c.Category == "" {
+				continue
+			}
+			cc := cats[c.Category]
+			if cc == nil {
+				cc = &CategoryCount{Category: c.Category}
+				cats[c.Category] = cc
+			}
+			if c.Granted {
+				cc.Granted += n
+			} else {
+				cc.Denied += n
 			}
 		}
-		count(granted, true)
-		count(denied, false)
 	}
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("auditlog: daily counts: %w", err)

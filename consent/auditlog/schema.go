@@ -89,8 +89,6 @@ func schemaV1(integer, serial string) []string {
 			policy_version TEXT NOT NULL,
 			policy_url TEXT NOT NULL,
 			decisions TEXT NOT NULL,
-			granted TEXT NOT NULL,
-			denied TEXT NOT NULL,
 			withdrawn TEXT NOT NULL,
 			outcome TEXT NOT NULL,
 			method TEXT NOT NULL,

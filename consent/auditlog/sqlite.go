@@ -175,6 +175,19 @@ func (t *sqlTx) deferExec(ctx context.Context, q string, args ...any) {
 	t.err = err
 }
 
+func (t *sqlTx) cachedRow(ctx context.Context, q string, args ...any) row {
+	st, err := t.eng.prepared(ctx, q)
+	if err != nil {
+		return errRow{err}
+	}
+	return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+}
+
+// errRow is a row whose Scan fails.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
 type sqlDB struct{ db *sql.DB }
 
 func (d sqlDB) query(ctx context.Context, q string, args ...any) (rows, error) {

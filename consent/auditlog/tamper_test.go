@@ -30,14 +30,8 @@ func (env *tamperEnv) shift(after, delta int64) {
 
 // insert stores e as it is, the way a forger would.
 func (env *tamperEnv) insert(e Entry) {
-	decisions, granted, denied, err := encodeDecisions(e.Decisions)
-	require.NoError(env.t, err)
-	withdrawn, err := encodeList(e.Withdrawn)
-	require.NoError(env.t, err)
-	env.raw(`INSERT INTO consent_records (`+recordColumns+`) VALUES `+placeholders(1, recordColumnCount),
-		e.Seq, e.Time.UnixMicro(), e.ConsentID, e.Revision, e.PolicyVersion, e.PolicyURL, decisions, granted,
-		denied, withdrawn, string(e.Outcome), string(e.Method), boolInt(e.GPC), e.Language, e.BannerVersion,
-		e.TextHash, sha256Hex(e.BannerText), e.PageURL, e.IPPrefix, e.UserAgent, int64(HashVersion), e.PrevHash, e.Hash)
+	args, _ := appendRecordArgs(nil, nil, e.Seq, &e.Record, sha256Hex(e.BannerText), e.PrevHash, e.Hash)
+	env.raw(`INSERT INTO consent_records (`+recordColumns+`) VALUES `+placeholders(1, recordColumnCount), args...)
 }
 
 // forge returns a self-consistent record at seq chained after prevHash.
