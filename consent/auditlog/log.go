@@ -134,29 +134,38 @@ func (l *Log) Close() error {
 
 // run is the writer: it takes whatever is queued, up to MaxBatch records,
 // and commits it as one transaction, so that concurrent callers share one
-// fsync. It never waits for a batch to fill: a lone caller is committed at
-// once, and the queue fills by itself while a commit is under way.
+// fsync. It never waits for a batch to fill beyond the size recent load
+// reached: a lone caller is committed at once, and the queue fills by
+// itself while a commit is under way.
 func (l *Log) run() {
 	defer close(l.stopped)
 	batch := make([]*pending, 0, l.opts.MaxBatch)
-	last := 0 // the previous batch's size
+	peak := 0 // the largest recent batch: about how many callers there are
 	for p := range l.reqs {
 		batch = append(batch[:0], p)
 		// Callers woken by the previous commit are runnable but may not
 		// have queued again yet. Yielding lets them join this batch
-		// instead of waiting a whole commit for the next one; a few
-		// yields, only while the batch is smaller than the last, cost a
-		// lone caller nothing and fill batches under load.
+		// instead of waiting a whole commit for the next one: a commit's
+		// fixed cost (fsync, chain head, wake-ups) is then shared by all
+		// of them. The yields stop once the batch is as large as the
+		// recent peak, so a lone caller never waits; the peak decays by
+		// one a batch, so after load drops only a few batches yield in
+		// vain, each for a few microseconds.
 		more := true
-		for try := 0; more && try < 4 && (try == 0 || len(batch) < last); try++ {
+		for try := 0; more && try < maxYields && (try == 0 || len(batch) < peak); try++ {
 			runtime.Gosched()
 			batch, more = l.drain(batch)
 		}
-		last = len(batch)
+		peak = max(len(batch), peak-1)
 		l.commit(batch)
 		clear(batch)
 	}
 }
+
+// maxYields bounds how long the writer waits for a batch to reach its
+// recent peak size: long enough for a handful of woken callers to run
+// Record again on a busy machine, short against a commit.
+const maxYields = 128
 
 // drain adds what is queued to batch, up to MaxBatch, without waiting; it
 // reports false once the queue is closed.
