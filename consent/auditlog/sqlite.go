@@ -151,6 +151,11 @@ type sqlTx struct {
 	tx  *sql.Tx
 	eng *sqliteEngine
 	err error // the first deferExec failure
+
+	// lastQ is the statement deferExec ran last, lastStmt its
+	// transaction-bound form.
+	lastQ    string
+	lastStmt *sql.Stmt
 }
 
 func (t *sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) {
@@ -181,11 +186,18 @@ func (t *sqlTx) deferExec(ctx context.Context, q string, args ...any) {
 	if t.err != nil {
 		return
 	}
-	st, err := t.eng.prepared(ctx, q)
-	if err == nil {
-		_, err = t.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	// A batch runs the same INSERT once per record: binding the cached
+	// statement to the transaction once saves a statement object per
+	// record.
+	if q != t.lastQ {
+		st, err := t.eng.prepared(ctx, q)
+		if err != nil {
+			t.err = err
+			return
+		}
+		t.lastQ, t.lastStmt = q, t.tx.StmtContext(ctx, st)
 	}
-	t.err = err
+	_, t.err = t.lastStmt.ExecContext(ctx, args...)
 }
 
 func (t *sqlTx) cachedRow(ctx context.Context, q string, args ...any) row {
