@@ -106,6 +106,8 @@ func TestOpenOptions(t *testing.T) {
 	require.NoError(t, l.Close())
 	require.NoError(t, l.Close(), "Close twice is harmless")
 	assert.ErrorIs(t, l.Record(ctx, testRecord(4)), ErrClosed)
+	_, err = l.Checkpoint(ctx)
+	assert.ErrorIs(t, err, ErrClosed, "the writer's connections are closed too")
 
 	other := []byte("another key of thirty-two bytes!")
 	_, err = OpenSQLite(ctx, loc, Options{Key: other})
@@ -185,6 +187,10 @@ func TestStoreUnavailable(t *testing.T) {
 		err := l.Record(context.Background(), testRecord(1))
 		require.Error(t, err)
 		assert.Contains(t, err.Error(), "consent_records")
+		// The failed batch was rolled back: the connection takes the
+		// next transaction.
+		_, err = l.Checkpoint(context.Background())
+		assert.NoError(t, err)
 	})
 	t.Run("postgres/unreachable", func(t *testing.T) {
 		t.Parallel()

@@ -3,11 +3,14 @@ package auditlog
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
@@ -42,10 +45,66 @@ const walCheckpointPages = 10000
 type sqliteEngine struct {
 	w, r *sql.DB
 
-	// stmts caches the writer's prepared statements: parsing a batch's
-	// INSERT again for every commit costs more than executing it.
-	mu    sync.Mutex
+	// The writer's connections, each pinned with the statements prepared
+	// on it. Transactions are BEGIN IMMEDIATE and COMMIT statements
+	// prepared once, not database/sql transactions, which parse both
+	// statements again and start a goroutine for every transaction.
+	//
+	// free is a stack, so that consecutive transactions run on the same
+	// connection: one that sees another connection's commit must drop its
+	// page cache and read the pages again. sem holds a token per free
+	// connection.
+	mu     sync.Mutex
+	free   []*writerConn
+	closed bool
+	sem    chan struct{}
+	n      int // how many connections were opened
+}
+
+// writerConns is how many transactions may run at once: the writer
+// goroutine's, and one for Purge or Checkpoint to wait on busy_timeout
+// behind it (BEGIN IMMEDIATE keeps their writes apart).
+const writerConns = 2
+
+// writerConn is one pinned writer connection.
+type writerConn struct {
+	c *sql.Conn
+	// stmts caches statements prepared on c: parsing a batch's INSERT
+	// again for every commit costs more than executing it.
 	stmts map[string]*sql.Stmt
+}
+
+// stmt returns the statement for q prepared on this connection. Prepared
+// on the transaction's own connection, it sees tables created earlier in
+// the same transaction.
+func (wc *writerConn) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if st, ok := wc.stmts[q]; ok {
+		return st, nil
+	}
+	if len(wc.stmts) >= 1024 {
+		wc.closeStmts()
+	}
+	st, err := wc.c.PrepareContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	wc.stmts[q] = st
+	return st, nil
+}
+
+func (wc *writerConn) closeStmts() {
+	for q, st := range wc.stmts {
+		_ = st.Close()
+		delete(wc.stmts, q)
+	}
+}
+
+func (wc *writerConn) run(ctx context.Context, q string) error {
+	st, err := wc.stmt(ctx, q)
+	if err == nil {
+		_, err = st.ExecContext(ctx)
+	}
+	return err
 }
 
 func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEngine, error) {
@@ -60,67 +119,104 @@ func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEn
 	// are copied once per checkpoint however often they were rewritten,
 	// so rarer checkpoints copy less per record. The WAL file is reused
 	// after each checkpoint, so it stays at that size on disk.
-	w, err := sql.Open("sqlite", base+"&_txlock=immediate"+
-		"&_pragma=wal_autocheckpoint("+strconv.Itoa(walCheckpointPages)+")")
+	w, err := sql.Open("sqlite", base+"&_pragma=wal_autocheckpoint("+strconv.Itoa(walCheckpointPages)+")")
 	if err != nil {
 		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
 	}
-	// The writer goroutine uses one connection at a time. The second lets
-	// a statement be prepared for the cache while a transaction holds the
-	// first, and lets Purge wait on busy_timeout behind an append; BEGIN
-	// IMMEDIATE keeps their writes apart.
-	w.SetMaxOpenConns(2)
-	w.SetMaxIdleConns(2)
-	if err := w.PingContext(ctx); err != nil {
-		w.Close()
-		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
+	w.SetMaxOpenConns(writerConns)
+	w.SetMaxIdleConns(writerConns)
+	e := &sqliteEngine{w: w, sem: make(chan struct{}, writerConns)}
+	for range writerConns {
+		c, err := w.Conn(ctx)
+		if err != nil {
+			_ = e.close()
+			return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
+		}
+		e.free = append(e.free, &writerConn{c: c, stmts: make(map[string]*sql.Stmt)})
+		e.sem <- struct{}{}
+		e.n++
 	}
-	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	e.r, err = sql.Open("sqlite", base+"&_pragma=query_only(1)")
 	if err != nil {
-		w.Close()
+		_ = e.close()
 		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
 	}
-	r.SetMaxOpenConns(opts.ReadConns)
-	r.SetMaxIdleConns(opts.ReadConns)
-	return &sqliteEngine{w: w, r: r, stmts: make(map[string]*sql.Stmt)}, nil
+	e.r.SetMaxOpenConns(opts.ReadConns)
+	e.r.SetMaxIdleConns(opts.ReadConns)
+	return e, nil
 }
 
 func (e *sqliteEngine) write(ctx context.Context, fn func(tx execer) error) error {
-	tx, err := e.w.BeginTx(ctx, nil)
+	wc, err := e.acquire(ctx)
 	if err != nil {
 		return err
 	}
-	t := &sqlTx{tx: tx, eng: e}
-	if err := fn(t); err != nil {
-		_ = tx.Rollback()
+	defer e.release(wc)
+	if err := wc.run(ctx, "BEGIN IMMEDIATE"); err != nil {
 		return err
 	}
-	if t.err != nil {
-		_ = tx.Rollback()
-		return t.err
+	t := &sqlTx{q: wc.c, wc: wc}
+	err = fn(t)
+	if err == nil {
+		err = t.err
 	}
-	return tx.Commit()
-}
-
-// prepared returns the writer's cached statement for q.
-func (e *sqliteEngine) prepared(ctx context.Context, q string) (*sql.Stmt, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if st, ok := e.stmts[q]; ok {
-		return st, nil
-	}
-	if len(e.stmts) >= 1024 {
-		for k, st := range e.stmts {
-			_ = st.Close()
-			delete(e.stmts, k)
+	if err == nil {
+		if err = wc.run(ctx, "COMMIT"); err == nil {
+			return nil
 		}
 	}
-	st, err := e.w.PrepareContext(ctx, q)
-	if err != nil {
-		return nil, err
+	e.rollback(wc)
+	return err
+}
+
+// acquire takes the most recently used free connection, waiting for one
+// while both are busy.
+func (e *sqliteEngine) acquire(ctx context.Context) (*writerConn, error) {
+	select {
+	case <-e.sem:
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	e.stmts[q] = st
-	return st, nil
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		e.sem <- struct{}{} // let the next one see closed too
+		return nil, ErrClosed
+	}
+	wc := e.free[len(e.free)-1]
+	e.free = e.free[:len(e.free)-1]
+	return wc, nil
+}
+
+func (e *sqliteEngine) release(wc *writerConn) {
+	e.mu.Lock()
+	e.free = append(e.free, wc)
+	e.mu.Unlock()
+	e.sem <- struct{}{}
+}
+
+// rollback ends a failed transaction. SQLite may have rolled it back
+// already (after an I/O error, for example), which is fine; a connection
+// that cannot roll back is replaced, so that it never starts the next
+// transaction inside this one.
+func (e *sqliteEngine) rollback(wc *writerConn) {
+	// A deadline of its own: the caller's context may be why it failed.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err := wc.run(ctx, "ROLLBACK")
+	if err == nil || strings.Contains(err.Error(), "no transaction is active") {
+		return
+	}
+	wc.closeStmts()
+	// Returning driver.ErrBadConn from Raw makes database/sql discard
+	// the connection instead of pooling it.
+	_ = wc.c.Raw(func(any) error { return driver.ErrBadConn })
+	_ = wc.c.Close()
+	if c, err := e.w.Conn(ctx); err == nil {
+		wc.c = c
+	}
+	// Otherwise the closed connection fails every later transaction
+	// with an error, which is what the caller should see.
 }
 
 func (e *sqliteEngine) snapshot(ctx context.Context, fn func(q queryer) error) error {
@@ -129,37 +225,49 @@ func (e *sqliteEngine) snapshot(ctx context.Context, fn func(q queryer) error) e
 		return err
 	}
 	defer tx.Rollback() //nolint:errcheck // read-only: nothing to lose
-	return fn(&sqlTx{tx: tx})
+	return fn(&sqlTx{q: tx})
 }
 
 func (e *sqliteEngine) reader() queryer { return sqlDB{e.r} }
 
 func (e *sqliteEngine) dialect() *dialect { return &sqliteDialect }
 
+// close waits for running transactions to end, then closes everything;
+// a write after close fails with ErrClosed.
 func (e *sqliteEngine) close() error {
-	e.mu.Lock()
-	for _, st := range e.stmts {
-		_ = st.Close()
+	for range e.n {
+		<-e.sem
 	}
+	e.mu.Lock()
+	e.closed = true
+	errs := make([]error, 0, len(e.free)+2)
+	for _, wc := range e.free {
+		wc.closeStmts()
+		errs = append(errs, wc.c.Close())
+	}
+	e.free = nil
 	e.mu.Unlock()
-	return errors.Join(e.r.Close(), e.w.Close())
+	e.sem <- struct{}{} // wakes a late write, which then fails with ErrClosed
+	if e.r != nil {
+		errs = append(errs, e.r.Close())
+	}
+	return errors.Join(append(errs, e.w.Close())...)
 }
 
 // sqlTx and sqlDB adapt database/sql to the engine interfaces. Only a
-// writer's sqlTx, which has eng set, may deferExec.
+// writer's sqlTx, which has wc set, may deferExec and cachedRow.
 type sqlTx struct {
-	tx  *sql.Tx
-	eng *sqliteEngine
+	q interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	}
+	wc  *writerConn
 	err error // the first deferExec failure
-
-	// lastQ is the statement deferExec ran last, lastStmt its
-	// transaction-bound form.
-	lastQ    string
-	lastStmt *sql.Stmt
 }
 
 func (t *sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) {
-	r, err := t.tx.QueryContext(ctx, q, args...)
+	r, err := t.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -167,45 +275,36 @@ func (t *sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) 
 }
 
 func (t *sqlTx) queryRow(ctx context.Context, q string, args ...any) row {
-	return t.tx.QueryRowContext(ctx, q, args...)
+	return t.q.QueryRowContext(ctx, q, args...)
 }
 
 func (t *sqlTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
-	res, err := t.tx.ExecContext(ctx, q, args...)
+	res, err := t.q.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, err
 	}
 	return res.RowsAffected()
 }
 
-// deferExec runs the append path's statements, prepared once and cached:
-// they only touch tables that exist once the log is open (a statement is
-// prepared on another connection, which cannot see this transaction's
-// uncommitted schema).
+// deferExec runs the append path's statements, prepared once on the
+// writer's connection and cached.
 func (t *sqlTx) deferExec(ctx context.Context, q string, args ...any) {
 	if t.err != nil {
 		return
 	}
-	// A batch runs the same INSERT once per record: binding the cached
-	// statement to the transaction once saves a statement object per
-	// record.
-	if q != t.lastQ {
-		st, err := t.eng.prepared(ctx, q)
-		if err != nil {
-			t.err = err
-			return
-		}
-		t.lastQ, t.lastStmt = q, t.tx.StmtContext(ctx, st)
+	st, err := t.wc.stmt(ctx, q)
+	if err == nil {
+		_, err = st.ExecContext(ctx, args...)
 	}
-	_, t.err = t.lastStmt.ExecContext(ctx, args...)
+	t.err = err
 }
 
 func (t *sqlTx) cachedRow(ctx context.Context, q string, args ...any) row {
-	st, err := t.eng.prepared(ctx, q)
+	st, err := t.wc.stmt(ctx, q)
 	if err != nil {
 		return errRow{err}
 	}
-	return t.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...)
+	return st.QueryRowContext(ctx, args...)
 }
 
 // errRow is a row whose Scan fails.
