@@ -72,8 +72,8 @@ func domainMatch(host, domain string) bool {
 
 // localStorageKeys returns the localStorage keys (exact names, or prefixes
 // ending in '*') declared for category, for the banner's loader to remove
-// when the visitor refuses or withdraws it. The lead wires it into the
-// banner configuration; the slice is a copy.
+// when the visitor refuses or withdraws it: the decision endpoint's JSON
+// answer names them in clear_storage. The slice is a copy.
 func (m *Manager) localStorageKeys(category string) []string {
 	return slices.Clone(m.cookies.storage[category])
 }
