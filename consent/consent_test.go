@@ -1,6 +1,8 @@
 package consent
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"strings"
@@ -303,6 +305,9 @@ func TestGPC(t *testing.T) {
 		rec := recs[len(recs)-1]
 		assert.True(t, rec.GPC)
 		assert.Equal(t, OutcomeCustom, rec.Outcome)
+		assert.Contains(t, rec.BannerText, "Global Privacy Control", "the recorded text is the one shown, GPC notice included")
+		sum := sha256.Sum256([]byte(rec.BannerText))
+		assert.Equal(t, hex.EncodeToString(sum[:]), rec.TextHash)
 	})
 	t.Run("signal arrives after consent", func(t *testing.T) {
 		c := f.client(t)

@@ -2,7 +2,6 @@ package consent
 
 import (
 	"context"
-	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"io"
@@ -193,8 +192,6 @@ func consentCookie(resp *http.Response, name string) *http.Cookie {
 }
 
 var errDown = errors.New("store is down")
-
-var _ = tls.VersionTLS12
 
 func mustURL(s string) *url.URL {
 	u, err := url.Parse(s)

@@ -25,12 +25,7 @@ var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
 // snippet, script blocking and banner, in the visitor's language, carrying
 // the page's CSP nonce.
 func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.Header) htmlStream {
-	var nonce string
-	if m.cfg.Nonce != nil {
-		nonce = m.cfg.Nonce(r)
-	} else {
-		nonce = cspNonce(h)
-	}
+	nonce := m.nonceFor(r, h)
 	s := rewritePool.Get().(*htmlRewrite)
 	s.data = dataPool.Get().(*banner.Data)
 	loc := m.localeFor(r, "")

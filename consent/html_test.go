@@ -40,7 +40,7 @@ func pageHandler(extra func(http.Header)) http.Handler {
 	})
 }
 
-// scripts returns every script and iframe start tag's attributes.
+// elements returns every script and iframe start tag's attributes.
 func elements(t *testing.T, body string) []map[string]string {
 	t.Helper()
 	z := html.NewTokenizer(strings.NewReader(body))
@@ -89,6 +89,7 @@ func TestUndecidedPageIsRewritten(t *testing.T) {
 	assert.Contains(t, body, `lang="es"`)
 	assert.Contains(t, body, `gtag("consent","default"`)
 
+	seen := map[string]bool{}
 	for _, el := range elements(t, body) {
 		if el["src"] == "" && el["data-ck-src"] == "" && el["data-consent"] == "" {
 			continue // inline necessary or injected inline snippet
@@ -105,8 +106,12 @@ func TestUndecidedPageIsRewritten(t *testing.T) {
 			assert.Equal(t, "https://www.youtube.com/embed/abc", el["data-ck-src"])
 		case el["src"] == "/static/app.js":
 			assert.Empty(t, el["type"], "first-party scripts run")
+		default:
+			continue
 		}
+		seen[el["<"]+" "+el["src"]+el["data-ck-src"]+" "+el["data-consent"]] = true
 	}
+	assert.Len(t, seen, 4, "tag manager, inline analytics, iframe and app.js all checked: %v", seen)
 	assert.Less(t, strings.Index(body, `gtag("consent","default"`), strings.Index(body, "googletagmanager"),
 		"Consent Mode defaults come before any tag")
 }

@@ -28,7 +28,6 @@ type Manager struct {
 	cookies  *cookieRegistry
 	trackers *trackers.Table
 	ui       *ui
-	uiMu     sync.RWMutex
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/consentkit/consentkit/internal/banner"
+	"github.com/consentkit/consentkit/internal/locales"
 )
 
 // TemplateFuncs returns functions for the developer's html/template pages,
@@ -51,10 +52,11 @@ func (m *Manager) FuncsFor(r *http.Request) template.FuncMap {
 }
 
 func (m *Manager) settingsLink(r *http.Request) template.HTML {
-	if r == nil {
-		return banner.SettingsLink(m.cfg.Prefix, "/", m.message(m.localeFor(&http.Request{Header: http.Header{}}, ""), "settings.link"))
+	loc, ret := locales.Match(""), "/" // English, back to the home page
+	if r != nil {
+		loc, ret = m.localeFor(r, ""), safeReturn(r.URL.RequestURI())
 	}
-	return banner.SettingsLink(m.cfg.Prefix, safeReturn(r.URL.RequestURI()), m.message(m.localeFor(r, ""), "settings.link"))
+	return banner.SettingsLink(m.cfg.Prefix, ret, m.message(loc, "settings.link"))
 }
 
 func stateOf(x any) *State {

@@ -40,4 +40,7 @@ func TestTemplateFuncs(t *testing.T) {
 	// Anything else is undecided.
 	b.Reset()
 	require.NoError(t, tmpl.Execute(&b, struct{ Context any }{}))
+	assert.True(t, strings.HasPrefix(b.String(), "no-A no-M "), b.String())
+	assert.Contains(t, b.String(), "Cookie settings", "without a request the link is in English")
+	assert.True(t, strings.HasSuffix(b.String(), "[]"), "no consent ID")
 }

@@ -30,11 +30,13 @@ func DefaultConsentMode() map[string][]string {
 // uiLocale is everything about one language that does not change per
 // request, computed once.
 type uiLocale struct {
-	loc   locales.Locale
 	tag   string
 	texts banner.Texts
 	cats  []banner.Category // Granted false; copied per request
 	langs []banner.Language
+	// proof is the banner text a visitor is shown in this language and its
+	// SHA-256, without and with the GPC notice, for the consent log.
+	proof [2]struct{ text, hash string }
 }
 
 // ui holds the banner data of every language.
@@ -42,6 +44,7 @@ type ui struct {
 	m        *Manager
 	names    map[string]string // tag → the language's own name
 	site     []string          // Config.Languages, as catalog tags
+	mu       sync.RWMutex
 	byTag    map[string]*uiLocale
 	allLangs []banner.Language
 	// modeTypes[i] is the mask of categories Consent Mode type i needs.
@@ -97,23 +100,23 @@ func (m *Manager) initUI() error {
 // locale returns the precomputed data of loc, building it on first use.
 func (u *ui) locale(loc locales.Locale) *uiLocale {
 	tag := loc.Tag.String()
-	u.m.uiMu.RLock()
+	u.mu.RLock()
 	ul := u.byTag[tag]
-	u.m.uiMu.RUnlock()
+	u.mu.RUnlock()
 	if ul != nil {
 		return ul
 	}
 	ul = u.build(loc)
-	u.m.uiMu.Lock()
+	u.mu.Lock()
 	u.byTag[tag] = ul
-	u.m.uiMu.Unlock()
+	u.mu.Unlock()
 	return ul
 }
 
 func (u *ui) build(loc locales.Locale) *uiLocale {
 	tag := loc.Tag.String()
 	msg := func(key string) string { return u.m.message(loc, key) }
-	ul := &uiLocale{loc: loc, tag: tag}
+	ul := &uiLocale{tag: tag}
 	ul.texts = banner.Texts{
 		Region: msg("banner.region"), Title: msg("banner.title"), Text: msg("banner.text"),
 		AcceptAll: msg("banner.accept_all"), RejectAll: msg("banner.reject_all"), Choose: msg("banner.choose"),
@@ -140,6 +143,10 @@ func (u *ui) build(loc locales.Locale) *uiLocale {
 		for i := range ul.langs {
 			ul.langs[i].Selected = ul.langs[i].Tag == tag
 		}
+	}
+	for i, gpc := range []bool{false, true} {
+		d := banner.Data{Lang: tag, Texts: ul.texts, Categories: ul.cats, GPC: gpc, PolicyURL: u.m.cfg.PolicyURL}
+		ul.proof[i].text, ul.proof[i].hash = banner.TextHash(&d)
 	}
 	return ul
 }
@@ -211,20 +218,20 @@ func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc loc
 		WaitForUpdate: m.cfg.ConsentModeWaitForUpdate, Regions: m.cfg.ConsentModeRegions,
 		Categories: cats, ConsentMode: mode,
 	}
+	// A GPC state's sale-or-sharing bits are already cleared (withGPC).
 	for i, c := range ul.cats {
 		c.Granted = st.granted&(1<<uint(i)) != 0 || c.Locked
-		if st.GPC() && m.set.saleMask&(1<<uint(i)) != 0 {
-			c.Granted = false
-		}
 		d.Categories = append(d.Categories, c)
 	}
-	g := st.granted | 1
-	if st.set == nil {
-		g = 1
-	}
 	for i, name := range m.ui.modeNames {
-		d.ConsentMode = append(d.ConsentMode, banner.ModeType{Name: name, Granted: g&m.ui.modeMasks[i] == m.ui.modeMasks[i]})
+		d.ConsentMode = append(d.ConsentMode, banner.ModeType{Name: name, Granted: m.ui.modeGranted(st, i)})
 	}
+}
+
+// modeGranted reports whether st grants every category Consent Mode type i
+// is mapped from.
+func (u *ui) modeGranted(st *State, i int) bool {
+	return (st.granted|1)&u.modeMasks[i] == u.modeMasks[i]
 }
 
 // consentMode returns the Consent Mode v2 state of s, for the JSON answer.
@@ -232,7 +239,7 @@ func (m *Manager) consentMode(s *State) map[string]string {
 	out := make(map[string]string, len(m.ui.modeNames))
 	for i, name := range m.ui.modeNames {
 		v := "denied"
-		if (s.granted|1)&m.ui.modeMasks[i] == m.ui.modeMasks[i] {
+		if m.ui.modeGranted(s, i) {
 			v = "granted"
 		}
 		out[name] = v
@@ -241,14 +248,17 @@ func (m *Manager) consentMode(s *State) map[string]string {
 }
 
 // describeBanner fills the record's language and the exact banner text the
-// visitor was shown, with its hash.
+// visitor was shown (with the GPC notice when the request carried the
+// signal), with its hash.
 func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) {
-	loc := m.localeFor(r, lang)
-	var d banner.Data
-	m.bannerData(&d, r, &undecided, loc, "")
-	rec.Language = d.Lang
+	ul := m.ui.locale(m.localeFor(r, lang))
+	p := ul.proof[0]
+	if rec.GPC {
+		p = ul.proof[1]
+	}
+	rec.Language = ul.tag
 	rec.BannerVersion = banner.Version()
-	rec.BannerText, rec.TextHash = banner.TextHash(&d)
+	rec.BannerText, rec.TextHash = p.text, p.hash
 }
 
 // cspNonce finds the nonce of a Content-Security-Policy header's script-src
