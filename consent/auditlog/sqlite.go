@@ -100,11 +100,27 @@ func (wc *writerConn) closeStmts() {
 }
 
 func (wc *writerConn) run(ctx context.Context, q string) error {
+	ctx, err := uncancelled(ctx)
+	if err != nil {
+		return err
+	}
 	st, err := wc.stmt(ctx, q)
 	if err == nil {
 		_, err = st.ExecContext(ctx)
 	}
 	return err
+}
+
+// uncancelled is the context the writer's statements run under: checked
+// before each statement, but not passed down, because the driver starts a
+// goroutine to watch every statement run under a context that can end,
+// which measured a tenth of a batch's time. What could hang a statement,
+// another process holding the lock, busy_timeout bounds already.
+func uncancelled(ctx context.Context) (context.Context, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return context.WithoutCancel(ctx), nil
 }
 
 func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEngine, error) {
@@ -292,6 +308,11 @@ func (t *sqlTx) deferExec(ctx context.Context, q string, args ...any) {
 	if t.err != nil {
 		return
 	}
+	ctx, err := uncancelled(ctx)
+	if err != nil {
+		t.err = err
+		return
+	}
 	st, err := t.wc.stmt(ctx, q)
 	if err == nil {
 		_, err = st.ExecContext(ctx, args...)
@@ -300,6 +321,10 @@ func (t *sqlTx) deferExec(ctx context.Context, q string, args ...any) {
 }
 
 func (t *sqlTx) cachedRow(ctx context.Context, q string, args ...any) row {
+	ctx, err := uncancelled(ctx)
+	if err != nil {
+		return errRow{err}
+	}
 	st, err := t.wc.stmt(ctx, q)
 	if err != nil {
 		return errRow{err}
