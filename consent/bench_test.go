@@ -24,7 +24,7 @@ type gobState struct {
 func benchCookie(b *testing.B) (*Manager, string) {
 	m := fuzzManager(b)
 	st := &State{method: MethodForm, granted: 0b1011, rev: m.rev, decidedAt: m.cfg.Now(), decided: true, set: m.set}
-	st.id, _ = newID()
+	st.id, _ = newID(time.Now())
 	v, err := m.codec.encode(marshalPayload(st))
 	require.NoError(b, err)
 	return m, v

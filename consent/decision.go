@@ -157,7 +157,7 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 	next := &State{rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second), decided: true, gpc: gpc, set: m.set}
 	if prev != nil {
 		next.id = prev.id
-	} else if next.id, err = newID(); err != nil {
+	} else if next.id, err = newID(m.cfg.Now()); err != nil {
 		httpErrorJSON(w, isJSON, http.StatusServiceUnavailable, "could not make a consent ID; try again")
 		return
 	}

@@ -235,9 +235,22 @@ func gpcSignal(h http.Header) bool {
 	return len(v) == 1 && v[0] == "1"
 }
 
-func newID() ([16]byte, error) {
+// newID makes a consent ID made at now: 48 bits of Unix milliseconds,
+// big-endian, then 80 random bits, the layout of a UUIDv7 without its
+// version bits. IDs made later sort later, so the consent log's index on
+// consent IDs grows at its end, one page a commit, instead of gaining an
+// entry on a random page for every new visitor; that measured 25% more
+// durable records a second (auditlog's BenchmarkRecord). 80 random bits
+// keep the ID unguessable, and the time it reveals, when the visitor first
+// decided, is in their record anyway.
+func newID(now time.Time) ([16]byte, error) {
 	var id [16]byte
-	_, err := rand.Read(id[:])
+	ms := uint64(max(now.UnixMilli(), 0))
+	for i := 5; i >= 0; i-- {
+		id[i] = byte(ms)
+		ms >>= 8
+	}
+	_, err := rand.Read(id[6:])
 	return id, err
 }
 

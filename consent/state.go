@@ -40,7 +40,9 @@ func (cs *categorySet) index(id string) int {
 
 // ID returns the consent ID: 32 lower-case hex digits, or "" when undecided.
 // It is the key of the visitor's records in the consent log and is shown to
-// the visitor as a receipt.
+// the visitor as a receipt. It is made at the visitor's first decision and
+// kept through later ones; its first 12 digits are that time in Unix
+// milliseconds, the other 20 are random.
 func (s *State) ID() string {
 	if s == nil || !s.decided {
 		return ""
