@@ -35,10 +35,13 @@ type dialect struct {
 	// lockHead reads the chain head and holds it until commit, which is
 	// what serialises appends from every process.
 	lockHead string
-	// casHead, when not empty, sets the head (new seq, hash, mac) only if
-	// it still is (old seq, hash), failing the statement otherwise; it
-	// lets an append skip reading the head first.
-	casHead string
+	// casAppend, when not empty, is a statement format whose %s is a
+	// data-modifying statement, such as the INSERT of a batch, to run
+	// only if the head still is (old seq, hash): its first five
+	// parameters set the head to (new seq, hash, mac) where it is (old
+	// seq, hash), and it fails when the head moved. It lets an append
+	// skip reading the head first.
+	casAppend string
 	// contains is a boolean SQL expression format: %s is a column whose
 	// value holds the placeholder's string.
 	contains string

@@ -36,7 +36,7 @@ type Log struct {
 	// The writer goroutine's own state, never touched by others.
 	buf        []byte
 	texts      map[string]bool // banner texts known to be stored, by SHA-256
-	insertSQL  map[int]string  // multi-row INSERT statements by row count
+	insertSQL  map[int]string  // INSERT statements by row count, negative within casAppend
 	lastText   string
 	lastTextSH string
 	guess      *chainHead // the head this Log committed last
@@ -207,7 +207,7 @@ func (l *Log) commit(batch []*pending) {
 		})
 	}
 	var err error
-	if l.guess != nil && l.d.casHead != "" {
+	if l.guess != nil && l.d.casAppend != "" {
 		// One round trip when the head is where this Log left it; when
 		// another instance moved it, the transaction fails as a whole
 		// and the batch is appended again after reading the head.
@@ -288,15 +288,17 @@ const maxInsertRows = 512
 // returns the banner texts it stored for the first time.
 //
 // With guess, the head this Log committed last, it does not wait for the
-// head to be read: it queues the lock and a compare-and-swap of the head
-// that fails the transaction unless the head is still guess (dialect
-// casHead), so the whole append travels in one round trip.
+// head to be read: it queues a compare-and-swap of the head that fails the
+// transaction unless the head is still guess (dialect casAppend), together
+// with the inserts, so the whole append travels in one round trip and, on
+// PostgreSQL, as one statement. The swap's UPDATE takes the head's row
+// lock itself: when another instance holds it, the UPDATE waits, then
+// finds the head moved and fails.
 func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, guess *chainHead) ([]string, chainHead, error) {
 	var head chainHead
 	var err error
 	if guess != nil {
 		head = *guess
-		tx.deferExec(ctx, l.d.lockHead)
 	} else if head, err = l.lockHead(ctx, tx); err != nil {
 		return nil, head, err
 	}
@@ -330,9 +332,16 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, gues
 	// Everything below is deferred: on PostgreSQL it travels with the
 	// COMMIT, and a failure fails the commit as a whole.
 	newHead := chainHead{seq: seq, hash: prevHex, mac: l.sign.mac(headMessage(seq, prevHex))}
-	if guess != nil {
+	// The head first: every append takes its lock before any other, so
+	// that two instances storing the same banner text cannot deadlock.
+	if guess != nil && len(batch) <= maxInsertRows {
+		cas := []any{newHead.seq, newHead.hash, newHead.mac, guess.seq, guess.hash}
+		tx.deferExec(ctx, l.insertRecordsSQL(len(batch), true), append(cas, args...)...)
+		args = nil
+	} else if guess != nil {
 		// First, so that a moved head fails before anything is inserted.
-		tx.deferExec(ctx, l.d.casHead, newHead.seq, newHead.hash, newHead.mac, guess.seq, guess.hash)
+		tx.deferExec(ctx, fmt.Sprintf(l.d.casAppend, "SELECT 1"),
+			newHead.seq, newHead.hash, newHead.mac, guess.seq, guess.hash)
 	} else {
 		tx.deferExec(ctx, `UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
 			newHead.seq, newHead.hash, newHead.mac)
@@ -349,7 +358,7 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, gues
 			// journal, which measured 30% slower.
 			n = 1
 		}
-		tx.deferExec(ctx, l.insertRecordsSQL(n), args[:n*recordColumnCount]...)
+		tx.deferExec(ctx, l.insertRecordsSQL(n, false), args[:n*recordColumnCount]...)
 		args = args[n*recordColumnCount:]
 	}
 	for i := range cps {
@@ -372,15 +381,24 @@ func (l *Log) textSHA(text string) string {
 	return l.lastTextSH
 }
 
-func (l *Log) insertRecordsSQL(n int) string {
-	q, ok := l.insertSQL[n]
+// insertRecordsSQL returns the INSERT of n records, within the dialect's
+// casAppend when cas is set.
+func (l *Log) insertRecordsSQL(n int, cas bool) string {
+	key := n
+	if cas {
+		key = -n
+	}
+	q, ok := l.insertSQL[key]
 	if !ok {
 		q = `INSERT INTO consent_records (` + recordColumns + `) VALUES ` + placeholders(n, recordColumnCount)
+		if cas {
+			q = fmt.Sprintf(l.d.casAppend, q)
+		}
 		if l.d.name == "postgres" {
 			// Rewritten once here rather than on every batch.
 			q = rebindDollar(q)
 		}
-		l.insertSQL[n] = q
+		l.insertSQL[key] = q
 	}
 	return q
 }

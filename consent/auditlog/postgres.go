@@ -70,11 +70,13 @@ func openPostgresEngine(ctx context.Context, dsn string, opts Options) (*postgre
 	return &postgresEngine{w: w, r: r}, nil
 }
 
-// write runs fn in a transaction that costs two round trips however many
-// statements it holds: BEGIN travels with the first statement fn waits on
-// (for an append, the chain head lock), and the deferred statements travel
-// with the COMMIT. Round trips, not the server's work, dominate a small
-// batch's latency on a busy machine.
+// write runs fn in a transaction that costs at most two round trips
+// however many statements it holds: BEGIN travels with the first statement
+// fn waits on (for an append, the chain head lock), and the deferred
+// statements travel with the COMMIT. An append whose head the Log already
+// knows waits on nothing and takes one round trip (see pgWriteTx). Round
+// trips, not the server's work, dominate a small batch's latency on a busy
+// machine.
 func (e *postgresEngine) write(ctx context.Context, fn func(tx execer) error) error {
 	c, err := e.w.Acquire(ctx)
 	if err != nil {
@@ -83,13 +85,12 @@ func (e *postgresEngine) write(ctx context.Context, fn func(tx execer) error) er
 	// Release destroys a connection left inside a transaction, so an
 	// error anywhere below cannot leak an open transaction into the pool.
 	defer c.Release()
-	t := &pgWriteTx{conn: c.Conn(), batch: &pgx.Batch{}}
+	t := &pgWriteTx{conn: c.Conn()}
 	if err := fn(t); err != nil {
 		t.rollback()
 		return err
 	}
-	t.queue("COMMIT")
-	if err := t.send(ctx, nil); err != nil {
+	if err := t.commit(ctx); err != nil {
 		t.rollback()
 		return err
 	}
@@ -141,26 +142,40 @@ func (p pgxQ) exec(ctx context.Context, q string, args ...any) (int64, error) {
 }
 
 // pgWriteTx is a transaction whose statements are pipelined: queued ones
-// wait until the next statement that needs an answer, or the COMMIT.
+// wait until the next statement that needs an answer, or the commit.
+//
+// A transaction that needs no answer before its commit, such as an append
+// whose head this Log already knows, is sent as one pipeline without BEGIN
+// and COMMIT: PostgreSQL runs the statements between two Sync messages as
+// one implicit transaction, committed at the Sync, or rolled back as a
+// whole when one fails. That spares two statements per append.
 type pgWriteTx struct {
 	conn  *pgx.Conn
-	begun bool
-	batch *pgx.Batch
+	begun bool // an explicit BEGIN was sent
+	queue []pgQueued
 }
 
-func (t *pgWriteTx) queue(q string, args ...any) {
-	if !t.begun {
-		t.batch.Queue("BEGIN")
+type pgQueued struct {
+	sql  string
+	args []any
+}
+
+func (t *pgWriteTx) add(q string, args ...any) {
+	t.queue = append(t.queue, pgQueued{q, args})
+}
+
+// send runs the queued statements, after a BEGIN when explicit; last, when
+// not nil, reads the result of the last one.
+func (t *pgWriteTx) send(ctx context.Context, explicit bool, last func(br pgx.BatchResults) error) error {
+	b := &pgx.Batch{}
+	if explicit && !t.begun {
+		b.Queue("BEGIN")
 		t.begun = true
 	}
-	t.batch.Queue(q, args...)
-}
-
-// send runs the queued statements; last, when not nil, reads the result
-// of the last one.
-func (t *pgWriteTx) send(ctx context.Context, last func(br pgx.BatchResults) error) error {
-	b := t.batch
-	t.batch = &pgx.Batch{}
+	for _, q := range t.queue {
+		b.Queue(q.sql, q.args...)
+	}
+	t.queue = t.queue[:0]
 	n := b.Len()
 	br := t.conn.SendBatch(ctx, b)
 	var err error
@@ -181,6 +196,18 @@ func (t *pgWriteTx) send(ctx context.Context, last func(br pgx.BatchResults) err
 	return err
 }
 
+// commit sends what is queued and commits: with COMMIT after an explicit
+// BEGIN, else as one implicit transaction.
+func (t *pgWriteTx) commit(ctx context.Context) error {
+	if t.begun {
+		t.add("COMMIT")
+	}
+	if len(t.queue) == 0 {
+		return nil
+	}
+	return t.send(ctx, false, nil)
+}
+
 func (t *pgWriteTx) rollback() {
 	if t.begun && !t.conn.IsClosed() {
 		// A short deadline of its own: the caller's context may be the
@@ -192,13 +219,13 @@ func (t *pgWriteTx) rollback() {
 }
 
 func (t *pgWriteTx) deferExec(_ context.Context, q string, args ...any) {
-	t.queue(rebindDollar(q), args...)
+	t.add(rebindDollar(q), args...)
 }
 
 func (t *pgWriteTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
-	t.queue(rebindDollar(q), args...)
+	t.add(rebindDollar(q), args...)
 	var n int64
-	err := t.send(ctx, func(br pgx.BatchResults) error {
+	err := t.send(ctx, true, func(br pgx.BatchResults) error {
 		tag, err := br.Exec()
 		n = tag.RowsAffected()
 		return err
@@ -208,22 +235,16 @@ func (t *pgWriteTx) exec(ctx context.Context, q string, args ...any) (int64, err
 
 func (t *pgWriteTx) queryRow(ctx context.Context, q string, args ...any) row {
 	return pgRowFunc(func(dest ...any) error {
-		t.queue(rebindDollar(q), args...)
-		return t.send(ctx, func(br pgx.BatchResults) error { return br.QueryRow().Scan(dest...) })
+		t.add(rebindDollar(q), args...)
+		return t.send(ctx, true, func(br pgx.BatchResults) error { return br.QueryRow().Scan(dest...) })
 	})
 }
 
 func (t *pgWriteTx) query(ctx context.Context, q string, args ...any) (rows, error) {
-	if t.batch.Len() > 0 {
-		if err := t.send(ctx, nil); err != nil {
+	if len(t.queue) > 0 || !t.begun {
+		if err := t.send(ctx, true, nil); err != nil {
 			return nil, err
 		}
-	}
-	if !t.begun {
-		if _, err := t.conn.Exec(ctx, "BEGIN"); err != nil {
-			return nil, err
-		}
-		t.begun = true
 	}
 	return t.conn.Query(ctx, rebindDollar(q), args...)
 }
@@ -247,8 +268,10 @@ var postgresDialect = dialect{
 	lockMigrations: `SELECT pg_advisory_xact_lock(7243781127766011)`,
 	lockHead:       `SELECT seq, hash, mac FROM chain_head WHERE id = 1 FOR UPDATE`,
 	// Dividing by the number of rows updated raises division_by_zero when
-	// the head moved: plain SQL has no other way to fail on no match.
-	casHead: `WITH u AS (UPDATE chain_head SET seq = ?, hash = ?, mac = ?
-		WHERE id = 1 AND seq = ? AND hash = ? RETURNING 1) SELECT 1 / COUNT(*) FROM u`,
+	// the head moved: plain SQL has no other way to fail on no match. A
+	// data-modifying WITH runs to completion whatever the main query
+	// reads, and the error rolls all of it back.
+	casAppend: `WITH u AS (UPDATE chain_head SET seq = ?, hash = ?, mac = ?
+		WHERE id = 1 AND seq = ? AND hash = ? RETURNING 1), i AS (%s) SELECT 1 / COUNT(*) FROM u`,
 	contains: `strpos(%s, ?) > 0`,
 }
