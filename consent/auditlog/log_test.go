@@ -232,6 +232,29 @@ func TestRecordHonoursDeadline(t *testing.T) {
 	})
 }
 
+// TestWriteTimeoutEndsALockWait holds the chain lock from another
+// connection and checks that Options.WriteTimeout, not the caller's context
+// or SQLite's busy_timeout, ends the batch's wait for it.
+func TestWriteTimeoutEndsALockWait(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, be backend) {
+		t.Parallel()
+		loc := be.fresh(t)
+		l := openLog(t, be, loc, Options{WriteTimeout: 300 * time.Millisecond})
+		fill(t, l, 0, 1)
+		release := holdWriteLock(t, be, loc)
+		err := l.Record(context.Background(), testRecord(1))
+		release()
+		require.Error(t, err)
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
+		assert.Equal(t, int64(1), l.Stats().Failed)
+		fill(t, l, 2, 1)
+		rep, err := l.Verify(context.Background())
+		require.NoError(t, err)
+		assert.True(t, rep.OK, "%v", rep.Break)
+	})
+}
+
 // TestAlternatingInstances makes each Log's remembered chain head stale
 // before every append, so that PostgreSQL's one-round-trip append must
 // notice and fall back to reading the head.

@@ -99,10 +99,17 @@ func (wc *writerConn) closeStmts() {
 	}
 }
 
+// run executes q. BEGIN IMMEDIATE runs under ctx itself: it is the one
+// statement of a write that waits, for the lock another process holds,
+// and ctx (Options.WriteTimeout) must be able to end that wait. Once the
+// lock is held, nothing else waits (a WAL commit never waits for readers,
+// and the automatic checkpoint is passive), so the rest run uncancelled.
 func (wc *writerConn) run(ctx context.Context, q string) error {
-	ctx, err := uncancelled(ctx)
-	if err != nil {
-		return err
+	if q != "BEGIN IMMEDIATE" {
+		var err error
+		if ctx, err = uncancelled(ctx); err != nil {
+			return err
+		}
 	}
 	st, err := wc.stmt(ctx, q)
 	if err == nil {
@@ -111,11 +118,11 @@ func (wc *writerConn) run(ctx context.Context, q string) error {
 	return err
 }
 
-// uncancelled is the context the writer's statements run under: checked
-// before each statement, but not passed down, because the driver starts a
-// goroutine to watch every statement run under a context that can end,
-// which measured a tenth of a batch's time. What could hang a statement,
-// another process holding the lock, busy_timeout bounds already.
+// uncancelled is the context the writer's statements run under once the
+// write lock is held (see run): checked before each statement, but not
+// passed down, because the driver starts a goroutine to watch every
+// statement run under a context that can end, which measured a fifth of a
+// batch's time.
 func uncancelled(ctx context.Context) (context.Context, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
