@@ -255,6 +255,31 @@ func TestWriteTimeoutEndsALockWait(t *testing.T) {
 	})
 }
 
+// TestLargeBatch commits more records in one batch than PostgreSQL's
+// text-encoded fast path takes (maxTextArgs), through the writer's own
+// commit while it is idle, and checks the chain.
+func TestLargeBatch(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, be backend) {
+		t.Parallel()
+		l := openLog(t, be, be.fresh(t), Options{})
+		fill(t, l, 0, 1) // the writer now knows the head: the one-round-trip path
+		batch := make([]*pending, 100)
+		for i := range batch {
+			batch[i] = &pending{ctx: context.Background(), rec: normalize(testRecord(i+1), time.Now()), done: make(chan error, 1)}
+		}
+		l.commit(batch)
+		for _, p := range batch {
+			require.NoError(t, <-p.done)
+		}
+		fill(t, l, 101, 2)
+		rep, err := l.Verify(context.Background())
+		require.NoError(t, err)
+		assert.True(t, rep.OK, "%v", rep.Break)
+		assert.Equal(t, int64(103), rep.Records)
+	})
+}
+
 // TestAlternatingInstances makes each Log's remembered chain head stale
 // before every append, so that PostgreSQL's one-round-trip append must
 // notice and fall back to reading the head.
