@@ -30,8 +30,10 @@
 // Verify walks the chain in order and reports the first break: a changed,
 // deleted, inserted or reordered record, a gap, a bad signature, or a
 // truncated tail. Appends are serialised in the database (BEGIN IMMEDIATE on
-// SQLite, SELECT … FOR UPDATE on the chain head row in PostgreSQL), never in
-// Go, so any number of processes can append to one chain.
+// SQLite; on PostgreSQL, the chain head row's lock, taken by the append's
+// compare-and-swap UPDATE of the head or, when that finds the head moved,
+// by SELECT … FOR UPDATE), never in Go, so any number of processes can
+// append to one chain.
 //
 // An attacker who can write to the database but lacks the key can still
 // replay an older signed chain head after truncating the tail; the

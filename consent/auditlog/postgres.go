@@ -18,9 +18,13 @@ import (
 // applies pending migrations.
 //
 // Any number of app instances may open the same database: appends lock the
-// chain head row (SELECT … FOR UPDATE) inside their transaction, so all of
-// them extend one chain, and migrations run under an advisory lock. The
-// writer and the readers use separate pools.
+// chain head row inside their transaction, so all of them extend one
+// chain, and migrations run under an advisory lock. An append whose head
+// the Log knows from its previous one is a single statement, a
+// compare-and-swap of the head with the INSERT, in one round trip; when
+// another instance moved the head, it fails as a whole and is retried
+// after SELECT … FOR UPDATE reads the head. The writer and the readers use
+// separate pools.
 func OpenPostgres(ctx context.Context, dsn string, opts Options) (*Log, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
