@@ -99,17 +99,24 @@ func (wc *writerConn) closeStmts() {
 	}
 }
 
-// run executes q. BEGIN IMMEDIATE runs under ctx itself: it is the one
-// statement of a write that waits, for the lock another process holds,
-// and ctx (Options.WriteTimeout) must be able to end that wait. Once the
-// lock is held, nothing else waits (a WAL commit never waits for readers,
-// and the automatic checkpoint is passive), so the rest run uncancelled.
+// begin starts a write transaction. BEGIN IMMEDIATE is the one statement
+// of a write that waits, for the lock another process holds, so it runs
+// under ctx itself, which Options.WriteTimeout bounds. Once the lock is
+// held nothing waits (a WAL commit never waits for readers, and the
+// automatic checkpoint is passive), so the rest go through run.
+func (wc *writerConn) begin(ctx context.Context) error {
+	st, err := wc.stmt(ctx, "BEGIN IMMEDIATE")
+	if err == nil {
+		_, err = st.ExecContext(ctx)
+	}
+	return err
+}
+
+// run executes q uncancelled (see uncancelled).
 func (wc *writerConn) run(ctx context.Context, q string) error {
-	if q != "BEGIN IMMEDIATE" {
-		var err error
-		if ctx, err = uncancelled(ctx); err != nil {
-			return err
-		}
+	ctx, err := uncancelled(ctx)
+	if err != nil {
+		return err
 	}
 	st, err := wc.stmt(ctx, q)
 	if err == nil {
@@ -119,7 +126,7 @@ func (wc *writerConn) run(ctx context.Context, q string) error {
 }
 
 // uncancelled is the context the writer's statements run under once the
-// write lock is held (see run): checked before each statement, but not
+// write lock is held (see begin): checked before each statement, but not
 // passed down, because the driver starts a goroutine to watch every
 // statement run under a context that can end, which measured a fifth of a
 // batch's time.
@@ -175,7 +182,7 @@ func (e *sqliteEngine) write(ctx context.Context, fn func(tx execer) error) erro
 		return err
 	}
 	defer e.release(wc)
-	if err := wc.run(ctx, "BEGIN IMMEDIATE"); err != nil {
+	if err := wc.begin(ctx); err != nil {
 		return err
 	}
 	t := &sqlTx{q: wc.c, wc: wc}
