@@ -348,7 +348,9 @@ var postgresDialect = dialect{
 	// Dividing by the number of rows updated raises division_by_zero when
 	// the head moved: plain SQL has no other way to fail on no match. A
 	// data-modifying WITH runs to completion whatever the main query
-	// reads, and the error rolls all of it back.
+	// reads, and the error rolls all of it back. The main query reads u,
+	// so the head's UPDATE, and its row lock, come before the INSERT in
+	// i, which runs after the main query.
 	casAppend: `WITH u AS (UPDATE chain_head SET seq = ?, hash = ?, mac = ?
 		WHERE id = 1 AND seq = ? AND hash = ? RETURNING 1), i AS (%s) SELECT 1 / COUNT(*) FROM u`,
 	contains: `strpos(%s, ?) > 0`,
