@@ -42,9 +42,10 @@ func visitorView(e *Entry) VisitorEntry {
 // HistoryHandler serves a visitor their own consent history: GET ?id=<consent
 // ID> lists every decision made under that ID, as an HTML page, or as JSON
 // with ?format=json (for the preferences panel). It needs no
-// authentication: the consent ID is the visitor's receipt, 128 random bits
-// that cannot be guessed. A malformed ID gets 400, an ID without records
-// 404, and nothing identifying (network, user agent, pages) is shown.
+// authentication: the consent ID is the visitor's receipt, and its 80
+// random bits (after the time of the first decision) cannot be guessed. A
+// malformed ID gets 400, an ID without records 404, and nothing
+// identifying (network, user agent, pages) is shown.
 func HistoryHandler(log *Log) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		privateHeaders(w.Header())
