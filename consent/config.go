@@ -192,7 +192,9 @@ type Config struct {
 
 	// History serves {prefix}/history?id=…: a visitor's own consent
 	// history, looked up by the consent ID the preferences dialog shows as
-	// a receipt, with a link there. Use auditlog.HistoryHandler(log).
+	// a receipt, with a link there. Use auditlog.HistoryHandler(log). Its
+	// requests carry the visitor's language and the site's category names
+	// (see VisitorFrom), so the page speaks the banner's language.
 	// Default is nil: no history page and no link.
 	History http.Handler
 

@@ -29,7 +29,7 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 		if m.cfg.History == nil {
 			return false
 		}
-		m.cfg.History.ServeHTTP(w, r)
+		m.serveHistory(w, r)
 	default:
 		if name, ok := strings.CutPrefix(sub, "/assets/"); ok {
 			return m.serveAsset(w, r, name)

@@ -6,7 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/consentkit/consentkit/consent"
+	"github.com/consentkit/consentkit/internal/locales"
 )
 
 // VisitorEntry is what a visitor sees of one of their own decisions: no
@@ -46,6 +49,13 @@ func visitorView(e *Entry) VisitorEntry {
 // random bits (after the time of the first decision) cannot be guessed. A
 // malformed ID gets 400, an ID without records 404, and nothing
 // identifying (network, user agent, pages) is shown.
+//
+// The page speaks the visitor's language: the one the consent Manager shows
+// them the banner in when it serves the handler as Config.History (see
+// consent.VisitorFrom), with the category names of the site's banner;
+// otherwise the best match of ?lang= and Accept-Language among the bundled
+// catalogs. Config.Messages overrides its texts like the banner's, under
+// the catalogs' "history.*" keys.
 func HistoryHandler(log *Log) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		privateHeaders(w.Header())
@@ -56,12 +66,8 @@ func HistoryHandler(log *Log) http.Handler {
 		}
 		asJSON := r.URL.Query().Get("format") == "json"
 		id := strings.TrimSpace(r.URL.Query().Get("id"))
-		type page struct {
-			ID      string
-			Entries []VisitorEntry
-			Error   string
-		}
-		reply := func(status int, p page) {
+		tr := historyTextFor(r)
+		reply := func(status int, p historyPage) {
 			if asJSON {
 				w.Header().Set("Content-Type", "application/json; charset=utf-8")
 				w.WriteHeader(status)
@@ -72,28 +78,125 @@ func HistoryHandler(log *Log) http.Handler {
 				_ = json.NewEncoder(w).Encode(body)
 				return
 			}
+			p.Lang, p.Dir, p.T = tr.lang, tr.dir, tr.text
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Content-Language", tr.lang)
 			w.WriteHeader(status)
 			_ = templates.ExecuteTemplate(w, "history", p)
 		}
 		if !ValidConsentID(id) {
-			reply(http.StatusBadRequest, page{Error: "A consent ID is 32 characters, digits 0-9 and letters a-f."})
+			reply(http.StatusBadRequest, historyPage{Error: tr.text("history.error.bad_id")})
 			return
 		}
 		es, err := log.History(r.Context(), id)
 		if err != nil {
 			log.opts.Logger.Error("auditlog: visitor history", "err", err)
-			reply(http.StatusServiceUnavailable, page{Error: "Your history cannot be shown right now. Please try again later."})
+			reply(http.StatusServiceUnavailable, historyPage{Error: tr.text("history.error.unavailable")})
 			return
 		}
 		if len(es) == 0 {
-			reply(http.StatusNotFound, page{Error: "No decisions are recorded under this consent ID."})
+			reply(http.StatusNotFound, historyPage{Error: tr.text("history.error.not_found")})
 			return
 		}
-		p := page{ID: id, Entries: make([]VisitorEntry, len(es))}
+		p := historyPage{ID: id, Entries: make([]VisitorEntry, len(es)), Rows: make([]historyRow, len(es))}
 		for i := range es {
 			p.Entries[i] = visitorView(&es[i])
+			p.Rows[i] = tr.row(&p.Entries[i])
 		}
 		reply(http.StatusOK, p)
 	})
+}
+
+// historyPage is what the history template shows.
+type historyPage struct {
+	Lang, Dir string
+	T         func(key string) string
+	ID        string
+	Entries   []VisitorEntry // the JSON answer
+	Rows      []historyRow
+	Error     string
+}
+
+// historyRow is one decision as the page shows it, every word translated.
+type historyRow struct {
+	Time, Choice                string
+	Allowed, Refused, Withdrawn string
+	How                         string
+	PolicyVersion, PolicyURL    string
+}
+
+// historyText translates the history page for one request.
+type historyText struct {
+	lang, dir string
+	msg       func(key string) string // "" for a key it does not know
+	category  func(id string) string
+}
+
+func historyTextFor(r *http.Request) historyText {
+	if v, ok := consent.VisitorFrom(r.Context()); ok {
+		return historyText{lang: v.Lang, dir: v.Dir, msg: v.Text, category: v.CategoryTitle}
+	}
+	loc := locales.Match(r.Header.Get("Accept-Language"), r.URL.Query().Get("lang"))
+	msg := func(key string) string {
+		if s := loc.Text(key); s != key {
+			return s
+		}
+		return ""
+	}
+	dir := "ltr"
+	if loc.Dir == "rtl" {
+		dir = "rtl"
+	}
+	return historyText{lang: loc.Tag.String(), dir: dir, msg: msg, category: func(id string) string {
+		if s := msg("cat." + id + ".title"); s != "" {
+			return s
+		}
+		return id
+	}}
+}
+
+// text returns the message for key, in English when the visitor's
+// language lacks it, or the key itself as a last resort.
+func (h historyText) text(key string) string {
+	if s := h.msg(key); s != "" {
+		return s
+	}
+	return locales.Lookup(language.English, key)
+}
+
+// list names the categories ids in the visitor's language.
+func (h historyText) list(ids []string) string {
+	if len(ids) == 0 {
+		return h.text("history.none")
+	}
+	names := make([]string, len(ids))
+	for i, id := range ids {
+		names[i] = h.category(id)
+	}
+	return strings.Join(names, ", ")
+}
+
+func (h historyText) row(v *VisitorEntry) historyRow {
+	var refused []string
+	for _, d := range v.Decisions {
+		if !d.Granted {
+			refused = append(refused, d.Category)
+		}
+	}
+	row := historyRow{Time: v.Time.UTC().Format("2006-01-02 15:04:05"), Choice: h.known("history.outcome.", string(v.Outcome)),
+		Allowed: h.list(v.Granted()), Refused: h.list(refused), Withdrawn: h.list(v.Withdrawn),
+		How: h.known("history.method.", string(v.Method)), PolicyVersion: v.PolicyVersion, PolicyURL: v.PolicyURL}
+	if v.GPC && v.Method != consent.MethodGPC {
+		row.How += " · " + h.text("history.gpc")
+	}
+	return row
+}
+
+// known translates a stored value under prefix, and shows a value no
+// catalog knows (a log written by a later version) as it is.
+func (h historyText) known(prefix, value string) string {
+	if s := h.text(prefix + value); s != prefix+value {
+		return s
+	}
+	return value
 }

@@ -369,7 +369,7 @@ func TestHistoryHandler(t *testing.T) {
 					return
 				}
 				assert.Contains(t, body, id)
-				assert.Equal(t, 2, strings.Count(body, "<tr><td>"))
+				assert.Equal(t, 2, strings.Count(body, `<tr><td dir="ltr">`))
 			})
 		}
 	})
