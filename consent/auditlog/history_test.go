@@ -74,6 +74,7 @@ func TestHistoryPageSpeaksTheVisitorsLanguage(t *testing.T) {
 			assert.Contains(t, body, htmlEscape(de(key)), key)
 		}
 		assert.NotContains(t, body, "Your consent history")
+		assert.NotContains(t, body, "Every choice made with this consent ID", "the German catalog, not English")
 	})
 	t.Run("right to left", func(t *testing.T) {
 		w := get(m.Prefix()+"/history?id="+id, "ar")

@@ -247,7 +247,7 @@ func TestCatalogsTranslated(t *testing.T) {
 		if f.tag == "en" || strings.HasPrefix(f.tag, "en-") {
 			return // English variants may share English texts
 		}
-		for _, k := range []string{"banner.text", "prefs.text", "decl.intro", "banner.gpc"} {
+		for _, k := range []string{"banner.text", "prefs.text", "decl.intro", "banner.gpc", "history.caption"} {
 			assert.NotEqual(t, en.msgs[k], f.msgs[k], "%s is still English", k)
 		}
 	})
