@@ -95,4 +95,21 @@ func TestDemoSmoke(t *testing.T) {
 	tb.reload()
 	assert.False(t, tb.exists("#ck-banner"))
 	assert.True(t, eval[bool](tb, `window.demoAnalytics === 1 && window.demoAds === 1`), "tags run from the first byte after a reload")
+
+	// The receipt in the preferences page leads to the visitor's history,
+	// in their language, accessible in both writing directions.
+	tb.open(url + "consent/preferences")
+	history := eval[string](tb, `document.querySelector('.ck-receipt a').href`)
+	require.Contains(t, history, "/consent/history?id=")
+	for _, lang := range []string{"es", "ar"} {
+		tb.open(history + "&lang=" + lang)
+		assert.Equal(t, lang, eval[string](tb, `document.documentElement.lang`))
+		assert.Equal(t, lang == "ar", eval[string](tb, `document.documentElement.dir`) == "rtl")
+		assert.Equal(t, 1, eval[int](tb, `document.querySelectorAll('tbody tr').length`), "the one decision")
+		assert.NotContains(t, eval[string](tb, `document.body.innerText`), "consent history", "no English left")
+		tb.injectAxe()
+		for _, v := range tb.axeSerious("html") {
+			t.Errorf("history page (%s): %s", lang, v)
+		}
+	}
 }
