@@ -39,7 +39,8 @@ type Log struct {
 	insertSQL  map[int]string  // INSERT statements by row count, negative within casAppend
 	lastText   string
 	lastTextSH string
-	guess      *chainHead // the head this Log committed last
+	guess      *chainHead    // the head this Log committed last
+	commitTime time.Duration // running average of one commit
 }
 
 var _ consent.Store = (*Log)(nil)
@@ -148,16 +149,30 @@ func (l *Log) run() {
 		// instead of waiting a whole commit for the next one: a commit's
 		// fixed cost (fsync, chain head, wake-ups) is then shared by all
 		// of them. The yields stop once the batch is as large as the
-		// recent peak, so a lone caller never waits; the peak decays by
-		// one a batch, so after load drops only a few batches yield in
-		// vain, each for a few microseconds.
+		// recent peak, so a lone caller never waits, or after maxYields
+		// yields and an eighth of a typical commit's time, whichever is
+		// later: a straggler that is being scheduled on the other core
+		// arrives within that, and one that does not come costs little.
+		// The peak decays by one a batch, so after load drops only a
+		// few batches wait in vain.
 		more := true
-		for try := 0; more && try < maxYields && (try == 0 || len(batch) < peak); try++ {
+		start := time.Now()
+		for try := 0; more && (try == 0 || len(batch) < peak) &&
+			(try < maxYields || time.Since(start) < l.commitTime/8); try++ {
 			runtime.Gosched()
 			batch, more = l.drain(batch)
 		}
 		peak = max(len(batch), peak-1)
+		began := time.Now()
 		l.commit(batch)
+		// A running average, each sample capped at four times it, so that
+		// a WAL checkpoint now and then does not stretch the waits.
+		took := time.Since(began)
+		if l.commitTime == 0 {
+			l.commitTime = took
+		} else {
+			l.commitTime += (min(took, 4*l.commitTime) - l.commitTime) / 8
+		}
 		clear(batch)
 	}
 }
