@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/base64"
 	"context"
 	"os"
 	"os/exec"
@@ -15,10 +16,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// demo is a running examples/demo: its URL and the auditor's credentials it
+// printed.
+type demo struct {
+	url, user, password string
+}
+
 // startDemo builds examples/demo and runs it on a free loopback port with
-// its data in a temporary folder; it returns the demo's URL. The demo is
-// package main, so a subprocess is the way to run it as users do.
-func startDemo(t *testing.T) string {
+// its data in a temporary folder. The demo is package main, so a subprocess
+// is the way to run it as users do.
+func startDemo(t *testing.T) demo {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "demo")
@@ -53,13 +60,24 @@ func startDemo(t *testing.T) string {
 			<-done
 		}
 	})
-	urls := make(chan string, 1)
+	started := make(chan demo, 1)
 	go func() {
-		re := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+		// consentkit demo: URL
+		//   auditor review: URLadmin/consent-log/ (user "…", password "…")
+		re := regexp.MustCompile(`(http://127\.0\.0\.1:\d+/)|user "([^"]*)", password "([^"]*)"`)
+		var d demo
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			if u := re.FindString(sc.Text()); u != "" {
-				urls <- u
+			for _, m := range re.FindAllStringSubmatch(sc.Text(), -1) {
+				if m[1] != "" && d.url == "" {
+					d.url = m[1]
+				}
+				if m[2] != "" {
+					d.user, d.password = m[2], m[3]
+				}
+			}
+			if d.url != "" && d.user != "" {
+				started <- d
 				break
 			}
 		}
@@ -67,11 +85,11 @@ func startDemo(t *testing.T) string {
 		}
 	}()
 	select {
-	case u := <-urls:
-		return u
+	case d := <-started:
+		return d
 	case <-time.After(30 * time.Second):
-		t.Fatal("the demo did not print its address within 30s")
-		return ""
+		t.Fatal("the demo did not print its address and auditor credentials within 30s")
+		return demo{}
 	}
 }
 
@@ -82,7 +100,8 @@ func TestDemoSmoke(t *testing.T) {
 	if !enabled() {
 		t.Skip(skipMessage)
 	}
-	url := startDemo(t)
+	d := startDemo(t)
+	url := d.url
 	tb := newTab(t, withLanguage("es-ES,es"))
 	// The Spanish edition: the demo gives the banner the page's language.
 	tb.open(url + "es/")
@@ -111,5 +130,22 @@ func TestDemoSmoke(t *testing.T) {
 		for _, v := range tb.axeSerious("html") {
 			t.Errorf("history page (%s): %s", lang, v)
 		}
+	}
+
+	// The auditor's review pages list the decision, show its detail with
+	// the banner text, and pass axe-core too.
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(d.user+":"+d.password))
+	auditor := newTab(t, withHeaders(map[string]string{"Authorization": auth}))
+	auditor.open(url + "admin/consent-log/")
+	assert.Equal(t, 1, eval[int](auditor, `document.querySelectorAll('tbody a[href^="record?seq="]').length`), "the one decision")
+	auditor.injectAxe()
+	for _, v := range auditor.axeSerious("html") {
+		t.Errorf("review list: %s", v)
+	}
+	auditor.open(url + "admin/consent-log/record?seq=1")
+	assert.Contains(t, eval[string](auditor, `document.body.innerText`), "accept_all")
+	auditor.injectAxe()
+	for _, v := range auditor.axeSerious("html") {
+		t.Errorf("review record: %s", v)
 	}
 }
