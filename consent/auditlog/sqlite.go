@@ -6,13 +6,14 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	_ "modernc.org/sqlite" // registers the pure-Go "sqlite" driver
+	"modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
 // OpenSQLite opens (creating it if needed) the SQLite consent log at path
@@ -157,7 +158,7 @@ func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEn
 	w.SetMaxIdleConns(writerConns)
 	e := &sqliteEngine{w: w, sem: make(chan struct{}, writerConns)}
 	for range writerConns {
-		c, err := w.Conn(ctx)
+		c, err := connect(ctx, w)
 		if err != nil {
 			_ = e.close()
 			return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
@@ -175,6 +176,36 @@ func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEn
 	e.r.SetMaxIdleConns(opts.ReadConns)
 	return e, nil
 }
+
+// connect opens a connection, which applies the DSN's pragmas. Switching a
+// new database to WAL needs its exclusive lock, and SQLite answers
+// SQLITE_BUSY at once, without its busy handler, to a connection that
+// would otherwise deadlock with another doing the same: several processes
+// opening one new log at once. connect retries that for as long as
+// busy_timeout would have waited.
+func connect(ctx context.Context, db *sql.DB) (*sql.Conn, error) {
+	deadline := time.Now().Add(openBusyTimeout)
+	wait := time.Millisecond
+	for {
+		c, err := db.Conn(ctx)
+		var se *sqlite.Error
+		if err == nil || !errors.As(err, &se) || se.Code() != sqliteBusy || time.Now().After(deadline) {
+			return c, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait + time.Duration(rand.Int64N(int64(wait)))):
+		}
+		wait = min(2*wait, 100*time.Millisecond)
+	}
+}
+
+// openBusyTimeout matches the DSN's busy_timeout.
+const openBusyTimeout = 10 * time.Second
+
+// sqliteBusy is SQLite's result code SQLITE_BUSY.
+const sqliteBusy = 5
 
 func (e *sqliteEngine) write(ctx context.Context, fn func(tx execer) error) error {
 	wc, err := e.acquire(ctx)
