@@ -101,3 +101,32 @@ func ExampleFromRequest() {
 	// no analytics; decided: false
 	// render the analytics tag
 }
+
+// A History handler of your own can answer in the language the banner
+// speaks to the visitor, with the site's category names.
+func ExampleVisitorFrom() {
+	history := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		v, ok := consent.VisitorFrom(r.Context())
+		if !ok {
+			http.Error(w, "not served by the consent Manager", http.StatusNotFound)
+			return
+		}
+		fmt.Fprintf(w, "%s (%s, %s): %s\n", v.Text("history.title"), v.Lang, v.Dir, v.CategoryTitle("analytics"))
+	})
+	cm, err := consent.New(consent.Config{
+		Keys:    []consent.KeyPair{{HashKey: hashKey}},
+		Store:   consent.StoreFunc(func(context.Context, consent.Record) error { return nil }),
+		History: history,
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		panic(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, cm.Prefix()+"/history?id=0123456789abcdef0123456789abcdef", nil)
+	req.Header.Set("Accept-Language", "es-ES,es;q=0.9")
+	rec := httptest.NewRecorder()
+	cm.Handler(http.NotFoundHandler()).ServeHTTP(rec, req)
+	fmt.Print(rec.Body.String())
+	// Output:
+	// Su historial de consentimiento (es, ltr): Analíticas
+}
