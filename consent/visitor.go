@@ -61,9 +61,6 @@ func (v Visitor) CategoryTitle(id string) string {
 func (m *Manager) serveHistory(w http.ResponseWriter, r *http.Request) {
 	loc := m.localeFor(r, r.URL.Query().Get("lang"))
 	v := Visitor{Lang: loc.Tag.String(), Dir: loc.Dir, m: m, loc: loc, ul: m.ui.locale(loc)}
-	if v.Dir != "rtl" {
-		v.Dir = "ltr"
-	}
 	addVary(w.Header(), "Accept-Language")
 	m.cfg.History.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), visitorKey{}, v)))
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/consentkit/consentkit/consent"
 	"github.com/consentkit/consentkit/internal/locales"
 )
@@ -98,10 +96,12 @@ func HistoryHandler(log *Log) http.Handler {
 			reply(http.StatusNotFound, historyPage{Error: tr.text("history.error.not_found")})
 			return
 		}
-		p := historyPage{ID: id, Entries: make([]VisitorEntry, len(es)), Rows: make([]historyRow, len(es))}
+		p := historyPage{ID: id, Entries: make([]VisitorEntry, len(es))}
 		for i := range es {
 			p.Entries[i] = visitorView(&es[i])
-			p.Rows[i] = tr.row(&p.Entries[i])
+			if !asJSON {
+				p.Rows = append(p.Rows, tr.row(&p.Entries[i]))
+			}
 		}
 		reply(http.StatusOK, p)
 	})
@@ -128,40 +128,28 @@ type historyRow struct {
 // historyText translates the history page for one request.
 type historyText struct {
 	lang, dir string
-	msg       func(key string) string // "" for a key it does not know
-	category  func(id string) string
+	// text returns the message for key in the visitor's language, in
+	// English when that lacks it, or key itself when no catalog has it.
+	text     func(key string) string
+	category func(id string) string
 }
 
 func historyTextFor(r *http.Request) historyText {
 	if v, ok := consent.VisitorFrom(r.Context()); ok {
-		return historyText{lang: v.Lang, dir: v.Dir, msg: v.Text, category: v.CategoryTitle}
+		return historyText{lang: v.Lang, dir: v.Dir, category: v.CategoryTitle, text: func(key string) string {
+			if s := v.Text(key); s != "" {
+				return s
+			}
+			return key
+		}}
 	}
 	loc := locales.Match(r.Header.Get("Accept-Language"), r.URL.Query().Get("lang"))
-	msg := func(key string) string {
-		if s := loc.Text(key); s != key {
-			return s
-		}
-		return ""
-	}
-	dir := "ltr"
-	if loc.Dir == "rtl" {
-		dir = "rtl"
-	}
-	return historyText{lang: loc.Tag.String(), dir: dir, msg: msg, category: func(id string) string {
-		if s := msg("cat." + id + ".title"); s != "" {
+	return historyText{lang: loc.Tag.String(), dir: loc.Dir, text: loc.Text, category: func(id string) string {
+		if s := loc.Text("cat." + id + ".title"); s != "cat."+id+".title" {
 			return s
 		}
 		return id
 	}}
-}
-
-// text returns the message for key, in English when the visitor's
-// language lacks it, or the key itself as a last resort.
-func (h historyText) text(key string) string {
-	if s := h.msg(key); s != "" {
-		return s
-	}
-	return locales.Lookup(language.English, key)
 }
 
 // list names the categories ids in the visitor's language.

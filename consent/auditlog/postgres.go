@@ -219,10 +219,11 @@ func (t *pgWriteTx) commit(ctx context.Context) error {
 }
 
 // sendText sends the queued statements as one implicit transaction through
-// pgconn, every parameter encoded here as text in one buffer. pgx encodes
-// one argument at a time through its type map, which for a batch's few
-// hundred arguments cost more time and three times the garbage;
-// PostgreSQL reads an integer's text as cheaply as its binary form. It
+// pgconn, every parameter encoded here as text in one buffer, sized in a
+// first pass. pgx encodes one argument at a time through its type map,
+// which for a batch's few hundred arguments measured 1-4% fewer records a
+// second and 30% more garbage a record; PostgreSQL reads an integer's text
+// as cheaply as its binary form. It
 // reports false, having sent nothing, when an argument is neither a string
 // nor an int64, or a statement has more than maxTextArgs arguments.
 //

@@ -129,8 +129,8 @@ func (wc *writerConn) run(ctx context.Context, q string) error {
 // uncancelled is the context the writer's statements run under once the
 // write lock is held (see begin): checked before each statement, but not
 // passed down, because the driver starts a goroutine to watch every
-// statement run under a context that can end, which measured a fifth of a
-// batch's time.
+// statement run under a context that can end, which measured about a
+// third of a batch's time.
 func uncancelled(ctx context.Context) (context.Context, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
