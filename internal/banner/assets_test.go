@@ -91,6 +91,7 @@ func TestMinifyCSS(t *testing.T) {
 		{"descendant pseudo kept", ".ck :focus-visible { outline: 0 }", ".ck :focus-visible{outline:0}"},
 		{"comments", "/* x */.a{b:c}/* y */", ".a{b:c}"},
 		{"unclosed comment", ".a{b:c}/* y", ".a{b:c}"},
+		{"slash and star around a comment", "//**/*", "/ *"},
 		{"lists", ".a, .b { font: 1rem/1.5 x, y; }", ".a,.b{font:1rem/1.5 x,y}"},
 		{"media", "@media (prefers-color-scheme: dark) { .a { b: c; } }", "@media (prefers-color-scheme:dark){.a{b:c}}"},
 	} {

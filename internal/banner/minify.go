@@ -43,6 +43,11 @@ func minifyCSS(src []byte) []byte {
 			break // an unclosed comment runs to the end, as in CSS
 		}
 		s = s[i+2+j+2:]
+		// "/" before a comment and "*" after it are two tokens, not the
+		// start of another comment: a space keeps them apart.
+		if strings.HasSuffix(b.String(), "/") && strings.HasPrefix(s, "*") {
+			b.WriteByte(' ')
+		}
 	}
 	out := make([]byte, 0, b.Len())
 	space := false
