@@ -145,8 +145,10 @@ func xnetNeutralise(tok html.Token, cfg rewrite.Config, tab *trackers.Table) (st
 	if cat == "" {
 		for _, a := range tok.Attr {
 			if a.Key == "src" || a.Key == "href" || a.Key == "srcset" {
-				if c, ok := tab.LookupURL(strings.Fields(a.Val + " ")[0]); ok {
-					cat = c
+				if f := strings.Fields(a.Val); len(f) > 0 {
+					if c, ok := tab.LookupURL(f[0]); ok {
+						cat = c
+					}
 				}
 			}
 		}

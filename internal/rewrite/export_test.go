@@ -7,7 +7,7 @@ func (r *Rewriter) SetTagHook(f func(name string, raw []byte)) { r.onTag = f }
 
 // EmulateXNetHTML reproduces x/net/html's one deviation from the WHATWG
 // tokenizer (see doc.go) so that a differential test can compare the rest.
-func (r *Rewriter) EmulateXNetHTML() { r.xnetQuirk = true }
+func (r *Rewriter) EmulateXNetHTML() { r.xnetQuirk = true; r.noForeign = true }
 
 // SetMaxTagLen lowers the look-ahead bound so tests can cross it cheaply.
 func (r *Rewriter) SetMaxTagLen(n int) { r.maxTag = n }

@@ -83,6 +83,8 @@ type Rewriter struct {
 	attrs []attr
 	out   []byte
 	dec   []byte
+	css   []byte // a sanitised style attribute
+	pay   []byte // a data: or javascript: URL's decoded content
 	cats  []string
 
 	maxTag int
@@ -113,6 +115,12 @@ func (r *Rewriter) Put() {
 	}
 	if cap(r.dec) > keep {
 		r.dec = nil
+	}
+	if cap(r.css) > keep {
+		r.css = nil
+	}
+	if cap(r.pay) > keep {
+		r.pay = nil
 	}
 	r.dst = nil
 	r.cfg = Config{}
@@ -264,9 +272,24 @@ func (r *Rewriter) tokenBytes(p []byte, end int) []byte {
 	return r.held
 }
 
-// replaceToken writes repl in place of the current token, which ends at
-// index end of p.
-func (r *Rewriter) replaceToken(p []byte, end int, repl []byte) {
+// tagBytes returns the current token from its start up to index end of p as
+// one slice, without writing anything: a slice of p when the token began in
+// this Write, else the held bytes with the rest of it appended.
+func (r *Rewriter) tagBytes(p []byte, end int) []byte {
+	if idx := int(r.tokAbs - r.off); idx >= 0 {
+		return p[idx:end]
+	}
+	r.held = append(r.held, p[r.pos:end]...)
+	r.pos = end
+	return r.held
+}
+
+// replaceTag writes repl in place of the current token, which ends at index
+// end of p, after everything pending before the token.
+func (r *Rewriter) replaceTag(p []byte, end int, repl []byte) {
+	if idx := int(r.tokAbs - r.off); idx >= 0 {
+		r.flushTo(p, idx)
+	}
 	r.held = r.held[:0]
 	r.pos = end
 	r.emit(repl)
@@ -281,7 +304,8 @@ func (r *Rewriter) endWrite(p []byte) {
 			r.flushTo(p, idx)
 		}
 		size := len(r.held) + len(p) - r.pos
-		if r.tokKind == tokNoscriptContent && (r.st == sRawLT || r.st == sRawEndName) {
+		if (r.tokKind == tokNoscriptContent && (r.st == sRawLT || r.st == sRawEndName)) ||
+			(r.tokKind == tokInlineScript && (r.st == sScriptLT || r.st == sScriptEndName || r.st == sScriptEscLT || r.st == sScriptEscEndName)) {
 			// A partial "</noscript" is not content; counting it would make
 			// the outcome depend on where the Writes split.
 			size = int(r.ltAbs - r.tokAbs)

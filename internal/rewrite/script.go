@@ -14,6 +14,7 @@ func (r *Rewriter) script(p []byte, i int) int {
 		if j < 0 {
 			return n
 		}
+		r.ltAbs = r.off + int64(i+j)
 		i += j + 1
 		r.st = sScriptLT
 
@@ -51,6 +52,7 @@ func (r *Rewriter) script(p []byte, i int) int {
 		if p[i] == '-' {
 			r.st = sScriptEscDash
 		} else {
+			r.ltAbs = r.off + int64(i)
 			r.st = sScriptEscLT
 		}
 		i++
@@ -60,6 +62,7 @@ func (r *Rewriter) script(p []byte, i int) int {
 		case '-':
 			r.st = sScriptEscDashDash
 		case '<':
+			r.ltAbs = r.off + int64(i)
 			r.st = sScriptEscLT
 		case '>':
 			if r.st == sScriptEscDashDash {

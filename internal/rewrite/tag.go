@@ -91,104 +91,351 @@ func value(tag []byte, attrs []attr, name string) ([]byte, bool) {
 
 // renamed lists, per element, the attributes that would make the browser run
 // or fetch something. A blocked element keeps them as data-ck-<name>.
-var renamed = [...][]string{
+var renamed = [numElems][]string{
 	elemScript: {"src", "type", "href", "xlink:href"},
 	elemIframe: {"src", "srcdoc"},
 	elemImg:    {"src", "srcset"},
+	elemImage:  {"src", "srcset", "href", "xlink:href"},
 	elemLink:   {"href", "imagesrcset"},
+	elemEmbed:  {"src"},
+	elemObject: {"data"},
+	elemVideo:  {"src", "poster"},
+	elemAudio:  {"src"},
+	elemSource: {"src", "srcset"},
+	elemTrack:  {"src"},
+	elemInput:  {"src"},
+	elemBody:   {"background"},
+	elemTable:  {"background"},
+	elemTd:     {"background"},
+	elemTh:     {"background"},
+	elemMeta:   {"http-equiv"},
 }
 
 // urlAttrs lists, per element, the attributes whose URLs are looked up in
-// the tracker table. href on script is SVG's way to load one.
-var urlAttrs = [...][]string{
+// the tracker table. href on script is SVG's way to load one, and <image>
+// is an img in HTML but SVG's image element inside <svg>.
+var urlAttrs = [numElems][]string{
 	elemScript: {"src", "href", "xlink:href"},
-	elemIframe: {"src"},
+	elemIframe: {"src", "srcdoc"},
 	elemImg:    {"src", "srcset"},
+	elemImage:  {"src", "srcset", "href", "xlink:href"},
 	elemLink:   {"href", "imagesrcset"},
+	elemEmbed:  {"src"},
+	elemObject: {"data"},
+	elemVideo:  {"src", "poster"},
+	elemAudio:  {"src"},
+	elemSource: {"src", "srcset"},
+	elemTrack:  {"src"},
+	elemInput:  {"src"},
+	elemBody:   {"background"},
+	elemTable:  {"background"},
+	elemTd:     {"background"},
+	elemTh:     {"background"},
+	elemMeta:   {"content"},
 }
 
-// decide returns the neutralised form of a script, iframe, img or link start
-// tag, or nil to keep it as it is.
+// decide returns the neutralised form of a start tag, or nil to keep it as
+// it is: the element itself when it loads something from a tracker (or its
+// data-consent says so) and the visitor has not granted the category, and
+// any element's style attribute when it points at such a tracker.
 func (r *Rewriter) decide(e elem, tag []byte) []byte {
-	r.notify(e, tag)
 	nameEnd, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
-	cat := ""
-	if v, ok := value(tag, attrs, "data-consent"); ok {
-		cat = r.category(v)
-	}
-	if cat == "" {
-		if e == elemLink && !fetchingLink(r.decode(valueOrNil(tag, attrs, "rel"))) {
-			return nil
+	styleCats := ""
+	if bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0 {
+		if v, ok := value(tag, attrs, "style"); ok && len(v) > 0 {
+			r.css, styleCats = r.sanitizeCSS(r.css[:0], r.decode(v))
 		}
-		cat = r.trackerCategory(e, tag, attrs)
 	}
-	if cat == "" || r.allowed(cat) {
+	cat := ""
+	if urlAttrs[e] != nil {
+		cat = r.elementCategory(e, tag, attrs)
+	}
+	if cat == "" && styleCats == "" {
 		return nil
 	}
-	return r.neutralise(e, tag, nameEnd, attrs, cat)
+	return r.neutralise(e, tag, nameEnd, attrs, cat, styleCats)
 }
 
-func valueOrNil(tag []byte, attrs []attr, name string) []byte {
-	v, _ := value(tag, attrs, name)
-	return v
-}
-
-// trackerCategory returns the category of the first URL of the tag that
-// points to a tracker the visitor did not grant, or of the first tracker at
-// all when every one is granted (which then keeps the tag), or "".
-func (r *Rewriter) trackerCategory(e elem, tag []byte, attrs []attr) string {
-	found := ""
+// elementCategory returns the category that blocks the element, or "" when
+// it loads nothing the visitor has not granted.
+func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr) string {
+	if v, ok := value(tag, attrs, "data-consent"); ok && e != elemMeta {
+		if cat := r.category(v); cat != "" {
+			if r.allowed(cat) {
+				return ""
+			}
+			return cat
+		}
+	}
+	switch e {
+	case elemLink:
+		if !fetchingLink(r.decode(valueOrNil(tag, attrs, "rel"))) {
+			return ""
+		}
+	case elemMeta:
+		v, _ := value(tag, attrs, "http-equiv")
+		if !equalFold(bytes.TrimSpace(r.decode(v)), "refresh") {
+			return ""
+		}
+		c, _ := value(tag, attrs, "content")
+		return r.urlCategory(refreshURL(r.decode(c)))
+	}
 	for _, name := range urlAttrs[e] {
 		v, ok := value(tag, attrs, name)
 		if !ok || len(v) == 0 {
 			continue
 		}
 		v = r.decode(v)
-		if name == "srcset" || name == "imagesrcset" {
-			for i := 0; i < len(v); {
+		var c string
+		switch name {
+		case "srcset", "imagesrcset":
+			for i := 0; i < len(v) && c == ""; {
 				var u []byte
 				u, i = nextSrcsetURL(v, i)
-				if c, ok := r.tab.LookupURLBytes(u); ok {
-					if !r.allowed(c) {
-						return c
-					}
-					found = c
-				}
+				c = r.urlCategory(u)
 			}
-			continue
+		case "srcdoc":
+			c = r.textCategory(v)
+		default:
+			c = r.urlCategory(v)
 		}
-		if c, ok := r.tab.LookupURLBytes(v); ok {
-			if !r.allowed(c) {
-				return c
-			}
-			found = c
+		if c != "" {
+			return c
 		}
 	}
-	return found
+	return ""
+}
+
+// urlCategory returns the category of a URL the visitor has not granted, or
+// "": absolute and protocol-relative URLs by their host, relative ones by
+// the document's <base href> host, and data: and javascript: URLs by the
+// hosts their content names (an iframe of a data: document holding a
+// tracker's script loads it as surely as the tracker's own URL).
+func (r *Rewriter) urlCategory(u []byte) string {
+	if len(u) == 0 {
+		return ""
+	}
+	if c, ok := r.tab.LookupURLBytes(u); ok {
+		if r.allowed(c) {
+			return ""
+		}
+		return c
+	}
+	switch scheme := urlScheme(u); scheme {
+	case "":
+		if r.baseLen > 0 {
+			if c, ok := r.lookupHost(r.base[:r.baseLen]); ok && !r.allowed(c) {
+				return c
+			}
+		}
+	case "data", "javascript":
+		return r.textCategory(r.urlPayload(u, scheme == "data"))
+	}
+	return ""
+}
+
+// urlScheme returns the lower-case scheme of a URL ("" for a relative or
+// protocol-relative one, "other" for one too long to matter), ignoring the
+// leading spaces and controls and the tabs and newlines a browser ignores.
+func urlScheme(u []byte) string {
+	var buf [12]byte
+	n := 0
+	i := 0
+	for i < len(u) && u[i] <= ' ' {
+		i++
+	}
+	for ; i < len(u); i++ {
+		c := u[i]
+		if c == '\t' || c == '\n' || c == '\r' {
+			continue
+		}
+		if c == ':' {
+			break
+		}
+		if !(isAlpha(c) || n > 0 && schemeChar(c)) {
+			return ""
+		}
+		if n == len(buf) {
+			return "other"
+		}
+		buf[n] = lower(c)
+		n++
+	}
+	if i == len(u) || n == 0 {
+		return ""
+	}
+	switch string(buf[:n]) {
+	case "data":
+		return "data"
+	case "javascript":
+		return "javascript"
+	case "http", "https":
+		return "http"
+	}
+	return "other"
+}
+
+// urlPayload returns what a data: or javascript: URL holds: after the first
+// comma (data:, base64-decoded when it says ;base64) or after the colon,
+// percent-decoded. The result lives in r.pay until the next call.
+func (r *Rewriter) urlPayload(u []byte, data bool) []byte {
+	k := bytes.IndexByte(u, ':') + 1
+	b64 := false
+	if data {
+		c := bytes.IndexByte(u, ',')
+		if c < 0 {
+			return nil
+		}
+		meta := u[k:c]
+		b64 = len(meta) >= 7 && equalFold(meta[len(meta)-7:], ";base64")
+		k = c + 1
+	}
+	out := r.pay[:0]
+	for i := k; i < len(u); i++ {
+		c := u[i]
+		if c == '%' && i+2 < len(u) && isHexDigit(u[i+1]) && isHexDigit(u[i+2]) {
+			c = unhexDigit(u[i+1])<<4 | unhexDigit(u[i+2])
+			i += 2
+		}
+		out = append(out, c)
+	}
+	if b64 {
+		n := len(out)
+		out = decodeBase64(out)
+		_ = n
+	}
+	r.pay = out
+	return out
+}
+
+func isHexDigit(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhexDigit(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
+
+// decodeBase64 decodes standard or URL-safe base64 in place, skipping
+// whitespace and stopping at padding or the first byte that is neither.
+func decodeBase64(b []byte) []byte {
+	var acc uint32
+	bits, n := 0, 0
+	for _, c := range b {
+		var v byte
+		switch {
+		case 'A' <= c && c <= 'Z':
+			v = c - 'A'
+		case 'a' <= c && c <= 'z':
+			v = c - 'a' + 26
+		case '0' <= c && c <= '9':
+			v = c - '0' + 52
+		case c == '+' || c == '-':
+			v = 62
+		case c == '/' || c == '_':
+			v = 63
+		case isSpace(c):
+			continue
+		default:
+			return b[:n]
+		}
+		acc = acc<<6 | uint32(v)
+		bits += 6
+		if bits >= 8 {
+			bits -= 8
+			b[n] = byte(acc >> bits)
+			n++
+		}
+	}
+	return b[:n]
+}
+
+// refreshURL returns the URL of a meta refresh's content ("5; url=…"), or nil.
+func refreshURL(c []byte) []byte {
+	i := 0
+	for i < len(c) && (isSpace(c[i]) || '0' <= c[i] && c[i] <= '9' || c[i] == '.') {
+		i++
+	}
+	for i < len(c) && (isSpace(c[i]) || c[i] == ';' || c[i] == ',') {
+		i++
+	}
+	if i+3 <= len(c) && equalFold(c[i:i+3], "url") {
+		j := i + 3
+		for j < len(c) && isSpace(c[j]) {
+			j++
+		}
+		if j < len(c) && c[j] == '=' {
+			i = j + 1
+			for i < len(c) && isSpace(c[i]) {
+				i++
+			}
+		}
+	}
+	u := c[i:]
+	if len(u) > 0 && (u[0] == '"' || u[0] == '\'') {
+		if k := bytes.IndexByte(u[1:], u[0]); k >= 0 {
+			u = u[1 : 1+k]
+		} else {
+			u = u[1:]
+		}
+	}
+	return u
 }
 
 // neutralise renames the attributes that load or run something and adds
-// data-ck-blocked (and type="text/plain" for scripts) right after the tag
-// name, where they win over any duplicate further on.
-func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat string) []byte {
+// data-ck-blocked (and type="text/plain" for scripts, and a sanitised style)
+// right after the tag name, where they win over any duplicate further on.
+// cat blocks the element itself, styleCats only its style attribute, whose
+// sanitised copy is in r.css.
+func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat, styleCats string) []byte {
 	out := append(r.out[:0], tag[:nameEnd]...)
-	if e == elemScript {
+	if e == elemScript && cat != "" {
 		out = append(out, ` type="text/plain"`...)
 	}
 	out = append(out, ` data-ck-blocked="`...)
-	out = appendEscaped(out, cat)
+	blocked := cat
+	for rest := styleCats; rest != ""; {
+		w, after, _ := cutSpace(rest)
+		if blocked == "" {
+			blocked = w
+		} else {
+			blocked = addCategory(blocked, w)
+		}
+		rest = after
+	}
+	out = appendEscaped(out, blocked)
 	out = append(out, '"')
+	if styleCats != "" {
+		out = append(out, ` style="`...)
+		out = appendEscapedBytes(out, r.css)
+		out = append(out, '"')
+	}
 	prev := nameEnd
 	for _, a := range attrs {
-		for _, name := range renamed[e] {
-			if nameIs(tag, a, name) {
-				out = append(out, tag[prev:a.ns]...)
-				out = append(out, "data-ck-"...)
-				out = append(out, name...)
-				prev = a.ne
-				break
+		rename := ""
+		if styleCats != "" && nameIs(tag, a, "style") {
+			rename = "style"
+		} else if cat != "" {
+			for _, name := range renamed[e] {
+				if nameIs(tag, a, name) {
+					rename = name
+					break
+				}
 			}
+		}
+		if rename != "" {
+			out = append(out, tag[prev:a.ns]...)
+			out = append(out, "data-ck-"...)
+			out = append(out, rename...)
+			prev = a.ne
 		}
 	}
 	out = append(out, tag[prev:]...)
@@ -361,4 +608,25 @@ func (r *Rewriter) rewriteNoscript(content []byte) {
 	if c.err != nil && r.err == nil {
 		r.err = c.err
 	}
+}
+
+func appendEscapedBytes(out, s []byte) []byte {
+	for _, c := range s {
+		switch c {
+		case '&':
+			out = append(out, "&amp;"...)
+		case '"':
+			out = append(out, "&quot;"...)
+		case '<':
+			out = append(out, "&lt;"...)
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func valueOrNil(tag []byte, attrs []attr, name string) []byte {
+	v, _ := value(tag, attrs, name)
+	return v
 }

@@ -146,9 +146,10 @@ func (r *Rewriter) startName(end bool) {
 }
 
 // nameDone acts on a complete tag name: the places of Head and BodyEnd, and
-// whether the tag must be held until its '>'.
+// holding the start tag until its '>'.
 func (r *Rewriter) nameDone(p []byte) {
 	e := r.classify()
+	r.elem = e
 	if r.endTag {
 		if e == elemBody && r.bodyPending {
 			r.bodyPending = false
@@ -157,7 +158,6 @@ func (r *Rewriter) nameDone(p []byte) {
 		r.look = false
 		return
 	}
-	r.elem = e
 	if r.headPending && e != elemHTML && e != elemHead {
 		if e == elemMeta {
 			// Decided at its '>': a charset declaration must stay within
@@ -168,47 +168,112 @@ func (r *Rewriter) nameDone(p []byte) {
 			r.insertBeforeToken(p, r.cfg.Head)
 		}
 	}
-	r.hold = e == elemScript || e == elemIframe || e == elemImg || e == elemLink || r.headAfter
-	r.look = r.hold
+	// Every start tag is held: any element may carry a style attribute
+	// pointing at a tracker. Holding costs nothing until a Write ends
+	// inside the tag.
+	r.look = true
 }
 
 func (r *Rewriter) classify() elem {
 	if r.nameLen > len(r.name) {
 		return elemOther
 	}
-	switch string(r.name[:r.nameLen]) {
-	case "script":
-		return elemScript
-	case "iframe":
-		return elemIframe
-	case "img":
-		return elemImg
-	case "link":
-		return elemLink
-	case "head":
-		return elemHead
-	case "html":
-		return elemHTML
-	case "body":
-		return elemBody
-	case "style":
-		return elemStyle
-	case "xmp":
-		return elemXmp
-	case "noembed":
-		return elemNoembed
-	case "noframes":
-		return elemNoframes
-	case "noscript":
-		return elemNoscript
-	case "textarea":
-		return elemTextarea
-	case "title":
-		return elemTitle
-	case "plaintext":
-		return elemPlaintext
-	case "meta":
-		return elemMeta
+	n := r.name[:r.nameLen]
+	switch len(n) {
+	case 1:
+		switch n[0] {
+		case 'b', 'i', 'p', 's', 'u':
+			return elemBreakout
+		}
+	case 2:
+		switch string(n) {
+		case "td":
+			return elemTd
+		case "th":
+			return elemTh
+		case "mi":
+			return elemMi
+		case "mo":
+			return elemMo
+		case "mn":
+			return elemMn
+		case "ms":
+			return elemMs
+		case "br", "dd", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "tt", "ul":
+			return elemBreakout
+		}
+	default:
+		switch string(n) {
+		case "script":
+			return elemScript
+		case "iframe":
+			return elemIframe
+		case "img":
+			return elemImg
+		case "link":
+			return elemLink
+		case "head":
+			return elemHead
+		case "html":
+			return elemHTML
+		case "body":
+			return elemBody
+		case "style":
+			return elemStyle
+		case "xmp":
+			return elemXmp
+		case "noembed":
+			return elemNoembed
+		case "noframes":
+			return elemNoframes
+		case "noscript":
+			return elemNoscript
+		case "textarea":
+			return elemTextarea
+		case "title":
+			return elemTitle
+		case "plaintext":
+			return elemPlaintext
+		case "meta":
+			return elemMeta
+		case "image":
+			return elemImage
+		case "embed":
+			return elemEmbed
+		case "object":
+			return elemObject
+		case "video":
+			return elemVideo
+		case "audio":
+			return elemAudio
+		case "source":
+			return elemSource
+		case "track":
+			return elemTrack
+		case "input":
+			return elemInput
+		case "table":
+			return elemTable
+		case "base":
+			return elemBase
+		case "svg":
+			return elemSVG
+		case "math":
+			return elemMath
+		case "foreignobject":
+			return elemForeignObject
+		case "desc":
+			return elemDesc
+		case "mtext":
+			return elemMtext
+		case "annotation-xml":
+			return elemAnnotationXML
+		case "font":
+			return elemFont
+		case "big", "blockquote", "center", "code", "div", "listing", "menu", "nobr", "pre", "ruby",
+			"small", "span", "strong", "strike", "sub", "sup", "var":
+			return elemBreakout
+		}
 	}
 	return elemOther
 }
@@ -218,39 +283,87 @@ func (r *Rewriter) classify() elem {
 func (r *Rewriter) tagEnd(p []byte, i int) int {
 	end := i + 1
 	r.look = false
+	e := r.elem
 	if r.endTag {
+		if !r.rawEndTag && r.nframes+r.fover > 0 {
+			r.foreignEndTag(e)
+		}
+		r.rawEndTag = false
 		r.st = sData
 		return end
 	}
+	var tag []byte
 	after := false
-	if r.hold {
-		switch {
-		case r.overflow || r.off+int64(end)-r.tokAbs > int64(r.maxTag):
-			r.notify(r.elem, nil)
-			after = true // its start is gone: Head can only follow it
-		case r.elem == elemMeta:
-			after = declaresCharset(r.tokenBytes(p, end), r)
-		default:
-			tag := r.tokenBytes(p, end)
-			if repl := r.decide(r.elem, tag); repl != nil {
-				r.replaceToken(p, end, repl)
-			}
+	if r.overflow || r.off+int64(end)-r.tokAbs > int64(r.maxTag) {
+		r.notify(e, nil)
+		after = true // its start is gone: Head can only follow it
+	} else {
+		tag = r.tagBytes(p, end)
+		r.notify(e, tag)
+	}
+	foreign := r.inForeign()
+	if foreign && (e == elemBreakout || breaksOut(e) || e == elemFont && tag != nil && fontBreaksOut(tag, r)) {
+		r.popForeign()
+		foreign = r.inForeign()
+	}
+	var repl []byte
+	inline := false
+	if tag != nil {
+		if e == elemBase && !r.baseSeen {
+			r.setBase(tag)
+		}
+		if e == elemScript && !foreign && r.inlineScript(tag) {
+			inline = true
+		} else {
+			repl = r.decide(e, tag)
+		}
+		if r.headAfter {
+			after = declaresCharset(tag, r)
 		}
 	}
 	if r.headAfter {
 		r.headAfter = false
 		r.headPending = false
 		if after {
-			r.flushTo(p, end)
+			if repl != nil {
+				r.replaceTag(p, end, repl)
+				repl = nil
+			} else {
+				r.flushTo(p, end)
+			}
 			r.emit(r.cfg.Head)
 		} else {
 			r.insertBeforeToken(p, r.cfg.Head)
 		}
 	}
-	switch r.elem {
+	if repl != nil {
+		r.replaceTag(p, end, repl)
+	}
+	selfClosing := tag != nil && len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
+	if foreign {
+		// Inside <svg> and <math> no element switches the tokenizer to raw
+		// text: a <style>, <title> or <plaintext> there holds markup.
+		r.st = sData
+		if !selfClosing {
+			r.foreignStartTag(e, tag)
+		}
+		return end
+	}
+	switch e {
+	case elemSVG, elemMath:
+		if !selfClosing && !r.noForeign {
+			r.pushFrame(e, true)
+		}
+		r.st = sData
 	case elemScript:
 		r.rawElem = elemScript
 		r.st = sScript
+		if inline {
+			// Held until </script>: its text decides.
+			r.look = true
+			r.tokKind = tokInlineScript
+			r.tagEndAbs = r.off + int64(end)
+		}
 	case elemNoscript:
 		if r.scriptingOff {
 			r.st = sData
@@ -262,7 +375,7 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 		r.tokKind = tokNoscriptContent
 		r.tokAbs = r.off + int64(end)
 	case elemStyle, elemXmp, elemIframe, elemNoembed, elemNoframes, elemTextarea, elemTitle:
-		r.rawElem = r.elem
+		r.rawElem = e
 		r.st = sRawText
 	case elemPlaintext:
 		r.st = sPlaintext
@@ -275,22 +388,147 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 // rawEnd handles a raw text end tag "</name" whose delimiter is at p[i],
 // which is left to the attribute states to consume.
 func (r *Rewriter) rawEnd(p []byte, i int) {
-	if r.look && r.tokKind == tokNoscriptContent {
-		r.look = false
-		if cut := int(r.ltAbs - r.tokAbs); cut <= r.maxTag {
-			inP := r.tokAbs >= r.off
-			s := r.tokenBytes(p, i)
-			r.rewriteNoscript(s[:cut])
-			if inP {
-				r.pos = int(r.ltAbs - r.off)
-			} else {
-				r.emit(s[cut:])
-				r.held = r.held[:0]
+	if r.look {
+		switch r.tokKind {
+		case tokNoscriptContent:
+			r.look = false
+			if cut := int(r.ltAbs - r.tokAbs); cut <= r.maxTag {
+				inP := r.tokAbs >= r.off
+				s := r.tokenBytes(p, i)
+				r.rewriteNoscript(s[:cut])
+				if inP {
+					r.pos = int(r.ltAbs - r.off)
+				} else {
+					r.emit(s[cut:])
+					r.held = r.held[:0]
+				}
 			}
+		case tokInlineScript:
+			r.look = false
+			r.endInlineScript(p, i)
+		case tokStyleTail:
+			r.look = false
 		}
 	}
 	r.endTag = true
-	r.hold = false
+	r.rawEndTag = true
 	r.headAfter = false
 	r.st = sBeforeAttrName
 }
+
+// inlineScript reports whether a script start tag is an inline script whose
+// text must be read before it is judged: no src, no data-consent, and a type
+// a browser runs (or speculation rules, which fetch the URLs they name).
+func (r *Rewriter) inlineScript(tag []byte) bool {
+	_, attrs := parseTag(tag, r.attrs)
+	r.attrs = attrs
+	for _, a := range attrs {
+		if nameIs(tag, a, "src") || nameIs(tag, a, "data-consent") || nameIs(tag, a, "href") || nameIs(tag, a, "xlink:href") {
+			return false
+		}
+	}
+	v, ok := value(tag, attrs, "type")
+	if !ok {
+		return true
+	}
+	v = bytes.TrimSpace(r.decode(v))
+	if k := bytes.IndexByte(v, ';'); k >= 0 {
+		v = bytes.TrimSpace(v[:k])
+	}
+	if len(v) == 0 {
+		return true
+	}
+	for _, t := range jsTypes {
+		if equalFold(v, t) {
+			return true
+		}
+	}
+	return false
+}
+
+// jsTypes are the script types a browser runs (the JavaScript MIME type
+// essences and "module"), and speculation rules, which prefetch and
+// prerender the URLs they list.
+var jsTypes = [...]string{
+	"text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript",
+	"application/x-javascript", "application/x-ecmascript", "text/x-javascript", "text/x-ecmascript",
+	"text/jscript", "text/livescript", "text/javascript1.0", "text/javascript1.1", "text/javascript1.2",
+	"text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "speculationrules",
+}
+
+// endInlineScript judges a held inline script whose end tag's delimiter is at
+// p[i]: a script whose text names a tracker host, or has the shape of a
+// well-known tracker snippet, is neutralised like a tracker's <script src>.
+func (r *Rewriter) endInlineScript(p []byte, i int) {
+	tok := r.tagBytes(p, i)
+	tagLen := int(r.tagEndAbs - r.tokAbs)
+	cut := int(r.ltAbs - r.tokAbs)
+	text := tok[tagLen:cut]
+	cat := r.textCategory(text)
+	if cat == "" {
+		cat = r.snippetCategory(text)
+	}
+	if cat == "" {
+		return
+	}
+	tag := tok[:tagLen]
+	nameEnd, attrs := parseTag(tag, r.attrs)
+	r.attrs = attrs
+	repl := r.neutralise(elemScript, tag, nameEnd, attrs, cat, "")
+	if idx := int(r.tokAbs - r.off); idx >= 0 {
+		r.flushTo(p, idx)
+	}
+	r.emit(repl)
+	r.emit(tok[tagLen:])
+	r.held = r.held[:0]
+	r.pos = i
+}
+
+// setBase records the host of the document's first <base href>, which
+// relative URLs after it resolve against.
+func (r *Rewriter) setBase(tag []byte) {
+	_, attrs := parseTag(tag, r.attrs)
+	r.attrs = attrs
+	v, ok := value(tag, attrs, "href")
+	if !ok {
+		return
+	}
+	r.baseSeen = true
+	r.baseLen = copy(r.base[:], urlHost(r.decode(v)))
+}
+
+// urlHost returns the host of an absolute http(s) or protocol-relative URL,
+// or nil.
+func urlHost(u []byte) []byte {
+	u = bytes.TrimSpace(u)
+	switch {
+	case len(u) >= 5 && equalFold(u[:5], "http:"):
+		u = u[5:]
+	case len(u) >= 6 && equalFold(u[:6], "https:"):
+		u = u[6:]
+	}
+	if len(u) < 2 || (u[0] != '/' && u[0] != '\\') || (u[1] != '/' && u[1] != '\\') {
+		return nil
+	}
+	u = bytes.TrimLeft(u, "/\\")
+	end := len(u)
+	for k, c := range u {
+		if c == '/' || c == '\\' || c == '?' || c == '#' {
+			end = k
+			break
+		}
+	}
+	h := u[:end]
+	if k := bytes.LastIndexByte(h, '@'); k >= 0 {
+		h = h[k+1:]
+	}
+	if k := bytes.IndexByte(h, ':'); k >= 0 {
+		h = h[:k]
+	}
+	if len(h) > maxHostLen {
+		return nil
+	}
+	return h
+}
+
+const maxHostLen = 253

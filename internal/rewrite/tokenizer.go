@@ -70,31 +70,81 @@ const (
 	elemTitle
 	elemPlaintext
 	elemMeta
+	elemImage
+	elemEmbed
+	elemObject
+	elemVideo
+	elemAudio
+	elemSource
+	elemTrack
+	elemInput
+	elemTable
+	elemTd
+	elemTh
+	elemBase
+	elemSVG
+	elemMath
+	elemForeignObject
+	elemDesc
+	elemMi
+	elemMo
+	elemMn
+	elemMs
+	elemMtext
+	elemAnnotationXML
+	elemFont
+	elemBreakout // an HTML start tag that ends foreign content
+	numElems
 )
 
-var elemNames = [...]string{
-	elemScript:    "script",
-	elemIframe:    "iframe",
-	elemImg:       "img",
-	elemLink:      "link",
-	elemHead:      "head",
-	elemHTML:      "html",
-	elemBody:      "body",
-	elemStyle:     "style",
-	elemXmp:       "xmp",
-	elemNoembed:   "noembed",
-	elemNoframes:  "noframes",
-	elemNoscript:  "noscript",
-	elemTextarea:  "textarea",
-	elemTitle:     "title",
-	elemPlaintext: "plaintext",
-	elemMeta:      "meta",
+var elemNames = [numElems]string{
+	elemScript:        "script",
+	elemIframe:        "iframe",
+	elemImg:           "img",
+	elemLink:          "link",
+	elemHead:          "head",
+	elemHTML:          "html",
+	elemBody:          "body",
+	elemStyle:         "style",
+	elemXmp:           "xmp",
+	elemNoembed:       "noembed",
+	elemNoframes:      "noframes",
+	elemNoscript:      "noscript",
+	elemTextarea:      "textarea",
+	elemTitle:         "title",
+	elemPlaintext:     "plaintext",
+	elemMeta:          "meta",
+	elemImage:         "image",
+	elemEmbed:         "embed",
+	elemObject:        "object",
+	elemVideo:         "video",
+	elemAudio:         "audio",
+	elemSource:        "source",
+	elemTrack:         "track",
+	elemInput:         "input",
+	elemTable:         "table",
+	elemTd:            "td",
+	elemTh:            "th",
+	elemBase:          "base",
+	elemSVG:           "svg",
+	elemMath:          "math",
+	elemForeignObject: "foreignobject",
+	elemDesc:          "desc",
+	elemMi:            "mi",
+	elemMo:            "mo",
+	elemMn:            "mn",
+	elemMs:            "ms",
+	elemMtext:         "mtext",
+	elemAnnotationXML: "annotation-xml",
+	elemFont:          "font",
 }
 
 // What the current look-ahead token is.
 const (
 	tokTag             = 1 // a tag from its '<'
 	tokNoscriptContent = 2 // the content of a noscript element
+	tokInlineScript    = 3 // an inline script, from its start tag to its end tag
+	tokStyleTail       = 4 // a URL token of style text that may go on in the next Write
 )
 
 // tokenizer is the state carried from one Write to the next.
@@ -106,14 +156,28 @@ type tokenizer struct {
 	ltAbs   int64 // stream offset of the '<' of a raw text end tag candidate
 
 	endTag    bool
-	name      [12]byte // lower-case tag name prefix
+	name      [16]byte // lower-case tag name prefix
 	nameLen   int      // may exceed len(name): then no interesting element
 	elem      elem
 	hold      bool // the start tag is a rewrite candidate
 	overflow  bool // it grew past maxTag and was let through
 	headAfter bool // a meta that gets Head before or after it
 
-	rawElem elem // element whose raw text is being read
+	rawElem   elem  // element whose raw text is being read
+	rawEndTag bool  // the current end tag ended raw text
+	tagEndAbs int64 // stream offset after a held inline script's start tag
+
+	// Foreign content (svg, math) as a stack of namespace frames; see
+	// foreign.go.
+	frames    [maxFrames]frame
+	nframes   int
+	fover     int  // frames pushed past the stack's capacity
+	noForeign bool // tests: tokenize like x/net/html's Tokenizer
+
+	// The host of the document's <base href>, for relative URLs.
+	baseSeen bool
+	baseLen  int
+	base     [maxHostLen]byte
 	mi      int  // how much of an end tag name or "script" matched
 
 	clen  int     // comment content length, saturated at 3
@@ -278,6 +342,24 @@ func (r *Rewriter) run(p []byte) {
 			i = n
 
 		case sRawText:
+			if r.rawElem == elemStyle {
+				if r.look && r.tokKind == tokStyleTail {
+					i = r.styleTail(p)
+					continue
+				}
+				j := bytes.IndexByte(p[i:], '<')
+				if j < 0 {
+					r.styleText(p, i, n)
+					i = n
+					continue
+				}
+				r.styleText(p, i, i+j)
+				i += j
+				r.ltAbs = r.off + int64(i)
+				r.st = sRawLT
+				i++
+				continue
+			}
 			j := bytes.IndexByte(p[i:], '<')
 			if j < 0 {
 				i = n

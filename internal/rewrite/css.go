@@ -1,0 +1,177 @@
+package rewrite
+
+import "bytes"
+
+// cssMarker goes before every tracker URL the rewriter finds in CSS: the URL
+// becomes an about: URL, which browsers never fetch, and the loader finds
+// the marker and the category in it to restore the URL once the category is
+// granted. The full form is about:invalid#ck=<category>;<original URL>.
+const cssMarker = "about:invalid#ck="
+
+// cssDelim marks the bytes that end a URL token in CSS text: whitespace,
+// quotes, parentheses and the punctuation of rules and declarations.
+var cssDelim = func() (t [256]bool) {
+	for _, c := range []byte(" \t\n\r\f\"'(),;{}<>") {
+		t[c] = true
+	}
+	return t
+}()
+
+func schemeChar(c byte) bool { return isAlnum(c) || c == '+' || c == '-' || c == '.' }
+
+// nextCSSTracker finds, in b[i:end], the next absolute or protocol-relative
+// URL ("https://host…", "//host…") whose host is a tracker the visitor has
+// not granted. It returns where the URL starts, its category and where to go
+// on scanning, or start < 0. A URL starts at a CSS delimiter or at lo.
+func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat string, next int) {
+	for i < end {
+		j := bytes.IndexByte(b[i:end], '/')
+		if j < 0 {
+			break
+		}
+		s := i + j
+		i = s + 1
+		if s+1 >= end || b[s+1] != '/' {
+			continue
+		}
+		t := s
+		if t > lo && b[t-1] == ':' {
+			t--
+			for t > lo && schemeChar(b[t-1]) {
+				t--
+			}
+		}
+		if t > lo && !cssDelim[b[t-1]] {
+			continue
+		}
+		h := s + 2
+		for h < end && (b[h] == '/' || b[h] == '\\') {
+			h++
+		}
+		he := h
+		for he < end && hostChar[b[he]] {
+			he++
+		}
+		i = max(he, i)
+		if he == h {
+			continue
+		}
+		if c, ok := r.lookupHost(b[h:he]); ok && !r.allowed(c) {
+			return t, c, he
+		}
+	}
+	return -1, "", end
+}
+
+// sanitizeCSS copies css into out with the marker before every tracker URL
+// the visitor has not granted, and returns the categories found (a
+// space-separated list in first-seen order, "" when there is none).
+func (r *Rewriter) sanitizeCSS(out, css []byte) ([]byte, string) {
+	cats := ""
+	prev := 0
+	for i := 0; i < len(css); {
+		start, cat, next := r.nextCSSTracker(css, 0, i, len(css))
+		if start < 0 {
+			break
+		}
+		out = append(out, css[prev:start]...)
+		out = append(out, cssMarker...)
+		out = append(out, cat...)
+		out = append(out, ';')
+		prev = start
+		i = next
+		cats = addCategory(cats, cat)
+	}
+	return append(out, css[prev:]...), cats
+}
+
+// addCategory adds cat to a space-separated list unless it is there.
+func addCategory(list, cat string) string {
+	if list == "" {
+		return cat
+	}
+	for rest := list; rest != ""; {
+		w, after, _ := cutSpace(rest)
+		if w == cat {
+			return list
+		}
+		rest = after
+	}
+	return list + " " + cat
+}
+
+func cutSpace(s string) (before, after string, found bool) {
+	for k := 0; k < len(s); k++ {
+		if s[k] == ' ' {
+			return s[:k], s[k+1:], true
+		}
+	}
+	return s, "", false
+}
+
+// styleText scans the style element text p[from:to] (to is len(p) when the
+// Write ends inside the text) and puts the marker before every tracker URL.
+// A URL token still open at the end of the Write is held, so that a URL
+// split across Writes is judged whole.
+func (r *Rewriter) styleText(p []byte, from, to int) {
+	limit := to
+	if to == len(p) {
+		t := to
+		for t > from && !cssDelim[p[t-1]] {
+			t--
+		}
+		if t < to && to-t <= r.maxTag {
+			limit = t
+			defer func() {
+				r.look = true
+				r.tokKind = tokStyleTail
+				r.tokAbs = r.off + int64(t)
+			}()
+		}
+	}
+	for i := from; i < limit; {
+		start, cat, next := r.nextCSSTracker(p, from, i, limit)
+		if start < 0 {
+			return
+		}
+		r.flushTo(p, start)
+		r.emitMarker(cat)
+		i = next
+	}
+}
+
+func (r *Rewriter) emitMarker(cat string) {
+	var buf [64]byte
+	m := append(buf[:0], cssMarker...)
+	m = append(m, cat...)
+	m = append(m, ';')
+	r.emit(m)
+}
+
+// styleTail finishes a URL token held at the end of the previous Write: it
+// is completed with p up to the first delimiter, judged and written. It
+// returns where scanning goes on in p, or len(p) when the token goes on past
+// p and stays held.
+func (r *Rewriter) styleTail(p []byte) int {
+	d := 0
+	for d < len(p) && !cssDelim[p[d]] {
+		d++
+	}
+	if d == len(p) && len(r.held)+d <= r.maxTag {
+		return len(p) // endWrite keeps holding it
+	}
+	r.held = append(r.held, p[:d]...)
+	r.pos = d
+	r.look = false
+	tok := r.held
+	if start, cat, _ := r.nextCSSTracker(tok, 0, 0, len(tok)); start == 0 {
+		r.emitMarker(cat)
+	} else if start > 0 {
+		// Only a URL at the token's start is one; anything else inside a
+		// token is not a URL a browser would fetch from CSS.
+		_ = start
+	}
+	r.emit(r.held)
+	r.held = r.held[:0]
+	return d
+}

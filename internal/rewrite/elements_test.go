@@ -1,0 +1,214 @@
+package rewrite_test
+
+import (
+	"encoding/base64"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/consentkit/consentkit/internal/rewrite"
+	"github.com/consentkit/consentkit/internal/trackers"
+)
+
+// TestEveryFetchingElement covers each element that loads a URL by itself,
+// beyond script, iframe, img and link.
+func TestEveryFetchingElement(t *testing.T) {
+	t.Parallel()
+	const px = "https://pixel.quantserve.com/p.gif"
+	const dc = "https://ad.doubleclick.net/x"
+	none := rewrite.Config{}
+	tests := []struct{ name, in, want string }{
+		{"embed", `<embed src="` + dc + `" type="application/x-shockwave-flash">`,
+			`<embed data-ck-blocked="marketing" data-ck-src="` + dc + `" type="application/x-shockwave-flash">`},
+		{"object data", `<object data="` + dc + `"></object>`, `<object data-ck-blocked="marketing" data-ck-data="` + dc + `"></object>`},
+		{"video src and poster", `<video src="/v.mp4" poster="` + px + `"></video>`,
+			`<video data-ck-blocked="marketing" data-ck-src="/v.mp4" data-ck-poster="` + px + `"></video>`},
+		{"audio", `<audio src="` + dc + `/a.mp3"></audio>`, `<audio data-ck-blocked="marketing" data-ck-src="` + dc + `/a.mp3"></audio>`},
+		{"source src", `<video><source src="` + dc + `/v.mp4"></video>`, `<video><source data-ck-blocked="marketing" data-ck-src="` + dc + `/v.mp4"></video>`},
+		{"picture source srcset", `<picture><source srcset="/a.webp 1x, ` + px + ` 2x"><img src=/a.png></picture>`,
+			`<picture><source data-ck-blocked="marketing" data-ck-srcset="/a.webp 1x, ` + px + ` 2x"><img src=/a.png></picture>`},
+		{"track", `<video><track src="` + dc + `/t.vtt"></video>`, `<video><track data-ck-blocked="marketing" data-ck-src="` + dc + `/t.vtt"></video>`},
+		{"input type image", `<input type=image src="` + px + `">`, `<input data-ck-blocked="marketing" type=image data-ck-src="` + px + `">`},
+		{"body background", `<body background="` + px + `">`, `<body data-ck-blocked="marketing" data-ck-background="` + px + `">`},
+		{"td background", `<table><tr><td background="` + px + `">x</table>`, `<table><tr><td data-ck-blocked="marketing" data-ck-background="` + px + `">x</table>`},
+		{"image is img", `<image src="` + px + `">`, `<image data-ck-blocked="marketing" data-ck-src="` + px + `">`},
+		{"svg image href", `<svg><image href="` + px + `"/></svg>`, `<svg><image data-ck-blocked="marketing" data-ck-href="` + px + `"/></svg>`},
+		{"meta refresh", `<meta http-equiv="refresh" content="0; url=` + dc + `">`,
+			`<meta data-ck-blocked="marketing" data-ck-http-equiv="refresh" content="0; url=` + dc + `">`},
+		{"meta refresh quoted url", `<meta http-equiv=Refresh content="5;URL='` + dc + `'">`,
+			`<meta data-ck-blocked="marketing" data-ck-http-equiv=Refresh content="5;URL='` + dc + `'">`},
+		{"meta refresh first party", `<meta http-equiv="refresh" content="30">`, ""},
+		{"iframe srcdoc holding a tracker", `<iframe srcdoc="<script src=&quot;` + dc + `&quot;></script>"></iframe>`,
+			`<iframe data-ck-blocked="marketing" data-ck-srcdoc="<script src=&quot;` + dc + `&quot;></script>"></iframe>`},
+		{"iframe srcdoc without one", `<iframe srcdoc="<p>hello</p>"></iframe>`, ""},
+		{"iframe data: document", `<iframe src="data:text/html,%3Cscript%20src%3D%22https%3A%2F%2Fad.doubleclick.net%2Fx%22%3E%3C%2Fscript%3E"></iframe>`,
+			`<iframe data-ck-blocked="marketing" data-ck-src="data:text/html,%3Cscript%20src%3D%22https%3A%2F%2Fad.doubleclick.net%2Fx%22%3E%3C%2Fscript%3E"></iframe>`},
+		{"iframe base64 data: document", `<iframe src="data:text/html;base64,` + base64.StdEncoding.EncodeToString([]byte(`<img src="`+px+`">`)) + `"></iframe>`,
+			`<iframe data-ck-blocked="marketing" data-ck-src="data:text/html;base64,` + base64.StdEncoding.EncodeToString([]byte(`<img src="`+px+`">`)) + `"></iframe>`},
+		{"object javascript: url", `<object data="javascript:'<img src=` + px + `>'"></object>`,
+			`<object data-ck-blocked="marketing" data-ck-data="javascript:'<img src=` + px + `>'"></object>`},
+		{"data: image is no document", `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := tt.want
+			if want == "" {
+				want = tt.in
+			}
+			assert.Equal(t, want, rewriteAllSplits(t, none, tt.in))
+			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
+		})
+	}
+}
+
+func TestBaseHref(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, in, want string }{
+		{"relative src under a tracker base", `<base href="https://www.googletagmanager.com/"><script src="gtm.js"></script>`,
+			`<base href="https://www.googletagmanager.com/"><script type="text/plain" data-ck-blocked="analytics" data-ck-src="gtm.js"></script>`},
+		{"only the first base counts", `<base target=_top><base href="//doubleclick.net/"><base href="/"><img src="p.gif">`,
+			`<base target=_top><base href="//doubleclick.net/"><base href="/"><img data-ck-blocked="marketing" data-ck-src="p.gif">`},
+		{"a later base is ignored", `<base href="/x/"><base href="https://doubleclick.net/"><img src="p.gif">`, ""},
+		{"absolute urls ignore the base", `<base href="https://doubleclick.net/"><img src="https://example.org/a.png">`, ""},
+		{"first-party base", `<base href="https://example.org/"><script src="a.js"></script>`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := tt.want
+			if want == "" {
+				want = tt.in
+			}
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
+		})
+	}
+}
+
+func TestCSS(t *testing.T) {
+	t.Parallel()
+	const px = "https://pixel.quantserve.com/p.gif"
+	const m = "about:invalid#ck=marketing;"
+	tests := []struct{ name, in, want string }{
+		{"style attribute", `<div style="background:url(` + px + `)">x</div>`,
+			`<div data-ck-blocked="marketing" style="background:url(` + m + px + `)" data-ck-style="background:url(` + px + `)">x</div>`},
+		{"style attribute keeps the rest", `<div class=a style='display:none;background-image:url("//pixel.quantserve.com/p.gif")'>`,
+			`<div data-ck-blocked="marketing" style="display:none;background-image:url(&quot;` + m + `//pixel.quantserve.com/p.gif&quot;)" class=a data-ck-style='display:none;background-image:url("//pixel.quantserve.com/p.gif")'>`},
+		{"style attribute with references", `<span style="background:url(https:&#x2F;&#x2F;pixel.quantserve.com&#x2F;p.gif)">`,
+			`<span data-ck-blocked="marketing" style="background:url(` + m + px + `)" data-ck-style="background:url(https:&#x2F;&#x2F;pixel.quantserve.com&#x2F;p.gif)">`},
+		{"style attribute first party", `<div style="background:url(/a.png);color:red">`, ""},
+		{"style attribute on a blocked img", `<img src="` + px + `" style="background:url(https://ad.doubleclick.net/b.png)">`,
+			`<img data-ck-blocked="marketing" style="background:url(` + m + `https://ad.doubleclick.net/b.png)" data-ck-src="` + px + `" data-ck-style="background:url(https://ad.doubleclick.net/b.png)">`},
+		{"style element url", `<style>.a{background:url(` + px + `)}.b{color:red}</style>`,
+			`<style>.a{background:url(` + m + px + `)}.b{color:red}</style>`},
+		{"style element import", `<style>@import "https://www.googletagmanager.com/x.css";</style>`,
+			`<style>@import "about:invalid#ck=analytics;https://www.googletagmanager.com/x.css";</style>`},
+		{"style element several", `<style>a{background:url('//pixel.quantserve.com/1')} b{background:url(//ad.doubleclick.net/2)}</style>`,
+			`<style>a{background:url('` + m + `//pixel.quantserve.com/1')} b{background:url(` + m + `//ad.doubleclick.net/2)}</style>`},
+		{"style element first party and comments", `<style>/* https://pixel.quantserve.com is mentioned */ a{background:url(/x.png)}</style>`,
+			`<style>/* ` + m + `https://pixel.quantserve.com is mentioned */ a{background:url(/x.png)}</style>`},
+		{"look-alike", `<style>a{background:url(https://notquantserve.com/x)}</style>`, ""},
+		{"style text ends the element", `<style>a{}</style><p style="x:url(` + px + `)">`,
+			`<style>a{}</style><p data-ck-blocked="marketing" style="x:url(` + m + px + `)" data-ck-style="x:url(` + px + `)">`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := tt.want
+			if want == "" {
+				want = tt.in
+			}
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
+			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
+		})
+	}
+}
+
+func TestInlineLoaders(t *testing.T) {
+	t.Parallel()
+	a := `<script type="text/plain" data-ck-blocked="analytics">`
+	mk := `<script type="text/plain" data-ck-blocked="marketing">`
+	csCat, _ := trackers.Default().Lookup("sb.scorecardresearch.com")
+	cs := `<script type="text/plain" data-ck-blocked="` + csCat + `">`
+	tests := []struct{ name, in, want string }{
+		{"tag manager", `<script>(function(w,d,s,l,i){w[l]=w[l]||[];var f=d.getElementsByTagName(s)[0],j=d.createElement(s);j.async=true;j.src='https://www.googletagmanager.com/gtm.js?id='+i;f.parentNode.insertBefore(j,f);})(window,document,'script','dataLayer','GTM-X');</script>`, a},
+		{"analytics.js", `<script>(function(i,s,o,g,r,a,m){i['GoogleAnalyticsObject']=r;a=s.createElement(o);a.src=g})(window,document,'script','//www.google-analytics.com/analytics.js','ga');ga('create','UA-1','auto');</script>`, a},
+		{"ga.js", `<script>var _gaq=_gaq||[];(function(){var ga=document.createElement('script');ga.src=('https:'==document.location.protocol?'https://ssl':'http://www')+'.google-analytics.com/ga.js';})();</script>`, a},
+		{"gtag config", `<script>window.dataLayer=window.dataLayer||[];function gtag(){dataLayer.push(arguments);}gtag('js',new Date());gtag('config','G-1');</script>`, a},
+		{"ga call alone", `<script>ga('send', 'pageview');</script>`, a},
+		{"facebook pixel", `<script>!function(f,b,e,v,n,t,s){t.src=v}(window,document,'script','https://connect.facebook.net/en_US/fbevents.js');fbq('init','1');</script>`, mk},
+		{"fbq call alone", `<script>fbq('track', 'Lead');</script>`, mk},
+		{"matomo self-hosted", `<script>var _paq = window._paq = window._paq || [];_paq.push(['trackPageView']);(function(){var u="//stats.example.org/";_paq.push(['setTrackerUrl', u+'matomo.php']);})();</script>`, a},
+		{"linkedin", `<script>_linkedin_partner_id="1";(function(){var s=document.createElement("script");s.src="https://snap.licdn.com/li.lms-analytics/insight.min.js";})();</script>`, mk},
+		{"twitter", `<script>!function(e,t,n,s,u,a){u=t.createElement(n),u.src='https://static.ads-twitter.com/uwt.js'}(window,document,'script');twq('init','o1');</script>`, mk},
+		{"bing uet", `<script>(function(w,d,t,r,u){var f,n,i;w[u]=w[u]||[],f=function(){},n=d.createElement(t),n.src=r})(window,document,"script","//bat.bing.com/bat.js","uetq");</script>`, mk},
+		{"chartbeat", `<script>var _sf_async_config={uid:1};(function(){var e=document.createElement('script');e.src='//static.chartbeat.com/js/chartbeat.js';})();</script>`, a},
+		{"comscore", `<script>var _comscore=_comscore||[];_comscore.push({c1:"2"});(function(){var s=document.createElement("script");s.src="https://sb.scorecardresearch.com/beacon.js";})();</script>`, cs},
+		{"quantcast", `<script>var _qevents = _qevents || [];(function(){var e=document.createElement('script');e.src=(document.location.protocol=="https:"?"https://secure":"http://edge")+".quantserve.com/quant.js";})();_qevents.push({qacct:"p-1"});</script>`, mk},
+		{"outbrain document.write", `<script>document.write('<scr'+'ipt src="//widgets.outbrain.com/outbrain.js"></scr'+'ipt>');</script>`, mk},
+		{"escaped slashes in a json string", `<script>var cfg={"src":"https:\/\/www.googletagmanager.com\/gtm.js"};</script>`, a},
+		{"site script", `<script>document.querySelector('.menu').addEventListener('click', function(){ this.classList.toggle('open'); });</script>`, ""},
+		{"a function named ga", `<script>function ga(x){return x*2} ga(3);</script>`, ""},
+		{"gtag as a property", `<script>if (window.site.gtag) site.gtag();</script>`, ""},
+		{"json data", `<script type="application/ld+json">{"logo":"https://www.google-analytics.com/x.png"}</script>`, ""},
+		{"module", `<script type=module>import x from "https://www.googletagmanager.com/x.js"</script>`,
+			`<script type="text/plain" data-ck-blocked="analytics" data-ck-type=module>`},
+		{"speculation rules", `<script type="speculationrules">{"prefetch":[{"urls":["https://ad.doubleclick.net/x"]}]}</script>`,
+			`<script type="text/plain" data-ck-blocked="marketing" data-ck-type="speculationrules">`},
+		{"data-consent still wins", `<script data-consent=necessary>fbq('init','1')</script>`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := tt.in
+			if tt.want != "" {
+				_, body, ok := strings.Cut(tt.in, ">")
+				if !ok {
+					t.Fatal("bad fixture")
+				}
+				want = tt.want + body
+			}
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
+			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
+		})
+	}
+}
+
+func TestForeignContent(t *testing.T) {
+	t.Parallel()
+	const px = "https://pixel.quantserve.com/p.gif"
+	img := `<img src="` + px + `">`
+	blocked := `<img data-ck-blocked="marketing" data-ck-src="` + px + `">`
+	// In an HTML style element the same text is CSS, whose URL gets the
+	// marker instead.
+	inStyle := `<img src="about:invalid#ck=marketing;` + px + `">`
+	tests := []struct{ name, in, want string }{
+		{"plaintext inside svg is not raw", `<svg><plaintext></plaintext></svg>` + img, `<svg><plaintext></plaintext></svg>` + blocked},
+		{"style inside svg holds markup", `<svg><style>` + img + `</style></svg>`, `<svg><style>` + blocked + `</style></svg>`},
+		{"title inside svg holds markup", `<svg><title>` + img + `</title></svg>`, `<svg><title>` + blocked + `</title></svg>`},
+		{"noscript inside math", `<math><noscript>` + img + `</noscript></math>`, `<math><noscript>` + blocked + `</noscript></math>`},
+		{"raw text again after svg ends", `<svg></svg><style>` + img + `</style>`, `<svg></svg><style>` + inStyle + `</style>`},
+		{"self-closing svg opens nothing", `<svg/><style>` + img + `</style>`, `<svg/><style>` + inStyle + `</style>`},
+		{"foreignObject is html", `<svg><foreignObject><style>` + img + `</style></foreignObject><style>` + img + `</style></svg>`,
+			`<svg><foreignObject><style>` + inStyle + `</style></foreignObject><style>` + blocked + `</style></svg>`},
+		{"mi is html", `<math><mi><textarea>` + img + `</textarea></mi></math>`, `<math><mi><textarea>` + img + `</textarea></mi></math>`},
+		{"annotation-xml with html", `<math><annotation-xml encoding="text/html"><xmp>` + img + `</xmp></annotation-xml></math>`,
+			`<math><annotation-xml encoding="text/html"><xmp>` + img + `</xmp></annotation-xml></math>`},
+		{"annotation-xml without html", `<math><annotation-xml><xmp>` + img + `</xmp></annotation-xml></math>`,
+			`<math><annotation-xml><xmp>` + blocked + `</xmp></annotation-xml></math>`},
+		{"nested svg", `<svg><svg></svg><style>` + img + `</style></svg>`, `<svg><svg></svg><style>` + blocked + `</style></svg>`},
+		{"breakout tag ends svg", `<svg><p><style>` + img + `</style>`, `<svg><p><style>` + inStyle + `</style>`},
+		{"font without attributes stays", `<svg><font><style>` + img + `</style>`, `<svg><font><style>` + blocked + `</style>`},
+		{"font with color breaks out", `<svg><font color=red><style>` + img + `</style>`, `<svg><font color=red><style>` + inStyle + `</style>`},
+		{"end tag of an ancestor closes svg", `<svg><g></svg><style>` + img + `</style>`, `<svg><g></svg><style>` + inStyle + `</style>`},
+		{"svg script is not raw text", `<svg><script>` + img + `</script></svg>`, `<svg><script>` + blocked + `</script></svg>`},
+		{"cdata never hides markup", `<svg><![CDATA[x]]>` + img + `</svg>`, `<svg><![CDATA[x]]>` + blocked + `</svg>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			assert.Equal(t, tt.want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
+		})
+	}
+}
