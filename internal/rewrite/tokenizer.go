@@ -178,7 +178,7 @@ type tokenizer struct {
 	baseSeen bool
 	baseLen  int
 	base     [maxHostLen]byte
-	mi      int  // how much of an end tag name or "script" matched
+	mi       int // how much of an end tag name or "script" matched
 
 	clen  int     // comment content length, saturated at 3
 	ctail [3]byte // last bytes of comment content, ctail[2] the last
