@@ -56,11 +56,15 @@ func (rw *respWriter) WriteHeader(code int) {
 		return
 	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
-		rw.w.WriteHeader(code) // informational: headers still to come
+		// Informational: headers still to come, but 103 Early Hints sends
+		// its Link preloads now.
+		rw.m.filterLinkHeaders(rw.w.Header(), rw.st)
+		rw.w.WriteHeader(code)
 		return
 	}
 	h := rw.w.Header()
 	rw.m.filterSetCookies(h, rw.st)
+	rw.m.filterLinkHeaders(h, rw.st)
 	if code == http.StatusOK && !rw.m.skipRewrite(rw.r, h) {
 		if _, ok := h["Content-Type"]; !ok {
 			// net/http would sniff the first bytes: do the same, once
@@ -126,6 +130,7 @@ func (rw *respWriter) finish() {
 		// The handler wrote nothing: net/http sends the headers now, so
 		// filter them here.
 		rw.m.filterSetCookies(rw.w.Header(), rw.st)
+		rw.m.filterLinkHeaders(rw.w.Header(), rw.st)
 	case wsSniff:
 		// A 200 with an empty body and no Content-Type.
 		rw.state = wsSent
