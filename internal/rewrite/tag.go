@@ -139,16 +139,24 @@ var urlAttrs = [numElems][]string{
 // data-consent says so) and the visitor has not granted the category, and
 // any element's style attribute when it points at such a tracker.
 func (r *Rewriter) decide(e elem, tag []byte) []byte {
+	judged := urlAttrs[e] != nil
+	// A style can only fetch through a function, url() or image-set(),
+	// so a tag without '(' (or a reference that could stand for one)
+	// needs no parsing for its style.
+	styled := bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0
+	if !judged && !styled {
+		return nil
+	}
 	nameEnd, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
 	styleCats := ""
-	if bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0 {
+	if styled {
 		if v, ok := value(tag, attrs, "style"); ok && len(v) > 0 {
 			r.css, styleCats = r.sanitizeCSS(r.css[:0], r.decode(v))
 		}
 	}
 	cat := ""
-	if urlAttrs[e] != nil {
+	if judged {
 		cat = r.elementCategory(e, tag, attrs)
 	}
 	if cat == "" && styleCats == "" {

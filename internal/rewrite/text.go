@@ -52,28 +52,6 @@ func (r *Rewriter) textCategory(b []byte) string {
 	}
 }
 
-// snippet is the shape of a well-known tracker loader or call that names no
-// host: the Matomo queue, the gtag and Facebook pixel calls, and the queues
-// other vendors' snippets fill before their library loads.
-type snippet struct {
-	name     string // the identifier, as code writes it
-	category string
-}
-
-// qSnippets are the vendor globals whose names end in 'q', found from each
-// 'q' of the text, which is rare in code.
-var qSnippets = [...]snippet{
-	{"_paq", "analytics"}, {"_gaq", "analytics"}, {"fbq", "marketing"}, {"twq", "marketing"},
-	{"uetq", "marketing"}, {"ttq", "marketing"},
-}
-
-// callSnippets are globals found from the '(' of a call.
-var callSnippets = [...]snippet{
-	{"gtag", "analytics"}, {"ga", "analytics"}, {"pintrk", "marketing"}, {"clarity", "analytics"},
-	{"hj", "analytics"}, {"_qevents.push", "marketing"}, {"_comscore.push", "marketing"},
-	{"analytics.load", "analytics"}, {"analytics.page", "analytics"}, {"_hmt.push", "analytics"},
-}
-
 // maxSnippetScan bounds the scripts searched for snippet shapes: loader
 // snippets are small, and a large inline script that merely calls gtag is
 // the site's own code, which must keep running (the runtime guard holds what
@@ -81,50 +59,85 @@ var callSnippets = [...]snippet{
 const maxSnippetScan = 8 << 10
 
 // snippetCategory returns the category of the first well-known tracker call
-// in a small inline script that the visitor has not granted, or "".
+// in a small inline script that the visitor has not granted, or "". These
+// are the snippet shapes that name no host: the Matomo and Google queues,
+// the gtag, analytics.js and Facebook pixel calls, and the queues other
+// vendors' snippets fill before their library loads.
 func (r *Rewriter) snippetCategory(b []byte) string {
 	if len(b) > maxSnippetScan {
 		return ""
 	}
+	// The next call and the next member access; each is searched again
+	// only once passed, so the scan stays linear.
+	paren, dot := -1, -1
 	for i := 0; ; {
-		j := bytes.IndexByte(b[i:], 'q')
-		if j < 0 {
-			break
-		}
-		q := i + j
-		i = q + 1
-		if i < len(b) && identChar(b[i]) {
-			continue
-		}
-		for _, s := range qSnippets {
-			if endsIdent(b[:q+1], s.name) && !r.allowed(s.category) {
-				return s.category
+		if paren < i {
+			if paren = indexFrom(b, i, '('); paren < 0 {
+				paren = len(b)
 			}
 		}
-	}
-	for i := 0; ; {
-		j := bytes.IndexByte(b[i:], '(')
-		if j < 0 {
+		if dot < i {
+			if dot = indexFrom(b, i, '.'); dot < 0 {
+				dot = len(b)
+			}
+		}
+		p := min(paren, dot)
+		if p == len(b) {
 			return ""
 		}
-		p := i + j
 		i = p + 1
 		e := p
 		for e > 0 && isSpace(b[e-1]) {
 			e--
 		}
-		if e == 0 || !identChar(b[e-1]) {
+		s := e
+		for s > 0 && e-s < 24 && identChar(b[s-1]) {
+			s--
+		}
+		if s == e || s > 0 && (identChar(b[s-1]) || b[s-1] == '.' && !afterWindow(b[:s-1])) {
 			continue
 		}
-		for _, s := range callSnippets {
-			if endsIdent(b[:e], s.name) && !r.allowed(s.category) {
-				if s.name == "ga" && !gaCall(b[p+1:]) {
-					continue
-				}
-				return s.category
-			}
+		cat := snippetIdent(b[s:e], b[p], b[p+1:])
+		if cat != "" && !r.allowed(cat) {
+			return cat
 		}
 	}
+}
+
+// snippetIdent returns the category of a vendor global called (next == '(')
+// or used as an object (next == '.'), or "".
+func snippetIdent(id []byte, next byte, after []byte) string {
+	switch string(id) {
+	case "_paq", "_gaq", "_hmt":
+		return "analytics"
+	case "gtag":
+		if next == '(' {
+			return "analytics"
+		}
+	case "ga":
+		if next == '(' && gaCall(after) {
+			return "analytics"
+		}
+	case "clarity", "hj":
+		if next == '(' {
+			return "analytics"
+		}
+	case "fbq", "twq", "pintrk", "uetq", "ttq", "_qevents", "_comscore", "_linkedin_partner_id":
+		return "marketing"
+	case "analytics":
+		if next == '.' && (bytes.HasPrefix(after, []byte("load(")) || bytes.HasPrefix(after, []byte("page("))) {
+			return "analytics"
+		}
+	}
+	return ""
+}
+
+// afterWindow reports whether b ends with the identifier window, so that
+// window.fbq(…) counts like fbq(…).
+func afterWindow(b []byte) bool {
+	const w = "window"
+	k := len(b) - len(w)
+	return k >= 0 && string(b[k:]) == w && (k == 0 || !identChar(b[k-1]))
 }
 
 // gaCall reports whether the arguments after "ga(" look like the
@@ -146,21 +159,6 @@ func gaCall(args []byte) bool {
 }
 
 func identChar(c byte) bool { return isAlnum(c) || c == '_' || c == '$' }
-
-// endsIdent reports whether b ends with name as a whole identifier (or
-// member path), not as the tail of a longer one.
-func endsIdent(b []byte, name string) bool {
-	k := len(b) - len(name)
-	if k < 0 || string(b[k:]) != name {
-		return false
-	}
-	if k == 0 || !identChar(b[k-1]) && b[k-1] != '.' {
-		return true
-	}
-	return b[k-1] == '.' && k-1 >= len("window") && string(b[k-1-len("window"):k-1]) == "window" &&
-		(k-1 == len("window") || !identChar(b[k-2-len("window")]))
-}
-
 // isTopLabel reports whether some tracker host ends in label.
 // TODO(trackers): replace with the table's own set of top labels.
 func (r *Rewriter) isTopLabel(label []byte) bool {
@@ -184,4 +182,12 @@ func (r *Rewriter) lookupHost(h []byte) (string, bool) {
 	buf[0], buf[1] = '/', '/'
 	n := copy(buf[2:], h)
 	return r.tab.LookupURLBytes(buf[:2+n])
+}
+
+// indexFrom is bytes.IndexByte from index i, as an index into b.
+func indexFrom(b []byte, i int, c byte) int {
+	if j := bytes.IndexByte(b[i:], c); j >= 0 {
+		return i + j
+	}
+	return -1
 }
