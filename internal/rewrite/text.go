@@ -159,6 +159,7 @@ func gaCall(args []byte) bool {
 }
 
 func identChar(c byte) bool { return isAlnum(c) || c == '_' || c == '$' }
+
 // isTopLabel reports whether some tracker host ends in label.
 // TODO(trackers): replace with the table's own set of top labels.
 func (r *Rewriter) isTopLabel(label []byte) bool {
