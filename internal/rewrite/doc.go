@@ -16,14 +16,18 @@
 // data with its escaped and double-escaped states. Tag names are matched
 // without regard to case, and any token may be split across Writes.
 //
-// Like golang.org/x/net/html's Tokenizer, it does not build a tree, so it does
-// not know about foreign content: inside <svg> or <math>, a <style> or
-// <script> is taken as raw text as it would be in HTML, and <![CDATA[ as a
-// bogus comment. A page relying on such markup to hide or reveal a tag may
-// see a tag judged differently from the browser. It deviates from x/net/html
-// in one place, where x/net/html deviates from the standard: after "<" inside
-// an escaped script ("<!-- ... <"), a character that is neither '/' nor a
-// letter keeps the escaped state, as browsers do.
+// It knows enough of the tree builder for foreign content (see foreign.go):
+// inside <svg> and <math> no element switches to raw text, so markup hidden
+// in an SVG <style>, <title> or <plaintext> is judged like any other, while
+// the HTML integration points (foreignObject, desc, title in SVG; mi, mo,
+// mn, ms, mtext and HTML annotation-xml in MathML) and the start tags that
+// break out of foreign content bring the HTML rules back. Where its small
+// model could differ from a browser's tree builder it errs toward foreign
+// content, which can only neutralise something inert. It deviates from
+// x/net/html's Tokenizer in one more place, where x/net/html deviates from
+// the standard: after "<" inside an escaped script ("<!-- ... <"), a
+// character that is neither '/' nor a letter keeps the escaped state, as
+// browsers do.
 //
 // # What changes
 //
@@ -43,16 +47,39 @@
 // Category names are compared in lower case: data-consent="Analytics" asks
 // [Consent] about "analytics".
 //
-// A script, iframe, img or link start tag is judged by its category: the
-// value of its data-consent attribute (kept as it is), or else the category
-// the tracker table gives the host of its URL attributes (src, and href and
-// xlink:href for SVG scripts; iframe src; img src and srcset; link href and
-// imagesrcset, for a link whose rel loads something: stylesheet, preload,
+// Every element that fetches by itself is judged by its category: the value
+// of its data-consent attribute (kept as it is), or else the category the
+// tracker table gives the host of its URL attributes: script src (and href,
+// xlink:href for SVG scripts), iframe src, srcdoc (by the hosts its HTML
+// names), img and image src and srcset (href for SVG's image), link href and
+// imagesrcset for a link whose rel loads something (stylesheet, preload,
 // modulepreload, prefetch, preconnect, dns-prefetch, prerender, icons,
-// manifest). An inline script or an iframe without data-consent and without
-// a tracker URL is necessary and left alone, as is everything with category
-// "necessary". Character references in values are decoded before the
-// lookup. A granted element is left byte for byte as it was.
+// manifest), embed src, object data, video src and poster, audio src, source
+// src and srcset, track src, input src, body, table, td and th background,
+// and a meta refresh's URL. Relative URLs are judged by the host of the
+// document's first <base href>; data: and javascript: URLs by the hosts
+// their content names. Character references in values are decoded and
+// hosts are normalised as a browser's URL parser does before the lookup.
+// Everything with category "necessary" is left alone, and a granted element
+// is left byte for byte as it was.
+//
+// Any element's style attribute, and the text of style elements, are read
+// as CSS: a URL (absolute or protocol-relative, in url(), @import, image-set
+// or anywhere a URL token may stand) whose host is a tracker the visitor has
+// not granted gets the marker about:invalid#ck=<category>; before it, which
+// turns it into a URL browsers never fetch. A style attribute is then
+// rewritten with the marker and its original kept in data-ck-style.
+//
+// An inline script (no src, a type a browser runs, or speculation rules)
+// is held up to its end tag and judged by its text: it is neutralised like a
+// tracker's <script src> when the text names a tracker host (a URL, or a bare
+// host such as the ".google-analytics.com/ga.js" of Google's older snippet),
+// or, in scripts up to 8 KiB, has the shape of a well-known tracker call that
+// names no host (the gtag, analytics.js, Facebook, Matomo, Twitter, Bing,
+// TikTok, Pinterest, LinkedIn, Clarity, Hotjar, comScore, Quantcast, Baidu and
+// Segment globals). data-consent still wins, and inline scripts that name no
+// tracker stay necessary. JSON, templates and other non-script types are
+// never judged.
 //
 // The content of a noscript element is text to a browser running scripts but
 // markup to one that does not, where an img or iframe inside it loads: it is
@@ -66,15 +93,25 @@
 // attributes are added right after the tag name, where they take precedence
 // over duplicates:
 //
-//	data-ck-blocked="<category>"  added to every neutralised element
+//	data-ck-blocked="<categories>"  added to every neutralised element (space-separated)
 //	type="text/plain"             added to a script, so that it neither runs nor loads
 //	data-ck-type                  a script's original type; absent means JavaScript
-//	data-ck-src                   script, iframe and img src
-//	data-ck-href, data-ck-xlink:href  script href (SVG)
+//	data-ck-src                   script, iframe, img, embed, video, audio, source, track, input src
+//	data-ck-href, data-ck-xlink:href  SVG script and image href
 //	data-ck-srcdoc                iframe srcdoc
-//	data-ck-srcset                img srcset
+//	data-ck-srcset                img and source srcset
 //	data-ck-href                  link href
 //	data-ck-imagesrcset           link imagesrcset
+//	data-ck-data                  object data
+//	data-ck-poster                video poster
+//	data-ck-background            body, table, td, th background
+//	data-ck-http-equiv            a meta refresh's http-equiv (never re-activated)
+//	data-ck-style                 the original style attribute; the added style
+//	                              carries the marker before each tracker URL
+//
+// In style elements, whose start tag has already gone out when their text
+// is read, the marker itself is the contract: the loader removes
+// "about:invalid#ck=<category>;" once the category is granted.
 //
 // To re-activate an element once its category is granted, the loader moves
 // every data-ck-<name> attribute back to <name>, removes the added type (and
@@ -87,13 +124,14 @@
 //
 // # Bounds
 //
-// Look-ahead is limited to one tag (or one noscript content) of at most
-// MaxTagLen bytes. Past that, the bytes are passed through unchanged: the
-// start of the tag has already been sent, so the rewriter cannot add
-// attributes before a src it has not seen, and holding without bound would
-// let a response exhaust memory. This fails open for a single pathological
-// tag, a choice made because the rewriter protects visitors from the site's
-// own third parties, not from hostile markup, and a 64 KiB script tag is not
-// something a site writes by accident. Tokenization stays exact past the
-// bound, so the following bytes are judged correctly.
+// Look-ahead is limited to one tag, one inline script (start tag and
+// text), one noscript content or one CSS URL token, of at most MaxTagLen
+// bytes. Past that, the bytes are passed through unchanged: the start of the
+// element has already been sent, so the rewriter cannot add attributes
+// before a src it has not seen, and holding without bound would let a
+// response exhaust memory. This fails open for a single pathological tag,
+// and for inline scripts over 64 KiB, which on real pages are the site's
+// own bundles rather than loader snippets (the runtime guard in the loader
+// holds what they insert). Tokenization stays exact past the bound, so the
+// following bytes are judged correctly.
 package rewrite
