@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,17 +64,26 @@ func rewriteStream(dst io.Writer, page []byte, cfg rewrite.Config) error {
 
 // xnetRewrite is the same rewrite done the usual way: x/net/html's Tokenizer,
 // raw bytes for tokens that stay, re-serialised tokens for those that change.
-// It avoids z.Token() for tags that cannot change, as a careful user would.
+// It does the same job as the rewriter (every fetching element, style
+// attributes, style text, inline scripts) with the rewriter's own text and
+// CSS scanners, so the two differ only in how they tokenize. It avoids
+// z.Token() for tags that cannot change, as a careful user would.
 func xnetRewrite(dst io.Writer, src io.Reader, cfg rewrite.Config, tab *trackers.Table) error {
 	z := html.NewTokenizer(src)
+	sc := rewrite.NewScanner(tab)
 	headDone, bodyDone := false, false
-	var raw []byte // TagName and TagAttr lower-case the tokenizer's buffer in place
+	var raw, held []byte // TagName and TagAttr lower-case the tokenizer's buffer in place
 	var attrs []html.Attribute
+	var heldTok html.Token
+	inStyle := false
 	write := func(b []byte) { _, _ = dst.Write(b) }
 	for {
 		tt := z.Next()
 		switch tt {
 		case html.ErrorToken:
+			if held != nil {
+				write(held)
+			}
 			if !headDone {
 				write(cfg.Head)
 			}
@@ -91,33 +101,64 @@ func xnetRewrite(dst io.Writer, src io.Reader, cfg rewrite.Config, tab *trackers
 				headDone = true
 				write(cfg.Head)
 			}
-			switch string(name) {
-			case "head":
+			if string(name) == "head" {
 				write(raw)
 				if !headDone {
 					headDone = true
 					write(cfg.Head)
 				}
 				continue
-			case "script", "iframe", "img", "link":
-				tok := html.Token{Type: tt, Data: string(name)}
-				attrs = attrs[:0]
-				for hasAttr {
-					var k, v []byte
-					k, v, hasAttr = z.TagAttr()
-					attrs = append(attrs, html.Attribute{Key: string(k), Val: string(v)})
-				}
-				tok.Attr = attrs
-				if out, ok := xnetNeutralise(tok, cfg, tab); ok {
-					write([]byte(out))
-				} else {
-					write(raw)
-				}
+			}
+			inStyle = string(name) == "style"
+			_, judged := xnetURLAttrs[string(name)]
+			if !judged && bytes.IndexByte(raw, '(') < 0 && bytes.IndexByte(raw, '&') < 0 {
+				write(raw)
 				continue
 			}
-			write(raw)
+			tok := html.Token{Type: tt, Data: string(name)}
+			attrs = attrs[:0]
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				attrs = append(attrs, html.Attribute{Key: string(k), Val: string(v)})
+			}
+			tok.Attr = attrs
+			if tok.Data == "script" && xnetInline(tok) {
+				held, heldTok = append(held[:0], raw...), tok
+				continue
+			}
+			if out, ok := xnetNeutralise(tok, sc, tab, ""); ok {
+				write([]byte(out))
+			} else {
+				write(raw)
+			}
+			continue
+		case html.TextToken:
+			text := z.Raw()
+			switch {
+			case held != nil:
+				if cat := sc.Script(text); cat != "" {
+					heldTok.Attr = append([]html.Attribute(nil), heldTok.Attr...)
+					out, _ := xnetNeutralise(heldTok, sc, tab, cat)
+					write([]byte(out))
+				} else {
+					write(held)
+				}
+				held = nil
+				write(text)
+			case inStyle:
+				out, _ := sc.CSS(text)
+				write(out)
+			default:
+				write(text)
+			}
 			continue
 		case html.EndTagToken:
+			if held != nil {
+				write(held)
+				held = nil
+			}
+			inStyle = false
 			raw = append(raw[:0], z.Raw()...)
 			name, _ := z.TagName()
 			if !headDone {
@@ -135,34 +176,83 @@ func xnetRewrite(dst io.Writer, src io.Reader, cfg rewrite.Config, tab *trackers
 	}
 }
 
-func xnetNeutralise(tok html.Token, cfg rewrite.Config, tab *trackers.Table) (string, bool) {
-	cat := ""
+// xnetURLAttrs are the elements that fetch, with their URL attributes.
+var xnetURLAttrs = map[string][]string{
+	"script": {"src", "href", "xlink:href"}, "iframe": {"src"}, "img": {"src", "srcset"}, "image": {"src", "srcset", "href"},
+	"link": {"href", "imagesrcset"}, "embed": {"src"}, "object": {"data"}, "video": {"src", "poster"}, "audio": {"src"},
+	"source": {"src", "srcset"}, "track": {"src"}, "input": {"src"}, "body": {"background"}, "table": {"background"},
+	"td": {"background"}, "th": {"background"}, "meta": {"content"},
+}
+
+// xnetInline reports whether a script start tag is an inline script to judge
+// by its text.
+func xnetInline(tok html.Token) bool {
 	for _, a := range tok.Attr {
-		if a.Key == "data-consent" {
-			cat = strings.ToLower(strings.TrimSpace(a.Val))
+		switch a.Key {
+		case "src", "href", "data-consent":
+			return false
+		case "type":
+			t := strings.ToLower(strings.TrimSpace(a.Val))
+			if t != "" && t != "text/javascript" && t != "application/javascript" && t != "module" {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func xnetNeutralise(tok html.Token, sc *rewrite.Scanner, tab *trackers.Table, cat string) (string, bool) {
+	styleCats, style := "", ""
+	for _, a := range tok.Attr {
+		switch a.Key {
+		case "data-consent":
+			if cat == "" {
+				cat = strings.ToLower(strings.TrimSpace(a.Val))
+			}
+		case "style":
+			if strings.Contains(a.Val, "(") {
+				out, cats := sc.CSS([]byte(a.Val))
+				style, styleCats = string(out), cats
+			}
 		}
 	}
 	if cat == "" {
 		for _, a := range tok.Attr {
-			if a.Key == "src" || a.Key == "href" || a.Key == "srcset" {
-				if f := strings.Fields(a.Val); len(f) > 0 {
-					if c, ok := tab.LookupURL(f[0]); ok {
+			for _, name := range xnetURLAttrs[tok.Data] {
+				if a.Key != name || cat != "" {
+					continue
+				}
+				urls := []string{a.Val}
+				if name == "srcset" || name == "imagesrcset" {
+					urls = srcsetURLs(a.Val)
+				}
+				for _, u := range urls {
+					if c, ok := tab.LookupURL(u); ok {
 						cat = c
+						break
 					}
 				}
 			}
 		}
 	}
-	if cat == "" || cat == "necessary" || (cfg.Consent != nil && cfg.Consent.Allowed(cat)) {
+	if cat == "necessary" {
+		cat = ""
+	}
+	if cat == "" && styleCats == "" {
 		return "", false
 	}
-	attrs := []html.Attribute{{Key: "data-ck-blocked", Val: cat}}
-	if tok.Data == "script" {
+	attrs := []html.Attribute{{Key: "data-ck-blocked", Val: strings.TrimSpace(cat + " " + styleCats)}}
+	if tok.Data == "script" && cat != "" {
 		attrs = append(attrs, html.Attribute{Key: "type", Val: "text/plain"})
 	}
+	if styleCats != "" {
+		attrs = append(attrs, html.Attribute{Key: "style", Val: style})
+	}
 	for _, a := range tok.Attr {
-		switch a.Key {
-		case "src", "href", "srcset", "srcdoc", "type":
+		switch {
+		case a.Key == "style" && styleCats != "":
+			a.Key = "data-ck-style"
+		case cat != "" && slices.Contains(xnetURLAttrs[tok.Data], a.Key), cat != "" && a.Key == "type" && tok.Data == "script":
 			a.Key = "data-ck-" + a.Key
 		}
 		attrs = append(attrs, a)

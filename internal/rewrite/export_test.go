@@ -1,5 +1,7 @@
 package rewrite
 
+import "github.com/consentkit/consentkit/internal/trackers"
+
 // Test hooks: compiled into the test binary only.
 
 // SetTagHook makes r report every script and iframe start tag it sees.
@@ -11,3 +13,31 @@ func (r *Rewriter) EmulateXNetHTML() { r.xnetQuirk = true; r.noForeign = true }
 
 // SetMaxTagLen lowers the look-ahead bound so tests can cross it cheaply.
 func (r *Rewriter) SetMaxTagLen(n int) { r.maxTag = n }
+
+// Scanner exposes the rewriter's text and CSS scanners to the benchmark's
+// baseline, so that the baseline differs from the rewriter only in its
+// tokenizer. Nothing is granted.
+type Scanner struct{ r Rewriter }
+
+// NewScanner returns a Scanner over tab.
+func NewScanner(tab *trackers.Table) *Scanner {
+	s := &Scanner{}
+	s.r.tab = tab
+	return s
+}
+
+// Script returns the category that blocks an inline script's text, or "".
+func (s *Scanner) Script(text []byte) string {
+	if c := s.r.textCategory(text); c != "" {
+		return c
+	}
+	return s.r.snippetCategory(text)
+}
+
+// CSS returns css with the marker before every tracker URL, and the
+// categories found.
+func (s *Scanner) CSS(css []byte) ([]byte, string) {
+	out, cats := s.r.sanitizeCSS(s.r.css[:0], css)
+	s.r.css = out
+	return out, cats
+}
