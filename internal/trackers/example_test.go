@@ -28,3 +28,25 @@ func ExampleTable_LookupURL() {
 	// preferences true
 	//  false
 }
+
+func ExampleTable_Lookup() {
+	t := trackers.Default()
+	for _, host := range []string{
+		"www.google-analytics.com",
+		"WWW.Google-Analytics.com:443",   // case and port
+		"www.google-analytics\u3002com",  // an ideographic full stop, as a browser reads it
+		"www.goo\u00adgle-analytics.com", // a soft hyphen, which browsers drop
+		"www.google-analytics%2ecom",     // a percent-encoded dot
+		"cdnjs.cloudflare.com",           // a CDN: necessary, so not in the table
+	} {
+		c, ok := t.Lookup(host)
+		fmt.Println(c, ok)
+	}
+	// Output:
+	// analytics true
+	// analytics true
+	// analytics true
+	// analytics true
+	// analytics true
+	//  false
+}

@@ -124,26 +124,19 @@ func TestWith(t *testing.T) {
 	})
 }
 
-func TestBuiltinIsWellFormed(t *testing.T) {
-	t.Parallel()
-	seen := map[string]bool{}
-	for _, e := range builtin {
-		assert.Equal(t, normaliseKey(e.host), e.host, "entries are stored normalised")
-		assert.Contains(t, []string{Analytics, Marketing}, e.category, e.host)
-		assert.False(t, seen[e.host], "duplicate entry %s", e.host)
-		seen[e.host] = true
-	}
-	assert.GreaterOrEqual(t, len(builtin), 80)
-	assert.Len(t, Default().hosts, len(builtin))
-}
-
 func TestLookupDoesNotAllocate(t *testing.T) {
 	tab := Default()
 	b := []byte("https://WWW.Google-Analytics.com:443/g/collect?v=2")
+	h := []byte("Static.Hotjar.com")
+	long := []byte("https://" + strings.Repeat("a", 200) + ".example.com/x.js")
 	allocs := testing.AllocsPerRun(100, func() {
 		_, _ = tab.Lookup("Region1.Google-Analytics.com:443")
 		_, _ = tab.LookupURL("//www.youtube.com/embed/x")
 		_, _ = tab.LookupURLBytes(b)
+		_, _ = tab.LookupURLBytes(long)
+		_, _ = tab.LookupHostBytes(h)
+		_, _ = tab.Lookup("first-party.example.org")
+		_, _ = tab.Lookup("www.google-analytics%2Ecom") // percent-encoded ASCII
 	})
 	assert.Zero(t, allocs)
 }

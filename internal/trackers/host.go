@@ -1,0 +1,247 @@
+package trackers
+
+import (
+	"strings"
+
+	"golang.org/x/net/idna"
+)
+
+// browserIDNA is UTS #46 processing as the WHATWG URL standard's "domain to
+// ASCII" runs it, which is what Chromium, Firefox and Safari do to every host
+// before they resolve it: CheckBidi and CheckJoiners on, CheckHyphens and
+// UseSTD3ASCIIRules off, non-transitional processing (so "ß" stays "ß" and
+// becomes "xn--zca"), and no DNS length check. host_test.go checks it against
+// Chromium's URL parser. Built with Go before 1.27, x/net/idna uses Unicode
+// 15.0 tables, which still map U+1E9E (capital sharp s) to "ss" where
+// browsers now give "ß"; that changes no registrable domain of the table.
+var browserIDNA = idna.New(
+	idna.MapForLookup(),
+	idna.BidiRule(),
+	idna.Transitional(false),
+	idna.StrictDomainName(false),
+	idna.CheckHyphens(false),
+	idna.CheckJoiners(true),
+	idna.VerifyDNSLength(false),
+)
+
+// lookupURL extracts the authority of an absolute or protocol-relative URL.
+// It follows the browser's URL parser where a difference would matter:
+// leading and trailing C0 controls and spaces are trimmed, tabs and newlines
+// anywhere are ignored, and for http(s) any mix of '/' and '\' may separate
+// the scheme from the host.
+func lookupURL[T string | []byte](t *Table, s T) (string, bool) {
+	start, end := 0, len(s)
+	for start < end && s[start] <= ' ' {
+		start++
+	}
+	for end > start && s[end-1] <= ' ' {
+		end--
+	}
+	r := urlReader[T]{s: s, i: start, end: end}
+	if !r.schemeOrSlashes() {
+		return "", false
+	}
+	for r.peek() == '/' || r.peek() == '\\' {
+		r.next()
+	}
+	// The authority rarely passes a few dozen bytes; a longer one (a long
+	// user name, a percent-encoded host) moves to the heap.
+	var buf [256]byte
+	a := buf[:0]
+	for {
+		c, ok := r.next()
+		if !ok || c == '/' || c == '\\' || c == '?' || c == '#' {
+			break
+		}
+		a = append(a, c)
+	}
+	return lookupAuthority(t, a)
+}
+
+// urlReader reads s[i:end] the way the URL parser does, skipping tabs and
+// newlines.
+type urlReader[T string | []byte] struct {
+	s      T
+	i, end int
+}
+
+func (r *urlReader[T]) next() (byte, bool) {
+	for r.i < r.end {
+		c := r.s[r.i]
+		r.i++
+		if c != '\t' && c != '\n' && c != '\r' {
+			return c, true
+		}
+	}
+	return 0, false
+}
+
+// peek returns the next byte next would return, or 0 at the end.
+func (r *urlReader[T]) peek() byte {
+	for j := r.i; j < r.end; j++ {
+		if c := r.s[j]; c != '\t' && c != '\n' && c != '\r' {
+			return c
+		}
+	}
+	return 0
+}
+
+// schemeOrSlashes consumes "http:" or "https:" (any case) or, for a
+// protocol-relative URL, nothing, and reports whether the URL names a host.
+func (r *urlReader[T]) schemeOrSlashes() bool {
+	save := r.i
+	var scheme [6]byte
+	n := 0
+	for n < len(scheme) {
+		c, ok := r.next()
+		if !ok {
+			break
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		scheme[n] = c
+		n++
+		if c == ':' {
+			break
+		}
+	}
+	if s := string(scheme[:n]); s == "http:" || s == "https:" {
+		return true
+	}
+	r.i = save
+	c1, _ := r.next()
+	c2, _ := r.next()
+	r.i = save
+	return (c1 == '/' || c1 == '\\') && (c2 == '/' || c2 == '\\')
+}
+
+// lookupAuthority strips user info and port from an authority and looks the
+// host up.
+func lookupAuthority[T string | []byte](t *Table, a T) (string, bool) {
+	for i := len(a) - 1; i >= 0; i-- {
+		if a[i] == '@' {
+			a = a[i+1:]
+			break
+		}
+	}
+	if len(a) > 0 && a[0] == '[' {
+		// IPv6 literals are never tracker hosts.
+		return "", false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] == ':' {
+			a = a[:i]
+			break
+		}
+	}
+	return lookupHost(t, a)
+}
+
+// lookupHost normalises a host as the WHATWG URL parser does (percent-decode,
+// then UTS #46 "domain to ASCII") and looks it up. ASCII hosts without
+// percent-escapes, nearly all of them, take a path that only lower-cases
+// them, in a stack buffer: that is all domain to ASCII changes in such a host.
+func lookupHost[T string | []byte](t *Table, a T) (string, bool) {
+	var buf [maxHost + 1]byte
+	n := 0
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if c >= 0x80 || c == '%' {
+			return lookupHostSlow(t, a)
+		}
+		if n == len(buf) {
+			return "", false
+		}
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[n] = c
+		n++
+	}
+	return t.suffixLookup(trimDots(buf[:n]))
+}
+
+// lookupHostSlow handles hosts with percent-escapes or non-ASCII bytes. A
+// percent-encoded ASCII host is decoded on the stack; only the UTS #46
+// mapping of a non-ASCII host allocates.
+func lookupHostSlow[T string | []byte](t *Table, a T) (string, bool) {
+	var buf [maxHost + 1]byte
+	h := canonicalHost(percentDecode(buf[:0], a))
+	if len(h) > maxHost {
+		return "", false
+	}
+	return t.suffixLookup(h)
+}
+
+// percentDecode appends a to b with %XX escapes decoded; a '%' not followed
+// by two hex digits is kept, as the URL parser keeps it.
+func percentDecode[T string | []byte](b []byte, a T) []byte {
+	for i := 0; i < len(a); i++ {
+		c := a[i]
+		if c == '%' && i+2 < len(a) && isHex(a[i+1]) && isHex(a[i+2]) {
+			c = unhex(a[i+1])<<4 | unhex(a[i+2])
+			i += 2
+		}
+		b = append(b, c)
+	}
+	return b
+}
+
+// canonicalHost maps a percent-decoded host to the lower-case ASCII form the
+// table holds, without trailing dots. Where the browser would reject the host
+// (a disallowed code point, a bad "xn--" label), the mapping is still applied
+// as far as it goes: such a host is never fetched, so matching it can only
+// block an element that would not have loaded anyway.
+func canonicalHost(h []byte) []byte {
+	ascii := true
+	for _, c := range h {
+		if c >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		s, _ := browserIDNA.ToASCII(string(h))
+		h = []byte(s)
+	}
+	for i, c := range h {
+		if 'A' <= c && c <= 'Z' {
+			h[i] = c + 'a' - 'A'
+		}
+	}
+	return trimDots(h)
+}
+
+// trimDots drops trailing dots: "example.com." names the same host as
+// "example.com".
+func trimDots(h []byte) []byte {
+	for len(h) > 0 && h[len(h)-1] == '.' {
+		h = h[:len(h)-1]
+	}
+	return h
+}
+
+// normaliseKey turns a host given to [Table.With] (or written in
+// overrides.go) into the table's form.
+func normaliseKey(h string) string {
+	h = strings.TrimSpace(h)
+	h = strings.TrimPrefix(h, "*")
+	h = strings.TrimLeft(h, ".")
+	return strings.TrimLeft(string(canonicalHost(percentDecode(nil, h))), ".")
+}
+
+func isHex(c byte) bool {
+	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+}
+
+func unhex(c byte) byte {
+	switch {
+	case c <= '9':
+		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
+	default:
+		return c - 'A' + 10
+	}
+}
