@@ -161,29 +161,10 @@ func gaCall(args []byte) bool {
 func identChar(c byte) bool { return isAlnum(c) || c == '_' || c == '$' }
 
 // isTopLabel reports whether some tracker host ends in label.
-// TODO(trackers): replace with the table's own set of top labels.
-func (r *Rewriter) isTopLabel(label []byte) bool {
-	if len(label) < 2 || len(label) > 6 {
-		return false
-	}
-	for _, c := range label {
-		if !isAlpha(c) {
-			return false
-		}
-	}
-	return true
-}
+func (r *Rewriter) isTopLabel(label []byte) bool { return r.tab.IsTopLabel(label) }
 
 // lookupHost looks a bare host up in the tracker table.
-func (r *Rewriter) lookupHost(h []byte) (string, bool) {
-	var buf [2 + 256]byte
-	if len(h) > 256 {
-		return "", false
-	}
-	buf[0], buf[1] = '/', '/'
-	n := copy(buf[2:], h)
-	return r.tab.LookupURLBytes(buf[:2+n])
-}
+func (r *Rewriter) lookupHost(h []byte) (string, bool) { return r.tab.LookupHostBytes(h) }
 
 // indexFrom is bytes.IndexByte from index i, as an index into b.
 func indexFrom(b []byte, i int, c byte) int {

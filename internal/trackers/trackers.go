@@ -27,6 +27,11 @@ type Table struct {
 	// hosts maps lower-case ASCII hosts (IDNs in their "xn--" form) to their
 	// category. An entry covers its subdomains.
 	hosts map[string]string
+
+	// tops is the set of last labels of the hosts, built on first use, so
+	// that a scanner can skip text that cannot end a tracker host.
+	topsOnce sync.Once
+	tops     map[string]struct{}
 }
 
 var defaultTable = sync.OnceValue(func() *Table { return &Table{hosts: builtinHosts()} })
@@ -112,4 +117,35 @@ func (t *Table) suffixLookup(h []byte) (string, bool) {
 		h = h[i+1:]
 	}
 	return "", false
+}
+
+// IsTopLabel reports whether some host of the table ends in label (a
+// top-level domain such as "com", compared without regard to case). A text
+// scanner calls it for every word after a dot, so it does not allocate and
+// answers most words without a map lookup.
+func (t *Table) IsTopLabel(label []byte) bool {
+	if len(label) < 2 || len(label) > 63 {
+		return false
+	}
+	t.topsOnce.Do(t.buildTops)
+	var buf [63]byte
+	for i, c := range label {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		buf[i] = c
+	}
+	_, ok := t.tops[string(buf[:len(label)])]
+	return ok
+}
+
+func (t *Table) buildTops() {
+	t.tops = make(map[string]struct{})
+	for h := range t.hosts {
+		if i := strings.LastIndexByte(h, '.'); i >= 0 {
+			t.tops[h[i+1:]] = struct{}{}
+		} else {
+			t.tops[h] = struct{}{}
+		}
+	}
 }

@@ -183,3 +183,17 @@ func BenchmarkLookupURL(b *testing.B) {
 		}
 	})
 }
+
+func TestIsTopLabel(t *testing.T) {
+	tab := Default()
+	for _, l := range []string{"com", "net", "COM", "io"} {
+		assert.True(t, tab.IsTopLabel([]byte(l)), l)
+	}
+	for _, l := range []string{"push", "createElement", "x", "", "length"} {
+		assert.False(t, tab.IsTopLabel([]byte(l)), l)
+	}
+	custom := tab.With(map[string]string{"stats.example.internal": "analytics"})
+	assert.True(t, custom.IsTopLabel([]byte("internal")))
+	assert.False(t, tab.IsTopLabel([]byte("internal")))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { tab.IsTopLabel([]byte("com")) }))
+}
