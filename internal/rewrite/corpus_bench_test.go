@@ -9,6 +9,7 @@ import (
 	"sort"
 	"testing"
 
+	"github.com/consentkit/consentkit/internal/rewrite"
 	"github.com/consentkit/consentkit/internal/trackers"
 )
 
@@ -82,4 +83,29 @@ func BenchmarkRewriteCorpus(b *testing.B) {
 func BenchmarkRewriteCorpusXNetHTML(b *testing.B) {
 	tab := trackers.Default()
 	benchCorpus(b, func(page []byte) error { return xnetRewrite(io.Discard, bytes.NewReader(page), benchCfg, tab) })
+}
+
+// TestCorpusSteadyStateAllocs checks the zero-allocation promise on the
+// world's markup: a reused Rewriter rewrites every corpus page, trackers,
+// inline scripts, CSS and noscript included, without allocating once its
+// buffers have grown.
+func TestCorpusSteadyStateAllocs(t *testing.T) {
+	pages := corpusPages(t)
+	r := rewrite.Get(io.Discard, benchCfg)
+	defer r.Put()
+	run := func() {
+		for _, p := range pages {
+			r.Reset(io.Discard, benchCfg)
+			if err := writeChunks(r, p); err != nil {
+				t.Fatal(err)
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	run() // grow the buffers once
+	if n := testing.AllocsPerRun(3, run); n != 0 {
+		t.Errorf("%v allocations per pass over %d pages", n, len(pages))
+	}
 }

@@ -80,10 +80,30 @@ func (r *Rewriter) sanitizeCSS(out, css []byte) ([]byte, string) {
 		out = append(out, ';')
 		prev = start
 		i = next
-		cats = addCategory(cats, cat)
+		cats = r.joinCategories(cats, cat)
 	}
 	return append(out, css[prev:]...), cats
 }
+
+// joinCategories is addCategory with the joined strings kept, so that an
+// element blocked for two categories costs no allocation after the first.
+func (r *Rewriter) joinCategories(list, cat string) string {
+	if list == "" || list == cat {
+		return cat
+	}
+	for _, j := range r.joined {
+		if j.a == list && j.b == cat {
+			return j.ab
+		}
+	}
+	ab := addCategory(list, cat)
+	if len(r.joined) < 16 {
+		r.joined = append(r.joined, joined{list, cat, ab})
+	}
+	return ab
+}
+
+type joined struct{ a, b, ab string }
 
 // addCategory adds cat to a space-separated list unless it is there.
 func addCategory(list, cat string) string {
@@ -141,11 +161,10 @@ func (r *Rewriter) styleText(p []byte, from, to int) {
 }
 
 func (r *Rewriter) emitMarker(cat string) {
-	var buf [64]byte
-	m := append(buf[:0], cssMarker...)
-	m = append(m, cat...)
-	m = append(m, ';')
-	r.emit(m)
+	r.mark = append(r.mark[:0], cssMarker...)
+	r.mark = append(r.mark, cat...)
+	r.mark = append(r.mark, ';')
+	r.emit(r.mark)
 }
 
 // styleTail finishes a URL token held at the end of the previous Write: it

@@ -85,6 +85,9 @@ type Rewriter struct {
 	dec   []byte
 	css   []byte // a sanitised style attribute
 	pay   []byte // a data: or javascript: URL's decoded content
+	mark  []byte // the CSS marker being written
+	// joined keeps "a b" lists of categories blocking one element.
+	joined []joined
 	cats  []string
 
 	maxTag int

@@ -412,11 +412,7 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 	blocked := cat
 	for rest := styleCats; rest != ""; {
 		w, after, _ := cutSpace(rest)
-		if blocked == "" {
-			blocked = w
-		} else {
-			blocked = addCategory(blocked, w)
-		}
+		blocked = r.joinCategories(blocked, w)
 		rest = after
 	}
 	out = appendEscaped(out, blocked)
