@@ -88,7 +88,7 @@ type Rewriter struct {
 	mark  []byte // the CSS marker being written
 	// joined keeps "a b" lists of categories blocking one element.
 	joined []joined
-	cats  []string
+	cats   []string
 
 	maxTag int
 	// onTag, when set by tests, sees every script and iframe start tag; raw
