@@ -46,6 +46,7 @@ func (r *Rewriter) textCategory(b []byte) string {
 		for s > 0 && hostChar[b[s-1]] {
 			s--
 		}
+		s = skipEscapedSlash(b, s)
 		if c, ok := r.lookupHost(b[s:k]); ok && !r.allowed(c) {
 			return c
 		}
@@ -172,4 +173,31 @@ func indexFrom(b []byte, i int, c byte) int {
 		return i + j
 	}
 	return -1
+}
+
+// skipEscapedSlash steps over the rest of an escaped '/' that a host run
+// starts with: the "u002F" of a JSON or JavaScript "\u002F", the "x2F" of
+// "\x2F", the "2F" of a percent-encoded "%2F". Without it the host of
+// "https:\u002F\u002Fdoubleclick.net" would be read as "u002Fdoubleclick.net".
+func skipEscapedSlash(b []byte, s int) int {
+	if s == 0 {
+		return s
+	}
+	var esc string
+	switch b[s-1] {
+	case '\\':
+		if s < len(b) && (b[s] == 'u' || b[s] == 'U') {
+			esc = "u002f"
+		} else {
+			esc = "x2f"
+		}
+	case '%':
+		esc = "2f"
+	default:
+		return s
+	}
+	if s+len(esc) <= len(b) && equalFold(b[s:s+len(esc)], esc) {
+		return s + len(esc)
+	}
+	return s
 }

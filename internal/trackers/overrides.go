@@ -138,6 +138,8 @@ var trackerCorrections = []correction{
 // that is why Yandex's sign-in (passport.yandex.ru, under yandex.ru, which
 // is advertising) cannot be taken out here.
 var hostCorrections = []correction{
+	// Ad networks the data does not know, found on the real-page corpus.
+	{"mediavine.com", Marketing, "Mediavine ad management (scripts.mediavine.com), absent from the data"},
 	// Google.
 	{"googletagservices.com", Marketing, "serves Google Publisher Tag (gpt.js), the ad tag, not Tag Manager"},
 	{"analytics.google.com", Analytics, "GA4 collection; google.com is out of the table"},
