@@ -187,8 +187,11 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr) string {
 			return ""
 		}
 		c, _ := value(tag, attrs, "content")
-		return r.urlCategory(refreshURL(r.decode(c)))
+		return r.urlCategory(refreshURL(r.decode(c)), false)
 	}
+	// Only documents (iframe, embed, object) load what a data: or
+	// javascript: URL holds; an image or a video from one fetches nothing.
+	doc := e == elemIframe || e == elemEmbed || e == elemObject
 	for _, name := range urlAttrs[e] {
 		v, ok := value(tag, attrs, name)
 		if !ok || len(v) == 0 {
@@ -201,12 +204,12 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr) string {
 			for i := 0; i < len(v) && c == ""; {
 				var u []byte
 				u, i = nextSrcsetURL(v, i)
-				c = r.urlCategory(u)
+				c = r.urlCategory(u, false)
 			}
 		case "srcdoc":
 			c = r.textCategory(v)
 		default:
-			c = r.urlCategory(v)
+			c = r.urlCategory(v, doc)
 		}
 		if c != "" {
 			return c
@@ -220,7 +223,7 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr) string {
 // the document's <base href> host, and data: and javascript: URLs by the
 // hosts their content names (an iframe of a data: document holding a
 // tracker's script loads it as surely as the tracker's own URL).
-func (r *Rewriter) urlCategory(u []byte) string {
+func (r *Rewriter) urlCategory(u []byte, doc bool) string {
 	if len(u) == 0 {
 		return ""
 	}
@@ -238,7 +241,9 @@ func (r *Rewriter) urlCategory(u []byte) string {
 			}
 		}
 	case "data", "javascript":
-		return r.textCategory(r.urlPayload(u, scheme == "data"))
+		if doc {
+			return r.textCategory(r.urlPayload(u, scheme == "data"))
+		}
 	}
 	return ""
 }

@@ -68,22 +68,9 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 	if len(b) > maxSnippetScan {
 		return ""
 	}
-	// The next call and the next member access; each is searched again
-	// only once passed, so the scan stays linear.
-	paren, dot := -1, -1
 	for i := 0; ; {
-		if paren < i {
-			if paren = indexFrom(b, i, '('); paren < 0 {
-				paren = len(b)
-			}
-		}
-		if dot < i {
-			if dot = indexFrom(b, i, '.'); dot < 0 {
-				dot = len(b)
-			}
-		}
-		p := min(paren, dot)
-		if p == len(b) {
+		p := indexFrom(b, i, '(')
+		if p < 0 {
 			return ""
 		}
 		i = p + 1
@@ -95,11 +82,28 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 		for s > 0 && e-s < 24 && identChar(b[s-1]) {
 			s--
 		}
-		if s == e || s > 0 && (identChar(b[s-1]) || b[s-1] == '.' && !afterWindow(b[:s-1])) {
+		if s == e || s > 0 && identChar(b[s-1]) {
 			continue
 		}
-		cat := snippetIdent(b[s:e], b[p], b[p+1:])
-		if cat != "" && !r.allowed(cat) {
+		id := b[s:e]
+		if s > 1 && b[s-1] == '.' && isQueueMethod(id) {
+			// obj.push(…), obj.load(…): the object is the vendor's queue.
+			oe := s - 1
+			os := oe
+			for os > 0 && oe-os < 32 && identChar(b[os-1]) {
+				os--
+			}
+			if os < oe && (os == 0 || !identChar(b[os-1]) && (b[os-1] != '.' || afterWindow(b[:os-1]))) {
+				if cat := snippetIdent(b[os:oe], '.', b[s:]); cat != "" && !r.allowed(cat) {
+					return cat
+				}
+			}
+			continue
+		}
+		if s > 0 && b[s-1] == '.' && !afterWindow(b[:s-1]) {
+			continue
+		}
+		if cat := snippetIdent(id, '(', b[p+1:]); cat != "" && !r.allowed(cat) {
 			return cat
 		}
 	}
@@ -111,6 +115,8 @@ func snippetIdent(id []byte, next byte, after []byte) string {
 	switch string(id) {
 	case "_paq", "_gaq", "_hmt":
 		return "analytics"
+	case "_linkedin_data_partner_ids":
+		return "marketing"
 	case "gtag":
 		if next == '(' {
 			return "analytics"
@@ -131,6 +137,16 @@ func snippetIdent(id []byte, next byte, after []byte) string {
 		}
 	}
 	return ""
+}
+
+// isQueueMethod reports whether id is a method vendors' command queues are
+// called through.
+func isQueueMethod(id []byte) bool {
+	switch string(id) {
+	case "push", "load", "page", "track":
+		return true
+	}
+	return false
 }
 
 // afterWindow reports whether b ends with the identifier window, so that

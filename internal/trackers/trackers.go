@@ -29,9 +29,13 @@ type Table struct {
 	hosts map[string]string
 
 	// tops is the set of last labels of the hosts, built on first use, so
-	// that a scanner can skip text that cannot end a tracker host.
+	// that a scanner can skip text that cannot end a tracker host. topLens
+	// (a bit per label length) and top2 (a bit per pair of first letters)
+	// reject most words without the map.
 	topsOnce sync.Once
 	tops     map[string]struct{}
+	topLens  uint64
+	top2     [1024 / 64]uint64
 }
 
 var defaultTable = sync.OnceValue(func() *Table { return &Table{hosts: builtinHosts()} })
@@ -128,6 +132,12 @@ func (t *Table) IsTopLabel(label []byte) bool {
 		return false
 	}
 	t.topsOnce.Do(t.buildTops)
+	if t.topLens&(1<<len(label)) == 0 {
+		return false
+	}
+	if k := pairKey(label[0], label[1]); t.top2[k/64]&(1<<(k%64)) == 0 {
+		return false
+	}
 	var buf [63]byte
 	for i, c := range label {
 		if 'A' <= c && c <= 'Z' {
@@ -139,13 +149,25 @@ func (t *Table) IsTopLabel(label []byte) bool {
 	return ok
 }
 
+// pairKey folds the first two bytes of a label, in either case, into ten
+// bits.
+func pairKey(a, b byte) uint {
+	return uint(a&31)<<5 | uint(b&31)
+}
+
 func (t *Table) buildTops() {
 	t.tops = make(map[string]struct{})
 	for h := range t.hosts {
+		top := h
 		if i := strings.LastIndexByte(h, '.'); i >= 0 {
-			t.tops[h[i+1:]] = struct{}{}
-		} else {
-			t.tops[h] = struct{}{}
+			top = h[i+1:]
 		}
+		if len(top) < 2 || len(top) > 63 {
+			continue
+		}
+		t.tops[top] = struct{}{}
+		t.topLens |= 1 << len(top)
+		k := pairKey(top[0], top[1])
+		t.top2[k/64] |= 1 << (k % 64)
 	}
 }
