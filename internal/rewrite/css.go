@@ -53,7 +53,7 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			he++
 		}
 		i = max(he, i)
-		if he == h {
+		if he == h || !r.filter.MayMatch(lastTwo(b[h:he])) {
 			continue
 		}
 		if c, ok := r.lookupHost(b[h:he]); ok && !r.allowed(c) {
@@ -193,4 +193,20 @@ func (r *Rewriter) styleTail(p []byte) int {
 	r.emit(r.held)
 	r.held = r.held[:0]
 	return d
+}
+
+// lastTwo returns the last two labels of a host (a trailing dot dropped).
+func lastTwo(h []byte) []byte {
+	for len(h) > 0 && h[len(h)-1] == '.' {
+		h = h[:len(h)-1]
+	}
+	dots := 0
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i] == '.' {
+			if dots++; dots == 2 {
+				return h[i+1:]
+			}
+		}
+	}
+	return h
 }

@@ -23,6 +23,7 @@ type Scanner struct{ r Rewriter }
 func NewScanner(tab *trackers.Table) *Scanner {
 	s := &Scanner{}
 	s.r.tab = tab
+	s.r.filter = tab.Filter()
 	return s
 }
 

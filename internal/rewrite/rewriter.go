@@ -58,6 +58,7 @@ type Rewriter struct {
 	dst     io.Writer
 	cfg     Config
 	tab     *trackers.Table
+	filter  *trackers.HostFilter
 	err     error
 	closed  bool
 	started bool
@@ -144,6 +145,7 @@ func (r *Rewriter) Reset(dst io.Writer, cfg Config) {
 	if r.tab == nil {
 		r.tab = trackers.Default()
 	}
+	r.filter = r.tab.Filter()
 	r.err = nil
 	r.closed = false
 	r.tokenizer = tokenizer{}

@@ -15,6 +15,13 @@ var hostChar = func() (t [256]bool) {
 	return t
 }()
 
+// labelChar marks the bytes of one label of a host name.
+var labelChar = func() (t [256]bool) {
+	t = hostChar
+	t['.'] = false
+	return t
+}()
+
 // textCategory finds host names in arbitrary text (an inline script, an
 // iframe's srcdoc, a data: document) and returns the category of the first
 // one that is a tracker the visitor has not granted, or "".
@@ -24,6 +31,7 @@ var hostChar = func() (t [256]bool) {
 // the host before it walked back and looked up. Property chains in code
 // (a.b.push) are mostly rejected by that label test without a lookup.
 func (r *Rewriter) textCategory(b []byte) string {
+	f := r.filter
 	i := 0
 	for {
 		j := bytes.IndexByte(b[i:], '.')
@@ -32,17 +40,24 @@ func (r *Rewriter) textCategory(b []byte) string {
 		}
 		dot := i + j
 		k := dot + 1
-		for k < len(b) && hostChar[b[k]] && b[k] != '.' {
+		end := min(len(b), k+f.MaxTop+1)
+		for k < end && labelChar[b[k]] {
 			k++
 		}
-		i = k
-		if k < len(b) && b[k] == '.' {
-			continue // not the last label
+		i = dot + 1
+		if k == end && k < len(b) || k < len(b) && b[k] == '.' || !f.MayEnd(b[dot+1:k]) {
+			continue // too long, not the last label, or no host ends so
 		}
-		if !r.isTopLabel(b[dot+1 : k]) {
+		// The label before the dot: with the last one, the pair every
+		// table host ends in.
+		ps := dot
+		for ps > 0 && hostChar[b[ps-1]] && b[ps-1] != '.' {
+			ps--
+		}
+		if ps == dot || !f.MayMatch(b[ps:k]) {
 			continue
 		}
-		s := dot
+		s := ps
 		for s > 0 && hostChar[b[s-1]] {
 			s--
 		}
@@ -176,9 +191,6 @@ func gaCall(args []byte) bool {
 }
 
 func identChar(c byte) bool { return isAlnum(c) || c == '_' || c == '$' }
-
-// isTopLabel reports whether some tracker host ends in label.
-func (r *Rewriter) isTopLabel(label []byte) bool { return r.tab.IsTopLabel(label) }
 
 // lookupHost looks a bare host up in the tracker table.
 func (r *Rewriter) lookupHost(h []byte) (string, bool) { return r.tab.LookupHostBytes(h) }

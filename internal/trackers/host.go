@@ -30,6 +30,9 @@ var browserIDNA = idna.New(
 // anywhere are ignored, and for http(s) any mix of '/' and '\' may separate
 // the scheme from the host.
 func lookupURL[T string | []byte](t *Table, s T) (string, bool) {
+	if c, ok, done := lookupURLFast(t, s); done {
+		return c, ok
+	}
 	start, end := 0, len(s)
 	for start < end && s[start] <= ' ' {
 		start++
@@ -244,4 +247,57 @@ func unhex(c byte) byte {
 	default:
 		return c - 'A' + 10
 	}
+}
+
+// lookupURLFast handles the URLs nearly all attributes hold: no leading
+// space, "http://", "https://" or "//" in lower case, and an authority of
+// lower-case-insensitive ASCII letters, digits, '-' and '.' ended by '/',
+// '?', '#' or the end. It reports done == false for anything else, which
+// the general path then reads the way a browser does.
+func lookupURLFast[T string | []byte](t *Table, s T) (string, bool, bool) {
+	i := 0
+	switch {
+	case len(s) >= 2 && s[0] == '/' && s[1] == '/':
+		i = 2
+	case len(s) >= 8 && s[0] == 'h' && s[1] == 't' && s[2] == 't' && s[3] == 'p' && s[4] == 's' && s[5] == ':' && s[6] == '/' && s[7] == '/':
+		i = 8
+	case len(s) >= 7 && s[0] == 'h' && s[1] == 't' && s[2] == 't' && s[3] == 'p' && s[4] == ':' && s[5] == '/' && s[6] == '/':
+		i = 7
+	default:
+		// A relative URL: no host, unless it only looks relative to us.
+		if len(s) > 0 && s[0] > ' ' && s[0] != '/' && s[0] != '\\' && asciiLetter(s[0]) == false {
+			return "", false, true
+		}
+		return "", false, false
+	}
+	if i == len(s) || s[i] == '/' || s[i] == '\\' {
+		return "", false, false // extra slashes are skipped by the general path
+	}
+	var buf [maxHost]byte
+	n := 0
+	for ; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '.':
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		case c == '/' || c == '?' || c == '#':
+			return t.suffixLookupDone(trimDots(buf[:n]))
+		default:
+			return "", false, false
+		}
+		if n == len(buf) {
+			return "", false, false
+		}
+		buf[n] = c
+		n++
+	}
+	return t.suffixLookupDone(trimDots(buf[:n]))
+}
+
+func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
+
+func (t *Table) suffixLookupDone(h []byte) (string, bool, bool) {
+	c, ok := t.suffixLookup(h)
+	return c, ok, true
 }

@@ -161,3 +161,50 @@ func FuzzLookupHost(f *testing.F) {
 		}
 	})
 }
+
+// TestFastURLPathAgrees checks the fast path for common URLs against the
+// general one: same answer for every shape it accepts or declines.
+func TestFastURLPathAgrees(t *testing.T) {
+	t.Parallel()
+	tab := Default()
+	for _, u := range []string{
+		"https://www.google-analytics.com/a.js", "http://ad.doubleclick.net", "//connect.facebook.net/x",
+		"///connect.facebook.net/x", "//\\connect.facebook.net/x", "https://WWW.Google-Analytics.COM/a",
+		"https://www.google-analytics.com.:443/a", "https://user@www.google-analytics.com/", "https://example.org/x",
+		"/local.js", "local.js", "#x", "?q=//doubleclick.net", "1.png", "javascript:x", "HTTPS://doubleclick.net/",
+		"https:doubleclick.net", "https://doubleclick.net?x", "https://doubleclick.net#x", "//", "https://",
+		"https://www.google-analytics%2Ecom/a", " https://doubleclick.net", "https://double\tclick.net/",
+	} {
+		wantC, wantOK := lookupURLSlowForTest(tab, u)
+		c, ok := tab.LookupURL(u)
+		assert.Equal(t, wantOK, ok, u)
+		assert.Equal(t, wantC, c, u)
+	}
+}
+
+// lookupURLSlowForTest is lookupURL without its fast path.
+func lookupURLSlowForTest(t *Table, s string) (string, bool) {
+	start, end := 0, len(s)
+	for start < end && s[start] <= ' ' {
+		start++
+	}
+	for end > start && s[end-1] <= ' ' {
+		end--
+	}
+	r := urlReader[string]{s: s, i: start, end: end}
+	if !r.schemeOrSlashes() {
+		return "", false
+	}
+	for r.peek() == '/' || r.peek() == '\\' {
+		r.next()
+	}
+	var a []byte
+	for {
+		c, ok := r.next()
+		if !ok || c == '/' || c == '\\' || c == '?' || c == '#' {
+			break
+		}
+		a = append(a, c)
+	}
+	return lookupAuthority(t, a)
+}

@@ -36,6 +36,9 @@ type Table struct {
 	tops     map[string]struct{}
 	topLens  uint64
 	top2     [1024 / 64]uint64
+
+	filterOnce sync.Once
+	filter     *HostFilter
 }
 
 var defaultTable = sync.OnceValue(func() *Table { return &Table{hosts: builtinHosts()} })
@@ -107,6 +110,11 @@ func (t *Table) LookupURLBytes(rawURL []byte) (category string, ok bool) {
 // h is a normalised host. The map index with a converted byte slice does not
 // allocate.
 func (t *Table) suffixLookup(h []byte) (string, bool) {
+	// Most hosts looked up are not trackers: the filter turns them away
+	// before any map lookup.
+	if !t.Filter().MayMatch(lastTwo(h)) {
+		return "", false
+	}
 	for len(h) > 0 {
 		if c, ok := t.hosts[string(h)]; ok {
 			return c, true

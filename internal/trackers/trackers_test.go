@@ -1,6 +1,7 @@
 package trackers
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -196,4 +197,22 @@ func TestIsTopLabel(t *testing.T) {
 	assert.True(t, custom.IsTopLabel([]byte("internal")))
 	assert.False(t, tab.IsTopLabel([]byte("internal")))
 	assert.Zero(t, testing.AllocsPerRun(100, func() { tab.IsTopLabel([]byte("com")) }))
+}
+
+func TestHostFilter(t *testing.T) {
+	tab := Default().With(map[string]string{"single": "analytics"})
+	f := tab.Filter()
+	require.Same(t, f, tab.Filter())
+	for h := range tab.hosts {
+		assert.True(t, f.MayMatch([]byte(lastTwoLabels(h))), h)
+	}
+	assert.True(t, f.MayMatch([]byte("Google-Analytics.COM")))
+	misses := 0
+	for i := range 10000 {
+		if !f.MayMatch([]byte(fmt.Sprintf("site%d.example", i))) {
+			misses++
+		}
+	}
+	assert.Greater(t, misses, 9000, "the filter rejects most unrelated hosts")
+	assert.Zero(t, testing.AllocsPerRun(100, func() { f.MayMatch([]byte("doubleclick.net")) }))
 }
