@@ -4,125 +4,153 @@ import "bytes"
 
 // scanAttrs runs the attribute states from state st over p[i:] until the '>'
 // that ends the tag, returning its index, or len(p) and the state to resume
-// in. It is a separate loop over local variables because tags are most of
-// what the rewriter reads byte by byte.
+// in. Tags are most of what the rewriter reads byte by byte, so each state is
+// a tight loop of its own and transitions are jumps, not a dispatch per byte.
 func scanAttrs(p []byte, i int, st state) (int, state) {
 	n := len(p)
-	for i < n {
-		c := p[i]
-		switch st {
-		case sBeforeAttrName:
-			switch c {
-			case ' ', '\t', '\n', '\r', '\f', '/':
-			case '>':
-				return i, st
-			default:
-				st = sAttrName
-			}
-			i++
-		case sAttrName:
-			for !attrNameStop[c] {
-				i++
-				if i == n {
-					return n, st
-				}
-				c = p[i]
-			}
-			switch c {
-			case '/':
-				st = sBeforeAttrName
-			case '=':
-				st = sBeforeAttrValue
-			case '>':
-				return i, st
-			default:
-				st = sAfterAttrName
-			}
-			i++
-		case sAfterAttrName:
-			switch c {
-			case ' ', '\t', '\n', '\r', '\f':
-			case '/':
-				st = sBeforeAttrName
-			case '=':
-				st = sBeforeAttrValue
-			case '>':
-				return i, st
-			default:
-				st = sAttrName
-			}
-			i++
-		case sBeforeAttrValue:
-			switch c {
-			case ' ', '\t', '\n', '\r', '\f':
-			case '"':
-				st = sAttrValueDQ
-			case '\'':
-				st = sAttrValueSQ
-			case '>':
-				return i, st
-			default:
-				st = sAttrValueUnquoted
-			}
-			i++
-		case sAttrValueDQ, sAttrValueSQ:
-			q := byte('"')
-			if st == sAttrValueSQ {
-				q = '\''
-			}
-			j := bytes.IndexByte(p[i:], q)
-			if j < 0 {
-				return n, st
-			}
-			i += j + 1
-			st = sAfterAttrValueQuoted
-		case sAttrValueUnquoted:
-			for !unquotedStop[c] {
-				i++
-				if i == n {
-					return n, st
-				}
-				c = p[i]
-			}
-			if c == '>' {
-				return i, st
-			}
-			st = sBeforeAttrName
-			i++
-		default: // sAfterAttrValueQuoted
-			switch c {
-			case ' ', '\t', '\n', '\r', '\f', '/':
-				st = sBeforeAttrName
-			case '>':
-				return i, st
-			default:
-				st = sAttrName
-			}
-			i++
-		}
+	switch st {
+	case sAttrName:
+		goto name
+	case sAfterAttrName:
+		goto afterName
+	case sBeforeAttrValue:
+		goto beforeValue
+	case sAttrValueDQ:
+		goto dq
+	case sAttrValueSQ:
+		goto sq
+	case sAttrValueUnquoted:
+		goto unquoted
+	case sAfterAttrValueQuoted:
+		goto afterQuoted
 	}
-	return n, st
+
+beforeName:
+	for ; i < n; i++ {
+		switch p[i] {
+		case ' ', '\t', '\n', '\r', '\f', '/':
+			continue
+		case '>':
+			return i, sBeforeAttrName
+		}
+		i++ // the first character is part of the name even when it is '='
+		goto name
+	}
+	return n, sBeforeAttrName
+
+name:
+	for i < n && !attrNameStop[p[i]] {
+		i++
+	}
+	if i == n {
+		return n, sAttrName
+	}
+	switch p[i] {
+	case '/':
+		i++
+		goto beforeName
+	case '=':
+		i++
+		goto beforeValue
+	case '>':
+		return i, sAttrName
+	}
+	i++
+
+afterName:
+	for ; i < n; i++ {
+		switch p[i] {
+		case ' ', '\t', '\n', '\r', '\f':
+			continue
+		case '/':
+			i++
+			goto beforeName
+		case '=':
+			i++
+			goto beforeValue
+		case '>':
+			return i, sAfterAttrName
+		}
+		i++
+		goto name
+	}
+	return n, sAfterAttrName
+
+beforeValue:
+	for ; i < n; i++ {
+		switch p[i] {
+		case ' ', '\t', '\n', '\r', '\f':
+			continue
+		case '"':
+			i++
+			goto dq
+		case '\'':
+			i++
+			goto sq
+		case '>':
+			return i, sBeforeAttrValue
+		}
+		goto unquoted
+	}
+	return n, sBeforeAttrValue
+
+dq:
+	if j := bytes.IndexByte(p[i:], '"'); j >= 0 {
+		i += j + 1
+		goto afterQuoted
+	}
+	return n, sAttrValueDQ
+
+sq:
+	if j := bytes.IndexByte(p[i:], '\''); j >= 0 {
+		i += j + 1
+		goto afterQuoted
+	}
+	return n, sAttrValueSQ
+
+unquoted:
+	for i < n && !unquotedStop[p[i]] {
+		i++
+	}
+	if i == n {
+		return n, sAttrValueUnquoted
+	}
+	if p[i] == '>' {
+		return i, sAttrValueUnquoted
+	}
+	i++
+	goto beforeName
+
+afterQuoted:
+	if i == n {
+		return n, sAfterAttrValueQuoted
+	}
+	switch p[i] {
+	case ' ', '\t', '\n', '\r', '\f', '/':
+		i++
+		goto beforeName
+	case '>':
+		return i, sAfterAttrValueQuoted
+	}
+	goto beforeName // a name right after a quoted value: reconsumed (parse error)
 }
 
 // tag reads a tag name from p[i:] and, once it is complete, the attributes
 // up to the tag's end, returning the index after what it consumed.
 func (r *Rewriter) tag(p []byte, i int) int {
 	n := len(p)
-	start := i
-	for i < n && !tagNameStop[p[i]] {
-		i++
-	}
-	for _, c := range p[start:min(i, start+len(r.name)+1)] {
-		if r.nameLen < len(r.name) {
-			r.name[r.nameLen] = lower(c)
+	k := r.nameLen
+	for ; i < n; i++ {
+		c := p[i]
+		if tagNameStop[c] {
+			break
 		}
-		if r.nameLen <= len(r.name) {
-			r.nameLen++
+		if k < len(r.name) {
+			r.name[k] = lowerTab[c]
 		}
+		k++
 	}
-	if i-start > len(r.name) {
-		r.nameLen = len(r.name) + 1
-	}
+	r.nameLen = min(k, len(r.name)+1)
 	if i == n {
 		return n
 	}

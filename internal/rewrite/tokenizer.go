@@ -212,6 +212,15 @@ func isSpace(c byte) bool {
 
 func isAlpha(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
+// lowerTab maps ASCII upper-case letters to lower case and every other
+// byte to itself.
+var lowerTab = func() (t [256]byte) {
+	for c := range t {
+		t[c] = lower(byte(c))
+	}
+	return t
+}()
+
 func lower(c byte) byte {
 	if 'A' <= c && c <= 'Z' {
 		return c + 'a' - 'A'
