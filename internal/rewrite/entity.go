@@ -1,6 +1,9 @@
 package rewrite
 
-import "unicode/utf8"
+import (
+	"bytes"
+	"unicode/utf8"
+)
 
 // decode returns an attribute value with its character references resolved,
 // as far as a host lookup needs: numeric references and the named references
@@ -10,21 +13,20 @@ import "unicode/utf8"
 // Looking up an undecoded value would let "https:&#x2F;&#x2F;tracker" through,
 // which the browser resolves to https://tracker.
 func (r *Rewriter) decode(v []byte) []byte {
-	amp := -1
-	for k, c := range v {
-		if c == '&' {
-			amp = k
-			break
-		}
-	}
+	amp := bytes.IndexByte(v, '&')
 	if amp < 0 {
 		return v
 	}
 	out := append(r.dec[:0], v[:amp]...)
 	for i := amp; i < len(v); {
 		if v[i] != '&' {
-			out = append(out, v[i])
-			i++
+			// Copy the run up to the next reference in one go.
+			j := bytes.IndexByte(v[i:], '&')
+			if j < 0 {
+				j = len(v) - i
+			}
+			out = append(out, v[i:i+j]...)
+			i += j
 			continue
 		}
 		if s, n := charRef(v[i+1:]); n > 0 {

@@ -142,7 +142,11 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	judged := urlAttrs[e] != nil
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
-	// needs no parsing for its style.
+	// needs no parsing for its style; nor does one too short to hold
+	// ` style="x:url(//a.b)"`.
+	if !judged && len(tag) < r.nameLen+len(` style="x:url(//a.b)"`) {
+		return nil
+	}
 	styled := bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0
 	if !judged && !styled {
 		return nil
