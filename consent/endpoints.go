@@ -121,10 +121,15 @@ func supportedLocale(lang string) (locales.Locale, bool) {
 	return locales.Locale{}, false
 }
 
-// serveAsset serves the banner's script and stylesheet. Their names carry a
-// content hash, so they are cached for a year.
+// serveAsset serves the banner's script and stylesheet, and the Manager's
+// host set for the runtime guard. Their names carry a content hash, so they
+// are cached for a year.
 func (m *Manager) serveAsset(w http.ResponseWriter, r *http.Request, name string) bool {
 	body, ctype, ok := banner.Asset(name)
+	gz, _ := banner.AssetGzip(name)
+	if !ok && name != "" && name == m.hosts.Name {
+		body, gz, ctype, ok = m.hosts.Body, m.hosts.Gzip, m.hosts.ContentType, true
+	}
 	if !ok {
 		return false
 	}
@@ -138,7 +143,7 @@ func (m *Manager) serveAsset(w http.ResponseWriter, r *http.Request, name string
 	h.Set("Cache-Control", "public, max-age=31536000, immutable")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Vary", "Accept-Encoding")
-	if gz, ok := banner.AssetGzip(name); ok && acceptsGzip(r) {
+	if gz != nil && acceptsGzip(r) {
 		h.Set("Content-Encoding", "gzip")
 		body = gz
 	}

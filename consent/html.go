@@ -8,6 +8,7 @@ import (
 
 	"github.com/consentkit/consentkit/internal/banner"
 	"github.com/consentkit/consentkit/internal/rewrite"
+	"github.com/consentkit/consentkit/internal/trackers"
 )
 
 // htmlRewrite is one response's rewrite: the streaming rewriter plus the
@@ -30,6 +31,7 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 	s.data = dataPool.Get().(*banner.Data)
 	loc := m.localeFor(r, "")
 	m.bannerData(s.data, r, st, loc, nonce)
+	s.data.Hosts = m.hosts.Name
 	s.langs = m.shortLanguages(s.langs, r, loc)
 	s.data.Languages = s.langs
 	s.head = bufPool.Get().(*bytes.Buffer)
@@ -57,4 +59,17 @@ func (s *htmlRewrite) Close() error {
 	*s = htmlRewrite{langs: s.langs[:0]}
 	rewritePool.Put(s)
 	return err
+}
+
+// hostsFile builds the host set the loader's runtime guard reads: the
+// Manager's own tracker table, with the developer's Config.Trackers, so it
+// is built once per Manager and served by it under a name that changes with
+// the table. Pages link it while some category is refused (banner.Head).
+func hostsFile(t *trackers.Table) banner.File {
+	gs := t.GuardSet()
+	sets := make([]banner.HostSet, len(gs.Sets))
+	for i, c := range gs.Sets {
+		sets[i] = banner.HostSet{Category: c.Category, N: c.N, Data: c.Data}
+	}
+	return banner.HostsFile(gs.K, sets)
 }

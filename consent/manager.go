@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/consentkit/consentkit/internal/banner"
 	"github.com/consentkit/consentkit/internal/trackers"
 )
 
@@ -27,6 +28,7 @@ type Manager struct {
 	undGPC   *State // the undecided state of a request with Sec-GPC: 1
 	cookies  *cookieRegistry
 	trackers *trackers.Table
+	hosts    banner.File // the runtime guard's host set, from trackers
 	ui       *ui
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
@@ -73,6 +75,7 @@ func New(cfg Config) (*Manager, error) {
 	if len(cfg.Trackers) > 0 {
 		m.trackers = m.trackers.With(cfg.Trackers)
 	}
+	m.hosts = hostsFile(m.trackers)
 	if err := m.initUI(); err != nil {
 		return nil, err
 	}

@@ -72,9 +72,20 @@ func TestLoaderParses(t *testing.T) {
 func TestMinifyJS(t *testing.T) {
 	t.Parallel()
 	for _, s := range []struct{ name, in, want string }{
-		{"comments and indentation", "// doc\n  const a = 1; \n\n\t// more\nf(a);\n", "const a = 1;\nf(a);\n"},
-		{"strings untouched", "s = '// not a comment';\n", "s = '// not a comment';\n"},
-		{"trailing code kept with its comment", "x(); // why\n", "x(); // why\n"},
+		{"comments and indentation", "// doc\n  const a = 1; \n\n\t// more\nf(a)\n", "const a=1;f(a)\n"},
+		{"strings untouched", "s = '// not a comment';\n", "s='// not a comment';\n"},
+		{"trailing code kept with its comment", "x(); // why\ny()\n", "x(); // why\ny()\n"},
+		{"regular expressions untouched", "s = x.replace(/ a  b /g, ' ');\n", "s=x.replace(/ a  b /g,' ');\n"},
+		{"division is no regular expression", "a = b / c / d;\n", "a=b/c/d;\n"},
+		{"a regular expression after a keyword", "return / a/.test(x) || y.of / 2\n", "return/ a/.test(x)||y.of/2\n"},
+		{"a class holds a slash", "r = /[/ ]/ ;\n", "r=/[/ ]/;\n"},
+		{"tokens that would merge", "a = b - -c + +d; x in y; n = 1 .toString(); r = a / /x/.source;\n",
+			"a=b- -c+ +d;x in y;n=1 .toString();r=a/ /x/.source;\n"},
+		{"no comment from <!", "if (a < !b) f()\n", "if(a< !b)f()\n"},
+		{"template literals untouched", "s = `a  ${b}`;\n", "s = `a  ${b}`;\n"},
+		{"a line ending in a literal it cannot follow", "s = 'a  b\n", "s = 'a  b\n"},
+		{"joined where no semicolon can be inserted", "f(a,\n  b);\nif (x) {\n  y();\n}\nreturn\nz\n", "f(a,b);if(x){y()}return\nz\n"},
+		{"a break after } kept before ++", "a = {}\n++b\nc = {}\n-d\n", "a={}\n++b\nc={}\n-d\n"},
 		{"empty", "", ""},
 	} {
 		t.Run(s.name, func(t *testing.T) {

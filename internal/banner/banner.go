@@ -89,6 +89,12 @@ type Data struct {
 	PolicyURL string
 	// Nonce is the CSP nonce of the response; "" when there is none.
 	Nonce string
+	// Hosts is the name of the host set (HostsFile), served under
+	// {Prefix}/assets/. While some category is not granted, the head
+	// snippet loads it and makes the loader a synchronous script, so that
+	// the runtime guard runs before any script of the page; "" leaves the
+	// guard out.
+	Hosts string
 	// Languages fill the language switcher; with fewer than two there is none.
 	Languages []Language
 	// ConsentMode is the server-known Consent Mode v2 state for the head
@@ -112,8 +118,9 @@ func (d *Data) dir() string {
 }
 
 // granted lists the categories the page may use now, space-separated, in
-// configuration order: the locked ones always, the others once decided.
-func (d *Data) granted() string {
+// configuration order: the locked ones always, the others once decided. all
+// reports whether that is every category.
+func (d *Data) granted() (list string, all bool) {
 	n := 0
 	buf := make([]byte, 0, 64)
 	for _, c := range d.Categories {
@@ -125,5 +132,5 @@ func (d *Data) granted() string {
 			n++
 		}
 	}
-	return string(buf)
+	return string(buf), n == len(d.Categories)
 }

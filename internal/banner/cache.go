@@ -206,6 +206,7 @@ func keyHash(d *Data) uint64 {
 	flag(d.GPC)
 	flag(d.Nonce != "")
 	s(d.Prefix)
+	s(d.Hosts)
 	s(d.PolicyURL)
 	for _, l := range d.Languages {
 		s(l.Tag)
@@ -230,7 +231,7 @@ func keyHash(d *Data) uint64 {
 func sameKey(k, d *Data) bool {
 	return k.Lang == d.Lang && k.Dir == d.Dir && k.Texts == d.Texts &&
 		equalSlices(k.Categories, d.Categories) && k.Decided == d.Decided && k.GPC == d.GPC &&
-		(k.Nonce != "") == (d.Nonce != "") && k.Prefix == d.Prefix && k.PolicyURL == d.PolicyURL &&
+		(k.Nonce != "") == (d.Nonce != "") && k.Prefix == d.Prefix && k.Hosts == d.Hosts && k.PolicyURL == d.PolicyURL &&
 		equalSlices(k.Languages, d.Languages) && equalSlices(k.ConsentMode, d.ConsentMode) &&
 		k.WaitForUpdate == d.WaitForUpdate && equalSlices(k.Regions, d.Regions)
 }

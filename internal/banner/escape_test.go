@@ -22,6 +22,7 @@ func hostile() *Data {
 	d.Texts.Saved = attack
 	d.Texts.Language = attack
 	d.Texts.PrefsTitle = attack
+	d.Hosts = `"><script>alert(5)</script>`
 	d.Categories[1].Title = `<script>alert(3)</script>`
 	d.Categories[1].Description = attack
 	d.Categories[2].ID = `x" onclick="alert(4)`
@@ -70,7 +71,7 @@ func TestEscaping(t *testing.T) {
 		markup  string
 		scripts int
 	}{
-		{"head+body", headBody(d), 2},
+		{"head+body", headBody(d), 3}, // Consent Mode, host set, loader
 		{"fragment", prefs(d, true), 0},
 		{"page", prefs(d, false), 0},
 	} {
@@ -89,7 +90,7 @@ func TestEscaping(t *testing.T) {
 	t.Run("unknown consent mode names and bad regions are left out", func(t *testing.T) {
 		t.Parallel()
 		h := hostile()
-		h.Nonce = "" // the nonce, escaped, would hold "alert" too
+		h.Nonce, h.Hosts = "", "" // escaped, they would hold "alert" too
 		var buf bytes.Buffer
 		Head(&buf, h)
 		assert.NotContains(t, buf.String(), "alert")
@@ -111,6 +112,6 @@ func FuzzBodyEscaping(f *testing.F) {
 		Head(&buf, d)
 		Body(&buf, d)
 		Preferences(&buf, d, true)
-		assertInert(t, buf.String(), 2)
+		assertInert(t, buf.String(), 3) // Consent Mode, host set, loader
 	})
 }

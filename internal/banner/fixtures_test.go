@@ -62,6 +62,9 @@ func modeFor(cats []Category, decided bool) []ModeType {
 
 const testNonce = "rAnd0mN0nce+/base64=="
 
+// testHosts names a host set, as consent's Manager would.
+const testHosts = "ck-hosts.0123abcd.js"
+
 // undecided is a first visit: English, a CSP nonce, two languages, Consent
 // Mode with wait_for_update.
 func undecided() *Data {
@@ -69,7 +72,7 @@ func undecided() *Data {
 	return &Data{
 		Lang: "en", Dir: "ltr", Texts: enTexts, Categories: cats,
 		Prefix: "/consent", Return: "/news/2024/05/city-council-votes?page=2",
-		PolicyURL: "/privacy", Nonce: testNonce,
+		PolicyURL: "/privacy", Nonce: testNonce, Hosts: testHosts,
 		Languages:   []Language{{Tag: "en", Name: "English", Selected: true}, {Tag: "es", Name: "Español"}},
 		ConsentMode: modeFor(cats, false), WaitForUpdate: 500,
 	}
@@ -82,6 +85,14 @@ func decided() *Data {
 	d.Categories = enCategories("analytics")
 	d.ConsentMode = modeFor(d.Categories, true)
 	d.ConsentID = "0123456789abcdef0123456789abcdef"
+	return d
+}
+
+// allGranted is a returning visitor who granted every category: no guard.
+func allGranted() *Data {
+	d := decided()
+	d.Categories = enCategories("preferences", "analytics", "marketing")
+	d.ConsentMode = modeFor(d.Categories, true)
 	return d
 }
 

@@ -35,6 +35,7 @@ type view struct {
 	Mode       template.JS // built only from whitelisted names, see appendMode
 	JS, CSS    string
 	Granted    string
+	Guard      bool // the host set and a synchronous loader, see Data.Hosts
 	LangSubmit string
 	Page       bool
 	Link       link
@@ -62,9 +63,13 @@ func execute(w io.Writer, name string, data any) {
 }
 
 // Head renders what goes right after <head>: the Consent Mode v2 defaults for
-// the state the server already knows (before any tag can run), the
-// stylesheet while the banner shows, and the deferred loader carrying the
-// granted categories in data-g. Every element carries d.Nonce when set.
+// the state the server already knows (before any tag can run); while some
+// category is not granted, the host set (Data.Hosts) and the loader as
+// synchronous scripts, whose runtime guard then runs before any script of
+// the page; otherwise the loader deferred; both carry the granted
+// categories in data-g; last, the stylesheet while the banner shows (after
+// the scripts, which a pending stylesheet would hold up). Every element
+// carries d.Nonce when set.
 func Head(buf *bytes.Buffer, d *Data) {
 	headCache.render(buf, d)
 }
@@ -73,7 +78,9 @@ func prepHead(v *view) {
 	if len(v.ConsentMode) > 0 {
 		v.Mode = template.JS(appendMode(make([]byte, 0, 320), v.Data))
 	}
-	v.Granted = v.granted()
+	var all bool
+	v.Granted, all = v.granted()
+	v.Guard = v.Hosts != "" && !all
 }
 
 // Body renders what goes right before </body>. An undecided visitor gets the

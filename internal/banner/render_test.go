@@ -1,6 +1,7 @@
 package banner
 
 import (
+	"bytes"
 	"flag"
 	"net/url"
 	"os"
@@ -132,7 +133,7 @@ func TestFirstLayer(t *testing.T) {
 			loader := one(t, doc, "loader", isLoader)
 			assert.Equal(t, "necessary", attrOr(loader, "data-g"), "undecided: only locked categories")
 			_, deferred := attr(loader, "defer")
-			assert.True(t, deferred)
+			assert.False(t, deferred, "the guard runs before the page's scripts")
 			one(t, doc, "stylesheet", byID("ck-css"))
 		})
 	}
@@ -294,4 +295,46 @@ func TestConsentIDStaysOutOfPage(t *testing.T) {
 	// Body never show it.
 	d := decided()
 	assert.NotContains(t, headBody(d), d.ConsentID)
+}
+
+// TestHeadGuard checks where the runtime guard comes from: while some
+// category is refused, the host set and then the loader, both synchronous
+// and nonce'd, before the stylesheet (which would hold up a script after
+// it); once everything is granted, or without a host set, only the deferred
+// loader.
+func TestHeadGuard(t *testing.T) {
+	t.Parallel()
+	js, css := AssetNames()
+	noHosts := func() *Data { d := undecided(); d.Hosts = ""; return d }
+	for _, s := range []struct {
+		name string
+		data func() *Data
+		want []string // the head's elements after the Consent Mode script
+	}{
+		{"undecided", undecided, []string{"script /consent/assets/" + testHosts, "script /consent/assets/" + js, "link /consent/assets/" + css}},
+		{"decided, marketing refused", decided, []string{"script /consent/assets/" + testHosts, "script /consent/assets/" + js}},
+		{"all granted", allGranted, []string{"script /consent/assets/" + js + " defer"}},
+		{"no host set", noHosts, []string{"script /consent/assets/" + js + " defer", "link /consent/assets/" + css}},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			d := s.data()
+			var buf bytes.Buffer
+			Head(&buf, d)
+			doc := parse(t, buf.String())
+			var got []string
+			for _, n := range all(doc, func(n *html.Node) bool { return n.Data == "script" || n.Data == "link" }) {
+				src := attrOr(n, "src") + attrOr(n, "href")
+				if src == "" {
+					continue // the Consent Mode snippet
+				}
+				if _, ok := attr(n, "defer"); ok {
+					src += " defer"
+				}
+				got = append(got, n.Data+" "+src)
+				assert.Equal(t, d.Nonce, attrOr(n, "nonce"), "%s carries the nonce", src)
+			}
+			assert.Equal(t, s.want, got)
+		})
+	}
 }

@@ -1,13 +1,111 @@
-// consentkit loader. Readable source: the package strips comment lines and
-// indentation at start-up, so comments cost nothing on the wire.
-// Rules: no eval, no Function, no innerHTML, no inline handlers, no style
-// writes; everything is driven by classes, ids and the hidden attribute.
+// consentkit loader and runtime guard. Readable source: the package strips
+// comment lines and indentation at start-up, so comments cost nothing on the
+// wire.
+// Rules: no eval, no Function, no inline handlers, no style writes of its
+// own; the loader never builds markup: it only passes the page's own markup
+// on (neutralised by the guard) and restores what was neutralised.
 // Config comes from this script's own tag: src (prefix and stylesheet name),
-// nonce, and data-g (the categories granted now, space-separated).
+// nonce, and data-g (the categories granted now, space-separated). While some
+// category is refused, the host set (ck-hosts.<hash>.js, loaded just before
+// this script, which then runs synchronously before any script of the page)
+// leaves self.ckH, and the guard holds what the page's scripts point at
+// trackers of refused categories.
 (() => {
-const d = document, s = d.currentScript, N = s.nonce;
+const d = document, s = d.currentScript, N = s.nonce, W = self, E = Element.prototype, SA = E.setAttribute;
 const P = s.src.replace(/\/assets\/[^/]*$/, ''), C = s.src.replace(/js$/, 'css');
-let G = new Set((s.dataset.g || '').split(' ').filter(Boolean)), O, B;
+let G = new Set((s.dataset.g || '').split(' ').filter(Boolean)), O, B, R;
+// L lists, in the order they were held, the elements the guard keeps a URL
+// of aside.
+const L = new Set();
+// U tells whether attribute n of element e makes the browser fetch a URL
+// (src on any element: a custom element may load it too).
+const U = (e, n) => /^(src|srcset|poster)$/i.test(n) || /^(LINK|OBJECT)$/.test(e.tagName) && /^(href|imagesrcset|data)$/i.test(n);
+// wrap replaces method k of o by f(this, arguments, original).
+const wrap = (o, k, f) => { const g = o[k]; g && (o[k] = function (...a) { return f(this, a, g); }); };
+// prop replaces the setter of property n of prototype p by f(this, value, original).
+const prop = (p, n, f) => { const o = p && Object.getOwnPropertyDescriptor(p, n); o && Object.defineProperty(p, n, {...o, set(v) { f(this, v, o.set); }}); };
+// hv is the refused category of the first tracker URL in v (a URL or a
+// srcset); without a host set nothing is held.
+let hv = () => 0;
+const h = W.ckH, X = new WeakSet(), XP = XMLHttpRequest.prototype;
+if (h) {
+// H maps each category to the FNV-1a hashes of its hosts, decoded once
+// from [K, category, N, base64 of N Golomb-Rice coded deltas, ...].
+const H = new Map();
+for (let i = 1; i < h.length; i += 3) {
+const S = new Set(), b = atob(h[i + 2]);
+let p = 0, v = 0;
+const bit = () => b.charCodeAt(p >> 3) >> (7 - (p++ & 7)) & 1;
+for (let n = h[i + 1]; n--;) {
+let q = 0, r = 0;
+while (bit()) q++;
+for (let j = h[0]; j--;) r = r * 2 + bit();
+S.add(v += q * 2 ** h[0] + r);
+}
+H.set(h[i], S);
+}
+hv = v => {
+for (const x of String(v).split(',')) {
+try {
+// The host, then each parent domain: the first listed gives the category.
+for (let u = new URL(x.match(/[^\s"']+/), d.baseURI).hostname.replace(/\.+$/, ''); u; u = u.slice(u.indexOf('.') + 1 || u.length)) {
+let z = 0x811c9dc5;
+for (const c of u) z = Math.imul(z ^ c.charCodeAt(), 0x01000193) >>> 0;
+for (const [c, S] of H) if (S.has(z)) { if (!G.has(c)) return c; u = ''; }
+}
+} catch (_) {}
+}
+};
+// hold keeps URL v of attribute n of element e aside when it points to a
+// refused tracker: it becomes data-ck-<n>, the element gets data-ck-blocked
+// as the rewriter writes them, and L remembers the element, which gets the
+// URL back on grant. A script that has no src when it is inserted has not
+// started: given one later, it runs then, and its onload fires.
+const hold = (e, n, v) => {
+const c = !R && hv(v);
+if (c) { SA.call(e, 'data-ck-' + n, v); e.dataset.ckBlocked ||= c; L.add(e); }
+else e.removeAttribute('data-ck-' + n);
+return c;
+};
+// The URL property setters of every HTML element's prototype (script and
+// iframe src, img and source src and srcset, link href and imageSrcset,
+// media src, video poster, embed, track and input src, object data, …),
+// so that createElement, new Image() and any wrapper around them are
+// covered alike.
+for (const k of Object.getOwnPropertyNames(W)) for (const n of /^HTML.*Element$/.test(k) ? ['src', 'srcset', 'poster', 'data', 'href', 'imageSrcset'] : []) prop(W[k].prototype, n, (t, v, g) => U(t, n) && hold(t, n, v) || g.call(t, v));
+// setAttribute(n, v) and setAttributeNS(null, n, v).
+for (const j of [0, 1]) wrap(E, j ? 'setAttributeNS' : 'setAttribute', (t, a, g) => j && a[0] != null || !U(t, a[j]) || !hold(t, a[j], a[j + 1]) ? g.apply(t, a) : 0);
+// nz renames, in a string of markup, the URL attributes of each element with
+// a URL to a refused tracker to data-ck-<name>, as the rewriter does, adding
+// data-ck-blocked and no quote (markup in a string literal of a written script
+// stays valid code). Scripts only when written (w): a script inserted
+// through innerHTML never runs, and the observer below holds it as such.
+// Markup with nothing to hold is passed on as it came, a TrustedHTML too.
+const nz = (m, w, z = String(m).replace(/<([a-z][^\s/>]*)((?:[^>"']|"[^"]*"|'[^']*')*)>/gi, (x, t, a) => {
+const e = {tagName: t.toUpperCase()};
+let c;
+a = a.replace(/([^\s"'>\/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?/g, (y, n, v) => U(e, n) ? (c ||= hv(v), 'data-ck-' + y) : y);
+return c && (w || e.tagName != 'SCRIPT') ? '<' + t + ' data-ck-blocked=' + c + a + '>' : x;
+})) => z == m ? m : z;
+for (const k of ['write', 'writeln']) wrap(Document.prototype, k, (t, a, g) => g.apply(t, a.map(x => nz(x, 1))));
+for (const k of ['innerHTML', 'outerHTML']) prop(E, k, (t, v, g) => g.call(t, nz(v)));
+wrap(E, 'insertAdjacentHTML', (t, a, g) => g.call(t, a[0], nz(a[1])));
+// The fallback, for what no hook saw (the page's own markup, DOMParser,
+// createContextualFragment, templates): added elements are held like the
+// setters hold them. A parser-inserted script is seen before it starts;
+// a script already started runs anyway, and only once.
+new MutationObserver(r => {
+for (const m of r) for (const x of m.addedNodes) for (const e of x.querySelectorAll ? [x, ...x.querySelectorAll('*')] : []) {
+// An element the page marked with data-consent is judged by the rewriter.
+if (!e.hasAttribute('data-consent')) for (const y of [...e.attributes]) U(e, y.name) && hold(e, y.name, y.value) && e.removeAttribute(y.name);
+}
+}).observe(d, {childList: true, subtree: true});
+// Requests to a refused tracker are refused, never replayed.
+wrap(W, 'fetch', (t, a, g) => hv(a[0]?.url || a[0]) ? Promise.reject(TypeError('refused by consent')) : g.apply(t, a));
+wrap(XP, 'open', (t, a, g) => (X[hv(a[1]) ? 'add' : 'delete'](t), g.apply(t, a)));
+wrap(XP, 'send', (t, a, g) => X.has(t) || g.apply(t, a));
+wrap(Navigator.prototype, 'sendBeacon', (t, a, g) => !hv(a[0]) && g.apply(t, a));
+}
 const q = x => d.querySelector(x);
 const ret = () => encodeURIComponent(location.pathname + location.search);
 // css loads the stylesheet once; a decided visitor only needs it for the dialog.
@@ -45,26 +143,44 @@ B = 0;
 };
 const show = () => open().catch(() => location.href = P + '/preferences?return=' + ret());
 // act re-activates neutralised elements of granted categories in document
-// order; an external script is awaited before the next, as the parser would.
+// order, then those the guard held outside the document in the order it
+// held them; an external script the rewriter neutralised is awaited before
+// the next, as the parser would. R lets the loader's own writes through the
+// guard: the category that neutralised an element decides.
 const act = async () => {
-for (const o of d.querySelectorAll('[data-ck-blocked]')) {
-if (!o.dataset.ckBlocked.split(' ').every(c => G.has(c))) continue;
-if (o.tagName == 'SCRIPT') {
+for (const o of [...d.querySelectorAll('[data-ck-blocked]'), ...L]) {
+if (!o.dataset.ckBlocked?.split(' ').every(c => G.has(c))) continue;
+R = 1;
+// A script the rewriter neutralised is replaced: the browser runs a script
+// element once. One the guard held never started: it gets its src back.
+if (o.tagName == 'SCRIPT' && !L.delete(o)) {
 const n = d.createElement('script'), t = o.dataset.ckType, u = o.dataset.ckSrc;
 for (const a of o.attributes) if (!/^(type|nonce|data-ck-.*)$/.test(a.name)) n.setAttribute(a.name, a.value);
 if (t) n.type = t;
 n.nonce = o.nonce || N;
 n.async = false;
 n.text = o.text;
-if (u) await new Promise(r => { n.onload = n.onerror = r; n.src = u; o.replaceWith(n); });
-else o.replaceWith(n);
+if (u) n.src = u;
+// R ends before the script runs: what it does is judged like any script.
+R = 0;
+o.replaceWith(n);
+if (u) await new Promise(r => n.onload = n.onerror = r);
 } else {
-for (const k of ['src', 'srcdoc', 'srcset', 'href']) {
-const v = o.getAttribute('data-ck-' + k);
-if (v != null) { o.removeAttribute('data-ck-' + k); o.setAttribute(k, v); }
+L.delete(o);
+// Every data-ck-<name> goes back to <name>: src, srcset, srcdoc, href,
+// imagesrcset, data, poster, background, and the original style attribute;
+// a meta refresh's http-equiv never does.
+for (const {name: a, value: v} of [...o.attributes]) if (/^data-ck-(?!http)/.test(a)) { o.removeAttribute(a); a != 'data-ck-blocked' && o.setAttribute(a.slice(8), v); }
+R = 0;
+// A source or track of a media element counts only after load().
+if (o.matches('video>*,audio>*')) o.parentNode.load();
 }
-o.removeAttribute('data-ck-blocked');
 }
+// A tracker URL in a <style> element carries the marker
+// about:invalid#ck=<category>; in front of it: dropped once granted.
+for (const y of d.querySelectorAll('style')) {
+const t = y.textContent, u = t.replace(/about:invalid#ck=([^;]+);/g, (m, c) => G.has(c) ? '' : m);
+if (u != t) y.textContent = u;
 }
 };
 // A decision form is posted as JSON; if that fails, the plain form is sent.
@@ -90,7 +206,7 @@ f.append(i);
 return f.submit();
 }
 const n = new Set(j.granted);
-if (window.gtag && j.consent_mode) gtag('consent', 'update', j.consent_mode);
+if (W.gtag && j.consent_mode) gtag('consent', 'update', j.consent_mode);
 // Storage the server cannot reach: declared keys of refused categories.
 try {
 for (const k of j.clear_storage || []) for (const x of Object.keys(localStorage)) if (k.endsWith('*') ? x.startsWith(k.slice(0, -1)) : x == k) localStorage.removeItem(x);
@@ -120,7 +236,7 @@ if (a.matches('.ck-close')) { if (x) { e.preventDefault(); x.close(); } return; 
 e.preventDefault();
 show();
 });
-window.consentkit = {
+W.consentkit = {
 allowed: c => G.has(c),
 granted: () => [...G],
 open: show,
