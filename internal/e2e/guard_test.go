@@ -15,6 +15,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/consentkit/consentkit/consent"
+	"github.com/consentkit/consentkit/internal/trackers"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -520,4 +521,38 @@ func TestGuardDocumentWriteIntervention(t *testing.T) {
 	tb.waitFor(`window.ran.length === 2`)
 	assert.Equal(t, []string{"ads.test/slow-written.js", "tracker.test/written.js"}, eval[[]string](tb, `window.ran`),
 		"both trackers ran after consent, in document order: the slow first one was awaited")
+}
+
+// The guard in the browser and the tracker table in Go agree: FNV-1a over
+// the URL parser's host, each parent domain, the Golomb-Rice sets. A refused
+// sendBeacon (false) is the guard saying "tracker"; a queued one (true) "no".
+func TestGuardAgreesWithTheTable(t *testing.T) {
+	t.Parallel()
+	s := newGuardSite(t, map[string]guardPage{"/": {body: `<!doctype html><html><head><title>Plain</title></head><body><h1>Plain</h1></body></html>`}})
+	tb := newTab(t)
+	tb.open(s.URL + "/")
+	table := trackers.Default()
+	for _, u := range []string{
+		"https://www.google-analytics.com/g/collect",
+		"https://region1.analytics.google.com/g/collect",
+		"https://GOOGLE-ANALYTICS.COM./collect",
+		"https://%77ww.googletagmanager.com/gtm.js",
+		"//connect.facebook.net/en_US/fbevents.js",
+		"https://stats.g.doubleclick.net/j/collect",
+		"https://user:pw@bat.bing.com:8443/action/0",
+		"https://www.clarity.ms/tag/x",
+		"https://static.hotjar.com/c/hotjar.js",
+		"https://example.org/app.js",
+		"https://notgoogle-analytics.com/x",
+		"https://com/",
+		"/relative/path",
+	} {
+		_, want := table.LookupURL(u)
+		abs := u
+		if strings.HasPrefix(u, "//") {
+			abs = "https:" + u
+		}
+		got := !eval[bool](tb, fmt.Sprintf(`navigator.sendBeacon(%s, 'x')`, jsString(u)))
+		assert.Equal(t, want, got, "%s: held by the guard %v, listed in the table %v", abs, got, want)
+	}
 }
