@@ -75,7 +75,7 @@ func TestLoaderSource(t *testing.T) {
 	for _, forbidden := range []*regexp.Regexp{
 		regexp.MustCompile(`\beval\b`),
 		regexp.MustCompile(`\bFunction\s*\(`),
-		regexp.MustCompile(`\.(innerHTML|outerHTML)\s*=|\.insertAdjacentHTML\(|\.write(ln)?\(|createContextualFragment`),
+		regexp.MustCompile(`\.(innerHTML|outerHTML)\s*=|\.(insertAdjacentHTML|write|writeln|createContextualFragment)\(`),
 		regexp.MustCompile(`\.style\b|cssText|setAttribute\(\s*['"]style`),
 		regexp.MustCompile(`setAttribute\(\s*['"]on`),
 		regexp.MustCompile(`set(Timeout|Interval)\(\s*['"]`), // a string is an eval
@@ -90,7 +90,8 @@ func TestLoaderSource(t *testing.T) {
 		"n.nonce = o.nonce || N", "n.async = false", "consent:change", "'consent', 'update'", "showModal", "location.reload()",
 		// The guard: prototypes' setters, setAttribute, document.write,
 		// innerHTML, the observer, requests.
-		"Object.defineProperty", "setAttributeNS", "'write', 'writeln'", "'innerHTML', 'outerHTML'", "insertAdjacentHTML",
+		"Object.defineProperty", "setAttributeNS", "'write', 'writeln'", "'innerHTML', 'outerHTML'", "ShadowRoot.prototype",
+		"insertAdjacentHTML", "'createContextualFragment'",
 		"MutationObserver", "'fetch'", "XP, 'open'", "XP, 'send'", "'sendBeacon'"} {
 		assert.Contains(t, string(readable), need)
 	}

@@ -235,6 +235,12 @@ document.write('<script src="{A}/written.js"><\/script><img src="{A}/written.gif
 <script{N} data-consent="necessary">
 document.getElementById('inner').innerHTML = '<img src="{A}/inner.gif" alt=""><iframe src="{A}/inner.html" title="ad"></iframe>';
 document.getElementById('inner').insertAdjacentHTML('beforeend', '<img srcset="{A}/adjacent.gif 1x" alt="">');
+// A fragment (whose scripts run, unlike innerHTML's) and a shadow root.
+document.getElementById('inner').append(document.createRange().createContextualFragment('<img src="{A}/fragment.gif" alt=""><script src="{A}/fragment.js"><\/script>'));
+var shadow = document.createElement('div');
+shadow.id = 'shadow';
+document.body.append(shadow);
+shadow.attachShadow({mode: 'open'}).innerHTML = '<iframe src="{A}/shadow.html" title="ad"></iframe>';
 </script>
 </body></html>
 `
@@ -245,7 +251,8 @@ var (
 	guardAnalytics = []string{"tracker.test/dyn.js", "tracker.test/slow-order-1.js", "tracker.test/order-2.js",
 		"tracker.test/patched-first.js", "tracker.test/self-removing.js"}
 	guardMarketing = []string{"ads.test/attr.js", "ads.test/px.gif", "ads.test/patched-after.js", "ads.test/raw.js",
-		"ads.test/written.js", "ads.test/written.gif", "ads.test/inner.gif", "ads.test/inner.html", "ads.test/adjacent.gif"}
+		"ads.test/written.js", "ads.test/written.gif", "ads.test/inner.gif", "ads.test/inner.html", "ads.test/adjacent.gif",
+		"ads.test/fragment.gif", "ads.test/fragment.js", "ads.test/shadow.html"}
 )
 
 // guardScripts lists the scripts among keys.
@@ -288,7 +295,7 @@ func TestGuardHoldsRuntimeInsertions(t *testing.T) {
 
 	eval[bool](tb, `window.stay = true`)
 	tb.click("#ck-banner .ck-accept")
-	tb.waitFor(`window.ran.length === 1 + 9 && window.log.includes('dyn-onload') && window.log.includes('px-onload')`)
+	tb.waitFor(`window.ran.length === 1 + 10 && window.log.includes('dyn-onload') && window.log.includes('px-onload')`)
 	tb.waitFor(`window.log.includes('patched-first-onload') && window.log.includes('patched-after-onload')`)
 
 	assert.True(t, eval[bool](tb, `window.stay === true`), "no reload")
@@ -329,8 +336,9 @@ func TestGuardKeepsRefusedCategory(t *testing.T) {
 	assert.ElementsMatch(t, append([]string{"own"}, guardScripts(guardAnalytics)...), eval[[]string](tb, `window.ran`), "analytics ran")
 	assert.Empty(t, s.guardHits("ads.test"), "nothing reached the ad network")
 	assert.NotContains(t, eval[[]string](tb, `window.log`), "px-onload", "the marketing pixel is still held")
-	assert.Equal(t, 8, eval[int](tb, `document.querySelectorAll('[data-ck-blocked=marketing]').length`),
-		"the marketing elements in the page stay held: 4 scripts, the written image, 3 inserted through markup, and the pixel is held outside it")
+	assert.Equal(t, 10, eval[int](tb, `document.querySelectorAll('[data-ck-blocked=marketing]').length`),
+		"the marketing elements in the page stay held: 5 scripts, the written image, 4 inserted through markup; the pixel and the shadow root's frame are held outside it")
+	assert.True(t, eval[bool](tb, `document.querySelector('#shadow').shadowRoot.querySelector('iframe').dataset.ckBlocked === 'marketing'`))
 
 	tb.reload()
 	tb.waitFor(`window.ran.length === 1 + 5`)
@@ -349,9 +357,9 @@ func TestGuardAbsentWhenAllGranted(t *testing.T) {
 	tb := newTab(t)
 	tb.open(s.URL + "/")
 	tb.click("#ck-banner .ck-accept")
-	tb.waitFor(`window.ran.length === 1 + 9`)
+	tb.waitFor(`window.ran.length === 1 + 10`)
 	tb.reload()
-	tb.waitFor(`window.ran.length === 1 + 9 && window.log.includes('px-onload')`)
+	tb.waitFor(`window.ran.length === 1 + 10 && window.log.includes('px-onload')`)
 	assert.False(t, tb.exists(`script[src*="/assets/ck-hosts."]`), "no host set")
 	assert.True(t, eval[bool](tb, `typeof window.ckH === 'undefined' && document.querySelector('script[data-g]').defer`),
 		"no guard, and a deferred loader")

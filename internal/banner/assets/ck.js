@@ -21,13 +21,13 @@ const L = new Set();
 // (src on any element: a custom element may load it too).
 const U = (e, n) => /^(src|srcset|poster)$/i.test(n) || /^(LINK|OBJECT)$/.test(e.tagName) && /^(href|imagesrcset|data)$/i.test(n);
 // wrap replaces method k of o by f(this, arguments, original).
-const wrap = (o, k, f) => { const g = o[k]; g && (o[k] = function (...a) { return f(this, a, g); }); };
+const wrap = (o, k, f, g = o[k]) => o[k] = function (...a) { return f(this, a, g); };
 // prop replaces the setter of property n of prototype p by f(this, value, original).
-const prop = (p, n, f) => { const o = p && Object.getOwnPropertyDescriptor(p, n); o && Object.defineProperty(p, n, {...o, set(v) { f(this, v, o.set); }}); };
+const prop = (p, n, f, o = Object.getOwnPropertyDescriptor(p, n)) => o && Object.defineProperty(p, n, {...o, set(v) { f(this, v, o.set); }});
 // hv is the refused category of the first tracker URL in v (a URL or a
 // srcset); without a host set nothing is held.
 let hv = () => 0;
-const h = W.ckH, X = new WeakSet(), XP = XMLHttpRequest.prototype;
+const h = W.ckH, XP = XMLHttpRequest.prototype;
 if (h) {
 // H maps each category to the FNV-1a hashes of its hosts, decoded once
 // from [K, category, N, base64 of N Golomb-Rice coded deltas, ...].
@@ -35,12 +35,11 @@ const H = new Map();
 for (let i = 1; i < h.length; i += 3) {
 const S = new Set(), b = atob(h[i + 2]);
 let p = 0, v = 0;
-const bit = () => b.charCodeAt(p >> 3) >> (7 - (p++ & 7)) & 1;
-for (let n = h[i + 1]; n--;) {
-let q = 0, r = 0;
-while (bit()) q++;
-for (let j = h[0]; j--;) r = r * 2 + bit();
-S.add(v += q * 2 ** h[0] + r);
+const bit = () => b.charCodeAt(p >> 3) >> 7 - (p++ & 7) & 1;
+// A delta: one 2^K for each 1-bit up to a 0-bit, then K bits.
+for (let n = h[i + 1], j; n--; S.add(v)) {
+while (bit()) v += 2 ** h[0];
+for (j = h[0]; j--;) v += bit() * 2 ** j;
 }
 H.set(h[i], S);
 }
@@ -72,7 +71,7 @@ return c;
 // media src, video poster, embed, track and input src, object data, …),
 // so that createElement, new Image() and any wrapper around them are
 // covered alike.
-for (const k of Object.getOwnPropertyNames(W)) for (const n of /^HTML.*Element$/.test(k) ? ['src', 'srcset', 'poster', 'data', 'href', 'imageSrcset'] : []) prop(W[k].prototype, n, (t, v, g) => U(t, n) && hold(t, n, v) || g.call(t, v));
+for (const k of Object.getOwnPropertyNames(W)) for (const n of /^HTML.*Element$/.test(k) ? 'src srcset poster data href imageSrcset'.split(' ') : []) prop(W[k].prototype, n, (t, v, g) => U(t, n) && hold(t, n, v) || g.call(t, v));
 // setAttribute(n, v) and setAttributeNS(null, n, v).
 for (const j of [0, 1]) wrap(E, j ? 'setAttributeNS' : 'setAttribute', (t, a, g) => j && a[0] != null || !U(t, a[j]) || !hold(t, a[j], a[j + 1]) ? g.apply(t, a) : 0);
 // nz renames, in a string of markup, the URL attributes of each element with
@@ -88,10 +87,13 @@ a = a.replace(/([^\s"'>\/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?/g, (y, n, v
 return c && (w || e.tagName != 'SCRIPT') ? '<' + t + ' data-ck-blocked=' + c + a + '>' : x;
 })) => z == m ? m : z;
 for (const k of ['write', 'writeln']) wrap(Document.prototype, k, (t, a, g) => g.apply(t, a.map(x => nz(x, 1))));
-for (const k of ['innerHTML', 'outerHTML']) prop(E, k, (t, v, g) => g.call(t, nz(v)));
+wrap(Range.prototype, 'createContextualFragment', (t, a, g) => g.call(t, nz(a[0], 1)));
+// What they hold outside the document (a detached element, a shadow root)
+// is given back through L.
+for (const p of [E, ShadowRoot.prototype]) for (const k of ['innerHTML', 'outerHTML']) prop(p, k, (t, v, g) => { g.call(t, nz(v)); for (const e of t.querySelectorAll('[data-ck-blocked]:not(script)')) L.add(e); });
 wrap(E, 'insertAdjacentHTML', (t, a, g) => g.call(t, a[0], nz(a[1])));
-// The fallback, for what no hook saw (the page's own markup, DOMParser,
-// createContextualFragment, templates): added elements are held like the
+// The fallback, for what no hook saw (the page's own markup, nodes from a
+// DOMParser document, templates): added elements are held like the
 // setters hold them. A parser-inserted script is seen before it starts;
 // a script already started runs anyway, and only once.
 new MutationObserver(r => {
@@ -101,9 +103,9 @@ if (!e.hasAttribute('data-consent')) for (const y of [...e.attributes]) U(e, y.n
 }
 }).observe(d, {childList: true, subtree: true});
 // Requests to a refused tracker are refused, never replayed.
-wrap(W, 'fetch', (t, a, g) => hv(a[0]?.url || a[0]) ? Promise.reject(TypeError('refused by consent')) : g.apply(t, a));
-wrap(XP, 'open', (t, a, g) => (X[hv(a[1]) ? 'add' : 'delete'](t), g.apply(t, a)));
-wrap(XP, 'send', (t, a, g) => X.has(t) || g.apply(t, a));
+wrap(W, 'fetch', (t, a, g) => hv(a[0]?.url || a[0]) ? Promise.reject(TypeError('consent')) : g.apply(t, a));
+wrap(XP, 'open', (t, a, g) => (t.ckHeld = hv(a[1]), g.apply(t, a)));
+wrap(XP, 'send', (t, a, g) => t.ckHeld || g.apply(t, a));
 wrap(Navigator.prototype, 'sendBeacon', (t, a, g) => !hv(a[0]) && g.apply(t, a));
 }
 const q = x => d.querySelector(x);
