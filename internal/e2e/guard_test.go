@@ -40,7 +40,7 @@ type guardPage struct {
 	csp  bool // serve under a strict nonce-only Content-Security-Policy
 }
 
-func newGuardSite(t *testing.T, pages map[string]guardPage) *guardSite {
+func guardStartSite(t *testing.T, pages map[string]guardPage) *guardSite {
 	t.Helper()
 	s := &guardSite{}
 	third := newLoopbackServer(t, http.HandlerFunc(s.serveThird))
@@ -272,7 +272,7 @@ func guardScripts(keys []string) []string {
 // refused.
 func TestGuardHoldsRuntimeInsertions(t *testing.T) {
 	t.Parallel()
-	s := newGuardSite(t, map[string]guardPage{"/": {body: guardRuntimePage}})
+	s := guardStartSite(t, map[string]guardPage{"/": {body: guardRuntimePage}})
 	tb := newTab(t, guardPatchFirst())
 	tb.open(s.URL + "/")
 	tb.waitFor(`window.ran.includes('own') && window.log.includes('fetch-refused')`)
@@ -322,7 +322,7 @@ func TestGuardHoldsRuntimeInsertions(t *testing.T) {
 // byte.
 func TestGuardKeepsRefusedCategory(t *testing.T) {
 	t.Parallel()
-	s := newGuardSite(t, map[string]guardPage{"/": {body: guardRuntimePage}})
+	s := guardStartSite(t, map[string]guardPage{"/": {body: guardRuntimePage}})
 	tb := newTab(t)
 	tb.open(s.URL + "/")
 	tb.waitFor(`window.log.includes('fetch-refused')`)
@@ -353,7 +353,7 @@ func TestGuardKeepsRefusedCategory(t *testing.T) {
 // loader is deferred as before, and nothing is held.
 func TestGuardAbsentWhenAllGranted(t *testing.T) {
 	t.Parallel()
-	s := newGuardSite(t, map[string]guardPage{"/": {body: guardRuntimePage}})
+	s := guardStartSite(t, map[string]guardPage{"/": {body: guardRuntimePage}})
 	tb := newTab(t)
 	tb.open(s.URL + "/")
 	tb.click("#ck-banner .ck-accept")
@@ -408,7 +408,7 @@ var guardKinds = []string{"k-link.css", "k-preload.gif|k-preload-set.gif", "k-st
 // all, in place, without a reload; a meta refresh never does.
 func TestGuardReleasesEveryKind(t *testing.T) {
 	t.Parallel()
-	s := newGuardSite(t, map[string]guardPage{"/": {body: guardKindsPage}})
+	s := guardStartSite(t, map[string]guardPage{"/": {body: guardKindsPage}})
 	tb := newTab(t)
 	tb.open(s.URL + "/")
 	time.Sleep(300 * time.Millisecond)
@@ -459,7 +459,7 @@ var i = new Image(); i.onload = function () { log.push('px-onload'); }; i.src = 
 <style{N}>.k-bg{background-image:url({A}/csp-style.gif);inline-size:10px;block-size:10px}</style>
 </head><body><h1>CSP</h1><div class="k-bg"></div></body></html>
 `
-	s := newGuardSite(t, map[string]guardPage{"/": {body: body, csp: true}})
+	s := guardStartSite(t, map[string]guardPage{"/": {body: body, csp: true}})
 	tb := newTab(t)
 	tb.open(s.URL + "/")
 	require.True(t, tb.visible("#ck-banner"))
@@ -505,7 +505,7 @@ func TestGuardDocumentWriteIntervention(t *testing.T) {
 <script>document.write('<script src="http://cdn.test:' + location.search.slice(1) + '/control.js"><\/script>');</script>
 </head><body><h1>Written</h1></body></html>
 `
-	s := newGuardSite(t, map[string]guardPage{"/": {body: body}})
+	s := guardStartSite(t, map[string]guardPage{"/": {body: body}})
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(path), chromedp.UserDataDir(t.TempDir()), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("host-resolver-rules", "MAP tracker.test 127.0.0.1, MAP ads.test 127.0.0.1, MAP cdn.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
@@ -536,7 +536,7 @@ func TestGuardDocumentWriteIntervention(t *testing.T) {
 // sendBeacon (false) is the guard saying "tracker"; a queued one (true) "no".
 func TestGuardAgreesWithTheTable(t *testing.T) {
 	t.Parallel()
-	s := newGuardSite(t, map[string]guardPage{"/": {body: `<!doctype html><html><head><title>Plain</title></head><body><h1>Plain</h1></body></html>`}})
+	s := guardStartSite(t, map[string]guardPage{"/": {body: `<!doctype html><html><head><title>Plain</title></head><body><h1>Plain</h1></body></html>`}})
 	tb := newTab(t)
 	tb.open(s.URL + "/")
 	table := trackers.Default()
