@@ -42,9 +42,9 @@
 // tags, innerHTML). While some category is refused, Head puts two
 // synchronous, nonce'd scripts right after <head>, before every script of the
 // page: the host set (Data.Hosts, HostsFile: the Manager's tracker table as
-// Golomb-Rice coded sets of 32-bit FNV-1a host hashes, a file of its own
-// because it depends on the table and is cached for a year) and the loader,
-// whose first part is the guard. A URL points at a tracker when its host, or
+// sets of 32-bit FNV-1a host hashes, a file of its own because it depends on
+// the table and is cached for a year) and the loader, whose first part is
+// the guard. A URL points at a tracker when its host, or
 // the nearest parent domain listed, is in a set; it is held when the visitor
 // has not granted that set's category. The guard holds:
 //

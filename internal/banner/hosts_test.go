@@ -3,10 +3,10 @@ package banner
 import (
 	"bytes"
 	"compress/gzip"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -39,27 +39,6 @@ func riceCode(sorted []uint32, k uint8) []byte {
 	return out
 }
 
-// riceDecode reads n values back the way the loader does.
-func riceDecode(data []byte, n int, k uint8) []uint32 {
-	p := 0
-	bit := func() uint32 { b := uint32(data[p/8]>>(7-p%8)) & 1; p++; return b }
-	var out []uint32
-	v := uint32(0)
-	for range n {
-		q := uint32(0)
-		for bit() == 1 {
-			q++
-		}
-		r := uint32(0)
-		for range k {
-			r = r<<1 | bit()
-		}
-		v += q<<k | r
-		out = append(out, v)
-	}
-	return out
-}
-
 func TestHostsFile(t *testing.T) {
 	t.Parallel()
 	analytics := []uint32{7, 1 << 20, 1<<31 + 5, 4294967295}
@@ -76,20 +55,23 @@ func TestHostsFile(t *testing.T) {
 	require.True(t, strings.HasPrefix(body, "self.ckH=[") && strings.HasSuffix(body, "];\n"), body)
 
 	// The array is JSON as well as JavaScript.
-	var arr []any
+	var arr []string
 	require.NoError(t, json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimPrefix(body, "self.ckH="), ";\n")), &arr))
-	require.Len(t, arr, 1+2*3, "K, then three entries a set; the empty set is left out")
-	assert.Equal(t, float64(k), arr[0])
+	require.Len(t, arr, 2*2, "a category and its deltas a set; the empty set is left out")
 	for i, want := range []struct {
 		cat  string
 		vals []uint32
 	}{{"analytics", analytics}, {"marketing", marketing}} {
-		e := arr[1+3*i:]
-		assert.Equal(t, want.cat, e[0])
-		assert.Equal(t, float64(len(want.vals)), e[1])
-		data, err := base64.StdEncoding.DecodeString(e[2].(string))
-		require.NoError(t, err)
-		assert.Equal(t, want.vals, riceDecode(data, len(want.vals), k), "%s decodes to its hashes", want.cat)
+		assert.Equal(t, want.cat, arr[2*i])
+		var got []uint32
+		v := uint64(0)
+		for _, x := range strings.Split(arr[2*i+1], ",") {
+			d, err := strconv.ParseUint(x, 36, 32)
+			require.NoError(t, err)
+			v += d
+			got = append(got, uint32(v))
+		}
+		assert.Equal(t, want.vals, got, "%s adds up to its hashes", want.cat)
 	}
 
 	zr, err := gzip.NewReader(bytes.NewReader(f.Gzip))
@@ -104,11 +86,11 @@ func TestHostsFile(t *testing.T) {
 	assert.Equal(t, File{}, HostsFile(k, []HostSet{{Category: "analytics"}}))
 }
 
-// TestRiceRoundTrip holds the test coder to the decoder over random-looking
-// sets, so that TestHostsFile checks the format and not a shared mistake.
-func TestRiceRoundTrip(t *testing.T) {
+// TestRiceDeltas holds the decoder to the test coder over random-looking
+// sets and every parameter trackers.GuardSet may choose.
+func TestRiceDeltas(t *testing.T) {
 	t.Parallel()
-	for _, k := range []uint8{8, 19, 24} {
+	for k := uint8(8); k <= 24; k++ {
 		var vals []uint32
 		x := uint32(2166136261)
 		for range 500 {
@@ -117,6 +99,13 @@ func TestRiceRoundTrip(t *testing.T) {
 		}
 		slices.Sort(vals)
 		vals = slices.Compact(vals)
-		assert.Equal(t, vals, riceDecode(riceCode(vals, k), len(vals), k), "k=%d", k)
+		var sum uint32
+		var got []uint32
+		for _, d := range riceDeltas(riceCode(vals, k), len(vals), k) {
+			sum += d
+			got = append(got, sum)
+		}
+		assert.Equal(t, vals, got, "k=%d", k)
 	}
+	assert.Equal(t, []uint32{0, 0}, riceDeltas(nil, 2, 8), "short data reads as zeros, never out of range")
 }

@@ -30,17 +30,12 @@ let hv = () => 0;
 const h = W.ckH, XP = XMLHttpRequest.prototype;
 if (h) {
 // H maps each category to the FNV-1a hashes of its hosts, decoded once
-// from [K, category, N, base64 of N Golomb-Rice coded deltas, ...].
+// from [category, base-36 deltas separated by commas, ...].
 const H = new Map();
-for (let i = 1; i < h.length; i += 3) {
-const S = new Set(), b = atob(h[i + 2]);
-let p = 0, v = 0;
-const bit = () => b.charCodeAt(p >> 3) >> 7 - (p++ & 7) & 1;
-// A delta: one 2^K for each 1-bit up to a 0-bit, then K bits.
-for (let n = h[i + 1], j; n--; S.add(v)) {
-while (bit()) v += 2 ** h[0];
-for (j = h[0]; j--;) v += bit() * 2 ** j;
-}
+for (let i = 0, v; i < h.length; i += 2) {
+const S = new Set();
+v = 0;
+for (const x of h[i + 1].split(',')) S.add(v += parseInt(x, 36));
 H.set(h[i], S);
 }
 hv = v => {
