@@ -394,6 +394,7 @@ const guardKindsPage = `<!doctype html>
 <div id="k-style" data-ck-blocked="marketing" data-ck-style="background-image:url({A}/k-style-attr.gif);width:10px;height:10px" style="background-image:url(about:invalid#ck=marketing;{A}/k-style-attr.gif);width:10px;height:10px"></div>
 <table data-ck-blocked="marketing" data-ck-background="{A}/k-table.gif"><tr><td data-ck-blocked="marketing" data-ck-background="{A}/k-td.gif">cell</td></tr></table>
 <div class="k-bg k-css">styled</div>
+<svg width="20" height="10"><image data-ck-blocked="marketing" data-ck-href="{A}/k-svg-href.gif" width="10" height="10"/><image data-ck-blocked="marketing" data-ck-xlink:href="{A}/k-svg-xlink.gif" x="10" width="10" height="10"/></svg>
 </body></html>
 `
 
@@ -402,7 +403,7 @@ const guardKindsPage = `<!doctype html>
 // preload link, given its href back before its imagesrcset, may fetch either.
 var guardKinds = []string{"k-link.css", "k-preload.gif|k-preload-set.gif", "k-style-element.gif", "k-script.js", "k-inline.gif", "k-img-set.gif",
 	"k-picture.gif", "k-iframe.html", "k-srcdoc.gif", "k-poster.gif", "k-source.webm", "k-track.vtt", "k-audio.mp3",
-	"k-object.html", "k-embed.html", "k-input.gif", "k-style-attr.gif", "k-table.gif", "k-td.gif"}
+	"k-object.html", "k-embed.html", "k-input.gif", "k-style-attr.gif", "k-table.gif", "k-td.gif", "k-svg-href.gif", "k-svg-xlink.gif"}
 
 // Every kind of element of the rewriter's contract comes back after Accept
 // all, in place, without a reload; a meta refresh never does.

@@ -166,8 +166,12 @@ if (u) await new Promise(r => n.onload = n.onerror = r);
 L.delete(o);
 // Every data-ck-<name> goes back to <name>: src, srcset, srcdoc, href,
 // imagesrcset, data, poster, background, and the original style attribute;
-// a meta refresh's http-equiv never does.
-for (const {name: a, value: v} of [...o.attributes]) if (/^data-ck-(?!http)/.test(a)) { o.removeAttribute(a); a != 'data-ck-blocked' && o.setAttribute(a.slice(8), v); }
+// SVG's xlink:href in its namespace; a meta refresh's http-equiv never does.
+for (let {name: a, value: v} of [...o.attributes]) if (/^data-ck-(?!http)/.test(a)) {
+o.removeAttribute(a);
+a = a.slice(8);
+a == 'blocked' || (/:/.test(a) ? o.setAttributeNS('http://www.w3.org/1999/xlink', a, v) : o.setAttribute(a, v));
+}
 R = 0;
 // A source or track of a media element counts only after load().
 if (o.matches('video>*,audio>*')) o.parentNode.load();
