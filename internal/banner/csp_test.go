@@ -86,7 +86,7 @@ func TestLoaderSource(t *testing.T) {
 	// The contract with the rewriter: every attribute it moves aside is
 	// restored, scripts are re-created with their type and nonce, and the
 	// marker in <style> text is dropped.
-	for _, need := range []string{"data-ck-blocked", "/^data-ck-(?!http)/", "a.slice(8)", "http://www.w3.org/1999/xlink", "ckType", "ckSrc", "about:invalid#ck=",
+	for _, need := range []string{"data-ck-blocked", "/^data-ck-(?!http)/", "a.slice(8)", "http://www.w3.org/1999/xlink", "ckType", "ckSrc", `\/\/\[ck=`,
 		"n.nonce = o.nonce || N", "n.async = false", "consent:change", "'consent', 'update'", "showModal", "location.reload()",
 		// The guard: prototypes' setters, setAttribute, document.write,
 		// innerHTML, the observer, requests.

@@ -25,7 +25,7 @@
 // neutralised (in document order, external scripts chained so they run in
 // order, nonce copied; every data-ck-<name> attribute back to <name>, a
 // media element reloaded for its source and track, the marker
-// about:invalid#ck=<category>; dropped from <style> text), sends
+// //[ck=<category>] dropped from <style> text), sends
 // gtag('consent','update', …) with the consent_mode of the answer, and fires
 // a "consent:change" DOM event. It exposes window.consentkit = {allowed(cat),
 // granted(), open(), onChange(fn)}. Choose and Cookie settings fetch

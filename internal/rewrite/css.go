@@ -3,10 +3,12 @@ package rewrite
 import "bytes"
 
 // cssMarker goes before every tracker URL the rewriter finds in CSS: the URL
-// becomes an about: URL, which browsers never fetch, and the loader finds
-// the marker and the category in it to restore the URL once the category is
-// granted. The full form is about:invalid#ck=<category>;<original URL>.
-const cssMarker = "about:invalid#ck="
+// becomes "//[ck=<category>]<original URL>", whose host (an unclosed IPv6
+// literal) fails the URL parser, so browsers neither fetch it nor check it
+// against a Content-Security-Policy (an about: URL would be refused and
+// reported by a strict img-src); the loader finds the marker and the category
+// in it to restore the URL once the category is granted.
+const cssMarker = "//[ck="
 
 // cssDelim marks the bytes that end a URL token in CSS text: whitespace,
 // quotes, parentheses and the punctuation of rules and declarations.
@@ -77,7 +79,7 @@ func (r *Rewriter) sanitizeCSS(out, css []byte) ([]byte, string) {
 		out = append(out, css[prev:start]...)
 		out = append(out, cssMarker...)
 		out = append(out, cat...)
-		out = append(out, ';')
+		out = append(out, ']')
 		prev = start
 		i = next
 		cats = r.joinCategories(cats, cat)
@@ -163,7 +165,7 @@ func (r *Rewriter) styleText(p []byte, from, to int) {
 func (r *Rewriter) emitMarker(cat string) {
 	r.mark = append(r.mark[:0], cssMarker...)
 	r.mark = append(r.mark, cat...)
-	r.mark = append(r.mark, ';')
+	r.mark = append(r.mark, ']')
 	r.emit(r.mark)
 }
 

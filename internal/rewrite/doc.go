@@ -66,8 +66,9 @@
 // Any element's style attribute, and the text of style elements, are read
 // as CSS: a URL (absolute or protocol-relative, in url(), @import, image-set
 // or anywhere a URL token may stand) whose host is a tracker the visitor has
-// not granted gets the marker about:invalid#ck=<category>; before it, which
-// turns it into a URL browsers never fetch. A style attribute is then
+// not granted gets the marker //[ck=<category>] before it, which turns it
+// into a URL the browser's URL parser refuses (an unclosed IPv6 host), so it
+// is neither fetched nor checked against a Content-Security-Policy. A style attribute is then
 // rewritten with the marker and its original kept in data-ck-style.
 //
 // An inline script (no src, a type a browser runs, or speculation rules)
@@ -111,7 +112,7 @@
 //
 // In style elements, whose start tag has already gone out when their text
 // is read, the marker itself is the contract: the loader removes
-// "about:invalid#ck=<category>;" once the category is granted.
+// "//[ck=<category>]" once the category is granted.
 //
 // To re-activate an element once its category is granted, the loader moves
 // every data-ck-<name> attribute back to <name>, removes the added type (and

@@ -89,7 +89,7 @@ func TestBaseHref(t *testing.T) {
 func TestCSS(t *testing.T) {
 	t.Parallel()
 	const px = "https://pixel.quantserve.com/p.gif"
-	const m = "about:invalid#ck=marketing;"
+	const m = "//[ck=marketing]"
 	tests := []struct{ name, in, want string }{
 		{"style attribute", `<div style="background:url(` + px + `)">x</div>`,
 			`<div data-ck-blocked="marketing" style="background:url(` + m + px + `)" data-ck-style="background:url(` + px + `)">x</div>`},
@@ -103,7 +103,7 @@ func TestCSS(t *testing.T) {
 		{"style element url", `<style>.a{background:url(` + px + `)}.b{color:red}</style>`,
 			`<style>.a{background:url(` + m + px + `)}.b{color:red}</style>`},
 		{"style element import", `<style>@import "https://www.googletagmanager.com/x.css";</style>`,
-			`<style>@import "about:invalid#ck=analytics;https://www.googletagmanager.com/x.css";</style>`},
+			`<style>@import "//[ck=analytics]https://www.googletagmanager.com/x.css";</style>`},
 		{"style element several", `<style>a{background:url('//pixel.quantserve.com/1')} b{background:url(//ad.doubleclick.net/2)}</style>`,
 			`<style>a{background:url('` + m + `//pixel.quantserve.com/1')} b{background:url(` + m + `//ad.doubleclick.net/2)}</style>`},
 		{"style element first party and comments", `<style>/* https://pixel.quantserve.com is mentioned */ a{background:url(/x.png)}</style>`,
@@ -185,7 +185,7 @@ func TestForeignContent(t *testing.T) {
 	blocked := `<img data-ck-blocked="marketing" data-ck-src="` + px + `">`
 	// In an HTML style element the same text is CSS, whose URL gets the
 	// marker instead.
-	inStyle := `<img src="about:invalid#ck=marketing;` + px + `">`
+	inStyle := `<img src="//[ck=marketing]` + px + `">`
 	tests := []struct{ name, in, want string }{
 		{"plaintext inside svg is not raw", `<svg><plaintext></plaintext></svg>` + img, `<svg><plaintext></plaintext></svg>` + blocked},
 		{"style inside svg holds markup", `<svg><style>` + img + `</style></svg>`, `<svg><style>` + blocked + `</style></svg>`},

@@ -178,9 +178,9 @@ if (o.matches('video>*,audio>*')) o.parentNode.load();
 }
 }
 // A tracker URL in a <style> element carries the marker
-// about:invalid#ck=<category>; in front of it: dropped once granted.
+// //[ck=<category>] in front of it: dropped once granted.
 for (const y of d.querySelectorAll('style')) {
-const t = y.textContent, u = t.replace(/about:invalid#ck=([^;]+);/g, (m, c) => G.has(c) ? '' : m);
+const t = y.textContent, u = t.replace(/\/\/\[ck=([^\]]+)\]/g, (m, c) => G.has(c) ? '' : m);
 if (u != t) y.textContent = u;
 }
 };
