@@ -215,3 +215,27 @@ func TestForeignContent(t *testing.T) {
 		})
 	}
 }
+
+// TestHostEvasions covers hosts a browser maps to a tracker's ASCII name:
+// the URL parser's percent-decoding and UTS #46 mapping, case and dots.
+func TestHostEvasions(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{
+		"https://www.google-analytics\u3002com/a.js",                          // ideographic full stop
+		"https://www.\uff47\uff4f\uff4f\uff47\uff4c\uff45-analytics.com/a.js", // full-width letters
+		"https://www.google-ana\u00adlytics.com/a.js",                         // soft hyphen
+		"https://WWW.GOOGLE-ANALYTICS.COM./a.js",                              // case and a trailing dot
+		"https://www.google-analytics%2Ecom/a.js",                             // a percent-encoded dot
+		"https://%77%77%77.google-analytics.com/a.js",                         // percent-encoded letters
+		"https:\\\\www.google-analytics.com\\a.js",                            // backslashes
+		"https://user:pw@www.google-analytics.com:443/a.js",                   // user info and port
+		"  https://www.google-analytics.com/a.js",                             // leading spaces
+		"https://www.google-analytics.com&#x2e;/a.js",                         // a character reference, in markup
+	} {
+		t.Run(src, func(t *testing.T) {
+			in := `<script src="` + src + `"></script>`
+			want := `<script type="text/plain" data-ck-blocked="analytics" data-ck-src="` + src + `"></script>`
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, in))
+		})
+	}
+}
