@@ -134,12 +134,44 @@ var urlAttrs = [numElems][]string{
 	elemMeta:   {"content"},
 }
 
+// needle is, for the elements whose URL attribute is rare, a word their tag
+// must contain for it to matter, so that the common table cell or form
+// field is not parsed for nothing. data-consent on those elements is not
+// looked at without it either, as before the rewriter judged them at all.
+var needle = [numElems]string{
+	elemBody:  "background",
+	elemTable: "background",
+	elemTd:    "background",
+	elemTh:    "background",
+	elemInput: "src",
+	elemMeta:  "refresh",
+}
+
+// containsFold reports whether tag contains the lower-case ASCII word w in
+// any letter case.
+func containsFold(tag []byte, w string) bool {
+	for _, first := range [2]byte{w[0], w[0] - 'a' + 'A'} {
+		for i := 0; ; {
+			j := bytes.IndexByte(tag[i:], first)
+			if j < 0 {
+				break
+			}
+			i += j
+			if i+len(w) <= len(tag) && equalFold(tag[i:i+len(w)], w) {
+				return true
+			}
+			i++
+		}
+	}
+	return false
+}
+
 // decide returns the neutralised form of a start tag, or nil to keep it as
 // it is: the element itself when it loads something from a tracker (or its
 // data-consent says so) and the visitor has not granted the category, and
 // any element's style attribute when it points at such a tracker.
 func (r *Rewriter) decide(e elem, tag []byte) []byte {
-	judged := urlAttrs[e] != nil
+	judged := urlAttrs[e] != nil && (needle[e] == "" || containsFold(tag, needle[e]))
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold
