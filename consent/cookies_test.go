@@ -650,3 +650,16 @@ func FuzzFilterSetCookies(f *testing.F) {
 		assert.Equal(t, len(out), j, "kept lines in their order")
 	})
 }
+
+func TestUndeclaredWarningSuggestsFromTheCookieDatabase(t *testing.T) {
+	t.Parallel()
+	logs, logger := newLogBuffer()
+	m := cookieManager(t, func(c *Config) { c.Logger = logger })
+	m.filterSetCookies(http.Header{"Set-Cookie": {"_gcl_au=1.1.2", "ourown=1"}}, &undecided)
+	warns := logs.lines("WARN")
+	require.Len(t, warns, 2)
+	assert.Contains(t, warns[0], "cookie=_gcl_au")
+	assert.Contains(t, warns[0], "suggested_category=marketing")
+	assert.Contains(t, warns[0], "known_as=")
+	assert.NotContains(t, warns[1], "suggested_category", "a name the database does not know gets no guess")
+}

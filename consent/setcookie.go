@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/consentkit/consentkit/internal/cookiedb"
 )
 
 // grantsIndex reports whether st grants the category at index cat of the
@@ -98,8 +100,14 @@ func (m *Manager) logDropped(name string, spec int) {
 		if _, seen := reg.warned.Load(name); !seen && reg.nWarned.Load() < maxWarnedNames {
 			if _, loaded := reg.warned.LoadOrStore(name, struct{}{}); !loaded {
 				reg.nWarned.Add(1)
+				args := []any{"cookie", name}
+				if e, ok := cookiedb.Lookup(name); ok {
+					// The Open Cookie Database knows the name: say what it
+					// is, so declaring it is one line to copy.
+					args = append(args, "known_as", e.Platform, "suggested_category", e.Category, "retention", e.Retention)
+				}
 				m.log.Warn("consent: dropped a Set-Cookie for a cookie Config.Cookies does not declare; declare it under a category "+
-					"(or set UndeclaredCookies: AllowUndeclared)", "cookie", name)
+					"(or set UndeclaredCookies: AllowUndeclared)", args...)
 			}
 		} else if !seen {
 			m.warnOncef("undeclared-overflow", "consent: many undeclared cookie names dropped; further ones are logged at debug level only",
