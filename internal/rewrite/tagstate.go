@@ -176,6 +176,12 @@ func (r *Rewriter) startName(end bool) {
 // nameDone acts on a complete tag name: the places of Head and BodyEnd, and
 // holding the start tag until its '>'.
 func (r *Rewriter) nameDone(p []byte) {
+	if r.endTag && r.nameLen != len("body") && r.nframes+r.fover == 0 {
+		// Outside foreign content only </body> matters.
+		r.elem = elemOther
+		r.look = false
+		return
+	}
 	e := r.classify()
 	r.elem = e
 	if r.endTag {
