@@ -318,6 +318,13 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	end := i + 1
 	r.look = false
 	e := r.elem
+	if (e == elemOther || e == elemBreakout) && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
+		r.onTag == nil && end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2 {
+		// The common case: an ordinary start tag too short to carry a
+		// tracker in its style.
+		r.st = sData
+		return end
+	}
 	if r.endTag {
 		if !r.rawEndTag && r.nframes+r.fover > 0 {
 			r.foreignEndTag(e)
