@@ -149,6 +149,7 @@ func TestInlineLoaders(t *testing.T) {
 		{"outbrain document.write", `<script>document.write('<scr'+'ipt src="//widgets.outbrain.com/outbrain.js"></scr'+'ipt>');</script>`, mk},
 		{"escaped slashes in a json string", `<script>var cfg={"src":"https:\/\/www.googletagmanager.com\/gtm.js"};</script>`, a},
 		{"json-escaped slashes", `<script>var u="https:\u002F\u002Fad.doubleclick.net\u002Fx";</script>`, mk},
+		{"json-escaped slashes before a registrable domain", `<script>var u="https:\u002F\u002Fdoubleclick.net\u002Fx";</script>`, mk},
 		{"hex-escaped slashes", `<script>var u="https:\x2F\x2Fad.doubleclick.net/x";</script>`, mk},
 		{"percent-encoded slashes", `<script>var u="https%3A%2F%2Fad.doubleclick.net%2Fx";</script>`, mk},
 		{"site script", `<script>document.querySelector('.menu').addEventListener('click', function(){ this.classList.toggle('open'); });</script>`, ""},

@@ -51,10 +51,11 @@ func (r *Rewriter) textCategory(b []byte) string {
 		// The label before the dot: with the last one, the pair every
 		// table host ends in.
 		ps := dot
-		for ps > 0 && hostChar[b[ps-1]] && b[ps-1] != '.' {
+		for ps > 0 && labelChar[b[ps-1]] {
 			ps--
 		}
-		if ps == dot || !f.MayMatch(b[ps:k]) {
+		ps = skipEscapedSlash(b, ps)
+		if ps >= dot || !f.MayMatch(b[ps:k]) {
 			continue
 		}
 		s := ps
