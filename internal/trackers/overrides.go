@@ -138,6 +138,15 @@ var trackerCorrections = []correction{
 // that is why Yandex's sign-in (passport.yandex.ru, under yandex.ru, which
 // is advertising) cannot be taken out here.
 var hostCorrections = []correction{
+	// Publishers' own static CDNs, filed as trackers: on the publishers' own
+	// pages (the only ones that load them) they serve the article's images,
+	// styles and scripts, which blocking before consent breaks. Found on
+	// the real-page corpus.
+	{"vox-cdn.com", necessary, "Vox Media's static CDN (images, CSS, JS of its own sites)"},
+	{"gannett-cdn.com", necessary, "Gannett's static CDN for its own newspapers' pages"},
+	{"kinja-static.com", necessary, "Kinja (G/O Media) static files of its own sites"},
+	{"kinja-img.com", necessary, "Kinja (G/O Media) article images"},
+	{"arcpublishing.com", necessary, "Arc XP, the CMS and CDN publishers serve their own pages from"},
 	// Ad networks the data does not know, found on the real-page corpus.
 	{"mediavine.com", Marketing, "Mediavine ad management (scripts.mediavine.com), absent from the data"},
 	// Google.
