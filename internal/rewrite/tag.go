@@ -350,9 +350,7 @@ func (r *Rewriter) urlPayload(u []byte, data bool) []byte {
 		out = append(out, c)
 	}
 	if b64 {
-		n := len(out)
 		out = decodeBase64(out)
-		_ = n
 	}
 	r.pay = out
 	return out
