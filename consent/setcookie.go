@@ -205,20 +205,11 @@ func isDeletion(line string, now func() time.Time) bool {
 	if expires == "" {
 		return false
 	}
-	if t, err := http.ParseTime(expires); err == nil {
+	if t, ok := parseCookieDate(expires); ok {
 		return t.Before(now())
-	}
-	for _, layout := range oldExpiresLayouts {
-		if t, err := time.Parse(layout, expires); err == nil {
-			return t.Before(now())
-		}
 	}
 	return false
 }
-
-// oldExpiresLayouts are Expires forms that browsers accept, old code still
-// writes to delete cookies, and http.ParseTime does not read.
-var oldExpiresLayouts = []string{"Mon, 02-Jan-2006 15:04:05 MST", "Mon, 02-Jan-06 15:04:05 MST"}
 
 // parseMaxAge reads a Max-Age value as RFC 6265bis does, reporting only
 // its sign (-1, 0 or 1): how long a positive value is does not matter to
