@@ -55,7 +55,7 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			he++
 		}
 		i = max(he, i)
-		if he == h || !r.filter.MayMatch(lastTwo(b[h:he])) {
+		if he == h || !r.filter.MayMatchHost(b[h:he]) {
 			continue
 		}
 		if c, ok := r.lookupHost(b[h:he]); ok && !r.allowed(c) {
@@ -144,12 +144,11 @@ func (r *Rewriter) styleText(p []byte, from, to int) {
 		}
 		if t < to && to-t <= r.maxTag {
 			limit = t
-			defer func() {
-				r.look = true
-				r.tokKind = tokStyleTail
-				r.tokAbs = r.off + int64(t)
-			}()
 		}
+	}
+	// A token still open at the end of the Write is held from limit on.
+	if limit < to {
+		defer r.holdStyleTail(limit)
 	}
 	for i := from; i < limit; {
 		start, cat, next := r.nextCSSTracker(p, from, i, limit)
@@ -160,6 +159,13 @@ func (r *Rewriter) styleText(p []byte, from, to int) {
 		r.emitMarker(cat)
 		i = next
 	}
+}
+
+// holdStyleTail holds the style text from index t of the current Write.
+func (r *Rewriter) holdStyleTail(t int) {
+	r.look = true
+	r.tokKind = tokStyleTail
+	r.tokAbs = r.off + int64(t)
 }
 
 func (r *Rewriter) emitMarker(cat string) {
@@ -185,30 +191,11 @@ func (r *Rewriter) styleTail(p []byte) int {
 	r.pos = d
 	r.look = false
 	tok := r.held
+	// Only a URL at the token's start is one a browser would fetch.
 	if start, cat, _ := r.nextCSSTracker(tok, 0, 0, len(tok)); start == 0 {
 		r.emitMarker(cat)
-	} else if start > 0 {
-		// Only a URL at the token's start is one; anything else inside a
-		// token is not a URL a browser would fetch from CSS.
-		_ = start
 	}
 	r.emit(r.held)
 	r.held = r.held[:0]
 	return d
-}
-
-// lastTwo returns the last two labels of a host (a trailing dot dropped).
-func lastTwo(h []byte) []byte {
-	for len(h) > 0 && h[len(h)-1] == '.' {
-		h = h[:len(h)-1]
-	}
-	dots := 0
-	for i := len(h) - 1; i >= 0; i-- {
-		if h[i] == '.' {
-			if dots++; dots == 2 {
-				return h[i+1:]
-			}
-		}
-	}
-	return h
 }

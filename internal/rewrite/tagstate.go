@@ -167,7 +167,6 @@ func (r *Rewriter) tag(p []byte, i int) int {
 func (r *Rewriter) startName(end bool) {
 	r.endTag = end
 	r.nameLen = 0
-	r.hold = false
 	r.overflow = false
 	r.headAfter = false
 	r.st = sTagName

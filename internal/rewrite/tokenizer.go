@@ -159,7 +159,6 @@ type tokenizer struct {
 	name      [16]byte // lower-case tag name prefix
 	nameLen   int      // may exceed len(name): then no interesting element
 	elem      elem
-	hold      bool // the start tag is a rewrite candidate
 	overflow  bool // it grew past maxTag and was let through
 	headAfter bool // a meta that gets Head before or after it
 

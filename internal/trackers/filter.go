@@ -58,13 +58,21 @@ func (f *HostFilter) add(last2 string) {
 	f.bits[h/64] |= 1 << (h % 64)
 }
 
+// MayMatchHost is MayMatch for a whole host, trailing dots dropped.
+func (f *HostFilter) MayMatchHost(host []byte) bool {
+	for len(host) > 0 && host[len(host)-1] == '.' {
+		host = host[:len(host)-1]
+	}
+	return f.MayMatch(lastTwo(host))
+}
+
 // Filter returns the table's HostFilter, built on first use. The same
 // pointer is returned every time; it must not be modified.
 func (t *Table) Filter() *HostFilter {
 	t.filterOnce.Do(func() {
 		f := new(HostFilter)
 		for h := range t.hosts {
-			f.add(lastTwoLabels(h))
+			f.add(lastTwo(h))
 			top := h[strings.LastIndexByte(h, '.')+1:]
 			if len(top) >= 2 && len(top) <= 63 {
 				f.topLens |= 1 << len(top)
@@ -78,23 +86,9 @@ func (t *Table) Filter() *HostFilter {
 	return t.filter
 }
 
-// lastTwoLabels returns the last two labels of a host, or the host itself
-// when it has fewer.
-func lastTwoLabels(h string) string {
-	dots := 0
-	for i := len(h) - 1; i >= 0; i-- {
-		if h[i] == '.' {
-			dots++
-			if dots == 2 {
-				return h[i+1:]
-			}
-		}
-	}
-	return h
-}
-
-// lastTwo is lastTwoLabels for bytes.
-func lastTwo(h []byte) []byte {
+// lastTwo returns the last two labels of a host, or the host itself when it
+// has fewer.
+func lastTwo[T string | []byte](h T) T {
 	dots := 0
 	for i := len(h) - 1; i >= 0; i-- {
 		if h[i] == '.' {

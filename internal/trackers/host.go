@@ -33,6 +33,11 @@ func lookupURL[T string | []byte](t *Table, s T) (string, bool) {
 	if c, ok, done := lookupURLFast(t, s); done {
 		return c, ok
 	}
+	return lookupURLSlow(t, s)
+}
+
+// lookupURLSlow is lookupURL for every URL, read byte by byte.
+func lookupURLSlow[T string | []byte](t *Table, s T) (string, bool) {
 	start, end := 0, len(s)
 	for start < end && s[start] <= ' ' {
 		start++

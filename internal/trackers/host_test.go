@@ -175,36 +175,9 @@ func TestFastURLPathAgrees(t *testing.T) {
 		"https:doubleclick.net", "https://doubleclick.net?x", "https://doubleclick.net#x", "//", "https://",
 		"https://www.google-analytics%2Ecom/a", " https://doubleclick.net", "https://double\tclick.net/",
 	} {
-		wantC, wantOK := lookupURLSlowForTest(tab, u)
+		wantC, wantOK := lookupURLSlow(tab, u)
 		c, ok := tab.LookupURL(u)
 		assert.Equal(t, wantOK, ok, u)
 		assert.Equal(t, wantC, c, u)
 	}
-}
-
-// lookupURLSlowForTest is lookupURL without its fast path.
-func lookupURLSlowForTest(t *Table, s string) (string, bool) {
-	start, end := 0, len(s)
-	for start < end && s[start] <= ' ' {
-		start++
-	}
-	for end > start && s[end-1] <= ' ' {
-		end--
-	}
-	r := urlReader[string]{s: s, i: start, end: end}
-	if !r.schemeOrSlashes() {
-		return "", false
-	}
-	for r.peek() == '/' || r.peek() == '\\' {
-		r.next()
-	}
-	var a []byte
-	for {
-		c, ok := r.next()
-		if !ok || c == '/' || c == '\\' || c == '?' || c == '#' {
-			break
-		}
-		a = append(a, c)
-	}
-	return lookupAuthority(t, a)
 }

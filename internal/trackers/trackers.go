@@ -28,15 +28,6 @@ type Table struct {
 	// category. An entry covers its subdomains.
 	hosts map[string]string
 
-	// tops is the set of last labels of the hosts, built on first use, so
-	// that a scanner can skip text that cannot end a tracker host. topLens
-	// (a bit per label length) and top2 (a bit per pair of first letters)
-	// reject most words without the map.
-	topsOnce sync.Once
-	tops     map[string]struct{}
-	topLens  uint64
-	top2     [1024 / 64]uint64
-
 	filterOnce sync.Once
 	filter     *HostFilter
 }
@@ -112,7 +103,7 @@ func (t *Table) LookupURLBytes(rawURL []byte) (category string, ok bool) {
 func (t *Table) suffixLookup(h []byte) (string, bool) {
 	// Most hosts looked up are not trackers: the filter turns them away
 	// before any map lookup.
-	if !t.Filter().MayMatch(lastTwo(h)) {
+	if !t.Filter().MayMatchHost(h) {
 		return "", false
 	}
 	for len(h) > 0 {
@@ -129,53 +120,4 @@ func (t *Table) suffixLookup(h []byte) (string, bool) {
 		h = h[i+1:]
 	}
 	return "", false
-}
-
-// IsTopLabel reports whether some host of the table ends in label (a
-// top-level domain such as "com", compared without regard to case). A text
-// scanner calls it for every word after a dot, so it does not allocate and
-// answers most words without a map lookup.
-func (t *Table) IsTopLabel(label []byte) bool {
-	if len(label) < 2 || len(label) > 63 {
-		return false
-	}
-	t.topsOnce.Do(t.buildTops)
-	if t.topLens&(1<<len(label)) == 0 {
-		return false
-	}
-	if k := pairKey(label[0], label[1]); t.top2[k/64]&(1<<(k%64)) == 0 {
-		return false
-	}
-	var buf [63]byte
-	for i, c := range label {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	_, ok := t.tops[string(buf[:len(label)])]
-	return ok
-}
-
-// pairKey folds the first two bytes of a label, in either case, into ten
-// bits.
-func pairKey(a, b byte) uint {
-	return uint(a&31)<<5 | uint(b&31)
-}
-
-func (t *Table) buildTops() {
-	t.tops = make(map[string]struct{})
-	for h := range t.hosts {
-		top := h
-		if i := strings.LastIndexByte(h, '.'); i >= 0 {
-			top = h[i+1:]
-		}
-		if len(top) < 2 || len(top) > 63 {
-			continue
-		}
-		t.tops[top] = struct{}{}
-		t.topLens |= 1 << len(top)
-		k := pairKey(top[0], top[1])
-		t.top2[k/64] |= 1 << (k % 64)
-	}
 }

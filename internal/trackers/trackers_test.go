@@ -185,18 +185,17 @@ func BenchmarkLookupURL(b *testing.B) {
 	})
 }
 
-func TestIsTopLabel(t *testing.T) {
-	tab := Default()
+func TestHostFilterTopLabels(t *testing.T) {
+	f := Default().Filter()
 	for _, l := range []string{"com", "net", "COM", "io"} {
-		assert.True(t, tab.IsTopLabel([]byte(l)), l)
+		assert.True(t, f.MayEnd([]byte(l)), l)
 	}
-	for _, l := range []string{"push", "createElement", "x", "", "length"} {
-		assert.False(t, tab.IsTopLabel([]byte(l)), l)
+	for _, l := range []string{"x", "", "getElementsByClassName"} {
+		assert.False(t, f.MayEnd([]byte(l)), l)
 	}
-	custom := tab.With(map[string]string{"stats.example.internal": "analytics"})
-	assert.True(t, custom.IsTopLabel([]byte("internal")))
-	assert.False(t, tab.IsTopLabel([]byte("internal")))
-	assert.Zero(t, testing.AllocsPerRun(100, func() { tab.IsTopLabel([]byte("com")) }))
+	custom := Default().With(map[string]string{"stats.example.internal": "analytics"})
+	assert.True(t, custom.Filter().MayEnd([]byte("internal")))
+	assert.Zero(t, testing.AllocsPerRun(100, func() { f.MayEnd([]byte("com")) }))
 }
 
 func TestHostFilter(t *testing.T) {
@@ -204,9 +203,10 @@ func TestHostFilter(t *testing.T) {
 	f := tab.Filter()
 	require.Same(t, f, tab.Filter())
 	for h := range tab.hosts {
-		assert.True(t, f.MayMatch([]byte(lastTwoLabels(h))), h)
+		assert.True(t, f.MayMatch([]byte(lastTwo(h))), h)
 	}
 	assert.True(t, f.MayMatch([]byte("Google-Analytics.COM")))
+	assert.True(t, f.MayMatchHost([]byte("www.google-analytics.com.")))
 	misses := 0
 	for i := range 10000 {
 		if !f.MayMatch([]byte(fmt.Sprintf("site%d.example", i))) {
