@@ -112,6 +112,7 @@ func TestOpenOptions(t *testing.T) {
 	other := []byte("another key of thirty-two bytes!")
 	_, err = OpenSQLite(ctx, loc, Options{Key: other})
 	assert.ErrorIs(t, err, ErrWrongKey)
+	assert.Contains(t, err.Error(), "open it with that key, or start a new log file", "the message says what to do")
 
 	l, err = OpenSQLite(ctx, loc, Options{Key: testKey})
 	require.NoError(t, err, "reopening with the same key keeps the log")

@@ -13,7 +13,7 @@ var (
 	// ErrNoKey means Options.Key is missing or shorter than MinKeyLen.
 	ErrNoKey = errors.New("auditlog: a signing key of at least 32 bytes is required")
 	// ErrWrongKey means the log was created with another Options.Key.
-	ErrWrongKey = errors.New("auditlog: the signing key does not match the one this log was created with")
+	ErrWrongKey = errors.New("auditlog: the signing key does not match the one this log was created with: open it with that key, or start a new log file and keep the old one, with its key, for the auditor")
 	// ErrClosed is returned by calls on a closed Log.
 	ErrClosed = errors.New("auditlog: log is closed")
 	// ErrInvalidRecord means a record cannot be logged as given, for

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/consentkit/consentkit/consent"
 )
 
 // devKeys holds the keys the demo needs. In production they come from a
@@ -40,11 +42,11 @@ func loadKeys(dataDir string, log *slog.Logger) (devKeys, error) {
 			return k, fmt.Errorf("%s: want two hex keys, one per line; delete the file to make new ones", path)
 		}
 		var ck, lk []byte
-		if ck, err = hex.DecodeString(lines[0]); err == nil {
-			lk, err = hex.DecodeString(lines[1])
+		if ck, err = consent.ParseKey(lines[0]); err == nil {
+			lk, err = consent.ParseKey(lines[1])
 		}
-		if err != nil || len(ck) < 32 || len(lk) < 32 {
-			return k, fmt.Errorf("%s: keys are not 32-byte hex; delete the file to make new ones", path)
+		if err != nil {
+			return k, fmt.Errorf("%s: %w; delete the file to make new ones", path, err)
 		}
 		k.Cookie, k.Log = fill(k.Cookie, ck), fill(k.Log, lk)
 	case errors.Is(err, os.ErrNotExist):
@@ -59,7 +61,7 @@ func loadKeys(dataDir string, log *slog.Logger) (devKeys, error) {
 	default:
 		return k, err
 	}
-	log.Warn("demo: using generated development keys; set CONSENT_COOKIE_KEY and CONSENT_LOG_KEY (64 hex digits each) in production", "file", path)
+	log.Warn("demo: using generated development keys; set CONSENT_COOKIE_KEY and CONSENT_LOG_KEY in production (32 random bytes each, as consent.ParseKey reads them: hex, base64 or raw)", "file", path)
 	return k, nil
 }
 
@@ -75,9 +77,9 @@ func envKey(name string) ([]byte, error) {
 	if v == "" {
 		return nil, nil
 	}
-	b, err := hex.DecodeString(v)
-	if err != nil || len(b) < 32 {
-		return nil, fmt.Errorf("%s must be at least 64 hex digits (32 bytes)", name)
+	b, err := consent.ParseKey(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	return b, nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"flag"
 	"fmt"
 	"log"
@@ -74,9 +73,9 @@ func main() {
 // key reads a 32-byte hex key from the environment, or makes a throw-away one.
 func key(name string) []byte {
 	if v := os.Getenv(name); v != "" {
-		b, err := hex.DecodeString(v)
-		if err != nil || len(b) < 32 {
-			log.Fatalf("%s must be at least 64 hex digits", name)
+		b, err := consent.ParseKey(v)
+		if err != nil {
+			log.Fatalf("%s: %v", name, err)
 		}
 		return b
 	}

@@ -245,7 +245,9 @@ func newNonce() string {
 // window.order records which scripts ran, in order. The first script wraps
 // gtag to keep every call in sessionStorage, because a withdrawal reloads
 // the page and the Consent Mode update must be seen across that reload; it
-// also counts consent:change events and CSP violations.
+// also counts consent:change events and CSP violations, and asks
+// window.consentkit.ready for the grant, as a site's own non-deferred script
+// would (the loader is deferred once everything is granted).
 //
 //   - analytics.js from tracker.test has no data-consent: the tracker table
 //     must block it by host.
@@ -270,6 +272,7 @@ window.violations = [];
   };
 })();
 document.addEventListener('consent:change', function (e) { window.changes.push(e.detail.granted); });
+window.consentkit.ready(function (ck) { window.ready = (window.ready || []).concat([ck.granted()]); });
 document.addEventListener('securitypolicyviolation', function (e) { window.violations.push(e.violatedDirective + ' ' + e.blockedURI); });
 </script>
 <script src="{T}/analytics.js"{N}></script>

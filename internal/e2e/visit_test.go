@@ -76,6 +76,7 @@ func TestFirstVisit(t *testing.T) {
 			assert.Empty(t, s.store.all(), "a visit is no decision")
 			assert.Equal(t, tt.lang, eval[string](tb, `document.querySelector('#ck-banner input[name=lang]').value`))
 			assert.Equal(t, []string{"necessary"}, eval[[]string](tb, `window.consentkit.granted()`))
+			assert.Equal(t, [][]string{{"necessary"}}, eval[[][]string](tb, `window.ready`), "ready ran once, at once")
 		})
 	}
 }
@@ -151,6 +152,10 @@ func TestAcceptAll(t *testing.T) {
 	assert.Equal(t, []string{"necessary", "analytics-ext", "inline-analytics", "marketing-ext", "body-end"}, eval[[]string](tb, `window.order`),
 		"after the reload every script runs where the page put it, from the first byte")
 	assert.Zero(t, eval[int](tb, `document.querySelectorAll('[data-ck-blocked]').length`), "the server left nothing neutralised")
+	tb.waitFor(`window.ready !== undefined`)
+	ready := eval[[][]string](tb, `window.ready`)
+	require.Len(t, ready, 1, "the head's queue ran the page's ready callback once, when the deferred loader came")
+	assert.ElementsMatch(t, []string{"necessary", "preferences", "analytics", "marketing"}, ready[0])
 	assert.Equal(t, 2, s.third.get("tracker.test/analytics.js"))
 	assert.Len(t, s.store.all(), 1)
 	assert.Equal(t, "accept_all", string(s.store.all()[0].Outcome))

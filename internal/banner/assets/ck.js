@@ -237,10 +237,14 @@ if (a.matches('.ck-close')) { if (x) { e.preventDefault(); x.close(); } return; 
 e.preventDefault();
 show();
 });
-W.consentkit = {
+// ready(f) calls f with the API; the head's stub queued what scripts above
+// this deferred loader passed it.
+const Q = W.consentkit, K = W.consentkit = {
 allowed: c => G.has(c),
 granted: () => [...G],
 open: show,
 onChange: f => d.addEventListener('consent:change', e => f(e.detail.granted)),
+ready: f => f(K),
 };
+Q?.q?.forEach(K.ready);
 })();
