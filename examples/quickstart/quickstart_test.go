@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -56,7 +55,8 @@ func TestQuickStartServesACompliantPage(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "quickstart")
-	gocmd := filepath.Join(runtime.GOROOT(), "bin", "go")
+	gocmd, err := exec.LookPath("go")
+	require.NoError(t, err, "the go command builds the quick start")
 	out, err := exec.Command(gocmd, "build", "-o", bin, ".").CombinedOutput()
 	require.NoError(t, err, "%s", out)
 
