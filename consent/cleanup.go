@@ -51,14 +51,22 @@ func (m *Manager) afterDecision(w http.ResponseWriter, r *http.Request, prev, ne
 	reg := m.cookies
 	host := requestHost(r)
 	var names []withdrawnCookie
+	more := 0 // withdrawn cookies past the first maxExpiryLines names
 	for _, c := range r.Cookies() {
 		spec := reg.lookup(c.Name)
-		if spec < 0 || m.grantsIndex(next, reg.cat[spec]) ||
-			slices.ContainsFunc(names, func(n withdrawnCookie) bool { return n.name == c.Name }) {
+		if spec < 0 || m.grantsIndex(next, reg.cat[spec]) {
 			continue
 		}
 		s := &reg.specs[spec]
-		if !domainMatch(host, s.Domain) {
+		if !domainMatch(host, s.Domain) || slices.ContainsFunc(names, func(n withdrawnCookie) bool { return n.name == c.Name }) {
+			continue
+		}
+		// Each name's first line goes out before any name's second, so
+		// no name past the line budget can get one: they are only counted,
+		// which also bounds the work a Cookie header of thousands of
+		// names matching a declared pattern can cause.
+		if len(names) == maxExpiryLines {
+			more++
 			continue
 		}
 		names = append(names, withdrawnCookie{name: c.Name, spec: s})
@@ -72,9 +80,9 @@ func (m *Manager) afterDecision(w http.ResponseWriter, r *http.Request, prev, ne
 	for _, l := range lines {
 		h.Add("Set-Cookie", l)
 	}
-	if left > 0 {
+	if left > 0 || more > 0 {
 		m.warnOncef("expiry-budget", "consent: a withdrawal had more cookie forms to expire than fit the header budget; the declared form of each cookie went out first and the rest were left out, so the browser keeps those copies until a later decision; declare each cookie's Domain and Path as its script sets them",
-			"sent_lines", len(lines), "left_out", left, "max_lines", maxExpiryLines, "max_bytes", maxExpiryBytes)
+			"sent_lines", len(lines), "left_out", left, "cookies_left_out", more, "max_lines", maxExpiryLines, "max_bytes", maxExpiryBytes)
 	}
 }
 
@@ -206,8 +214,8 @@ func cookieDomains(host string) []string {
 		return nil
 	}
 	reg, err := publicsuffix.EffectiveTLDPlusOne(host)
-	if err != nil {
-		return nil
+	if err != nil || !cookieDomainName(reg) {
+		return nil // "a.0.0": a registrable domain of digits only is none
 	}
 	out := []string{reg}
 	for d := host; d != reg; {
