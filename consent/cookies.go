@@ -25,7 +25,7 @@ type CookieSpec struct {
 	Category string
 	// Domain and Path are the attributes the cookie is set with. Domain ""
 	// is a host-only cookie; Path "" means "/". Withdrawal expires the
-	// cookie with exactly these, so they must match what the setter uses.
+	// cookie with these first, then on every parent domain and on "/".
 	Domain, Path string
 	// HttpOnly and Secure are the attributes the cookie is set with; the
 	// expiring Set-Cookie of a withdrawal repeats them. Secure is implied

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -230,10 +231,17 @@ func TestDecisionExpiresRefusedCookies(t *testing.T) {
 	present := "consent=" + consent.Value + "; session=s; theme=dark; _ga=GA1; _ga_ABC=GS1; _ga_XYZ=GS2; _fbp=fb; " +
 		"__Host-ad=1; IDE=x; tracker=1; _ga=dup"
 
+	// Each name is expired in every form it can have on www.example.com,
+	// the declared form first (see afterDecision).
 	type expiry struct {
-		domain, path     string
+		forms            []cookieForm
 		httpOnly, secure bool
 	}
+	root := []cookieForm{{"example.com", "/"}, {"", "/"}, {"www.example.com", "/"}}
+	hostOnly := []cookieForm{{"", "/"}, {"example.com", "/"}, {"www.example.com", "/"}}
+	fbp := expiry{forms: []cookieForm{{"", "/news"}, {"example.com", "/news"}, {"www.example.com", "/news"},
+		{"example.com", "/"}, {"", "/"}, {"www.example.com", "/"}}}
+	hostAd := expiry{forms: []cookieForm{{"", "/"}}, httpOnly: true, secure: true}
 	tests := []struct {
 		name    string
 		cookie  string
@@ -241,17 +249,11 @@ func TestDecisionExpiresRefusedCookies(t *testing.T) {
 		expired map[string]expiry
 	}{
 		{"withdraw analytics and marketing", present, url.Values{"action": {"save"}, "category": {"preferences"}},
-			map[string]expiry{
-				"_ga":       {domain: "example.com", path: "/"},
-				"_ga_ABC":   {domain: "example.com", path: "/"},
-				"_ga_XYZ":   {domain: "example.com", path: "/"},
-				"_fbp":      {path: "/news"},
-				"__Host-ad": {path: "/", httpOnly: true, secure: true},
-			}},
+			map[string]expiry{"_ga": {forms: root}, "_ga_ABC": {forms: root}, "_ga_XYZ": {forms: root}, "_fbp": fbp, "__Host-ad": hostAd}},
 		{"withdraw marketing only", present, url.Values{"action": {"save"}, "category": {"preferences", "analytics"}},
-			map[string]expiry{"_fbp": {path: "/news"}, "__Host-ad": {path: "/", httpOnly: true, secure: true}}},
+			map[string]expiry{"_fbp": fbp, "__Host-ad": hostAd}},
 		{"reject all without a previous decision", "theme=dark; _gid=1", url.Values{"action": {"reject_all"}},
-			map[string]expiry{"theme": {path: "/"}, "_gid": {domain: "example.com", path: "/"}}},
+			map[string]expiry{"theme": {forms: hostOnly}, "_gid": {forms: root}}},
 		{"accept all expires nothing", present, url.Values{"action": {"accept_all"}}, map[string]expiry{}},
 		{"no cookies, nothing to expire", "", url.Values{"action": {"reject_all"}}, map[string]expiry{}},
 	}
@@ -260,32 +262,30 @@ func TestDecisionExpiresRefusedCookies(t *testing.T) {
 			t.Parallel()
 			rec := decide(m, "www.example.com", tt.cookie, tt.form)
 			require.Equal(t, http.StatusSeeOther, rec.Code)
-			got := setCookies(rec)
+			got := map[string][]*http.Cookie{}
+			for _, c := range rec.Result().Cookies() {
+				got[c.Name] = append(got[c.Name], c)
+			}
 			require.Contains(t, got, "consent", "the new decision is stored")
 			delete(got, "consent")
-			names := make([]string, 0, len(got))
-			for n := range got {
-				names = append(names, n)
-			}
-			want := make([]string, 0, len(tt.expired))
-			for n := range tt.expired {
-				want = append(want, n)
-			}
+			names := slices.Collect(maps.Keys(got))
+			want := slices.Collect(maps.Keys(tt.expired))
 			assert.ElementsMatch(t, want, names, "exactly the declared cookies of refused categories that the request carried")
+			lines := 1
 			for name, e := range tt.expired {
-				c := got[name]
-				if !assert.NotNil(t, c, name) {
-					continue
+				lines += len(e.forms)
+				var forms []cookieForm
+				for _, c := range got[name] {
+					forms = append(forms, cookieForm{c.Domain, c.Path})
+					assert.Equal(t, -1, c.MaxAge, "%s: Max-Age=0", name)
+					assert.True(t, c.Expires.Before(time.Unix(1, 0)), "%s: Expires in the past", name)
+					assert.Empty(t, c.Value, name)
+					assert.Equal(t, e.httpOnly, c.HttpOnly, "%s: HttpOnly as declared", name)
+					assert.Equal(t, e.secure, c.Secure, "%s: Secure as declared", name)
 				}
-				assert.Equal(t, -1, c.MaxAge, "%s: Max-Age=0", name)
-				assert.True(t, c.Expires.Before(time.Unix(1, 0)), "%s: Expires in the past", name)
-				assert.Empty(t, c.Value, name)
-				assert.Equal(t, e.domain, c.Domain, "%s: Domain as declared", name)
-				assert.Equal(t, e.path, c.Path, "%s: Path as declared", name)
-				assert.Equal(t, e.httpOnly, c.HttpOnly, "%s: HttpOnly as declared", name)
-				assert.Equal(t, e.secure, c.Secure, "%s: Secure as declared", name)
+				assert.Equal(t, e.forms, forms, "%s: every Domain and Path it may have, the declared ones first", name)
 			}
-			assert.Len(t, rec.Result().Header.Values("Set-Cookie"), len(tt.expired)+1, "each cookie expired once")
+			assert.Len(t, rec.Result().Header.Values("Set-Cookie"), lines, "each form expired once")
 		})
 	}
 }

@@ -97,7 +97,7 @@ func startBrowser() (context.Context, error) {
 			// own, so the rewriter judges them by host as it would a real
 			// tracker; every other name resolves to nothing, so a page
 			// that slipped a real URL through cannot reach the internet.
-			chromedp.Flag("host-resolver-rules", "MAP tracker.test 127.0.0.1, MAP ads.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
+			chromedp.Flag("host-resolver-rules", "MAP tracker.test 127.0.0.1, MAP ads.test 127.0.0.1, MAP www.shop.test 127.0.0.1, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"),
 			chromedp.WindowSize(1024, 768),
 		)
 		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
