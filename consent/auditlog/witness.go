@@ -170,12 +170,7 @@ func (w *FileWitness) Append(ctx context.Context, h SignedHead) error {
 	if w.f == nil {
 		return errors.New("auditlog: witness file is closed")
 	}
-	buf := make([]byte, 0, len(line)+2)
-	if w.tornTail {
-		buf = append(buf, '\n')
-	}
-	buf = append(append(buf, line...), '\n')
-	if _, err := w.f.Write(buf); err != nil {
+	if _, err := w.f.Write(frameLine(line, w.tornTail)); err != nil {
 		w.tornTail = true
 		return fmt.Errorf("auditlog: append to witness file: %w", err)
 	}
@@ -184,6 +179,16 @@ func (w *FileWitness) Append(ctx context.Context, h SignedHead) error {
 		return fmt.Errorf("auditlog: sync witness file: %w", err)
 	}
 	return nil
+}
+
+// frameLine returns line as written to the file: ended by a newline, and
+// after one when the file may end inside a torn line.
+func frameLine(line []byte, tornTail bool) []byte {
+	buf := make([]byte, 0, len(line)+2)
+	if tornTail {
+		buf = append(buf, '\n')
+	}
+	return append(append(buf, line...), '\n')
 }
 
 // witnessLine is one line of a FileWitness: a version, so that the format
@@ -208,7 +213,13 @@ func (w *FileWitness) Heads(ctx context.Context) ([]SignedHead, error) {
 		return nil, fmt.Errorf("auditlog: read witness file: %w", err)
 	}
 	defer f.Close()
-	r := bufio.NewReaderSize(f, 64<<10)
+	return readHeads(ctx, f, w.path)
+}
+
+// readHeads parses a witness file's lines (see FileWitness.Heads); name
+// goes into the damage report.
+func readHeads(ctx context.Context, rd io.Reader, name string) ([]SignedHead, error) {
+	r := bufio.NewReaderSize(rd, 2*maxWitnessLine)
 	var heads []SignedHead
 	var damaged []string
 	for n := 1; ; n++ {
@@ -235,7 +246,7 @@ func (w *FileWitness) Heads(ctx context.Context) ([]SignedHead, error) {
 		}
 	}
 	if len(damaged) > 0 {
-		return heads, fmt.Errorf("%w: %s: %s", ErrWitnessDamaged, w.path, strings.Join(damaged, "; "))
+		return heads, fmt.Errorf("%w: %s: %s", ErrWitnessDamaged, name, strings.Join(damaged, "; "))
 	}
 	return heads, nil
 }
