@@ -272,3 +272,21 @@ func headSeqs(hs []SignedHead) []int64 {
 	}
 	return out
 }
+
+// TestReviewVerifyShowsProof checks that the auditor's page says how much
+// of the log is proven, and the warning of a log no checkpoint covers.
+func TestReviewVerifyShowsProof(t *testing.T) {
+	t.Parallel()
+	l := openLog(t, sqliteBackend, sqliteBackend.fresh(t), Options{CheckpointEvery: 10})
+	fill(t, l, 0, 4)
+	h, err := NewReviewHandler(l, ReviewOptions{Authorize: BasicAuth("dpo", "pw")})
+	require.NoError(t, err)
+	body := get(t, h, "/verify", true).Body.String()
+	assert.Contains(t, body, "nothing is proven")
+	assert.Contains(t, body, "no signed checkpoint covers any of the 4 records")
+
+	fill(t, l, 4, 8)
+	body = get(t, h, "/verify", true).Body.String()
+	assert.Contains(t, body, "position 10 (checkpoint)")
+	assert.NotContains(t, body, "no signed checkpoint")
+}
