@@ -264,7 +264,7 @@ func (l *Log) commit(batch []*pending) {
 	l.guess = nil
 	if err == nil {
 		l.guess = &head
-		l.known.Store(&head)
+		l.known.Store(l.guess) // never changed in place, so shared
 		l.rolledBack.Store(false)
 		if l.opts.Witness != nil {
 			l.unwitnessed = true
