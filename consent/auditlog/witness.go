@@ -62,13 +62,6 @@ type Witness interface {
 // witnessed) or corruption. Verify reports it as a warning.
 var ErrWitnessDamaged = errors.New("auditlog: witness entries cannot be read")
 
-// ErrRolledBack means the database no longer holds the chain head this Log
-// committed, or the head a witness holds: records that were acknowledged
-// are gone and an older chain head, with its valid signature, was put
-// back. The Log refuses to append on top of it. Run Verify, restore the
-// database from a backup, and read "Threat model" in the package docs.
-var ErrRolledBack = errors.New("auditlog: the consent log was rolled back: a chain head it committed is gone from the database")
-
 const witnessDomain = "consentkit/auditlog/witness/v1"
 
 func witnessMessage(h *SignedHead) []byte {
