@@ -47,11 +47,14 @@ func (l *Log) insertCheckpoint(ctx context.Context, tx execer, cp *Checkpoint) {
 
 // Checkpoint signs the current end of the chain now, for example before a
 // backup or an audit, and returns the checkpoint. On an empty log it signs
-// position 0.
+// position 0. With Options.Witness, the head is witnessed too: calling
+// Checkpoint on a timer bounds by time, not only by CheckpointEvery, how
+// many records a rollback could remove unproven. It fails with
+// ErrRolledBack when the database lost a head this Log committed.
 func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	var cp Checkpoint
 	err := l.eng.write(ctx, func(tx execer) error {
-		head, err := l.lockHead(ctx, tx)
+		head, err := l.lockHead(ctx, tx, false)
 		if err != nil {
 			return err
 		}
@@ -61,6 +64,11 @@ func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	})
 	if err != nil {
 		return Checkpoint{}, fmt.Errorf("auditlog: checkpoint: %w", err)
+	}
+	if l.opts.Witness != nil {
+		if err := l.witness(cp.Seq, cp.Hash); err != nil {
+			return cp, fmt.Errorf("auditlog: the checkpoint at position %d is stored but not witnessed: %w", cp.Seq, err)
+		}
 	}
 	return cp, nil
 }
@@ -121,7 +129,7 @@ type PurgeResult struct {
 func (l *Log) Purge(ctx context.Context, olderThan time.Time) (PurgeResult, error) {
 	var res PurgeResult
 	err := l.eng.write(ctx, func(tx execer) error {
-		head, err := l.lockHead(ctx, tx)
+		head, err := l.lockHead(ctx, tx, false)
 		if err != nil {
 			return err
 		}

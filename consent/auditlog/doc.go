@@ -35,11 +35,54 @@
 // by SELECT … FOR UPDATE), never in Go, so any number of processes can
 // append to one chain.
 //
-// An attacker who can write to the database but lacks the key can still
-// replay an older signed chain head after truncating the tail; the
-// checkpoints signed since then reveal it. Keep the key outside the
-// database, and copy Verify reports or checkpoints elsewhere when stronger
-// guarantees are needed.
+// # Threat model
+//
+// The attacker considered can read and write the database (its files, its
+// -wal, its backups, or a PostgreSQL role) but does not hold Options.Key.
+//
+// What is detected without the key, by Verify alone: a changed, deleted,
+// inserted, reordered or forged record anywhere before the signed head; a
+// tail rewritten with recomputed hashes (the head or a checkpoint
+// disagrees); records deleted while the signed head or a later checkpoint
+// stays; a forged or altered checkpoint, head or purge anchor.
+//
+// What Verify alone cannot detect: a rollback. Old signed heads can be
+// recovered (from SQLite's -wal file, a backup, a replica), so an attacker
+// can delete the newest records together with the checkpoints after them
+// and put back the head signed when the chain ended there: the database
+// is then exactly an older, valid state of the log. Report.ProvenSeq and
+// Report.Unproven say how far a checkpoint covers the chain, which holds
+// only against an attacker who left the checkpoints in place, and a log
+// that no checkpoint covers at all gets a warning.
+//
+// What a running Log detects: it remembers the newest head it saw
+// committed, and every append checks, in the statement that locks the
+// head, that the database still holds it: the head is not older and the
+// record at that position still has its hash (unless a signed purge
+// deleted it). Otherwise Record fails with ErrRolledBack (so do Checkpoint
+// and Purge on an older head), and one error line goes to Options.Logger. A Log that
+// is restarted after the rollback starts from the database's head, so it
+// notices only with a witness.
+//
+// What a witness adds: with Options.Witness (NewFileWitness, or any store
+// the attacker cannot reach), every checkpoint's head and the last head at
+// Close are appended outside the database, signed. Verify then reports
+// BreakRolledBack when the chain ends before the newest witnessed head, or
+// BreakRewritten when a witnessed position holds another record, and a
+// restarted Log refuses to append. What stays unproven is what was
+// acknowledged after the last witnessed head, at most CheckpointEvery-1
+// records plus those since a crash; call Checkpoint on a timer to bound it
+// by time as well. A witness entry that does not verify is a
+// BreakSignature; a torn last line (a crash mid-write) is a warning.
+//
+// What is not detected: anything done by whoever holds the key, who can
+// sign any chain, checkpoint or witnessed head (keep the key out of the
+// database and off its host, and rotate it by starting a new log); a
+// rollback within the unproven tail; a rollback while the witness is
+// lost too, or edited by someone who can write it (its entries are signed,
+// so it can lose heads but not gain them). After ErrRolledBack, restore
+// the database from a backup that holds the witnessed head; to accept the
+// loss knowingly instead, move the witness file aside and start a new one.
 //
 // # Reading
 //

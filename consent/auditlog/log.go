@@ -21,7 +21,9 @@ type Log struct {
 	eng  engine
 	d    *dialect
 	opts Options
-	sign signer
+	// lockHeadQ is lockHeadSQL for this Log's dialect.
+	lockHeadQ string
+	sign      signer
 
 	// mu guards closed and the send side of reqs: Record holds it shared
 	// while queueing, Close exclusively while closing the queue, so no
@@ -31,16 +33,27 @@ type Log struct {
 	reqs    chan *pending
 	stopped chan struct{}
 
-	batches, records, failed atomic.Int64
+	batches, records, failed, witnessFailed atomic.Int64
+
+	// known is the newest chain head this Log saw committed: its own last
+	// append, the head at Open, or the newest witnessed head, whichever is
+	// newest. Every append checks that the database still holds it (see
+	// checkRollback). It only moves forward.
+	known atomic.Pointer[chainHead]
+	// rolledBack is set while a rollback is being reported, so that the
+	// loud log line is written once, not once per batch.
+	rolledBack atomic.Bool
 
 	// The writer goroutine's own state, never touched by others.
-	buf        []byte
-	texts      map[string]bool // banner texts known to be stored, by SHA-256
-	insertSQL  map[int]string  // INSERT statements by row count, negative within casAppend
-	lastText   string
-	lastTextSH string
-	guess      *chainHead    // the head this Log committed last
-	commitTime time.Duration // running average of one commit
+	buf         []byte
+	texts       map[string]bool // banner texts known to be stored, by SHA-256
+	insertSQL   map[int]string  // INSERT statements by row count, negative within casAppend
+	lastText    string
+	lastTextSH  string
+	guess       *chainHead    // the head this Log committed last
+	commitTime  time.Duration // running average of one commit
+	batchCP     *Checkpoint   // the last checkpoint appendBatch signed, nil if none
+	unwitnessed bool          // records were committed after the last witnessed head
 }
 
 var _ consent.Store = (*Log)(nil)
@@ -64,7 +77,12 @@ func open(ctx context.Context, eng engine, opts Options) (*Log, error) {
 		texts:     make(map[string]bool),
 		insertSQL: make(map[int]string),
 	}
+	l.lockHeadQ = lockHeadSQL(l.d)
 	if err := l.migrate(ctx); err != nil {
+		_ = eng.close()
+		return nil, err
+	}
+	if err := l.loadKnownHead(ctx); err != nil {
 		_ = eng.close()
 		return nil, err
 	}
@@ -130,7 +148,15 @@ func (l *Log) Close() error {
 	close(l.reqs)
 	l.mu.Unlock()
 	<-l.stopped
-	return l.eng.close()
+	var werr error
+	if l.unwitnessed {
+		// The last records would otherwise wait for the next checkpoint,
+		// which may come after an attacker had the database to himself.
+		if h := l.known.Load(); h != nil {
+			werr = l.witness(h.seq, h.hash)
+		}
+	}
+	return errors.Join(werr, l.eng.close())
 }
 
 // run is the writer: it takes whatever is queued, up to MaxBatch records,
@@ -238,6 +264,16 @@ func (l *Log) commit(batch []*pending) {
 	l.guess = nil
 	if err == nil {
 		l.guess = &head
+		l.known.Store(l.guess) // never changed in place, so shared
+		l.rolledBack.Store(false)
+		if l.opts.Witness != nil {
+			l.unwitnessed = true
+			// Before the callers hear back, so that a record whose batch
+			// crossed a checkpoint is witnessed when Record returns.
+			if cp := l.batchCP; cp != nil && l.witness(cp.Seq, cp.Hash) == nil {
+				l.unwitnessed = cp.Seq < head.seq
+			}
+		}
 	}
 	l.batches.Add(1)
 	if err != nil {
@@ -264,11 +300,16 @@ type Stats struct {
 	Batches, Records int64
 	// Failed is how many records failed to commit.
 	Failed int64
+	// WitnessFailed is how many signed heads Options.Witness refused.
+	// The records stay committed, but they are not proven complete until
+	// a later head is witnessed.
+	WitnessFailed int64
 }
 
 // Stats returns the writer's counters, for monitoring.
 func (l *Log) Stats() Stats {
-	return Stats{Batches: l.batches.Load(), Records: l.records.Load(), Failed: l.failed.Load()}
+	return Stats{Batches: l.batches.Load(), Records: l.records.Load(), Failed: l.failed.Load(),
+		WitnessFailed: l.witnessFailed.Load()}
 }
 
 // chainHead is the signed end of the chain.
@@ -283,14 +324,39 @@ type chainHead struct {
 var ErrChainHeadInvalid = errors.New("auditlog: chain head signature is invalid; run Verify")
 
 // lockHead reads the chain head under the chain lock and checks its
-// signature, so that an altered head is never re-signed by an append.
-func (l *Log) lockHead(ctx context.Context, tx execer) (chainHead, error) {
+// signature, so that an altered head is never re-signed by an append, and
+// that the database still holds the head this Log knows, so that nothing
+// is appended on top of a rolled-back chain. For an append (forAppend),
+// the record at the known position is read by the same statement, at no
+// extra round trip, and must still be there: Checkpoint and Purge only
+// sign or delete what is there, and Verify judges the records.
+func (l *Log) lockHead(ctx context.Context, tx execer, forAppend bool) (chainHead, error) {
 	var h chainHead
-	if err := tx.cachedRow(ctx, l.d.lockHead).Scan(&h.seq, &h.hash, &h.mac); err != nil {
+	known := l.known.Load()
+	var err error
+	var stored string // the hash of the record at known.seq, "" when none
+	if forAppend {
+		var knownSeq int64
+		if known != nil {
+			knownSeq = known.seq
+		}
+		err = tx.cachedRow(ctx, l.lockHeadQ, knownSeq).Scan(&h.seq, &h.hash, &h.mac, &stored)
+	} else {
+		err = tx.cachedRow(ctx, l.d.lockHead).Scan(&h.seq, &h.hash, &h.mac)
+		if known != nil {
+			stored = known.hash
+		}
+	}
+	if err != nil {
 		return h, fmt.Errorf("read chain head: %w", err)
 	}
 	if !l.sign.valid(headMessage(h.seq, h.hash), h.mac) {
 		return h, ErrChainHeadInvalid
+	}
+	if known != nil {
+		if err := l.checkRollback(ctx, tx, h, *known, stored); err != nil {
+			return h, err
+		}
 	}
 	return h, nil
 }
@@ -314,7 +380,7 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, gues
 	var err error
 	if guess != nil {
 		head = *guess
-	} else if head, err = l.lockHead(ctx, tx); err != nil {
+	} else if head, err = l.lockHead(ctx, tx, true); err != nil {
 		return nil, head, err
 	}
 	prev, err := decodeHash(head.hash)
@@ -327,6 +393,7 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, gues
 	var textArgs []any
 	var newTexts []string
 	var cps []Checkpoint
+	l.batchCP = nil
 	for _, p := range batch {
 		rec := &p.rec
 		seq++
@@ -378,6 +445,11 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, gues
 	}
 	for i := range cps {
 		l.insertCheckpoint(ctx, tx, &cps[i])
+	}
+	if len(cps) > 0 {
+		// Only the last one is witnessed: the chain up to it holds the
+		// others.
+		l.batchCP = &cps[len(cps)-1]
 	}
 	return newTexts, newHead, nil
 }

@@ -62,9 +62,19 @@ type Options struct {
 	// Now is the clock, for records without a time and for checkpoints.
 	// Default is time.Now.
 	Now func() time.Time
-	// Logger receives failures of background work. Default is
-	// slog.Default().
+	// Logger receives failures of background work, and the error line a
+	// Log writes when it finds the database rolled back under it. Default
+	// is slog.Default().
 	Logger *slog.Logger
+	// Witness, when set, receives a signed chain head at every checkpoint
+	// (every CheckpointEvery records, Checkpoint) and when the Log closes,
+	// and Verify checks the chain against the heads it holds: this is what
+	// detects a database rolled back to an older state by someone without
+	// the key (see the package docs). Keep it off the database's disk and
+	// host, for example with NewFileWitness on another mount. The Log does
+	// not close it. Default is none: a rollback is then detected only by a
+	// running Log, and Verify reports how many records are unproven.
+	Witness Witness
 }
 
 func (o Options) withDefaults() (Options, error) {

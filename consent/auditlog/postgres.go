@@ -352,7 +352,12 @@ var postgresDialect = dialect{
 	// reads, and the error rolls all of it back. The main query reads u,
 	// so the head's UPDATE, and its row lock, come before the INSERT in
 	// i, which runs after the main query.
+	// The head's record must still be there too: a table truncated under
+	// an intact head then fails the swap, and the append falls back to
+	// lockHead, which tells a purge from a rollback (checkRollback).
 	casAppend: `WITH u AS (UPDATE chain_head SET seq = ?, hash = ?, mac = ?
-		WHERE id = 1 AND seq = ? AND hash = ? RETURNING 1), i AS (%s) SELECT 1 / COUNT(*) FROM u`,
+		WHERE id = 1 AND seq = ? AND hash = ?
+		AND EXISTS (SELECT 1 FROM consent_records r WHERE r.seq = chain_head.seq AND r.hash = chain_head.hash)
+		RETURNING 1), i AS (%s) SELECT 1 / COUNT(*) FROM u`,
 	contains: `strpos(%s, ?) > 0`,
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -31,9 +32,13 @@ const (
 	// BreakTruncated: records from this position on are missing although a
 	// signed head or checkpoint proves they existed.
 	BreakTruncated BreakKind = "truncated"
-	// BreakSignature: a checkpoint or the chain head fails its HMAC (it was
-	// forged or altered, or the key is wrong).
+	// BreakSignature: a checkpoint, the chain head or a witnessed head fails
+	// its HMAC (it was forged or altered, or the key is wrong).
 	BreakSignature BreakKind = "bad-signature"
+	// BreakRolledBack: the witness holds a signed head beyond the end of
+	// the chain: acknowledged records were deleted and an older chain head
+	// put back, signatures and all.
+	BreakRolledBack BreakKind = "rolled-back"
 )
 
 // Break is the first place where the log fails verification.
@@ -68,6 +73,23 @@ type Report struct {
 	Anchor int64 `json:"anchor"`
 	// Checkpoints is how many signed checkpoints were checked.
 	Checkpoints int `json:"checkpoints"`
+	// WitnessHeads is how many witnessed heads were checked, 0 without a
+	// witness.
+	WitnessHeads int `json:"witness_heads"`
+	// ProvenSeq is the position up to which the log is provably complete:
+	// the newest witnessed head the chain matches when Verify had a
+	// witness; without one, the newest signed checkpoint it matches, which
+	// proves less, since whoever can delete records can delete the
+	// checkpoints after them too. ProvenBy says which ("witness",
+	// "checkpoint", "purge" for a purge anchor, "" for nothing).
+	ProvenSeq int64  `json:"proven_seq"`
+	ProvenBy  string `json:"proven_by,omitempty"`
+	// Unproven is how many records follow ProvenSeq: they, and the head,
+	// could be cut and rolled back without Verify noticing.
+	Unproven int64 `json:"unproven"`
+	// Warnings name what weakens the proof without being a break: no
+	// checkpoint at all, an unreadable witness entry.
+	Warnings []string `json:"warnings,omitempty"`
 	// Break is the first break, nil when OK.
 	Break *Break `json:"break,omitempty"`
 	// CheckedAt is when the verification ran.
@@ -75,8 +97,9 @@ type Report struct {
 }
 
 // Verify checks the whole log in one consistent snapshot and reports the
-// first break in position order. The error is for failures to read the
-// database; a log that fails verification is a Report with OK false.
+// first break in position order, against Options.Witness when set (see
+// VerifyWith). The error is for failures to read the database or the
+// witness; a log that fails verification is a Report with OK false.
 //
 // It checks that every checkpoint and the chain head carry a valid
 // signature; that records follow each other without gaps from genesis or
@@ -85,11 +108,36 @@ type Report struct {
 // matches the record at its position; and that the last record is the one
 // the signed head names, which detects the deletion of even the last
 // record. Verify reads every record once and keeps only a few in memory.
+//
+// A database rolled back to an older state of its own, records,
+// checkpoints and signed head together, is consistent: only a witness can
+// tell. Without one, Report.Unproven says how many records such a rollback
+// could have removed, and a log that no checkpoint covers at all gets a
+// warning.
 func (l *Log) Verify(ctx context.Context) (Report, error) {
+	return l.VerifyWith(ctx, l.opts.Witness)
+}
+
+// VerifyWith is Verify against the heads of w instead of Options.Witness,
+// for example a copy of another instance's witness file; a nil w verifies
+// without a witness. Every validly signed head in w must still be in the
+// chain (the record at its position has its hash), and the chain must not
+// end before the newest of them.
+func (l *Log) VerifyWith(ctx context.Context, w Witness) (Report, error) {
+	var wit *witnessed
+	if w != nil {
+		// Read before the snapshot, which then holds every head read:
+		// a head is witnessed only after its commit.
+		heads, err := w.Heads(ctx)
+		if err != nil && !errors.Is(err, ErrWitnessDamaged) {
+			return Report{}, fmt.Errorf("auditlog: verify: read witness: %w", err)
+		}
+		wit = &witnessed{heads: heads, damage: err}
+	}
 	var rep Report
 	err := l.eng.snapshot(ctx, func(q queryer) error {
 		var err error
-		rep, err = l.verify(ctx, q)
+		rep, err = l.verify(ctx, q, wit)
 		return err
 	})
 	if err != nil {
@@ -98,7 +146,13 @@ func (l *Log) Verify(ctx context.Context) (Report, error) {
 	return rep, nil
 }
 
-func (l *Log) verify(ctx context.Context, q queryer) (Report, error) {
+// witnessed is what VerifyWith read from a witness.
+type witnessed struct {
+	heads  []SignedHead
+	damage error // wraps ErrWitnessDamaged, or nil
+}
+
+func (l *Log) verify(ctx context.Context, q queryer, wit *witnessed) (Report, error) {
 	rep := Report{CheckedAt: l.now()}
 	var breaks []*Break
 	found := func(b *Break) { breaks = append(breaks, b) }
@@ -131,10 +185,40 @@ func (l *Log) verify(ctx context.Context, q queryer) (Report, error) {
 	if anchor != nil {
 		w.seq, w.hash = anchor.Seq, anchor.Hash
 		rep.Anchor = anchor.Seq
+		rep.ProvenSeq, rep.ProvenBy = anchor.Seq, "purge"
 	}
 	// lastGood is the last position whose hash a valid signature confirmed,
 	// the point a rewrite must have come after.
 	lastGood := w.seq
+	// witBySeq holds the validly signed witnessed heads past the anchor;
+	// witNewest is the newest of them.
+	witBySeq := make(map[int64][]*SignedHead)
+	var witNewest *SignedHead
+	var cpSeq, witSeq int64 // the newest positions a checkpoint, a witnessed head confirmed
+	if wit != nil {
+		if wit.damage != nil {
+			rep.Warnings = append(rep.Warnings, "witness: "+wit.damage.Error())
+		}
+		for i := range wit.heads {
+			h := &wit.heads[i]
+			if !l.sign.valid(witnessMessage(h), h.MAC) {
+				found(&Break{Seq: h.Seq, Kind: BreakSignature,
+					Detail: fmt.Sprintf("witness entry %d (position %d) has an invalid signature", i+1, h.Seq)})
+				continue
+			}
+			rep.WitnessHeads++
+			if h.Seq <= w.seq {
+				continue // purged, or the empty chain
+			}
+			witBySeq[h.Seq] = append(witBySeq[h.Seq], h)
+			if witNewest == nil || h.Seq > witNewest.Seq {
+				witNewest = h
+			}
+		}
+		if len(wit.heads) == 0 {
+			rep.Warnings = append(rep.Warnings, "the witness holds no head yet")
+		}
+	}
 
 	rs, err := q.query(ctx, entrySelect+" ORDER BY r.seq")
 	if err != nil {
@@ -162,7 +246,19 @@ func (l *Log) verify(ctx context.Context, q queryer) (Report, error) {
 						cp.ID, cp.Hash, cp.Seq, e.Hash)}
 				break
 			}
-			lastGood = e.Seq
+			lastGood, cpSeq = e.Seq, e.Seq
+		}
+		if rowBreak != nil {
+			break
+		}
+		for _, h := range witBySeq[e.Seq] {
+			if h.Hash != e.Hash {
+				rowBreak = &Break{Seq: lastGood + 1, Kind: BreakRewritten,
+					Detail: fmt.Sprintf("the witness signed hash %.12s… for position %d at %s, the record there hashes to %.12s…: the log was rolled back and rewritten",
+						h.Hash, h.Seq, h.Time.Format(time.RFC3339), e.Hash)}
+				break
+			}
+			lastGood, witSeq = e.Seq, e.Seq
 		}
 		if rowBreak != nil {
 			break
@@ -178,8 +274,14 @@ func (l *Log) verify(ctx context.Context, q queryer) (Report, error) {
 	if rowBreak != nil {
 		found(rowBreak)
 	} else {
+		if witNewest != nil && witNewest.Seq > w.seq {
+			found(&Break{Seq: w.seq + 1, Kind: BreakRolledBack,
+				Detail: fmt.Sprintf("the witness holds the signed head of position %d (%s), but the chain ends at %d: %d acknowledged records were removed",
+					witNewest.Seq, witNewest.Time.Format(time.RFC3339), w.seq, witNewest.Seq-w.seq)})
+		}
 		l.checkTail(&rep, &w, haveHead, head, cps, lastGood, found)
 	}
+	l.reportProof(&rep, wit != nil, cpSeq, witSeq)
 	for _, b := range breaks {
 		if rep.Break == nil || b.Seq < rep.Break.Seq {
 			rep.Break = b
@@ -187,6 +289,22 @@ func (l *Log) verify(ctx context.Context, q queryer) (Report, error) {
 	}
 	rep.OK = rep.Break == nil
 	return rep, nil
+}
+
+// reportProof fills in how far the log is provably complete.
+func (l *Log) reportProof(rep *Report, withWitness bool, cpSeq, witSeq int64) {
+	switch {
+	case withWitness && witSeq > rep.ProvenSeq:
+		rep.ProvenSeq, rep.ProvenBy = witSeq, "witness"
+	case !withWitness && cpSeq > rep.ProvenSeq:
+		rep.ProvenSeq, rep.ProvenBy = cpSeq, "checkpoint"
+	}
+	rep.Unproven = max(0, rep.LastSeq-rep.ProvenSeq)
+	if rep.Records > 0 && cpSeq == 0 && witSeq == 0 {
+		rep.Warnings = append(rep.Warnings, fmt.Sprintf(
+			"no signed checkpoint covers any of the %d records: the log could have been cut to any length without Verify noticing; call Checkpoint and configure Options.Witness",
+			rep.Records))
+	}
 }
 
 // checkTail compares the end of the chain with the signed head and the
