@@ -82,16 +82,18 @@ func (m *Manager) pageCSP(r *http.Request, h http.Header, nonce string) cspAllow
 	form := cspURL{host: r.Host, path: [3]string{pre, "/decision"}}
 	a := allowAll
 	for _, v := range values {
-		for policy := range strings.SplitSeq(v, ",") {
-			p := cspPolicy(policy)
-			if l, ok := p.list("script-src-elem", "script-src", "default-src"); ok {
+		for len(v) > 0 {
+			var policy string
+			policy, v, _ = strings.Cut(v, ",")
+			d := readPolicy(policy)
+			if l, ok := d.first(dirScriptElem, dirScript, dirDefault); ok {
 				a.scripts = a.scripts && l.allowsURL(asset, nonce, true)
 				a.inline = a.inline && l.allowsInline(nonce)
 			}
-			if l, ok := p.list("style-src-elem", "style-src", "default-src"); ok {
+			if l, ok := d.first(dirStyleElem, dirStyle, dirDefault); ok {
 				a.styles = a.styles && l.allowsURL(style, nonce, false)
 			}
-			if l, ok := p.list("form-action"); ok { // no fallback to default-src
+			if l, ok := d.first(dirForm); ok { // no fallback to default-src
 				a.forms = a.forms && l.allowsURL(form, "", false)
 			}
 		}
@@ -99,20 +101,48 @@ func (m *Manager) pageCSP(r *http.Request, h http.Header, nonce string) cspAllow
 	return a
 }
 
-// cspPolicy is one serialized policy: directives separated by ';'.
-type cspPolicy string
+// The directives that decide what the middleware injects.
+const (
+	dirScriptElem = iota
+	dirScript
+	dirStyleElem
+	dirStyle
+	dirDefault
+	dirForm
+	numDirs
+)
 
-// list returns the source list of the first of names the policy has; the
-// first directive of a name counts, later duplicates are ignored.
-func (p cspPolicy) list(names ...string) (cspList, bool) {
-	for _, name := range names {
-		for dir := range strings.SplitSeq(string(p), ";") {
-			for n := range cspList(dir).sources {
-				if strings.EqualFold(n, name) {
-					return cspList(dir), true // its name matches no source
-				}
-				break // only the first token names the directive
+var dirNames = [numDirs]string{"script-src-elem", "script-src", "style-src-elem", "style-src", "default-src", "form-action"}
+
+// cspDirectives holds one policy's source lists of those directives, in
+// one pass over it. The first directive of a name counts; browsers ignore
+// later duplicates.
+type cspDirectives struct {
+	list [numDirs]cspList
+	has  [numDirs]bool
+}
+
+func readPolicy(policy string) (d cspDirectives) {
+	for len(policy) > 0 {
+		var dir string
+		dir, policy, _ = strings.Cut(policy, ";")
+		name, rest := nextToken(dir)
+		for i, n := range dirNames {
+			if len(name) == len(n) && !d.has[i] && strings.EqualFold(name, n) {
+				d.list[i], d.has[i] = cspList(rest), true
+				break
 			}
+		}
+	}
+	return d
+}
+
+// first returns the source list of the first directive of ids the policy
+// has.
+func (d *cspDirectives) first(ids ...int) (cspList, bool) {
+	for _, i := range ids {
+		if d.has[i] {
+			return d.list[i], true
 		}
 	}
 	return "", false
@@ -121,27 +151,17 @@ func (p cspPolicy) list(names ...string) (cspList, bool) {
 // cspList is a directive's source list, separated by ASCII whitespace.
 type cspList string
 
-// sources yields the list's tokens, without allocating.
-func (l cspList) sources(yield func(string) bool) {
-	s := string(l)
-	for {
-		i := 0
-		for i < len(s) && isCSPSpace(s[i]) {
-			i++
-		}
-		s = s[i:]
-		if s == "" {
-			return
-		}
-		j := 0
-		for j < len(s) && !isCSPSpace(s[j]) {
-			j++
-		}
-		if !yield(s[:j]) {
-			return
-		}
-		s = s[j:]
+// nextToken returns the first whitespace-separated token of s and the rest.
+func nextToken(s string) (tok, rest string) {
+	i := 0
+	for i < len(s) && isCSPSpace(s[i]) {
+		i++
 	}
+	j := i
+	for j < len(s) && !isCSPSpace(s[j]) {
+		j++
+	}
+	return s[i:j], s[j:]
 }
 
 func isCSPSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
@@ -176,13 +196,11 @@ func (u cspURL) pathLen() int { return len(u.path[0]) + len(u.path[1]) + len(u.p
 func (l cspList) allowsURL(u cspURL, nonce string, script bool) bool {
 	strict := false
 	if script {
-		for s := range l.sources {
-			if strings.EqualFold(s, "'strict-dynamic'") {
-				strict = true
-			}
+		for s, rest := nextToken(string(l)); s != ""; s, rest = nextToken(rest) {
+			strict = strict || strings.EqualFold(s, "'strict-dynamic'")
 		}
 	}
-	for s := range l.sources {
+	for s, rest := nextToken(string(l)); s != ""; s, rest = nextToken(rest) {
 		switch {
 		case nonce != "" && isNonce(s, nonce):
 			return true
@@ -205,7 +223,7 @@ func (l cspList) allowsURL(u cspURL, nonce string, script bool) bool {
 // 'strict-dynamic'.
 func (l cspList) allowsInline(nonce string) bool {
 	unsafe, ignored := false, false
-	for s := range l.sources {
+	for s, rest := nextToken(string(l)); s != ""; s, rest = nextToken(rest) {
 		switch {
 		case nonce != "" && isNonce(s, nonce):
 			return true
