@@ -96,6 +96,15 @@ func (m *Manager) pageCSP(r *http.Request, h http.Header, nonce string) cspAllow
 			if l, ok := d.first(dirForm); ok { // no fallback to default-src
 				a.forms = a.forms && l.allowsURL(form, "", false)
 			}
+			if l, ok := d.first(dirSandbox); ok {
+				// A sandboxed page runs no script and posts no form unless
+				// allowed, and without allow-same-origin its origin is
+				// opaque, so the decision endpoint refuses it as
+				// cross-origin.
+				same := l.has("allow-same-origin")
+				a.scripts = a.scripts && same && l.has("allow-scripts")
+				a.forms = a.forms && same && l.has("allow-forms")
+			}
 		}
 	}
 	return a
@@ -109,10 +118,11 @@ const (
 	dirStyle
 	dirDefault
 	dirForm
+	dirSandbox
 	numDirs
 )
 
-var dirNames = [numDirs]string{"script-src-elem", "script-src", "style-src-elem", "style-src", "default-src", "form-action"}
+var dirNames = [numDirs]string{"script-src-elem", "script-src", "style-src-elem", "style-src", "default-src", "form-action", "sandbox"}
 
 // cspDirectives holds one policy's source lists of those directives, in
 // one pass over it. The first directive of a name counts; browsers ignore
@@ -150,6 +160,16 @@ func (d *cspDirectives) first(ids ...int) (cspList, bool) {
 
 // cspList is a directive's source list, separated by ASCII whitespace.
 type cspList string
+
+// has reports whether the list holds the keyword tok, in any case.
+func (l cspList) has(tok string) bool {
+	for s, rest := nextToken(string(l)); s != ""; s, rest = nextToken(rest) {
+		if strings.EqualFold(s, tok) {
+			return true
+		}
+	}
+	return false
+}
 
 // nextToken returns the first whitespace-separated token of s and the rest.
 func nextToken(s string) (tok, rest string) {

@@ -141,6 +141,9 @@ func TestInjectionFollowsThePagesCSP(t *testing.T) {
 		{"every policy must allow: comma", []string{"default-src 'self' 'unsafe-inline', script-src 'none'"}, "", link},
 		{"every policy must allow: two headers", []string{"default-src 'self' 'unsafe-inline'", "style-src 'none'"}, "", link},
 		{"case and spacing", []string{"  DEFAULT-SRC\t'SELF'  'Unsafe-Inline' ;"}, "", full},
+		{"sandbox", []string{"sandbox"}, "", link},
+		{"sandbox allowing scripts, forms and the origin", []string{"sandbox allow-scripts allow-forms allow-same-origin"}, "", full},
+		{"sandbox with an opaque origin", []string{"sandbox allow-scripts allow-forms"}, "", link},
 		{"another nonce", []string{"script-src 'nonce-zzz'; style-src 'nonce-abc123'"}, "", link},
 	}
 	m, logs := loggedManager(t)

@@ -5,15 +5,19 @@ import "bytes"
 // SettingsAttr marks a page's own "Cookie settings" control, such as the
 // link consent's template helper renders: a start tag carrying it before
 // the place of Config.Settings keeps the automatic control out, so a page
-// never shows two. Any element counts, in any letter case, with or without
-// a value.
+// never shows two. It counts on an <a> or a <button>, with or without a
+// value, written in lower case.
 const SettingsAttr = "data-ck-settings"
 
+// maxSettingsTag bounds the start tags looked at for SettingsAttr: a
+// control's tag is short.
+const maxSettingsTag = 2 << 10
+
 // watchSettings notes whether the start tag ending at index end of p carries
-// SettingsAttr. A tag past the look-ahead bound has lost its start and is
-// not looked at.
+// SettingsAttr. A longer tag than maxSettingsTag is not looked at, and a page
+// whose control has one shows two links.
 func (r *Rewriter) watchSettings(p []byte, end int) {
-	if r.overflow || r.off+int64(end)-r.tokAbs > int64(r.maxTag) {
+	if !r.controlElement() || r.overflow || r.off+int64(end)-r.tokAbs > maxSettingsTag {
 		return
 	}
 	tag := r.tagBytes(p, end)
@@ -30,21 +34,21 @@ func (r *Rewriter) watchSettings(p []byte, end int) {
 	}
 }
 
-// mayHaveSettingsAttr is the cheap filter run on every start tag before
-// </body>: SettingsAttr's "data-ck-settings" spelled in any case somewhere
-// in the tag. Hyphens are rare enough in tags that looking for them first
-// costs little.
-func mayHaveSettingsAttr(tag []byte) bool {
-	const dash = len("data") // the first '-' of SettingsAttr
-	for i := dash; i < len(tag); i++ {
-		j := bytes.IndexByte(tag[i:], '-')
-		if j < 0 {
-			return false
-		}
-		i += j
-		if i+len(SettingsAttr)-dash <= len(tag) && equalFold(tag[i-dash:i-dash+len(SettingsAttr)], SettingsAttr) {
-			return true
-		}
-	}
-	return false
+// controlElement reports whether the current start tag is an <a> or a
+// <button>: a settings control is one of them, and looking at every other
+// tag for SettingsAttr cost a sixth of the rewriter's time on the corpus.
+func (r *Rewriter) controlElement() bool {
+	n := r.name[:min(r.nameLen, len(r.name))]
+	return r.nameLen == 1 && n[0] == 'a' || r.nameLen == len("button") && string(n) == "button"
 }
+
+// mayHaveSettingsAttr is the cheap filter run on the control elements
+// before </body>: SettingsAttr's tail, in lower case as HTML is written
+// today (html/template and the template helper included). One vectorised
+// search starting from a 'k', rare in tags; a name written in another case
+// is missed, and the page shows two links.
+func mayHaveSettingsAttr(tag []byte) bool {
+	return len(tag) >= len("<a data-ck-settings>") && bytes.Contains(tag, settingsTail)
+}
+
+var settingsTail = []byte("k-settings")

@@ -20,9 +20,12 @@ func TestPageSettingsControlReplacesTheAutomaticOne(t *testing.T) {
 		{"no control", `<footer><a href="/privacy">Privacy</a></footer>`, false},
 		{"the template helper's link", `<footer><a class="ck-settings" href="/consent/preferences?return=/" data-ck-settings>Cookie settings</a></footer>`, true},
 		{"a short hand-written link", `<a data-ck-settings>Cookies</a>`, true},
-		{"a button with a value, in capitals", `<BUTTON type=button DATA-CK-SETTINGS="">Cookies</BUTTON>`, true},
-		{"unquoted, last attribute, self-closing", `<input type=button value=Cookies data-ck-settings/>`, true},
+		{"a button with a value", `<BUTTON type=button data-ck-settings="">Cookies</BUTTON>`, true},
+		{"unquoted, last attribute, self-closing", `<a href=/consent/preferences data-ck-settings/>Cookies</a>`, true},
+		{"another case is missed: two links, never none", `<Button DATA-CK-SETTINGS>Cookies</Button>`, false},
+		{"not a control element", `<div data-ck-settings>Cookies</div><span data-ck-settings>x</span>`, false},
 		{"inside svg", `<svg><a data-ck-settings href="#"><text>c</text></a></svg>`, true},
+		{"a longer element name", `<abbr data-ck-settings>x</abbr><buttons data-ck-settings>y</buttons>`, false},
 		{"only in a value", `<a href="/help?q=data-ck-settings" title="data-ck-settings">Help</a>`, false},
 		{"a longer attribute name", `<a data-ck-settings-x href="/">x</a><a data-ck-settingsx>y</a>`, false},
 		{"in a comment", `<!-- <a data-ck-settings> -->`, false},
@@ -63,11 +66,21 @@ func TestSettingsPlace(t *testing.T) {
 	}
 }
 
+func TestSettingsInALongTag(t *testing.T) {
+	t.Parallel()
+	// A start tag longer than a control's ever is, is not looked at: the
+	// automatic control stays (two controls, never none).
+	cfg := rewrite.Config{BodyEnd: []byte("[B]"), Settings: []byte("[S]"), Consent: all{}}
+	long := `<p><a data-ck-settings title="` + strings.Repeat("x", 4<<10) + `">c</a></body>`
+	assert.True(t, strings.HasSuffix(rewriteOnce(t, cfg, []byte(long)), "[B][S]</body>"))
+	short := `<p><a data-ck-settings title="` + strings.Repeat("x", 1<<10) + `">c</a></body>`
+	assert.True(t, strings.HasSuffix(rewriteOnce(t, cfg, []byte(short)), "[B]</body>"))
+}
+
 func TestSettingsPastTheLookAheadBound(t *testing.T) {
 	t.Parallel()
 	// A start tag longer than the bound has gone out before its end: it is
-	// not looked at, and the automatic control stays (two controls, never
-	// none).
+	// not looked at, and the automatic control stays.
 	in := `<p><a data-ck-settings title="` + strings.Repeat("x", 100) + `">c</a></body>`
 	var out strings.Builder
 	r := rewrite.Get(&out, rewrite.Config{BodyEnd: []byte("[B]"), Settings: []byte("[S]"), Consent: all{}})
