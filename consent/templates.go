@@ -26,9 +26,9 @@ import (
 // For templates that cannot pass the request, see FuncsFor.
 //
 // The settings link carries data-ck-settings. The middleware, seeing it (or
-// the attribute on any element of the page) before </body>, leaves out its
-// own "Cookie settings" link, so the page shows one, where the developer
-// put it; the loader opens the preferences from it.
+// the attribute on an <a> or <button> of the page's own) before </body>,
+// leaves out its own "Cookie settings" link, so the page shows one, where
+// the developer put it; the loader opens the preferences from it.
 func (m *Manager) TemplateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"consentAllowed":      func(x any, category string) bool { return stateOf(x).Allowed(category) },
