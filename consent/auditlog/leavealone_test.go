@@ -31,8 +31,9 @@ func TestAuditPagesBehindTheMiddlewareGetNoBanner(t *testing.T) {
 	require.NoError(t, err)
 	m, err := consent.New(consent.Config{
 		Keys:   []consent.KeyPair{{HashKey: []byte("0123456789abcdef0123456789abcdef")}},
-		Store:  l,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Store:   l,
+		History: HistoryHandler(l), // the Manager's own {prefix}/history
+		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
@@ -60,7 +61,7 @@ func TestAuditPagesBehindTheMiddlewareGetNoBanner(t *testing.T) {
 	require.Contains(t, site.Body.String(), `id="ck-banner"`, "the site's own pages get the banner")
 
 	for _, path := range []string{"/admin/log/", "/admin/log/counts", "/admin/log/verify", "/admin/log/record?seq=1",
-		"/wrapped/", "/my/history?id=" + id} {
+		"/wrapped/", "/my/history?id=" + id, "/consent/history?id=" + id} {
 		t.Run(path, func(t *testing.T) {
 			w := page(path)
 			require.Equal(t, http.StatusOK, w.Code)
