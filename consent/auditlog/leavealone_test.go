@@ -30,7 +30,7 @@ func TestAuditPagesBehindTheMiddlewareGetNoBanner(t *testing.T) {
 	review, err := NewReviewHandler(l, ReviewOptions{Authorize: BasicAuth("dpo", "pw")})
 	require.NoError(t, err)
 	m, err := consent.New(consent.Config{
-		Keys:   []consent.KeyPair{{HashKey: []byte("0123456789abcdef0123456789abcdef")}},
+		Keys:    []consent.KeyPair{{HashKey: []byte("0123456789abcdef0123456789abcdef")}},
 		Store:   l,
 		History: HistoryHandler(l), // the Manager's own {prefix}/history
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
