@@ -24,26 +24,58 @@ var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
 
 // startHTML returns the rewriting stream for an HTML response: head
 // snippet, script blocking and banner, in the visitor's language, carrying
-// the page's CSP nonce.
-func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.Header) htmlStream {
+// the page's CSP nonce. What is injected depends on the page: nothing when
+// its handler called LeaveAlone; only what its Content-Security-Policy lets
+// work otherwise (see injected). Blocking never depends on either.
+func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.Header, alone bool) htmlStream {
 	nonce := m.nonceFor(r, h)
 	s := rewritePool.Get().(*htmlRewrite)
 	s.data = dataPool.Get().(*banner.Data)
-	loc := m.localeFor(r, "")
-	m.bannerData(s.data, r, st, loc, nonce)
-	s.data.Hosts = m.hosts.Name
-	s.langs = m.shortLanguages(s.langs, r, loc)
-	s.data.Languages = s.langs
 	s.head = bufPool.Get().(*bytes.Buffer)
 	s.head.Reset()
 	s.body = bufPool.Get().(*bytes.Buffer)
 	s.body.Reset()
-	if !m.cfg.NoBanner {
-		banner.Head(s.head, s.data)
-		banner.Body(s.body, s.data)
+	link := 0
+	if !m.cfg.NoBanner && !alone {
+		loc := m.localeFor(r, "")
+		m.bannerData(s.data, r, st, loc, nonce)
+		s.data.Hosts = m.hosts.Name
+		s.langs = m.shortLanguages(s.langs, r, loc)
+		s.data.Languages = s.langs
+		link = m.injected(s, r, h, nonce)
 	}
-	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers})
+	body := s.body.Bytes()
+	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyEnd: body[:link], Settings: body[link:],
+		Consent: st, Trackers: m.trackers})
 	return s
+}
+
+// injected renders into s what the page's CSP lets work, and returns where
+// the "Cookie settings" link begins in s.body; the page's own control
+// (rewrite.SettingsAttr) replaces that link.
+//
+// The banner needs its loader, its stylesheet and its forms. When the
+// policy blocks any of them the page gets no head snippet and no banner,
+// which would show unstyled or dead and only add violation reports, but
+// still the settings link: a plain link to {prefix}/preferences, a page of
+// the middleware's own, that works under any policy, so the visitor can
+// still decide and withdraw. The policy blocking only inline scripts costs
+// just the Consent Mode snippet. Each case is logged once.
+func (m *Manager) injected(s *htmlRewrite, r *http.Request, h http.Header, nonce string) (link int) {
+	csp := m.pageCSP(r, h, nonce)
+	if !csp.banner() {
+		m.warnOncef("csp-banner", "consent: the page's Content-Security-Policy blocks the banner's assets, so it gets only the cookie settings link; allow the consent prefix in script-src, style-src and form-action, or let the middleware see your CSP nonce (Config.Nonce)",
+			"path", r.URL.Path, "scripts", csp.scripts, "styles", csp.styles, "forms", csp.forms)
+		s.data.Decided = true // Body then renders only the link, shown
+		return banner.Body(s.body, s.data)
+	}
+	if !csp.inline && len(s.data.ConsentMode) > 0 {
+		m.warnOncef("csp-inline", "consent: the page's Content-Security-Policy blocks inline scripts, so the Consent Mode defaults are left out; give the middleware your CSP nonce (Config.Nonce) to keep them",
+			"path", r.URL.Path)
+		s.data.ConsentMode = s.data.ConsentMode[:0]
+	}
+	banner.Head(s.head, s.data)
+	return banner.Body(s.body, s.data)
 }
 
 func (s *htmlRewrite) Write(p []byte) (int, error) { return s.rw.Write(p) }

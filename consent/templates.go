@@ -13,7 +13,8 @@ import (
 // so markup can be gated on consent on the server:
 //
 //	consentAllowed REQ "analytics"   → bool
-//	consentSettingsLink REQ          → the localized "Cookie settings" link
+//	consentSettingsLink REQ          → the localized "Cookie settings" link,
+//	                                   which replaces the automatic one
 //	consentScript "/app.js" NONCE    → <script src> carrying the CSP nonce
 //	consentID REQ                    → the visitor's consent ID ("" if undecided)
 //
@@ -23,6 +24,11 @@ import (
 //	t := template.Must(template.New("").Funcs(cm.TemplateFuncs()).ParseFS(…))
 //
 // For templates that cannot pass the request, see FuncsFor.
+//
+// The settings link carries data-ck-settings. The middleware, seeing it (or
+// the attribute on an <a> or <button> of the page's own) before </body>,
+// leaves out its own "Cookie settings" link, so the page shows one, where
+// the developer put it; the loader opens the preferences from it.
 func (m *Manager) TemplateFuncs() template.FuncMap {
 	return template.FuncMap{
 		"consentAllowed":      func(x any, category string) bool { return stateOf(x).Allowed(category) },

@@ -33,6 +33,7 @@ type respWriter struct {
 	html   htmlStream
 	state  uint8
 	status int
+	alone  bool // LeaveAlone: rewrite, but inject nothing
 }
 
 const (
@@ -87,7 +88,7 @@ func (rw *respWriter) startHTML(h http.Header) {
 		rw.m.warnOncef("content-encoding", "consent: an HTML response is already compressed, so the banner cannot be injected and scripts are not blocked; put compression outside the consent middleware", "path", rw.r.URL.Path, "content_encoding", ce)
 		return
 	}
-	rw.html = rw.m.startHTML(rw.w, rw.r, rw.st, h)
+	rw.html = rw.m.startHTML(rw.w, rw.r, rw.st, h, rw.alone)
 	if rw.html == nil {
 		return
 	}

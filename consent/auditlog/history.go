@@ -57,6 +57,7 @@ func visitorView(e *Entry) VisitorEntry {
 func HistoryHandler(log *Log) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		privateHeaders(w.Header())
+		consent.LeaveAlone(w) // no banner on the visitor's own record, mounted anywhere
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)

@@ -112,7 +112,8 @@ type reviewHandler struct {
 // exports with ?format=csv or ?format=jsonl. Requests that Authorize
 // refuses get 401 with a basic-auth challenge. Pages are server-rendered
 // with html/template (every stored field is escaped), use no script, and
-// print cleanly.
+// print cleanly. Mounted behind the consent middleware, they get no banner
+// (consent.LeaveAlone).
 func NewReviewHandler(log *Log, opts ReviewOptions) (http.Handler, error) {
 	if log == nil {
 		return nil, errors.New("auditlog: the review handler needs a Log")
@@ -168,6 +169,9 @@ func privateHeaders(h http.Header) {
 
 func (h *reviewHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	privateHeaders(w.Header())
+	// Behind the consent middleware: no banner, whose assets the CSP above
+	// blocks anyway.
+	consent.LeaveAlone(w)
 	if !h.opts.Authorize(r) {
 		w.Header().Set("WWW-Authenticate", `Basic realm="`+strings.ReplaceAll(h.opts.Realm, `"`, "'")+`", charset="UTF-8"`)
 		http.Error(w, "authorization required", http.StatusUnauthorized)

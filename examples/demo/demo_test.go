@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -20,7 +21,10 @@ func startDemo(t *testing.T) (*app, *httptest.Server, *http.Client) {
 	a, err := newApp(context.Background(), appConfig{DataDir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = a.Close() })
-	srv := httptest.NewServer(a.Handler)
+	// The server the demo runs, with its timeouts and header limit.
+	srv := httptest.NewUnstartedServer(nil)
+	srv.Config = newServer(a.Handler)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	jar, _ := cookiejar.New(nil)
 	c := srv.Client()
@@ -105,4 +109,53 @@ func TestDemoPages(t *testing.T) {
 	body(t, resp)
 	assert.Equal(t, http.StatusNotFound, resp.StatusCode)
 	assert.True(t, strings.HasPrefix(srv.URL, "http://127.0.0.1"))
+}
+
+func TestDemoServerLimits(t *testing.T) {
+	_, srv, c := startDemo(t)
+	cfg := srv.Config
+	for name, d := range map[string]time.Duration{
+		"ReadHeaderTimeout": cfg.ReadHeaderTimeout, "ReadTimeout": cfg.ReadTimeout,
+		"WriteTimeout": cfg.WriteTimeout, "IdleTimeout": cfg.IdleTimeout,
+	} {
+		assert.Positive(t, d, "%s: the zero value waits forever", name)
+	}
+	assert.LessOrEqual(t, cfg.ReadHeaderTimeout, cfg.ReadTimeout)
+
+	// A header block past the limit is refused before any handler runs; a
+	// browser's cookies fit easily.
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+	req.Header.Set("X-Padding", strings.Repeat("a", 200<<10))
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	body(t, resp)
+	assert.Equal(t, http.StatusRequestHeaderFieldsTooLarge, resp.StatusCode)
+	req, _ = http.NewRequest(http.MethodGet, srv.URL+"/", nil)
+	req.Header.Set("Cookie", "big="+strings.Repeat("a", 4000)+"; other="+strings.Repeat("b", 4000))
+	resp, err = c.Do(req)
+	require.NoError(t, err)
+	body(t, resp)
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+// The auditor's pages, mounted behind the middleware, get no banner: their
+// Content-Security-Policy would block its assets, and the review handler
+// says so itself (consent.LeaveAlone), without a Skip in the demo.
+func TestDemoReviewPagesHaveNoBanner(t *testing.T) {
+	a, srv, c := startDemo(t)
+	resp, err := c.PostForm(srv.URL+"/consent/decision", url.Values{"action": {"reject_all"}, "return": {"/"}})
+	require.NoError(t, err)
+	body(t, resp)
+	for _, path := range []string{"/admin/consent-log/", "/admin/consent-log/counts", "/admin/consent-log/verify", "/admin/consent-log/record?seq=1"} {
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+path, nil)
+		req.SetBasicAuth(a.AuditorUser, a.AuditorPassword)
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		page := body(t, resp)
+		assert.Equal(t, http.StatusOK, resp.StatusCode, path)
+		assert.Contains(t, page, "Consent log", path)
+		for _, injected := range []string{"ck-banner", "/consent/assets/", "ck-settings"} {
+			assert.NotContains(t, page, injected, path)
+		}
+	}
 }

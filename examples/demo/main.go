@@ -37,7 +37,7 @@ func run(addr, dataDir string, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: app.Handler, ReadHeaderTimeout: 10 * time.Second}
+	srv := newServer(app.Handler)
 	url := "http://" + ln.Addr().String() + "/"
 	fmt.Printf("consentkit demo: %s\n  auditor review: %sadmin/consent-log/ (user %q, password %q)\n",
 		url, url, app.AuditorUser, app.AuditorPassword)
@@ -51,4 +51,34 @@ func run(addr, dataDir string, log *slog.Logger) error {
 		return err
 	}
 	return nil
+}
+
+// newServer returns the demo's server with the limits a server facing the
+// internet needs; the zero http.Server has none, so a client that sends its
+// request slowly, or never finishes reading the answer, holds a connection
+// (and its goroutine) forever. Copy these along with the rest.
+func newServer(h http.Handler) *http.Server {
+	return &http.Server{
+		Handler: h,
+		// Headers arrive in one packet from a real browser; a client
+		// trickling them byte by byte (slowloris) is cut off early.
+		ReadHeaderTimeout: 5 * time.Second,
+		// The whole request, body included: the largest body the site
+		// takes is a consent decision of a few KiB, read by the
+		// middleware under its own size limit.
+		ReadTimeout: 15 * time.Second,
+		// From the end of the request headers to the end of the answer.
+		// Pages render in milliseconds; the bound is generous for the
+		// auditor's CSV and JSONL exports, which stream the log. An
+		// export of a very large log needs more: raise it for that route
+		// with http.NewResponseController(w).SetWriteDeadline.
+		WriteTimeout: 60 * time.Second,
+		// Keep-alive connections left open between page views.
+		IdleTimeout: 120 * time.Second,
+		// Request line and headers. Browsers send at most a few KiB of
+		// cookies (about 4 KiB per cookie); 64 KiB leaves room for every
+		// real client and refuses the megabyte net/http allows by default
+		// with 431 Request Header Fields Too Large.
+		MaxHeaderBytes: 64 << 10,
+	}
 }

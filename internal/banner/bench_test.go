@@ -37,9 +37,10 @@ func BenchmarkHead(b *testing.B) {
 }
 
 func BenchmarkBody(b *testing.B) {
-	b.Run("undecided", func(b *testing.B) { benchRender(b, undecided(), Body) })
-	b.Run("decided", func(b *testing.B) { benchRender(b, decided(), Body) })
-	b.Run("baseline", func(b *testing.B) { benchBaseline(b, undecided(), Body) })
+	body := func(buf *bytes.Buffer, d *Data) { Body(buf, d) }
+	b.Run("undecided", func(b *testing.B) { benchRender(b, undecided(), body) })
+	b.Run("decided", func(b *testing.B) { benchRender(b, decided(), body) })
+	b.Run("baseline", func(b *testing.B) { benchBaseline(b, undecided(), body) })
 }
 
 func BenchmarkPreferences(b *testing.B) {

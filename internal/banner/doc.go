@@ -109,6 +109,10 @@
 //	.ck-lang        the language switcher form
 //	.ck-policy      the privacy policy link
 //	.ck-settings    the "Cookie settings" link (hidden while the banner shows)
+//	[data-ck-settings] the page's own settings control: it opens the
+//	                preferences like .ck-settings, and a page with one (an <a>
+//	                or <button>) before </body> gets no automatic link
+//	                (SettingsLink carries it)
 //	.ck-sr          visually hidden text for screen readers
 //
 // # Theming

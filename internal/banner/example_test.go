@@ -10,7 +10,7 @@ import (
 func ExampleSettingsLink() {
 	fmt.Println(banner.SettingsLink("/consent", "/news?id=7", "Cookie settings"))
 	// Output:
-	// <a class="ck-settings" href="/consent/preferences?return=/news?id%3d7">Cookie settings</a>
+	// <a class="ck-settings" href="/consent/preferences?return=/news?id%3d7" data-ck-settings>Cookie settings</a>
 }
 
 func ExampleScriptTag() {

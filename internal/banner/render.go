@@ -41,10 +41,12 @@ type view struct {
 	Link       link
 }
 
-// link is the data of the "Cookie settings" link.
+// link is the data of the "Cookie settings" link. Own marks the page's own
+// link (SettingsLink) with data-ck-settings, which keeps the automatic one
+// out.
 type link struct {
 	Prefix, Return, Lang, Dir, Label string
-	Hidden                           bool
+	Hidden, Own                      bool
 }
 
 func newView(d *Data) *view {
@@ -88,9 +90,21 @@ func prepHead(v *view) {
 // the hidden "Cookie settings" link the loader reveals after a choice; a
 // decided visitor gets only the link. The preferences dialog is not included:
 // the loader fetches it on demand, which keeps the first page small.
-func Body(buf *bytes.Buffer, d *Data) {
+//
+// Body returns where the link begins in buf: the link is always last, and a
+// page that renders its own (SettingsLink) leaves it out.
+func Body(buf *bytes.Buffer, d *Data) (link int) {
+	n := buf.Len()
 	bodyCache.render(buf, d)
+	// Every text is escaped, so no "<a" but the link's own can match.
+	if i := bytes.LastIndex(buf.Bytes()[n:], settingsStart); i >= 0 {
+		return n + i
+	}
+	return buf.Len()
 }
+
+// settingsStart opens the "settings" template's link.
+var settingsStart = []byte(`<a class="ck-settings"`)
 
 func prepBody(v *view) {
 	v.Link = link{Prefix: v.Prefix, Return: v.Return, Lang: v.Lang, Dir: v.Dir, Label: v.Texts.Settings, Hidden: !v.Decided}

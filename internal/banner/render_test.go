@@ -338,3 +338,40 @@ func TestHeadGuard(t *testing.T) {
 		})
 	}
 }
+
+func TestBodyReportsWhereTheSettingsLinkBegins(t *testing.T) {
+	t.Parallel()
+	for _, s := range states {
+		t.Run(s.name, func(t *testing.T) {
+			t.Parallel()
+			d := s.data()
+			// Texts that look like the link must not move the cut: they
+			// are escaped.
+			d.Texts.Text = `<a class="ck-settings" href="/x">` + d.Texts.Text
+			var buf bytes.Buffer
+			buf.WriteString("[before]")
+			at := Body(&buf, d)
+			link := buf.String()[at:]
+			settings := one(t, parse(t, link), "settings link", byClass("ck-settings"))
+			assert.Equal(t, d.Texts.Settings, text(settings))
+			_, own := attr(settings, "data-ck-settings")
+			assert.False(t, own, "the automatic link is not the page's own")
+			rest := buf.String()[len("[before]"):at]
+			assert.NotContains(t, rest, `class="ck-settings"`, "the link is cut off whole")
+			if d.Decided {
+				assert.Empty(t, rest, "a decided visitor gets only the link")
+			} else {
+				assert.Contains(t, rest, `id="ck-banner"`)
+			}
+		})
+	}
+}
+
+func TestSettingsLinkIsMarkedAsThePagesOwn(t *testing.T) {
+	t.Parallel()
+	n := one(t, parse(t, string(SettingsLink("/consent", "/", "Cookie settings"))), "link", byClass("ck-settings"))
+	_, own := attr(n, "data-ck-settings")
+	assert.True(t, own)
+	_, hidden := attr(n, "hidden")
+	assert.False(t, hidden)
+}

@@ -40,6 +40,9 @@ func benchPages(tb testing.TB) (article, big []byte) {
 var benchCfg = rewrite.Config{
 	Head:    []byte(`<script>window.ckDefaults={"analytics":"denied"}</script>`),
 	BodyEnd: []byte(`<div id="ck-banner" role="dialog">…</div>`),
+	// As in the middleware: every start tag before </body> is looked at
+	// for the page's own settings control.
+	Settings: []byte(`<a class="ck-settings" href="/consent/preferences?return=/">Cookie settings</a>`),
 }
 
 func writeChunks(w io.Writer, page []byte) error {

@@ -80,6 +80,14 @@ func BenchmarkRewriteCorpus(b *testing.B) {
 	benchCorpus(b, func(page []byte) error { return rewriteStream(io.Discard, page, benchCfg) })
 }
 
+// BenchmarkRewriteCorpusNoSettingsWatch is the baseline of the look for
+// the page's own settings control (rewrite.SettingsAttr) on every start tag.
+func BenchmarkRewriteCorpusNoSettingsWatch(b *testing.B) {
+	cfg := benchCfg
+	cfg.Settings = nil
+	benchCorpus(b, func(page []byte) error { return rewriteStream(io.Discard, page, cfg) })
+}
+
 func BenchmarkRewriteCorpusXNetHTML(b *testing.B) {
 	tab := trackers.Default()
 	benchCorpus(b, func(page []byte) error { return xnetRewrite(io.Discard, bytes.NewReader(page), benchCfg, tab) })

@@ -13,6 +13,7 @@ import (
 
 // fuzzSeeds are inputs where tokenizers usually go wrong.
 var fuzzSeeds = []string{
+	`<footer><a href="/consent/preferences" data-ck-settings>c</a></footer></body><a data-ck-settings>`,
 	`<script src="https://www.google-analytics.com/a.js"></script>`,
 	`<!--><script src=//doubleclick.net/x></script>`,
 	`<!---><iframe src=https://youtube.com/embed/x>`,
@@ -126,16 +127,24 @@ func FuzzDifferential(f *testing.F) {
 		}
 
 		// Snippets go in exactly once each, and nothing else changes.
-		const head, body = "<!--ck:head-->", "<!--ck:body-->"
+		// The settings control goes in at most once, right after the body
+		// snippet, and only a page naming data-ck-settings may lose it.
+		const head, body, settings = "<!--ck:head-->", "<!--ck:body-->", "<!--ck:settings-->"
 		if !bytes.Contains(in, []byte("<!--ck:")) {
 			var out bytes.Buffer
-			r := rewrite.Get(&out, rewrite.Config{Head: []byte(head), BodyEnd: []byte(body), Consent: all{}})
+			r := rewrite.Get(&out, rewrite.Config{Head: []byte(head), BodyEnd: []byte(body), Settings: []byte(settings), Consent: all{}})
 			for _, p := range splits(in) {
 				_, _ = r.Write(p)
 			}
 			_ = r.Close()
 			r.Put()
 			got := out.Bytes()
+			switch n := bytes.Count(got, []byte(settings)); {
+			case n > 1, n == 1 && !bytes.Contains(got, []byte(body+settings)),
+				n == 0 && !bytes.Contains(in, []byte(rewrite.SettingsAttr)):
+				t.Fatalf("settings control misplaced (%d):\n in: %q\nout: %q", n, in, got)
+			}
+			got = bytes.Replace(got, []byte(settings), nil, 1)
 			if bytes.Count(got, []byte(head)) != 1 || bytes.Count(got, []byte(body)) != 1 {
 				t.Fatalf("snippets not inserted once each:\n in: %q\nout: %q", in, got)
 			}

@@ -43,6 +43,11 @@ type Config struct {
 	// BodyEnd is inserted right before the first </body> end tag outside
 	// raw text, or at Close when there is none. It is inserted exactly once.
 	BodyEnd []byte
+	// Settings is the automatic "Cookie settings" control. It is written
+	// right after BodyEnd, unless a start tag carrying the attribute
+	// SettingsAttr came before that place: the page then has its own
+	// control, and a second one would only repeat it.
+	Settings []byte
 	// Consent decides which categories are granted. Nil grants nothing but
 	// "necessary".
 	Consent Consent
@@ -75,6 +80,9 @@ type Rewriter struct {
 	held []byte
 
 	headPending, bodyPending bool
+	// watch is set while a start tag with SettingsAttr would still replace
+	// Config.Settings; ownSettings once one came.
+	watch, ownSettings bool
 	// scriptingOff makes noscript an ordinary element; it is set for the
 	// child that rewrites noscript content the way a browser without
 	// JavaScript would parse it.
@@ -153,6 +161,8 @@ func (r *Rewriter) Reset(dst io.Writer, cfg Config) {
 	r.held = r.held[:0]
 	r.headPending = true
 	r.bodyPending = true
+	r.watch = len(cfg.Settings) > 0
+	r.ownSettings = false
 	r.scriptingOff = false
 	r.maxTag = MaxTagLen
 	r.onTag = nil
@@ -228,8 +238,17 @@ func (r *Rewriter) insertPending() {
 		r.emit(r.cfg.Head)
 	}
 	if r.bodyPending {
-		r.bodyPending = false
-		r.emit(r.cfg.BodyEnd)
+		r.insertBodyEnd()
+	}
+}
+
+// insertBodyEnd writes BodyEnd and, unless the page has its own settings
+// control, Settings.
+func (r *Rewriter) insertBodyEnd() {
+	r.bodyPending, r.watch = false, false
+	r.emit(r.cfg.BodyEnd)
+	if !r.ownSettings {
+		r.emit(r.cfg.Settings)
 	}
 }
 

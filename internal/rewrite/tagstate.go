@@ -185,8 +185,8 @@ func (r *Rewriter) nameDone(p []byte) {
 	r.elem = e
 	if r.endTag {
 		if e == elemBody && r.bodyPending {
-			r.bodyPending = false
-			r.insertBeforeToken(p, r.cfg.BodyEnd)
+			r.insertBeforeToken(p, nil)
+			r.insertBodyEnd()
 		}
 		r.look = false
 		return
@@ -317,6 +317,9 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	end := i + 1
 	r.look = false
 	e := r.elem
+	if r.watch && !r.endTag {
+		r.watchSettings(p, end)
+	}
 	if (e == elemOther || e == elemBreakout) && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
 		r.onTag == nil && end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2 {
 		// The common case: an ordinary start tag too short to carry a

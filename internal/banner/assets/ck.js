@@ -216,7 +216,7 @@ for (const k of j.clear_storage || []) for (const x of Object.keys(localStorage)
 if ([...G].some(c => !n.has(c))) return location.reload();
 G = n;
 O = 0;
-const x = q('#ck-prefs'), l = q('.ck-settings'), p = d.createElement('p');
+const x = q('#ck-prefs'), l = q('[data-ck-settings],.ck-settings'), p = d.createElement('p');
 q('#ck-banner')?.remove();
 x?.close();
 if (l) { l.hidden = false; l.focus(); }
@@ -230,7 +230,7 @@ d.dispatchEvent(new CustomEvent('consent:change', {detail: {granted: [...G]}}));
 // Choose and Cookie settings open the dialog in place; a modified click
 // (new tab) keeps the link's no-JS page. Close only closes.
 d.addEventListener('click', e => {
-const a = e.target.closest && e.target.closest('.ck-choose,.ck-settings,.ck-close');
+const a = e.target.closest && e.target.closest('.ck-choose,.ck-settings,[data-ck-settings],.ck-close');
 if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
 const x = a.closest('dialog');
 if (a.matches('.ck-close')) { if (x) { e.preventDefault(); x.close(); } return; }
