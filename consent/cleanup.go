@@ -189,8 +189,9 @@ func expiryLine(name string, s *CookieSpec, f cookieForm) string {
 	return c.String()
 }
 
-// hasPrefixFold reports whether name starts with prefix in any case, as
-// browsers match the cookie name prefixes (RFC 6265bis 4.1.3).
+// hasPrefixFold reports whether name starts with prefix in any case: as
+// browsers match the cookie name prefixes (RFC 6265bis 4.1.3), and as CSP
+// source expressions are compared.
 func hasPrefixFold(name, prefix string) bool {
 	return len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix)
 }

@@ -261,10 +261,6 @@ func isNonce(s, nonce string) bool {
 		s[len(s)-1] == '\'' && s[len("'nonce-"):len(s)-1] == nonce
 }
 
-func hasPrefixFold(s, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix)
-}
-
 // hostSourceMatches reports whether a host-source such as
 // "https://*.example.com:443/static/" matches u: the host exactly or, with
 // "*.", any subdomain; a path ending in '/' as a prefix, another exactly.
