@@ -144,16 +144,55 @@ func parseQ(s string) int {
 // subresourceDests are the Sec-Fetch-Dest values of requests a browser
 // never renders as a page: a script, a style sheet, an image. Such
 // requests keep their Accept-Encoding, so that precompressed assets (a
-// brotli bundle, say) still reach the browser as they are; should one of
-// them answer with gzip-encoded HTML after all, it is decoded and
-// rewritten, and any other encoded HTML is refused (encodedHTML). Every
-// other request, including fetch() (dest "empty", which htmx and
-// hx-boost use for pages) and requests without the header, may produce
-// HTML and loses its Accept-Encoding.
+// brotli bundle, say) still reach the browser as they are. fetch() is
+// dest "empty", which htmx and hx-boost use for pages too, so it is not
+// here: only its Accept can tell (mayBeHTML).
 var subresourceDests = map[string]bool{
 	"script": true, "style": true, "image": true, "font": true, "audio": true, "video": true,
 	"track": true, "manifest": true, "worker": true, "sharedworker": true, "serviceworker": true,
 	"audioworklet": true, "paintworklet": true,
+}
+
+// mayBeHTML reports whether a request may be answered with a page. Only
+// clear signs say no: a subresource's Sec-Fetch-Dest, or an Accept that
+// lists neither HTML nor a wildcard (an API call asking for JSON). A
+// request that says no but gets encoded HTML anyway is still safe:
+// encodedHTML decodes gzip and refuses the rest.
+func mayBeHTML(h http.Header) bool {
+	if d := h["Sec-Fetch-Dest"]; len(d) == 1 && subresourceDests[d[0]] {
+		return false
+	}
+	accept := h["Accept"]
+	if len(accept) == 0 {
+		return true
+	}
+	for _, v := range accept {
+		if containsFold(v, "html") || strings.Contains(v, "*/*") || containsFold(v, "text/*") {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold is strings.Contains for an ASCII lower-case needle, ignoring
+// the case of s, without allocating.
+func containsFold(s, lower string) bool {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		j := 0
+		for ; j < len(lower); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
+			return true
+		}
+	}
+	return false
 }
 
 // negotiate reads what r's Accept-Encoding allows for the middleware's own
@@ -176,7 +215,7 @@ func (rw *respWriter) negotiate(r *http.Request) *http.Request {
 	if !rw.m.cfg.Compression.Disabled {
 		rw.accept = parseAcceptEncoding(ae)
 	}
-	if d := r.Header["Sec-Fetch-Dest"]; len(d) == 1 && subresourceDests[d[0]] {
+	if !mayBeHTML(r.Header) {
 		return r
 	}
 	h := make(http.Header, len(r.Header))

@@ -518,8 +518,22 @@ func chiWith(mws ...func(http.Handler) http.Handler) http.Handler {
 func TestAcceptEncodingHiddenOnlyDownstream(t *testing.T) {
 	t.Parallel()
 	m := fuzzManager(t)
-	for dest, wantInside := range map[string]string{"": "", "document": "", "iframe": "", "empty": "", "script": "gzip", "image": "gzip", "style": "gzip"} {
-		t.Run("dest "+dest, func(t *testing.T) {
+	for name, tt := range map[string]struct{ dest, accept, wantInside string }{
+		"no hints":          {},
+		"navigation":        {dest: "document", accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+		"iframe":            {dest: "iframe", accept: "text/html"},
+		"fetch":             {dest: "empty", accept: "*/*"},
+		"htmx":              {dest: "empty", accept: "text/html, */*"},
+		"text wildcard":     {accept: "TEXT/*"},
+		"unknown dest":      {dest: "webidentity"},
+		"script":            {dest: "script", accept: "*/*", wantInside: "gzip"},
+		"image":             {dest: "image", accept: "image/avif,image/webp,*/*", wantInside: "gzip"},
+		"style":             {dest: "style", accept: "text/css,*/*;q=0.1", wantInside: "gzip"},
+		"json API":          {dest: "empty", accept: "application/json", wantInside: "gzip"},
+		"json API, no dest": {accept: "application/json", wantInside: "gzip"},
+	} {
+		dest, wantInside := tt.dest, tt.wantInside
+		t.Run(name, func(t *testing.T) {
 			var inside, outsideBefore, outsideAfter string
 			h := func(w http.ResponseWriter, r *http.Request) {
 				outsideBefore = r.Header.Get("Accept-Encoding")
@@ -536,6 +550,9 @@ func TestAcceptEncodingHiddenOnlyDownstream(t *testing.T) {
 			req.Header.Set("Accept-Encoding", "gzip")
 			if dest != "" {
 				req.Header.Set("Sec-Fetch-Dest", dest)
+			}
+			if tt.accept != "" {
+				req.Header.Set("Accept", tt.accept)
 			}
 			h(httptest.NewRecorder(), req)
 			assert.Equal(t, wantInside, inside)
