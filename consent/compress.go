@@ -427,7 +427,8 @@ func (z *compressor) close(hijacked bool) {
 // and rewritten like any page; any other coding is refused, because passing
 // it on would serve the page with its trackers live and no banner. It
 // returns the status to send.
-func (rw *respWriter) encodedHTML(h http.Header, ce string, code int) int {
+func (rw *respWriter) encodedHTML(h http.Header, code int) int {
+	ce := strings.Join(h.Values("Content-Encoding"), ", ") // several lines: several codings
 	if isGzipCoding(ce) {
 		rw.m.warnOncef("content-encoding-gzip", "consent: an HTML response arrived gzip-compressed from inside the consent middleware; "+
 			"it is decoded and rewritten, which costs a decompression: make the handler respect Accept-Encoding or put compression outside",

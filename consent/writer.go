@@ -89,7 +89,7 @@ func (rw *respWriter) startHTML(h http.Header, code int) int {
 		return code
 	}
 	if ce := h.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-		return rw.encodedHTML(h, ce, code) // never passed on unrewritten
+		return rw.encodedHTML(h, code) // never passed on unrewritten
 	}
 	rw.beginRewrite(h)
 	return code
