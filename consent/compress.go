@@ -37,9 +37,10 @@ type Compression struct {
 
 // Defaults of Compression.
 const (
-	// DefaultCompressionLevel is gzip level 5: on a 100 KB article page it
-	// compresses within 2% of level 6 (gzip.DefaultCompression) for about a
-	// third less time (BenchmarkCompressLevels).
+	// DefaultCompressionLevel is gzip level 5. On the 181 pages of the
+	// real-page corpus it leaves 20.0% of the HTML against 19.8% at level
+	// 6 (gzip.DefaultCompression) for 10-25% less CPU, and level 1 is
+	// twice as fast but 18% larger (BenchmarkCompressLevels).
 	DefaultCompressionLevel = 5
 	// DefaultCompressionMinSize is about one network packet: a smaller
 	// body gains nothing from compression.

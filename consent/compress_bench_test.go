@@ -43,11 +43,14 @@ func pageServer(page []byte) http.Handler {
 //   - bare/stdgzip is the page gzipped without the middleware: what
 //     compressing the page costs on its own;
 //   - consent/identity is the rewrite alone (no Accept-Encoding);
+//   - consent/identity-br-only adds the header copy (Accept-Encoding: br,
+//     which the middleware does not offer);
 //   - consent/owngzip is the rewrite and the middleware's gzip;
 //   - consent/stdgzip-outside is the same work with compression off and
 //     stdGzip outside the middleware: the setup the README used to ask for.
 //
-// owngzip - identity is the added cost, to set beside bare/stdgzip.
+// owngzip - identity-br-only is the middleware's gzip alone, to set beside
+// bare/stdgzip - bare/identity.
 func BenchmarkCompress(b *testing.B) {
 	name, page := realPage()
 	m := fuzzManager(b)
@@ -62,6 +65,7 @@ func BenchmarkCompress(b *testing.B) {
 		{"bare/identity", pageServer(page), ""},
 		{"bare/stdgzip", stdGzip(pageServer(page)), "gzip"},
 		{"consent/identity", m.Handler(pageServer(page)), ""},
+		{"consent/identity-br-only", m.Handler(pageServer(page)), "br"},
 		{"consent/owngzip", m.Handler(pageServer(page)), browserAE},
 		{"consent/stdgzip-outside", stdGzip(off.Handler(pageServer(page))), browserAE},
 	}
