@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -219,6 +220,9 @@ func TestOwnGzipIsTheRewrittenPage(t *testing.T) {
 				w.Header().Set("Content-Encoding", encoding)
 			}
 			_, _ = w.Write(body[:i])
+			if i%7 == 3 { // a flush between the pieces now and then
+				require.NoError(t, http.NewResponseController(w).Flush())
+			}
 			_, _ = w.Write(body[i:])
 		})
 	}
@@ -569,18 +573,31 @@ func TestAcceptEncodingHiddenOnlyDownstream(t *testing.T) {
 func TestFlushThroughGzip(t *testing.T) {
 	t.Parallel()
 	m := fuzzManager(t)
-	for _, ct := range []string{"text/html", "text/plain"} {
+	for _, ct := range []string{"text/html", "text/plain", "text/html gzipped inside"} {
 		t.Run(ct, func(t *testing.T) {
 			release := make(chan struct{})
+			var stuck atomic.Bool // the first part never came before the rest was released
 			srv := httptest.NewServer(m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", ct)
-				_, _ = io.WriteString(w, "<!doctype html><html><head><title>t</title></head><body><p>first</p>\n")
+				var out io.Writer = w
+				flush := func() {}
+				if typ, ok := strings.CutSuffix(ct, " gzipped inside"); ok {
+					w.Header().Set("Content-Type", typ)
+					w.Header().Set("Content-Encoding", "gzip")
+					zw := gzip.NewWriter(w)
+					defer zw.Close()
+					out, flush = zw, func() { require.NoError(t, zw.Flush()) }
+				} else {
+					w.Header().Set("Content-Type", ct)
+				}
+				_, _ = io.WriteString(out, "<!doctype html><html><head><title>t</title></head><body><p>first</p>\n")
+				flush()
 				require.NoError(t, http.NewResponseController(w).Flush())
 				select {
 				case <-release:
-				case <-time.After(10 * time.Second):
+				case <-time.After(10 * time.Second): // a deadlock guard, not a timing check
+					stuck.Store(true)
 				}
-				_, _ = io.WriteString(w, "<p>second</p></body></html>")
+				_, _ = io.WriteString(out, "<p>second</p></body></html>")
 			})))
 			defer srv.Close()
 			req, err := http.NewRequest(http.MethodGet, srv.URL, nil)
@@ -600,6 +617,7 @@ func TestFlushThroughGzip(t *testing.T) {
 			rest, err := io.ReadAll(br)
 			require.NoError(t, err)
 			assert.Contains(t, string(rest), "<p>second</p>")
+			assert.False(t, stuck.Load(), "the flushed part arrived only with the rest")
 		})
 	}
 }
