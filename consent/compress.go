@@ -23,8 +23,9 @@ import (
 type Compression struct {
 	// Disabled turns the middleware's own gzip off, for sites that compress
 	// in a reverse proxy or with brotli outside the middleware. Handlers
-	// inside still do not see Accept-Encoding. Default is false: responses
-	// of compressible types are gzipped for clients that accept gzip.
+	// inside still do not see Accept-Encoding on requests that may produce
+	// a page. Default is false: responses of compressible types are gzipped
+	// for clients that accept gzip.
 	Disabled bool
 	// Level is the gzip level, from 1 (fastest) to 9 (smallest). Default is
 	// DefaultCompressionLevel.
@@ -289,7 +290,7 @@ func (rw *respWriter) sendHeader(code int) {
 
 func noTransform(h http.Header) bool {
 	for _, v := range h["Cache-Control"] {
-		if strings.Contains(strings.ToLower(v), "no-transform") {
+		if containsFold(v, "no-transform") {
 			return true
 		}
 	}
