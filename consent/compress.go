@@ -148,53 +148,22 @@ func parseQ(s string) int {
 // requests keep their Accept-Encoding, so that precompressed assets (a
 // brotli bundle, say) still reach the browser as they are. fetch() is
 // dest "empty", which htmx and hx-boost use for pages too, so it is not
-// here: only its Accept can tell (mayBeHTML).
+// here. Should a subresource answer with encoded HTML after all, gzip is
+// decoded and anything else refused (encodedHTML), as for any request.
 var subresourceDests = map[string]bool{
 	"script": true, "style": true, "image": true, "font": true, "audio": true, "video": true,
 	"track": true, "manifest": true, "worker": true, "sharedworker": true, "serviceworker": true,
 	"audioworklet": true, "paintworklet": true,
 }
 
-// mayBeHTML reports whether a request may be answered with a page. Only
-// clear signs say no: a subresource's Sec-Fetch-Dest, or an Accept that
-// lists neither HTML nor a wildcard (an API call asking for JSON). A
-// request that says no but gets encoded HTML anyway is still safe:
-// encodedHTML decodes gzip and refuses the rest.
+// mayBeHTML reports whether a request may be answered with a page. Only a
+// subresource's Sec-Fetch-Dest says no: browsers set it and page scripts
+// cannot. Accept is no such sign: a fetch() asking for JSON from a URL
+// that answers with a page would get that page br-encoded from a
+// compressor inside, which can only be refused with a 500.
 func mayBeHTML(h http.Header) bool {
-	if d := h["Sec-Fetch-Dest"]; len(d) == 1 && subresourceDests[d[0]] {
-		return false
-	}
-	accept := h["Accept"]
-	if len(accept) == 0 {
-		return true
-	}
-	for _, v := range accept {
-		if containsFold(v, "html") || strings.Contains(v, "*/*") || containsFold(v, "text/*") {
-			return true
-		}
-	}
-	return false
-}
-
-// containsFold is strings.Contains for an ASCII lower-case needle, ignoring
-// the case of s, without allocating.
-func containsFold(s, lower string) bool {
-	for i := 0; i+len(lower) <= len(s); i++ {
-		j := 0
-		for ; j < len(lower); j++ {
-			c := s[i+j]
-			if 'A' <= c && c <= 'Z' {
-				c += 'a' - 'A'
-			}
-			if c != lower[j] {
-				break
-			}
-		}
-		if j == len(lower) {
-			return true
-		}
-	}
-	return false
+	d := h["Sec-Fetch-Dest"]
+	return len(d) != 1 || !subresourceDests[d[0]]
 }
 
 // negotiate reads what r's Accept-Encoding allows for the middleware's own
@@ -291,6 +260,27 @@ func (rw *respWriter) sendHeader(code int) {
 func noTransform(h http.Header) bool {
 	for _, v := range h["Cache-Control"] {
 		if containsFold(v, "no-transform") {
+			return true
+		}
+	}
+	return false
+}
+
+// containsFold is strings.Contains for an ASCII lower-case needle, ignoring
+// the case of s, without allocating.
+func containsFold(s, lower string) bool {
+	for i := 0; i+len(lower) <= len(s); i++ {
+		j := 0
+		for ; j < len(lower); j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[j] {
+				break
+			}
+		}
+		if j == len(lower) {
 			return true
 		}
 	}
