@@ -233,6 +233,19 @@ type Config struct {
 	// so that repeat visitors skip the signature check. Default is 8192;
 	// a negative value disables the cache.
 	CacheSize int
+
+	// Compression is the middleware's own gzip. A compressed page cannot be
+	// rewritten, so handlers inside the middleware never see
+	// Accept-Encoding on requests that may produce a page, and the
+	// middleware gzips its output instead: one wrapper is enough, whichever
+	// order compressors are in. An HTML page that arrives gzip-encoded
+	// anyway is decoded and rewritten; one in any other coding (br, zstd,
+	// deflate) is never served: the visitor gets a 500, which explains the
+	// fix on localhost, and the log an error. Default is on, at
+	// DefaultCompressionLevel, for bodies of at least
+	// DefaultCompressionMinSize bytes. See README, "Streaming and
+	// compression".
+	Compression Compression
 }
 
 var idChars = func() (t [256]bool) {
@@ -387,6 +400,9 @@ func (c *Config) normalize() error {
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = 8192
+	}
+	if err := c.normalizeCompression(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -109,6 +109,7 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		st := m.requestState(w, r)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
 		ww, core := m.wrap(w, r, st)
+		r = core.negotiate(r) // Accept-Encoding: the middleware compresses, not the handler
 		next.ServeHTTP(ww, r)
 		core.finish()
 	})

@@ -33,7 +33,9 @@ type respWriter struct {
 	html   htmlStream
 	state  uint8
 	status int
-	alone  bool // LeaveAlone: rewrite, but inject nothing
+	alone  bool        // LeaveAlone: rewrite, but inject nothing
+	accept uint8       // what Accept-Encoding allows the middleware to send (compress.go)
+	cz     *compressor // the middleware's own gzip, once sendHeader chose it
 }
 
 const (
@@ -53,7 +55,9 @@ func (rw *respWriter) WriteHeader(code int) {
 		if rw.state == wsSniff {
 			return // already a 200 waiting for its first bytes
 		}
-		rw.w.WriteHeader(code) // let net/http report the superfluous call
+		if rw.cz == nil || rw.cz.mode != czHolding {
+			rw.w.WriteHeader(code) // let net/http report the superfluous call
+		}
 		return
 	}
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
@@ -73,22 +77,28 @@ func (rw *respWriter) WriteHeader(code int) {
 			rw.state, rw.status = wsSniff, code
 			return
 		}
-		rw.startHTML(h)
+		code = rw.startHTML(h, code)
 	}
 	rw.state = wsSent
-	rw.w.WriteHeader(code)
+	rw.sendHeader(code)
 }
 
-// startHTML begins rewriting when the response is HTML.
-func (rw *respWriter) startHTML(h http.Header) {
+// startHTML begins rewriting when the response is HTML, and returns the
+// status to send.
+func (rw *respWriter) startHTML(h http.Header, code int) int {
 	if !isHTML(h.Get("Content-Type")) {
-		return
+		return code
 	}
 	if ce := h.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
-		rw.m.warnOncef("content-encoding", "consent: an HTML response is already compressed, so the banner cannot be injected and scripts are not blocked; put compression outside the consent middleware", "path", rw.r.URL.Path, "content_encoding", ce)
-		return
+		return rw.encodedHTML(h, code) // never passed on unrewritten
 	}
-	rw.html = rw.m.startHTML(rw.w, rw.r, rw.st, h, rw.alone)
+	rw.beginRewrite(h)
+	return code
+}
+
+// beginRewrite sets up the rewriting stream of an HTML response.
+func (rw *respWriter) beginRewrite(h http.Header) {
+	rw.html = rw.m.startHTML(bodySink{rw}, rw.r, rw.st, h, rw.alone)
 	if rw.html == nil {
 		return
 	}
@@ -112,16 +122,16 @@ func (rw *respWriter) Write(p []byte) (int, error) {
 		}
 		h := rw.w.Header()
 		h.Set("Content-Type", http.DetectContentType(p))
-		rw.startHTML(h)
+		code := rw.startHTML(h, rw.status)
 		rw.state = wsSent
-		rw.w.WriteHeader(rw.status)
+		rw.sendHeader(code)
 	case wsHijacked:
 		return 0, http.ErrHijacked
 	}
 	if rw.html != nil {
 		return rw.html.Write(p)
 	}
-	return rw.w.Write(p)
+	return rw.body().Write(p)
 }
 
 // finish ends the response after the handler returned.
@@ -135,11 +145,15 @@ func (rw *respWriter) finish() {
 	case wsSniff:
 		// A 200 with an empty body and no Content-Type.
 		rw.state = wsSent
-		rw.w.WriteHeader(rw.status)
+		rw.sendHeader(rw.status)
 	}
 	if rw.html != nil {
 		_ = rw.html.Close()
 		rw.html = nil
+	}
+	if rw.cz != nil {
+		rw.cz.close(rw.state == wsHijacked)
+		rw.cz = nil
 	}
 }
 
@@ -151,10 +165,15 @@ func (rw *respWriter) flush() error {
 		// Nothing written yet: send the headers without sniffing, like
 		// net/http does on an early flush.
 		rw.state = wsSent
-		rw.w.WriteHeader(rw.status)
+		rw.sendHeader(rw.status)
 	}
 	if rw.html != nil {
 		if err := rw.html.Flush(); err != nil {
+			return err
+		}
+	}
+	if rw.cz != nil {
+		if err := rw.cz.flush(); err != nil {
 			return err
 		}
 	}
@@ -173,7 +192,7 @@ func (rw *respWriter) readFrom(src io.Reader) (int64, error) {
 	if rw.state == wsFresh {
 		rw.WriteHeader(http.StatusOK)
 	}
-	if rw.html == nil && rw.state == wsSent {
+	if rw.html == nil && rw.cz == nil && rw.state == wsSent {
 		return rw.w.(io.ReaderFrom).ReadFrom(src) // sendfile and friends stay available
 	}
 	return io.Copy(writerOnly{rw}, src)
