@@ -87,7 +87,12 @@ func (c *codec) encode(p []byte) (string, error) {
 	return securecookie.EncodeMulti(c.name, p, c.codecs[0])
 }
 
-func (c *codec) decode(v string) ([]byte, error) {
+func (c *codec) decode(v string) ([]byte, error) { return c.decodeAs(c.name, v) }
+
+// decodeAs verifies v as the value of the cookie called name: securecookie
+// signs the name with the value, so a value made for one name does not
+// verify under another.
+func (c *codec) decodeAs(name, v string) ([]byte, error) {
 	if len(v) > maxCookieLen {
 		return nil, ErrCookieTooLong
 	}
@@ -96,7 +101,7 @@ func (c *codec) decode(v string) ([]byte, error) {
 	}
 	var b []byte
 	for _, sc := range c.codecs {
-		if err := sc.Decode(c.name, v, &b); err == nil {
+		if err := sc.Decode(name, v, &b); err == nil {
 			return b, nil
 		}
 	}
@@ -228,6 +233,9 @@ type cacheShard struct {
 
 type cached struct {
 	plain, gpc *State
+	// old: the value verified under the consent cookie's old name (see
+	// cookieNames), and is valid under that name only.
+	old bool
 }
 
 func newVerifiedCache(size int) *verifiedCache {

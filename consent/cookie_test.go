@@ -11,6 +11,13 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
+// The names the middleware's cookies get under the default configuration:
+// host-only and Secure.
+const (
+	hostConsent = "__Host-consent"
+	hostLang    = "__Host-consent_lang"
+)
+
 // realCookies signs n consent cookies the way the decision endpoint does:
 // fresh IDs, decisions spread over a few minutes, mixed choices.
 func realCookies(t testing.TB, m *Manager, n int) []string {
@@ -110,7 +117,7 @@ func TestCookieNonCanonicalSpelling(t *testing.T) {
 				assert.ErrorIs(t, err, ErrCookieInvalid, "spelling %q", alt)
 				assert.Nil(t, st)
 				req := httptest.NewRequest(http.MethodGet, "/", nil)
-				req.Header.Set("Cookie", "consent="+alt)
+				req.Header.Set("Cookie", mm.names.consent+"="+alt)
 				assert.False(t, stateThrough(mm, req).Decided(), "a respelled cookie is no cookie")
 			}
 		}

@@ -45,7 +45,7 @@ func FuzzDecodeCookie(f *testing.F) {
 		require.Equal(t, st.Granted(), back.Granted())
 		// And the middleware never fails on it.
 		req := httptest.NewRequest(http.MethodGet, "/", nil)
-		req.Header.Set("Cookie", "consent="+v)
+		req.Header.Set("Cookie", hostConsent+"="+v)
 		require.NotNil(t, stateThrough(m, req))
 	})
 }

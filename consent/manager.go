@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -22,6 +23,7 @@ type Manager struct {
 	rev      [8]byte
 	codec    *codec
 	cache    *verifiedCache
+	names    cookieNames
 	cop      *http.CrossOriginProtection
 	log      *slog.Logger
 	store    Store
@@ -50,8 +52,12 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.set.allMask = 1<<uint(len(m.set.ids)) - 1
 	m.rev = revision(cfg.PolicyVersion, cfg.Categories)
+	m.names = namesOf(&cfg)
+	if err := m.names.rename(m.cfg.Cookies); err != nil {
+		return nil, err
+	}
 	var err error
-	if m.codec, err = newCodec(cfg.CookieName, cfg.Keys); err != nil {
+	if m.codec, err = newCodec(m.names.consent, cfg.Keys); err != nil {
 		return nil, err
 	}
 	m.cache = newVerifiedCache(cfg.CacheSize)
@@ -134,30 +140,46 @@ func (m *Manager) requestState(w http.ResponseWriter, r *http.Request) *State {
 	return e.gpc
 }
 
-// lookup finds the request's valid, current consent cookie.
+// lookup finds the request's valid, current consent cookie: under the
+// cookie's name, else under its old name (see cookieNames).
 func (m *Manager) lookup(h http.Header) *cached {
 	var found *cached
-	cookieValue(h, m.cfg.CookieName, func(v string) bool {
-		e, err := m.decodeCached(v)
+	old := false
+	ok := func(v string) bool {
+		e, err := m.decodeCachedAs(v, old)
 		if err != nil {
 			return false
 		}
 		found = e
 		return true
-	})
+	}
+	if _, hit := cookieValue(h, m.names.consent, ok); hit || m.names.consentOld == "" {
+		return found
+	}
+	old = true
+	cookieValue(h, m.names.consentOld, ok)
 	return found
 }
 
-// decodeCached verifies a cookie value, through the cache when it can, and
-// checks that it is current (revision) and fresh (lifetime).
-func (m *Manager) decodeCached(v string) (*cached, error) {
+// decodeCached verifies a value of the consent cookie, through the cache
+// when it can, and checks that it is current (revision) and fresh
+// (lifetime).
+func (m *Manager) decodeCached(v string) (*cached, error) { return m.decodeCachedAs(v, false) }
+
+// decodeCachedAs is decodeCached for a value of the cookie's old name when
+// old is true. The cache knows which name a value verified under, so a
+// value is never accepted under the other name without its MAC checked.
+func (m *Manager) decodeCachedAs(v string, old bool) (*cached, error) {
 	e := m.cache.get(v)
+	if e != nil && e.old != old {
+		return nil, ErrCookieInvalid
+	}
 	if e == nil {
-		st, err := m.decodeValue(v)
+		st, err := m.decodeValueAs(v, old)
 		if err != nil {
 			return nil, err
 		}
-		e = &cached{plain: st, gpc: st.withGPC()}
+		e = &cached{plain: st, gpc: st.withGPC(), old: old}
 		m.cache.put(v, e)
 	}
 	if e.plain.rev != m.rev {
@@ -175,8 +197,10 @@ func (m *Manager) decodeCached(v string) (*cached, error) {
 
 // decodeValue verifies and parses a cookie value without the cache and
 // without revision or expiry checks.
-func (m *Manager) decodeValue(v string) (*State, error) {
-	b, err := m.codec.decode(v)
+func (m *Manager) decodeValue(v string) (*State, error) { return m.decodeValueAs(v, false) }
+
+func (m *Manager) decodeValueAs(v string, old bool) (*State, error) {
+	b, err := m.codec.decodeAs(m.names.consentName(old), v)
 	if err != nil {
 		return nil, err
 	}
@@ -186,8 +210,16 @@ func (m *Manager) decodeValue(v string) (*State, error) {
 // DecodeCookie verifies a consent cookie value and returns the State it
 // holds, or an error saying why it is not valid now: ErrCookieInvalid,
 // ErrCookieTooLong, ErrCookieStale or ErrCookieExpired.
+//
+// The value is checked as one of the cookie's current name, then of its
+// old name (see Config.CookieName).
 func (m *Manager) DecodeCookie(value string) (*State, error) {
 	e, err := m.decodeCached(value)
+	if errors.Is(err, ErrCookieInvalid) && m.names.consentOld != "" {
+		if eo, errOld := m.decodeCachedAs(value, true); !errors.Is(errOld, ErrCookieInvalid) {
+			e, err = eo, errOld
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -198,17 +230,22 @@ func (m *Manager) DecodeCookie(value string) (*State, error) {
 // when it is stale or expired: the decision endpoint keeps the consent ID so
 // that one browser's history stays under one ID.
 func (m *Manager) previous(h http.Header) (st *State, current bool) {
-	cookieValue(h, m.cfg.CookieName, func(v string) bool {
-		if e, err := m.decodeCached(v); err == nil {
+	old := false
+	ok := func(v string) bool {
+		if e, err := m.decodeCachedAs(v, old); err == nil {
 			st, current = e.plain, true
 			return true
 		}
-		if s, err := m.decodeValue(v); err == nil {
+		if s, err := m.decodeValueAs(v, old); err == nil {
 			st = s
 			return true
 		}
 		return false
-	})
+	}
+	if _, hit := cookieValue(h, m.names.consent, ok); !hit && m.names.consentOld != "" {
+		old = true
+		cookieValue(h, m.names.consentOld, ok)
+	}
 	return st, current
 }
 
@@ -226,7 +263,7 @@ func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State
 		m.log.Error("consent: could not record a GPC withdrawal; will retry on the next request", "err", err)
 		return
 	}
-	if err := m.setCookie(w, next); err != nil {
+	if err := m.setCookie(w, r, next); err != nil {
 		m.log.Error("consent: could not encode the consent cookie", "err", err)
 		return
 	}
@@ -257,21 +294,14 @@ func newID(now time.Time) ([16]byte, error) {
 	return id, err
 }
 
-func (m *Manager) setCookie(w http.ResponseWriter, s *State) error {
+// setCookie writes s as the consent cookie, and expires the cookie's old
+// name when r carried it, so that the browser keeps one of the two.
+func (m *Manager) setCookie(w http.ResponseWriter, r *http.Request, s *State) error {
 	v, err := m.codec.encode(marshalPayload(s))
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     m.cfg.CookieName,
-		Value:    v,
-		Path:     "/",
-		Domain:   m.cfg.CookieDomain,
-		MaxAge:   int(m.cfg.Lifetime / time.Second),
-		Secure:   !m.cfg.InsecureCookie,
-		HttpOnly: true,
-		SameSite: m.cfg.SameSite,
-	})
+	m.names.set(w, r, &m.cfg, m.names.consent, m.names.consentOld, v)
 	return nil
 }
 
