@@ -238,6 +238,11 @@ type Config struct {
 	// so that repeat visitors skip the signature check. Default is 8192;
 	// a negative value disables the cache.
 	CacheSize int
+
+	// WriteLimits bounds how fast one network or one browser can add
+	// records to the consent log. The zero value is the defaults: 30 a
+	// minute per address, 5 a minute per consent ID (see WriteLimits).
+	WriteLimits WriteLimits
 }
 
 var idChars = func() (t [256]bool) {
@@ -393,7 +398,7 @@ func (c *Config) normalize() error {
 	if c.CacheSize == 0 {
 		c.CacheSize = 8192
 	}
-	return nil
+	return c.WriteLimits.normalize()
 }
 
 func validCookieName(s string) bool {

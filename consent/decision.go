@@ -153,6 +153,17 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	prev, current := m.previous(r.Header)
+	var prevID *[16]byte
+	if prev != nil {
+		prevID = &prev.id
+	}
+	if wait, ok := m.allowWrite(r, prevID); !ok {
+		m.log.Debug("consent: a decision is over the write limit; refused", "consent_id", prev.ID(), "retry_in", wait)
+		w.Header().Set("Retry-After", retryAfter(wait))
+		httpErrorJSON(w, isJSON, http.StatusTooManyRequests,
+			"too many consent decisions from your network or browser; nothing was changed, please try again in a minute")
+		return
+	}
 	gpc := gpcSignal(r.Header)
 	next := &State{rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second), decided: true, gpc: gpc, set: m.set}
 	if prev != nil {
@@ -300,9 +311,19 @@ func (m *Manager) clientIP(r *http.Request) string {
 // pseudonymize keeps the network of an address, not the host: /24 for IPv4
 // and /48 for IPv6, which is what the consent log may hold.
 func pseudonymize(ip string) string {
+	p := pseudonymPrefix(ip)
+	if !p.IsValid() {
+		return ""
+	}
+	return p.String()
+}
+
+// pseudonymPrefix is pseudonymize's network as a value: the key of the
+// address WriteLimits. It is the zero Prefix when ip is not an address.
+func pseudonymPrefix(ip string) netip.Prefix {
 	a, err := netip.ParseAddr(strings.TrimSpace(ip))
 	if err != nil {
-		return ""
+		return netip.Prefix{}
 	}
 	a = a.Unmap().WithZone("")
 	bits := 48
@@ -311,9 +332,9 @@ func pseudonymize(ip string) string {
 	}
 	p, err := a.Prefix(bits)
 	if err != nil {
-		return ""
+		return netip.Prefix{}
 	}
-	return p.String()
+	return p
 }
 
 func truncate(s string, n int) string {

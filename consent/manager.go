@@ -18,20 +18,23 @@ import (
 // Manager is a configured consent middleware. Build it with New; it is safe
 // for concurrent use.
 type Manager struct {
-	cfg      Config
-	set      *categorySet
-	rev      [8]byte
-	codec    *codec
-	cache    *verifiedCache
-	names    cookieNames
-	cop      *http.CrossOriginProtection
-	log      *slog.Logger
-	store    Store
-	undGPC   *State // the undecided state of a request with Sec-GPC: 1
-	cookies  *cookieRegistry
-	trackers *trackers.Table
-	hosts    banner.File // the runtime guard's host set, from trackers
-	ui       *ui
+	cfg    Config
+	set    *categorySet
+	rev    [8]byte
+	codec  *codec
+	cache  *verifiedCache
+	names  cookieNames
+	limits *writeLimiter
+	// withdrawn: the cookie values a GPC withdrawal was recorded for.
+	withdrawn *withdrawnSet
+	cop       *http.CrossOriginProtection
+	log       *slog.Logger
+	store     Store
+	undGPC    *State // the undecided state of a request with Sec-GPC: 1
+	cookies   *cookieRegistry
+	trackers  *trackers.Table
+	hosts     banner.File // the runtime guard's host set, from trackers
+	ui        *ui
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 }
@@ -61,6 +64,8 @@ func New(cfg Config) (*Manager, error) {
 		return nil, err
 	}
 	m.cache = newVerifiedCache(cfg.CacheSize)
+	m.limits = newWriteLimiter(cfg.WriteLimits)
+	m.withdrawn = newWithdrawnSet()
 	m.cop = http.NewCrossOriginProtection()
 	for _, o := range cfg.TrustedOrigins {
 		if err := m.cop.AddTrustedOrigin(o); err != nil {
@@ -124,7 +129,7 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 // signal withdraws a sale-or-sharing category the cookie granted.
 func (m *Manager) requestState(w http.ResponseWriter, r *http.Request) *State {
 	gpc := gpcSignal(r.Header)
-	e := m.lookup(r.Header)
+	e, v := m.lookup(r.Header)
 	if e == nil {
 		if gpc {
 			return m.undGPC
@@ -135,14 +140,14 @@ func (m *Manager) requestState(w http.ResponseWriter, r *http.Request) *State {
 		return e.plain
 	}
 	if e.plain.granted&m.set.saleMask != 0 {
-		m.gpcWithdraw(w, r, e.plain)
+		m.gpcWithdraw(w, r, e.plain, v)
 	}
 	return e.gpc
 }
 
-// lookup finds the request's valid, current consent cookie: under the
-// cookie's name, else under its old name (see cookieNames).
-func (m *Manager) lookup(h http.Header) *cached {
+// lookup finds the request's valid, current consent cookie, and its value:
+// under the cookie's name, else under its old name (see cookieNames).
+func (m *Manager) lookup(h http.Header) (*cached, string) {
 	var found *cached
 	old := false
 	ok := func(v string) bool {
@@ -153,12 +158,12 @@ func (m *Manager) lookup(h http.Header) *cached {
 		found = e
 		return true
 	}
-	if _, hit := cookieValue(h, m.names.consent, ok); hit || m.names.consentOld == "" {
-		return found
+	v, hit := cookieValue(h, m.names.consent, ok)
+	if !hit && m.names.consentOld != "" {
+		old = true
+		v, _ = cookieValue(h, m.names.consentOld, ok)
 	}
-	old = true
-	cookieValue(h, m.names.consentOld, ok)
-	return found
+	return found, v
 }
 
 // decodeCached verifies a value of the consent cookie, through the cache
@@ -250,16 +255,28 @@ func (m *Manager) previous(h http.Header) (st *State, current bool) {
 }
 
 // gpcWithdraw records that a GPC signal withdrew the sale-or-sharing
-// categories the visitor had granted, and rewrites the cookie so it happens
-// once. A store failure is logged and the request goes on: the signal is
-// honoured for this request whatever happens.
-func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State) {
+// categories the visitor had granted, and rewrites the cookie. It records
+// once per cookie value: the old value still verifies after the rewrite,
+// and replaying it must not write again. A store failure or the write
+// limit leaves the cookie as it was, to be recorded on a later request;
+// the signal is honoured for this request whatever happens.
+func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State, value string) {
+	if !m.withdrawn.claim(value) {
+		return // recorded already
+	}
+	if wait, ok := m.allowWrite(r, &old.id); !ok {
+		m.withdrawn.release(value)
+		m.log.Debug("consent: a GPC withdrawal is over the write limit; honoured now, recorded on a later request",
+			"consent_id", old.ID(), "retry_in", wait)
+		return
+	}
 	next := &State{id: old.id, rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second),
 		granted: old.granted &^ m.set.saleMask, method: MethodGPC, gpc: true, decided: true, set: m.set}
 	rec := m.record(r, next, old, "")
 	ctx, cancel := context.WithTimeout(r.Context(), m.cfg.StoreTimeout)
 	defer cancel()
 	if err := m.store.Record(ctx, rec); err != nil {
+		m.withdrawn.release(value)
 		m.log.Error("consent: could not record a GPC withdrawal; will retry on the next request", "err", err)
 		return
 	}
@@ -268,6 +285,17 @@ func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State
 		return
 	}
 	m.afterDecision(w, r, old, next) // expire the withdrawn categories' cookies
+}
+
+// allowWrite takes one log write from the WriteLimits of r's address and
+// of consent ID id (nil for a first decision).
+func (m *Manager) allowWrite(r *http.Request, id *[16]byte) (time.Duration, bool) {
+	addr := pseudonymPrefix(m.clientIP(r))
+	if m.limits.addr != nil && exemptAddr(addr) {
+		m.warnOncef("limit-private-address", "consent: WriteLimits.PerAddress does not limit loopback or private addresses; "+
+			"behind a reverse proxy, set Config.ClientIP to return the visitor's address", "address", addr.String())
+	}
+	return m.limits.allow(addr, id, m.cfg.Now())
 }
 
 func gpcSignal(h http.Header) bool {
