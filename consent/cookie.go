@@ -55,7 +55,7 @@ var (
 )
 
 type codec struct {
-	name   string
+	name   string // the name new cookies are written, and signed, under
 	codecs []securecookie.Codec
 }
 
@@ -87,12 +87,10 @@ func (c *codec) encode(p []byte) (string, error) {
 	return securecookie.EncodeMulti(c.name, p, c.codecs[0])
 }
 
-func (c *codec) decode(v string) ([]byte, error) { return c.decodeAs(c.name, v) }
-
-// decodeAs verifies v as the value of the cookie called name: securecookie
+// decode verifies v as the value of the cookie called name: securecookie
 // signs the name with the value, so a value made for one name does not
 // verify under another.
-func (c *codec) decodeAs(name, v string) ([]byte, error) {
+func (c *codec) decode(name, v string) ([]byte, error) {
 	if len(v) > maxCookieLen {
 		return nil, ErrCookieTooLong
 	}

@@ -272,7 +272,7 @@ func (m *Manager) record(r *http.Request, next, prev *State, lang string) Record
 				granted++
 			}
 		}
-		if prev != nil && g == false && prev.granted&(1<<uint(i)) != 0 {
+		if prev != nil && !g && prev.granted&(1<<uint(i)) != 0 {
 			rec.Withdrawn = append(rec.Withdrawn, id)
 		}
 	}

@@ -307,7 +307,7 @@ var errLimited = errors.New("limited")
 // limits: one address and one ID bucket. The baseline is the usual
 // map-and-mutex limiter, which allocates per key and grows without bound.
 func BenchmarkWriteLimit(b *testing.B) {
-	l := newWriteLimiter(WriteLimits{PerAddress: 1 << 20, AddressBurst: 1 << 20, PerID: 1 << 20, IDBurst: 1 << 20})
+	l := newWriteLimiter(WriteLimits{PerAddress: 1 << 30, AddressBurst: 1 << 40, PerID: 1 << 30, IDBurst: 1 << 40})
 	addr := pseudonymPrefix("203.0.113.7")
 	id := [16]byte{1, 2, 3}
 	now := time.Now()

@@ -205,7 +205,7 @@ func (m *Manager) decodeCachedAs(v string, old bool) (*cached, error) {
 func (m *Manager) decodeValue(v string) (*State, error) { return m.decodeValueAs(v, false) }
 
 func (m *Manager) decodeValueAs(v string, old bool) (*State, error) {
-	b, err := m.codec.decodeAs(m.names.consentName(old), v)
+	b, err := m.codec.decode(m.names.consentName(old), v)
 	if err != nil {
 		return nil, err
 	}
