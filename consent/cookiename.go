@@ -22,12 +22,23 @@ type cookieNames struct {
 }
 
 // namesOf applies nameRule to the consent and language cookies of a
-// normalised Config.
-func namesOf(c *Config) cookieNames {
+// normalised Config. A configured name with a prefix must have the
+// attributes the prefix demands, or browsers would drop every cookie.
+func namesOf(c *Config) (cookieNames, error) {
 	var n cookieNames
+	for _, name := range []string{c.CookieName, c.LangCookieName} {
+		switch {
+		case strings.HasPrefix(name, hostPrefix) && c.CookieDomain != "":
+			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a __Host- cookie with a Domain; unset CookieDomain or "+
+				"drop the prefix", ErrBadCookie, name)
+		case (strings.HasPrefix(name, hostPrefix) || strings.HasPrefix(name, "__Secure-")) && c.InsecureCookie:
+			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a prefixed cookie without Secure; unset InsecureCookie "+
+				"or drop the prefix", ErrBadCookie, name)
+		}
+	}
 	n.consent, n.consentOld = nameRule(c.CookieName, c)
 	n.lang, n.langOld = nameRule(c.LangCookieName, c)
-	return n
+	return n, nil
 }
 
 // nameRule returns the name a middleware cookie configured as configured is

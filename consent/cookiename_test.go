@@ -188,6 +188,8 @@ func TestCookieNameConflicts(t *testing.T) {
 			c.Cookies = append(c.Cookies, CookieSpec{Name: hostConsent, Category: Necessary, Justification: map[string]string{"en": "x"}})
 		},
 		"language cookie takes the consent cookie's name": func(c *Config) { c.LangCookieName = hostConsent },
+		"__Host- name with a Domain":                      func(c *Config) { c.CookieName, c.CookieDomain = "__Host-ck", "example.com" },
+		"__Secure- name not Secure":                       func(c *Config) { c.LangCookieName, c.InsecureCookie = "__Secure-l", true },
 	} {
 		_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog, Store: &memStore{}})
 		require.NoError(t, err)

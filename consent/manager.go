@@ -55,11 +55,13 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.set.allMask = 1<<uint(len(m.set.ids)) - 1
 	m.rev = revision(cfg.PolicyVersion, cfg.Categories)
-	m.names = namesOf(&cfg)
+	var err error
+	if m.names, err = namesOf(&cfg); err != nil {
+		return nil, err
+	}
 	if err := m.names.rename(m.cfg.Cookies); err != nil {
 		return nil, err
 	}
-	var err error
 	if m.codec, err = newCodec(m.names.consent, cfg.Keys); err != nil {
 		return nil, err
 	}
