@@ -88,7 +88,7 @@ func benchRequest(b *testing.B, cookie string) (*http.Request, *discardWriter) {
 	req.Header.Set("User-Agent", "Mozilla/5.0")
 	req.Header.Set("Accept", "application/json")
 	if cookie != "" {
-		req.Header.Set("Cookie", "_session=abc123; consent="+cookie+"; theme=dark")
+		req.Header.Set("Cookie", "_session=abc123; "+hostConsent+"="+cookie+"; theme=dark")
 	}
 	return req, &discardWriter{h: http.Header{}}
 }

@@ -102,7 +102,11 @@ type Config struct {
 	// "/privacy".
 	PolicyURL string
 
-	// CookieName is the consent cookie's name. Default is "consent".
+	// CookieName is the consent cookie's name. Default is "consent". A
+	// host-only Secure cookie (no CookieDomain, InsecureCookie unset) is
+	// written as "__Host-" + CookieName, which no subdomain can set or
+	// overwrite; the name without the prefix is still read, so cookies set
+	// before the prefix keep working until the next decision renames them.
 	CookieName string
 	// CookieDomain shares the consent cookie across subdomains when set,
 	// such as "example.com". Default is "" (host-only cookie).
@@ -152,7 +156,8 @@ type Config struct {
 	// language switcher still wins. Default is nil: Accept-Language decides.
 	Language func(r *http.Request) string
 	// LangCookieName is the necessary cookie that remembers a visitor's
-	// choice in the language switcher. Default is "consent_lang".
+	// choice in the language switcher. Default is "consent_lang"; it gets
+	// the __Host- prefix as CookieName does.
 	LangCookieName string
 	// Languages are the languages the site is published in (BCP 47 tags
 	// of the catalogs, such as "en", "es"): the banner's language switcher
@@ -246,6 +251,11 @@ type Config struct {
 	// DefaultCompressionMinSize bytes. See README, "Streaming and
 	// compression".
 	Compression Compression
+
+	// WriteLimits bounds how fast one network or one browser can add
+	// records to the consent log. The zero value is the defaults: 30 a
+	// minute per address, 5 a minute per consent ID (see WriteLimits).
+	WriteLimits WriteLimits
 }
 
 var idChars = func() (t [256]bool) {
@@ -404,7 +414,7 @@ func (c *Config) normalize() error {
 	if err := c.normalizeCompression(); err != nil {
 		return err
 	}
-	return nil
+	return c.WriteLimits.normalize()
 }
 
 func validCookieName(s string) bool {

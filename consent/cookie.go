@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"net/http"
 	"strings"
 	"sync"
@@ -54,7 +55,7 @@ var (
 )
 
 type codec struct {
-	name   string
+	name   string // the name new cookies are written, and signed, under
 	codecs []securecookie.Codec
 }
 
@@ -86,17 +87,68 @@ func (c *codec) encode(p []byte) (string, error) {
 	return securecookie.EncodeMulti(c.name, p, c.codecs[0])
 }
 
-func (c *codec) decode(v string) ([]byte, error) {
+// decode verifies v as the value of the cookie called name: securecookie
+// signs the name with the value, so a value made for one name does not
+// verify under another.
+func (c *codec) decode(name, v string) ([]byte, error) {
 	if len(v) > maxCookieLen {
 		return nil, ErrCookieTooLong
 	}
+	if !canonicalBase64(v) {
+		return nil, ErrCookieInvalid
+	}
 	var b []byte
 	for _, sc := range c.codecs {
-		if err := sc.Decode(c.name, v, &b); err == nil {
+		if err := sc.Decode(name, v, &b); err == nil {
 			return b, nil
 		}
 	}
 	return nil, ErrCookieInvalid
+}
+
+// b64val maps a byte to its value in base64.URLEncoding's alphabet, or -1.
+var b64val = func() (t [256]int8) {
+	for i := range t {
+		t[i] = -1
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	for i := 0; i < len(alphabet); i++ {
+		t[alphabet[i]] = int8(i)
+	}
+	return t
+}()
+
+// canonicalBase64 reports whether v is the one spelling base64.URLEncoding
+// gives its bytes: alphabet characters only, padded to a multiple of four,
+// and zero in the bits the padding leaves over. securecookie's decoder is
+// lenient: it ignores those bits (16 spellings of a value padded with "==",
+// 4 with "=") and line breaks anywhere, and its MAC covers the decoded
+// bytes only. Accepting one spelling keeps a cookie value one cache entry
+// and one "already withdrawn" entry, however it is respelled.
+func canonicalBase64(v string) bool {
+	if len(v) == 0 || len(v)%4 != 0 {
+		return false
+	}
+	pad := 0
+	if v[len(v)-1] == '=' {
+		pad = 1
+		if v[len(v)-2] == '=' {
+			pad = 2
+		}
+	}
+	data := v[:len(v)-pad]
+	for i := 0; i < len(data); i++ {
+		if b64val[data[i]] < 0 {
+			return false
+		}
+	}
+	switch last := b64val[data[len(data)-1]]; pad {
+	case 1:
+		return last&3 == 0
+	case 2:
+		return last&15 == 0
+	}
+	return true
 }
 
 func marshalPayload(s *State) []byte {
@@ -167,6 +219,7 @@ func cookieValue(h http.Header, name string, ok func(string) bool) (string, bool
 // past its size with real ones. Revision and expiry are checked on every
 // hit by the caller.
 type verifiedCache struct {
+	seed     maphash.Seed
 	shards   [16]cacheShard
 	perShard int
 }
@@ -178,26 +231,28 @@ type cacheShard struct {
 
 type cached struct {
 	plain, gpc *State
+	// old: the value verified under the consent cookie's old name (see
+	// cookieNames), and is valid under that name only.
+	old bool
 }
 
 func newVerifiedCache(size int) *verifiedCache {
 	if size < 0 {
 		return nil
 	}
-	c := &verifiedCache{perShard: max(size/16, 1)}
+	c := &verifiedCache{seed: maphash.MakeSeed(), perShard: max(size/16, 1)}
 	for i := range c.shards {
 		c.shards[i].m = make(map[string]*cached)
 	}
 	return c
 }
 
+// shard hashes the whole value. Picking characters of it is not enough:
+// a signed value ends in base64 padding, and its middle is the decision
+// time, the same for every cookie made in one second. The seed is the
+// cache's own, so nobody can choose values that crowd one shard.
 func (c *verifiedCache) shard(v string) *cacheShard {
-	// The tail of a signed value is its MAC: already uniformly random.
-	var h byte
-	if len(v) > 0 {
-		h = v[len(v)-1] ^ v[len(v)/2]
-	}
-	return &c.shards[h&15]
+	return &c.shards[maphash.String(c.seed, v)&15]
 }
 
 func (c *verifiedCache) get(v string) *cached {

@@ -119,8 +119,8 @@ func TestFilterSetCookies(t *testing.T) {
 		{"undeclared blocked", m, grant(m, "preferences", "analytics", "marketing"), []string{other, session}, []string{session}},
 		{"undeclared allowed", allow, &undecided, []string{other, ga, session}, []string{other, session}},
 		{"nameless cookie is undeclared", m, &undecided, []string{"justavalue", "=v; Path=/"}, nil},
-		{"consent cookie is necessary", m, &undecided, []string{"consent=abc; Path=/; HttpOnly", "consent_lang=es"},
-			[]string{"consent=abc; Path=/; HttpOnly", "consent_lang=es"}},
+		{"consent cookie is necessary", m, &undecided, []string{hostConsent + "=abc; Path=/; HttpOnly", hostLang + "=es"},
+			[]string{hostConsent + "=abc; Path=/; HttpOnly", hostLang + "=es"}},
 		{"deletion by Max-Age=0 passes", m, &undecided, []string{"_ga=; Domain=example.com; Max-Age=0"},
 			[]string{"_ga=; Domain=example.com; Max-Age=0"}},
 		{"deletion by negative Max-Age passes", m, &undecided, []string{"tracker=; max-age=-1"}, []string{"tracker=; max-age=-1"}},
@@ -226,9 +226,9 @@ func TestDecisionExpiresRefusedCookies(t *testing.T) {
 	m := cookieManager(t)
 	accepted := decide(m, "www.example.com", "", url.Values{"action": {"accept_all"}})
 	require.Equal(t, http.StatusSeeOther, accepted.Code)
-	consent := setCookies(accepted)["consent"]
+	consent := setCookies(accepted)[hostConsent]
 	require.NotNil(t, consent)
-	present := "consent=" + consent.Value + "; session=s; theme=dark; _ga=GA1; _ga_ABC=GS1; _ga_XYZ=GS2; _fbp=fb; " +
+	present := hostConsent + "=" + consent.Value + "; session=s; theme=dark; _ga=GA1; _ga_ABC=GS1; _ga_XYZ=GS2; _fbp=fb; " +
 		"__Host-ad=1; IDE=x; tracker=1; _ga=dup"
 
 	// Each name is expired in every form it can have on www.example.com,
@@ -266,8 +266,8 @@ func TestDecisionExpiresRefusedCookies(t *testing.T) {
 			for _, c := range rec.Result().Cookies() {
 				got[c.Name] = append(got[c.Name], c)
 			}
-			require.Contains(t, got, "consent", "the new decision is stored")
-			delete(got, "consent")
+			require.Contains(t, got, hostConsent, "the new decision is stored")
+			delete(got, hostConsent)
 			names := slices.Collect(maps.Keys(got))
 			want := slices.Collect(maps.Keys(tt.expired))
 			assert.ElementsMatch(t, want, names, "exactly the declared cookies of refused categories that the request carried")
@@ -326,7 +326,7 @@ func TestHandlerFiltersSetCookie(t *testing.T) {
 	})
 	h := m.Handler(app)
 	accepted := decide(m, "example.com", "", url.Values{"action": {"save"}, "category": {"analytics"}})
-	consent := setCookies(accepted)["consent"]
+	consent := setCookies(accepted)[hostConsent]
 	require.NotNil(t, consent)
 
 	tests := []struct {
@@ -337,9 +337,9 @@ func TestHandlerFiltersSetCookie(t *testing.T) {
 		{"undecided json", "/json", "", []string{"session"}},
 		{"undecided redirect", "/redirect", "", []string{"session"}},
 		{"undecided empty body", "/empty", "", []string{"session"}},
-		{"analytics accepted html", "/html", "consent=" + consent.Value, []string{"session", "_ga", "_ga_ABC"}},
-		{"analytics accepted json", "/json", "consent=" + consent.Value, []string{"session", "_ga", "_ga_ABC"}},
-		{"analytics accepted, GPC", "/empty", "consent=" + consent.Value, []string{"session", "_ga", "_ga_ABC"}},
+		{"analytics accepted html", "/html", hostConsent + "=" + consent.Value, []string{"session", "_ga", "_ga_ABC"}},
+		{"analytics accepted json", "/json", hostConsent + "=" + consent.Value, []string{"session", "_ga", "_ga_ABC"}},
+		{"analytics accepted, GPC", "/empty", hostConsent + "=" + consent.Value, []string{"session", "_ga", "_ga_ABC"}},
 	}
 	t.Run("responses", func(t *testing.T) {
 		for _, tt := range tests {
@@ -487,7 +487,7 @@ func TestNormalizeCookiesKeepsCallerData(t *testing.T) {
 	before := siteCookies()
 	m := cookieManager(t, func(c *Config) { c.Cookies = specs })
 	assert.Equal(t, before, specs[:len(before)], "New does not change the caller's specs")
-	assert.Equal(t, m.cfg.Cookies[0].Name, "consent")
+	assert.Equal(t, hostConsent, m.cfg.Cookies[0].Name, "declared under the name it is written under")
 	assert.Equal(t, "Example News", m.cfg.Cookies[0].Provider, "the developer may name the provider of the consent cookie")
 	assert.Equal(t, "Recuerda su elección.", m.cfg.Cookies[0].Justification["es"])
 	assert.Equal(t, consentCookieTexts.justification, m.cfg.Cookies[0].Justification["en"], "built-in text kept")
@@ -496,7 +496,7 @@ func TestNormalizeCookiesKeepsCallerData(t *testing.T) {
 	assert.Equal(t, langCookieTexts.justification, m.cfg.Cookies[1].Justification["en"])
 	n := 0
 	for _, s := range m.cfg.Cookies {
-		if s.Name == "consent" {
+		if s.Name == hostConsent {
 			n++
 		}
 	}

@@ -86,7 +86,7 @@ func corpusAcceptAll(t *testing.T, h http.Handler) string {
 	h.ServeHTTP(rec, req)
 	require.Equal(t, http.StatusSeeOther, rec.Code, "accept_all: %s", rec.Body.String())
 	for _, c := range rec.Result().Cookies() {
-		if c.Name == "consent" {
+		if c.Name == "__Host-consent" {
 			return c.Name + "=" + c.Value
 		}
 	}

@@ -153,6 +153,17 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	prev, current := m.previous(r.Header)
+	var prevID *[16]byte
+	if prev != nil {
+		prevID = &prev.id
+	}
+	if wait, ok := m.allowWrite(r, prevID); !ok {
+		m.log.Debug("consent: a decision is over the write limit; refused", "consent_id", prev.ID(), "retry_in", wait)
+		w.Header().Set("Retry-After", retryAfter(wait))
+		httpErrorJSON(w, isJSON, http.StatusTooManyRequests,
+			"too many consent decisions from your network or browser; nothing was changed, please try again in a minute")
+		return
+	}
 	gpc := gpcSignal(r.Header)
 	next := &State{rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second), decided: true, gpc: gpc, set: m.set}
 	if prev != nil {
@@ -194,7 +205,7 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		httpErrorJSON(w, isJSON, http.StatusServiceUnavailable, "your choice could not be saved right now; nothing was changed, please try again")
 		return
 	}
-	if err := m.setCookie(w, next); err != nil {
+	if err := m.setCookie(w, r, next); err != nil {
 		m.log.Error("consent: could not encode the consent cookie", "err", err)
 		httpErrorJSON(w, isJSON, http.StatusInternalServerError, "could not save the consent cookie")
 		return
@@ -261,7 +272,7 @@ func (m *Manager) record(r *http.Request, next, prev *State, lang string) Record
 				granted++
 			}
 		}
-		if prev != nil && g == false && prev.granted&(1<<uint(i)) != 0 {
+		if prev != nil && !g && prev.granted&(1<<uint(i)) != 0 {
 			rec.Withdrawn = append(rec.Withdrawn, id)
 		}
 	}
@@ -300,9 +311,19 @@ func (m *Manager) clientIP(r *http.Request) string {
 // pseudonymize keeps the network of an address, not the host: /24 for IPv4
 // and /48 for IPv6, which is what the consent log may hold.
 func pseudonymize(ip string) string {
+	p := pseudonymPrefix(ip)
+	if !p.IsValid() {
+		return ""
+	}
+	return p.String()
+}
+
+// pseudonymPrefix is pseudonymize's network as a value: the key of the
+// address WriteLimits. It is the zero Prefix when ip is not an address.
+func pseudonymPrefix(ip string) netip.Prefix {
 	a, err := netip.ParseAddr(strings.TrimSpace(ip))
 	if err != nil {
-		return ""
+		return netip.Prefix{}
 	}
 	a = a.Unmap().WithZone("")
 	bits := 48
@@ -311,9 +332,9 @@ func pseudonymize(ip string) string {
 	}
 	p, err := a.Prefix(bits)
 	if err != nil {
-		return ""
+		return netip.Prefix{}
 	}
-	return p.String()
+	return p
 }
 
 func truncate(s string, n int) string {

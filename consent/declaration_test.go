@@ -175,7 +175,7 @@ func TestDeclarationPage(t *testing.T) {
 			assert.Equal(t, tt.want.sessionLife, session[2])
 			assert.Equal(t, "news.example.com", session[3], "a host-only cookie's domain is the site")
 			assert.Equal(t, tt.want.sessionWhy, session[4])
-			assert.Contains(t, p.rows, "consent", "the consent cookie is declared")
+			assert.Contains(t, p.rows, hostConsent, "the consent cookie is declared")
 			assert.Contains(t, p.rows, "_ga_*")
 			assert.False(t, p.hasScripts, "the page runs no script")
 			sum := sha256.Sum256([]byte(p.style))
@@ -196,7 +196,7 @@ func TestDeclarationFollowsBannerSettings(t *testing.T) {
 	p := parsePage(t, rec.Body.String())
 	assert.Equal(t, "es", p.lang, "the configured language cookie is read")
 	assert.Equal(t, "Nuestras cookies", p.h1, "Config.Messages applies")
-	assert.Contains(t, p.rows, "site_lang", "the language cookie is declared under its configured name")
+	assert.Contains(t, p.rows, "__Host-site_lang", "the language cookie is declared under its configured name, prefixed")
 	assert.NotContains(t, p.rows, "consent_lang")
 	assert.Equal(t, "400 días", p.rows["_ga"+"localStorage: ga:clientId"][2], "an override without %d is not used for durations")
 }
@@ -329,7 +329,7 @@ func TestDeclarationJSON(t *testing.T) {
 
 			nec := d.Categories[0].Cookies
 			require.Len(t, nec, 3)
-			assert.Equal(t, []string{"consent", "consent_lang", "session"}, []string{nec[0].Name, nec[1].Name, nec[2].Name})
+			assert.Equal(t, []string{hostConsent, hostLang, "session"}, []string{nec[0].Name, nec[1].Name, nec[2].Name})
 			for _, c := range nec {
 				assert.NotEmpty(t, c.Justification, "%s: necessary cookies say why", c.Name)
 				assert.NotEmpty(t, c.Purpose, c.Name)
@@ -479,7 +479,7 @@ func ExampleManager_CookieDeclaration() {
 		}
 	}
 	// Output:
-	// Necesarias: consent (182 días)
-	// Necesarias: consent_lang (182 días)
+	// Necesarias: __Host-consent (182 días)
+	// Necesarias: __Host-consent_lang (182 días)
 	// Analíticas: _ga (400 días)
 }

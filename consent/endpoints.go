@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/consentkit/consentkit/internal/banner"
 	"github.com/consentkit/consentkit/internal/locales"
@@ -100,10 +99,7 @@ func (m *Manager) serveLanguage(w http.ResponseWriter, r *http.Request) {
 		httpError(w, r, http.StatusBadRequest, "unknown language; choose one of the listed languages")
 		return
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name: m.cfg.LangCookieName, Value: loc.Tag.String(), Path: "/", Domain: m.cfg.CookieDomain,
-		MaxAge: int(m.cfg.Lifetime / time.Second), Secure: !m.cfg.InsecureCookie, HttpOnly: true, SameSite: m.cfg.SameSite,
-	})
+	m.setLangCookie(w, r, loc.Tag.String())
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, safeReturn(r.PostForm.Get("return")), http.StatusSeeOther)
 }

@@ -312,7 +312,7 @@ func TestPreferencesLanguageAndAssets(t *testing.T) {
 	require.Equal(t, http.StatusSeeOther, rec.Code)
 	assert.Equal(t, "/x", rec.Header().Get("Location"))
 	lc := rec.Result().Cookies()[0]
-	assert.Equal(t, "consent_lang", lc.Name)
+	assert.Equal(t, hostLang, lc.Name)
 	assert.Equal(t, "ar", lc.Value)
 	page := get(t, m.Handler(pageHandler(nil)), "/", "Cookie", "consent_lang=ar", "Accept-Language", "en")
 	assert.Contains(t, page.Body.String(), `dir="rtl"`)

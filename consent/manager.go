@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -17,19 +18,23 @@ import (
 // Manager is a configured consent middleware. Build it with New; it is safe
 // for concurrent use.
 type Manager struct {
-	cfg      Config
-	set      *categorySet
-	rev      [8]byte
-	codec    *codec
-	cache    *verifiedCache
-	cop      *http.CrossOriginProtection
-	log      *slog.Logger
-	store    Store
-	undGPC   *State // the undecided state of a request with Sec-GPC: 1
-	cookies  *cookieRegistry
-	trackers *trackers.Table
-	hosts    banner.File // the runtime guard's host set, from trackers
-	ui       *ui
+	cfg    Config
+	set    *categorySet
+	rev    [8]byte
+	codec  *codec
+	cache  *verifiedCache
+	names  cookieNames
+	limits *writeLimiter
+	// withdrawn: the cookie values a GPC withdrawal was recorded for.
+	withdrawn *withdrawnSet
+	cop       *http.CrossOriginProtection
+	log       *slog.Logger
+	store     Store
+	undGPC    *State // the undecided state of a request with Sec-GPC: 1
+	cookies   *cookieRegistry
+	trackers  *trackers.Table
+	hosts     banner.File // the runtime guard's host set, from trackers
+	ui        *ui
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 }
@@ -51,10 +56,18 @@ func New(cfg Config) (*Manager, error) {
 	m.set.allMask = 1<<uint(len(m.set.ids)) - 1
 	m.rev = revision(cfg.PolicyVersion, cfg.Categories)
 	var err error
-	if m.codec, err = newCodec(cfg.CookieName, cfg.Keys); err != nil {
+	if m.names, err = namesOf(&cfg); err != nil {
+		return nil, err
+	}
+	if err := m.names.rename(m.cfg.Cookies); err != nil {
+		return nil, err
+	}
+	if m.codec, err = newCodec(m.names.consent, cfg.Keys); err != nil {
 		return nil, err
 	}
 	m.cache = newVerifiedCache(cfg.CacheSize)
+	m.limits = newWriteLimiter(cfg.WriteLimits)
+	m.withdrawn = newWithdrawnSet()
 	m.cop = http.NewCrossOriginProtection()
 	for _, o := range cfg.TrustedOrigins {
 		if err := m.cop.AddTrustedOrigin(o); err != nil {
@@ -119,7 +132,7 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 // signal withdraws a sale-or-sharing category the cookie granted.
 func (m *Manager) requestState(w http.ResponseWriter, r *http.Request) *State {
 	gpc := gpcSignal(r.Header)
-	e := m.lookup(r.Header)
+	e, v := m.lookup(r.Header)
 	if e == nil {
 		if gpc {
 			return m.undGPC
@@ -130,35 +143,51 @@ func (m *Manager) requestState(w http.ResponseWriter, r *http.Request) *State {
 		return e.plain
 	}
 	if e.plain.granted&m.set.saleMask != 0 {
-		m.gpcWithdraw(w, r, e.plain)
+		m.gpcWithdraw(w, r, e.plain, v)
 	}
 	return e.gpc
 }
 
-// lookup finds the request's valid, current consent cookie.
-func (m *Manager) lookup(h http.Header) *cached {
+// lookup finds the request's valid, current consent cookie, and its value:
+// under the cookie's name, else under its old name (see cookieNames).
+func (m *Manager) lookup(h http.Header) (*cached, string) {
 	var found *cached
-	cookieValue(h, m.cfg.CookieName, func(v string) bool {
-		e, err := m.decodeCached(v)
+	old := false
+	ok := func(v string) bool {
+		e, err := m.decodeCachedAs(v, old)
 		if err != nil {
 			return false
 		}
 		found = e
 		return true
-	})
-	return found
+	}
+	v, hit := cookieValue(h, m.names.consent, ok)
+	if !hit && m.names.consentOld != "" {
+		old = true
+		v, _ = cookieValue(h, m.names.consentOld, ok)
+	}
+	return found, v
 }
 
-// decodeCached verifies a cookie value, through the cache when it can, and
-// checks that it is current (revision) and fresh (lifetime).
-func (m *Manager) decodeCached(v string) (*cached, error) {
+// decodeCached verifies a value of the consent cookie, through the cache
+// when it can, and checks that it is current (revision) and fresh
+// (lifetime).
+func (m *Manager) decodeCached(v string) (*cached, error) { return m.decodeCachedAs(v, false) }
+
+// decodeCachedAs is decodeCached for a value of the cookie's old name when
+// old is true. The cache knows which name a value verified under, so a
+// value is never accepted under the other name without its MAC checked.
+func (m *Manager) decodeCachedAs(v string, old bool) (*cached, error) {
 	e := m.cache.get(v)
+	if e != nil && e.old != old {
+		return nil, ErrCookieInvalid
+	}
 	if e == nil {
-		st, err := m.decodeValue(v)
+		st, err := m.decodeValueAs(v, old)
 		if err != nil {
 			return nil, err
 		}
-		e = &cached{plain: st, gpc: st.withGPC()}
+		e = &cached{plain: st, gpc: st.withGPC(), old: old}
 		m.cache.put(v, e)
 	}
 	if e.plain.rev != m.rev {
@@ -176,8 +205,10 @@ func (m *Manager) decodeCached(v string) (*cached, error) {
 
 // decodeValue verifies and parses a cookie value without the cache and
 // without revision or expiry checks.
-func (m *Manager) decodeValue(v string) (*State, error) {
-	b, err := m.codec.decode(v)
+func (m *Manager) decodeValue(v string) (*State, error) { return m.decodeValueAs(v, false) }
+
+func (m *Manager) decodeValueAs(v string, old bool) (*State, error) {
+	b, err := m.codec.decode(m.names.consentName(old), v)
 	if err != nil {
 		return nil, err
 	}
@@ -187,8 +218,16 @@ func (m *Manager) decodeValue(v string) (*State, error) {
 // DecodeCookie verifies a consent cookie value and returns the State it
 // holds, or an error saying why it is not valid now: ErrCookieInvalid,
 // ErrCookieTooLong, ErrCookieStale or ErrCookieExpired.
+//
+// The value is checked as one of the cookie's current name, then of its
+// old name (see Config.CookieName).
 func (m *Manager) DecodeCookie(value string) (*State, error) {
 	e, err := m.decodeCached(value)
+	if errors.Is(err, ErrCookieInvalid) && m.names.consentOld != "" {
+		if eo, errOld := m.decodeCachedAs(value, true); !errors.Is(errOld, ErrCookieInvalid) {
+			e, err = eo, errOld
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -199,39 +238,67 @@ func (m *Manager) DecodeCookie(value string) (*State, error) {
 // when it is stale or expired: the decision endpoint keeps the consent ID so
 // that one browser's history stays under one ID.
 func (m *Manager) previous(h http.Header) (st *State, current bool) {
-	cookieValue(h, m.cfg.CookieName, func(v string) bool {
-		if e, err := m.decodeCached(v); err == nil {
+	old := false
+	ok := func(v string) bool {
+		if e, err := m.decodeCachedAs(v, old); err == nil {
 			st, current = e.plain, true
 			return true
 		}
-		if s, err := m.decodeValue(v); err == nil {
+		if s, err := m.decodeValueAs(v, old); err == nil {
 			st = s
 			return true
 		}
 		return false
-	})
+	}
+	if _, hit := cookieValue(h, m.names.consent, ok); !hit && m.names.consentOld != "" {
+		old = true
+		cookieValue(h, m.names.consentOld, ok)
+	}
 	return st, current
 }
 
 // gpcWithdraw records that a GPC signal withdrew the sale-or-sharing
-// categories the visitor had granted, and rewrites the cookie so it happens
-// once. A store failure is logged and the request goes on: the signal is
-// honoured for this request whatever happens.
-func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State) {
+// categories the visitor had granted, and rewrites the cookie. It records
+// once per cookie value: the old value still verifies after the rewrite,
+// and replaying it must not write again. A store failure or the write
+// limit leaves the cookie as it was, to be recorded on a later request;
+// the signal is honoured for this request whatever happens.
+func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State, value string) {
+	if !m.withdrawn.claim(value) {
+		return // recorded already
+	}
+	if wait, ok := m.allowWrite(r, &old.id); !ok {
+		m.withdrawn.release(value)
+		m.log.Debug("consent: a GPC withdrawal is over the write limit; honoured now, recorded on a later request",
+			"consent_id", old.ID(), "retry_in", wait)
+		return
+	}
 	next := &State{id: old.id, rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second),
 		granted: old.granted &^ m.set.saleMask, method: MethodGPC, gpc: true, decided: true, set: m.set}
 	rec := m.record(r, next, old, "")
 	ctx, cancel := context.WithTimeout(r.Context(), m.cfg.StoreTimeout)
 	defer cancel()
 	if err := m.store.Record(ctx, rec); err != nil {
+		m.withdrawn.release(value)
 		m.log.Error("consent: could not record a GPC withdrawal; will retry on the next request", "err", err)
 		return
 	}
-	if err := m.setCookie(w, next); err != nil {
+	if err := m.setCookie(w, r, next); err != nil {
 		m.log.Error("consent: could not encode the consent cookie", "err", err)
 		return
 	}
 	m.afterDecision(w, r, old, next) // expire the withdrawn categories' cookies
+}
+
+// allowWrite takes one log write from the WriteLimits of r's address and
+// of consent ID id (nil for a first decision).
+func (m *Manager) allowWrite(r *http.Request, id *[16]byte) (time.Duration, bool) {
+	addr := pseudonymPrefix(m.clientIP(r))
+	if m.limits.addr != nil && exemptAddr(addr) {
+		m.warnOncef("limit-private-address", "consent: WriteLimits.PerAddress does not limit loopback or private addresses; "+
+			"behind a reverse proxy, set Config.ClientIP to return the visitor's address", "address", addr.String())
+	}
+	return m.limits.allow(addr, id, m.cfg.Now())
 }
 
 func gpcSignal(h http.Header) bool {
@@ -258,21 +325,14 @@ func newID(now time.Time) ([16]byte, error) {
 	return id, err
 }
 
-func (m *Manager) setCookie(w http.ResponseWriter, s *State) error {
+// setCookie writes s as the consent cookie, and expires the cookie's old
+// name when r carried it, so that the browser keeps one of the two.
+func (m *Manager) setCookie(w http.ResponseWriter, r *http.Request, s *State) error {
 	v, err := m.codec.encode(marshalPayload(s))
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{
-		Name:     m.cfg.CookieName,
-		Value:    v,
-		Path:     "/",
-		Domain:   m.cfg.CookieDomain,
-		MaxAge:   int(m.cfg.Lifetime / time.Second),
-		Secure:   !m.cfg.InsecureCookie,
-		HttpOnly: true,
-		SameSite: m.cfg.SameSite,
-	})
+	m.names.set(w, r, &m.cfg, m.names.consent, m.names.consentOld, v)
 	return nil
 }
 

@@ -91,7 +91,7 @@ func TestBannerWeightThroughTheMiddleware(t *testing.T) {
 		var v string
 		v, err = m.codec.encode(marshalPayload(st))
 		require.NoError(t, err)
-		decided := added("consent=" + v)
+		decided := added(hostConsent + "=" + v)
 		t.Logf("%s: %d bytes added to the page", s.name, len(decided))
 		assert.LessOrEqual(t, len(decided), 1024, "%s: decided visitor over 1 KB", s.name)
 		assert.Equal(t, s.guard, strings.Contains(string(decided), m.hosts.Name), "%s: the host set is linked only while a category is refused", s.name)

@@ -197,7 +197,7 @@ func (m *Manager) message(loc locales.Locale, key string) string {
 // choice first, then the developer's, then Accept-Language.
 func (m *Manager) localeFor(r *http.Request, explicit string) locales.Locale {
 	var visitor string
-	if v, ok := cookieValue(r.Header, m.cfg.LangCookieName, nil); ok && len(v) <= 35 {
+	if v, ok := m.langCookie(r.Header); ok && len(v) <= 35 {
 		visitor = v
 	}
 	var dev string

@@ -16,7 +16,7 @@ func decidedCookie(t *testing.T, m *Manager, granted uint64) string {
 	st.id[0] = 0xab
 	v, err := m.codec.encode(marshalPayload(st))
 	require.NoError(t, err)
-	return "consent=" + v
+	return hostConsent + "=" + v
 }
 
 func TestMessagesAndCategoryTextsOverride(t *testing.T) {

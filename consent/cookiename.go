@@ -1,0 +1,139 @@
+package consent
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// hostPrefix is the cookie name prefix (RFC 6265bis 4.1.3.2) that browsers
+// accept only on a Secure, host-only cookie with Path=/: no subdomain and
+// no plain-HTTP page can set or overwrite a cookie with such a name.
+const hostPrefix = "__Host-"
+
+// cookieNames are the names the middleware's own cookies are written and
+// read under. One rule names them all (nameRule); every place that sets,
+// reads, declares or expires them takes the names from here.
+type cookieNames struct {
+	consent, consentOld string
+	lang, langOld       string
+}
+
+// namesOf applies nameRule to the consent and language cookies of a
+// normalised Config. A configured name with a prefix must have the
+// attributes the prefix demands, or browsers would drop every cookie.
+func namesOf(c *Config) (cookieNames, error) {
+	var n cookieNames
+	for _, name := range []string{c.CookieName, c.LangCookieName} {
+		switch {
+		case strings.HasPrefix(name, hostPrefix) && c.CookieDomain != "":
+			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a __Host- cookie with a Domain; unset CookieDomain or "+
+				"drop the prefix", ErrBadCookie, name)
+		case (strings.HasPrefix(name, hostPrefix) || strings.HasPrefix(name, "__Secure-")) && c.InsecureCookie:
+			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a prefixed cookie without Secure; unset InsecureCookie "+
+				"or drop the prefix", ErrBadCookie, name)
+		}
+	}
+	n.consent, n.consentOld = nameRule(c.CookieName, c)
+	n.lang, n.langOld = nameRule(c.LangCookieName, c)
+	return n, nil
+}
+
+// nameRule returns the name a middleware cookie configured as configured is
+// written under, and the other name it is still read under ("" for none).
+//
+// A host-only Secure cookie (no CookieDomain, InsecureCookie unset) gets
+// the __Host- prefix, so that a subdomain cannot toss a cookie of the same
+// name over it (a cookie set for the parent domain is sent along with the
+// site's own, and a server cannot tell which is which). The name without
+// the prefix is still read: cookies set before the prefix existed keep
+// working, and the next decision replaces them. The other way round, a
+// site that adds a CookieDomain keeps reading its __Host- cookies. A
+// configured name that already has a __Host- or __Secure- prefix is used as
+// it is.
+func nameRule(configured string, c *Config) (name, old string) {
+	if strings.HasPrefix(configured, hostPrefix) || strings.HasPrefix(configured, "__Secure-") {
+		return configured, ""
+	}
+	if c.CookieDomain == "" && !c.InsecureCookie {
+		return hostPrefix + configured, configured
+	}
+	return configured, hostPrefix + configured
+}
+
+// consentName is the consent cookie's current name, or its old one.
+func (n *cookieNames) consentName(old bool) string {
+	if old {
+		return n.consentOld
+	}
+	return n.consent
+}
+
+// rename gives the declarations of the middleware's own cookies, which
+// normalizeCookies made under the configured names, the names they are
+// written under, so that the declaration page shows them and the Set-Cookie
+// filter knows them. A developer's declaration must not take either name.
+func (n *cookieNames) rename(specs []CookieSpec) error {
+	names := []string{n.consent, n.consentOld, n.lang, n.langOld}
+	for i := range 4 {
+		for j := i + 1; j < 4; j++ {
+			if names[i] != "" && names[i] == names[j] {
+				return fmt.Errorf("%w: the consent and language cookies would both be called %q; choose distinct names",
+					ErrBadCookie, names[i])
+			}
+		}
+	}
+	// normalizeCookies put the consent cookie's declaration first and the
+	// language cookie's second.
+	specs[0].Name, specs[1].Name = n.consent, n.lang
+	for i := 2; i < len(specs); i++ {
+		if s := specs[i].Name; s != "" && slices.Contains(names, s) {
+			return fmt.Errorf("%w: Cookies declares %q, a name of the middleware's own cookies; declare those under the names "+
+				"configured in CookieName and LangCookieName", ErrBadCookie, s)
+		}
+	}
+	return nil
+}
+
+// set writes a middleware cookie called name with value v and, when the
+// request carried the cookie's other name, expires that one, so that the
+// browser keeps one cookie and the next requests read the current name.
+func (n *cookieNames) set(w http.ResponseWriter, r *http.Request, c *Config, name, old, v string) {
+	http.SetCookie(w, ownCookie(c, name, v, int(c.Lifetime/time.Second)))
+	if old == "" {
+		return
+	}
+	if _, ok := cookieValue(r.Header, old, nil); ok {
+		http.SetCookie(w, ownCookie(c, old, "", -1))
+	}
+}
+
+// ownCookie is a middleware cookie with the attributes its name requires:
+// a __Host- cookie is Secure and host-only, whatever the configuration.
+func ownCookie(c *Config, name, v string, maxAge int) *http.Cookie {
+	ck := &http.Cookie{Name: name, Value: v, Path: "/", Domain: c.CookieDomain, MaxAge: maxAge,
+		Secure: !c.InsecureCookie, HttpOnly: true, SameSite: c.SameSite}
+	if strings.HasPrefix(name, hostPrefix) {
+		ck.Domain, ck.Secure = "", true
+	}
+	if maxAge < 0 {
+		ck.Expires = time.Unix(0, 0).UTC()
+	}
+	return ck
+}
+
+// setLangCookie remembers a visitor's language choice.
+func (m *Manager) setLangCookie(w http.ResponseWriter, r *http.Request, lang string) {
+	m.names.set(w, r, &m.cfg, m.names.lang, m.names.langOld, lang)
+}
+
+// langCookie returns the language a visitor chose, from the language
+// cookie's current name, else its old one.
+func (m *Manager) langCookie(h http.Header) (string, bool) {
+	if v, ok := cookieValue(h, m.names.lang, nil); ok || m.names.langOld == "" {
+		return v, ok
+	}
+	return cookieValue(h, m.names.langOld, nil)
+}
