@@ -165,13 +165,96 @@ func (l *Log) collect(ctx context.Context, f Filter) ([]Entry, error) {
 	return out, nil
 }
 
-// History returns every record of one consent ID, oldest first: what one
-// browser agreed to over time.
-func (l *Log) History(ctx context.Context, consentID string) ([]Entry, error) {
+// HistoryPageSize is how many records one page of History holds: more
+// than a visitor makes in years of ordinary use, and the bound on what one
+// request reads however many records pile up under one consent ID (a
+// replayed cookie can write thousands).
+const HistoryPageSize = 50
+
+// HistoryPage is one page of one consent ID's records.
+type HistoryPage struct {
+	// Entries are at most HistoryPageSize records, newest first.
+	Entries []Entry
+	// Older and Newer are the cursors of the neighbouring pages, 0 when
+	// there is none: History(ctx, id, Older, 0) returns the page of older
+	// records, History(ctx, id, 0, Newer) the page of newer ones.
+	Older, Newer int64
+}
+
+// History returns one page of the records of consentID, newest first: the
+// newest ones with before and after 0, the newest ones older than position
+// before with before set, the oldest ones newer than position after with
+// after set (before wins when both are). Keyset paging on the
+// (consent_id, seq) index reads at most HistoryPageSize+2 rows, so a page
+// costs the same however many records the ID holds.
+func (l *Log) History(ctx context.Context, consentID string, before, after int64) (HistoryPage, error) {
+	var p HistoryPage
 	if consentID == "" {
-		return nil, nil
+		return p, nil
 	}
-	return l.collect(ctx, Filter{ConsentID: consentID})
+	f := Filter{ConsentID: consentID, Limit: HistoryPageSize + 1, Desc: true, Before: max(before, 0)}
+	if before <= 0 && after > 0 {
+		f.Desc, f.Before, f.After = false, 0, after
+	}
+	es, err := l.collect(ctx, f)
+	if err != nil {
+		return p, err
+	}
+	more := len(es) > HistoryPageSize
+	es = es[:min(len(es), HistoryPageSize)]
+	if !f.Desc {
+		slices.Reverse(es)
+	}
+	p.Entries = es
+	// The page in the reading direction is known from the extra row;
+	// the other side needs one index probe, since a cursor may come from
+	// anywhere (an old link, an edited URL).
+	switch {
+	case f.Desc && f.Before == 0:
+		if more {
+			p.Older = es[len(es)-1].Seq
+		}
+	case f.Desc:
+		if more {
+			p.Older = es[len(es)-1].Seq
+		}
+		p.Newer, err = l.historyNeighbour(ctx, consentID, f.Before-1, true)
+		if err == nil && p.Newer > 0 && len(es) > 0 {
+			p.Newer = es[0].Seq
+		}
+	default:
+		if more {
+			p.Newer = es[0].Seq
+		}
+		p.Older, err = l.historyNeighbour(ctx, consentID, f.After+1, false)
+		if err == nil && p.Older > 0 && len(es) > 0 {
+			p.Older = es[len(es)-1].Seq
+		}
+	}
+	return p, err
+}
+
+// historyNeighbour returns the cursor for the records of consentID newer
+// than position from (older than it when newer is false): from itself
+// when there are any, else 0.
+func (l *Log) historyNeighbour(ctx context.Context, consentID string, from int64, newer bool) (int64, error) {
+	q := `SELECT r.seq FROM consent_records r WHERE r.consent_id = ? AND r.seq < ? ORDER BY r.seq DESC LIMIT 1`
+	if newer {
+		q = `SELECT r.seq FROM consent_records r WHERE r.consent_id = ? AND r.seq > ? ORDER BY r.seq LIMIT 1`
+	}
+	rs, err := l.eng.reader().query(ctx, q, consentID, from)
+	if err != nil {
+		return 0, fmt.Errorf("auditlog: history: %w", err)
+	}
+	defer rs.Close()
+	found := rs.Next()
+	if err := rs.Err(); err != nil {
+		return 0, fmt.Errorf("auditlog: history: %w", err)
+	}
+	if !found {
+		return 0, nil
+	}
+	return from, nil
 }
 
 // Get returns the record at position seq, or ErrNotFound.
