@@ -75,27 +75,58 @@ func FuzzRecordEncoding(f *testing.F) {
 	})
 }
 
+// FuzzSafeCSVCell writes a defused cell as WriteCSV does and reads the line
+// back as spreadsheets in every locale would: with a quote-aware reader,
+// the cell is intact but for inserted quotes; split at any separator,
+// quotes ignored, no piece starts a formula.
 func FuzzSafeCSVCell(f *testing.F) {
-	for _, s := range []string{"", "=1+1", "+x", "-2", "@SUM(A1)", "\t=x", "plain", "a=b", "\"quoted\"\n"} {
+	for _, s := range []string{"", "=1+1", "+x", "-2", "@SUM(A1)", "\t=x", "plain", "a=b", "\"quoted\"\n",
+		"Mozilla/5.0;=cmd|' /C calc'!A0", "a, \"-1", "x|@y", "\r\n=1", "; \t+1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := SafeCSVCell(s)
-		if got != "" {
-			assert.NotContains(t, "=+-@\t\r", string(got[0]), "cell starts with a formula sign")
-		}
-		assert.True(t, got == s || got == "'"+s, "only a quote prefix is ever added: %q", got)
-		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		require.NoError(t, w.Write([]string{got, "x"}))
-		w.Flush()
-		rows, err := csv.NewReader(&buf).ReadAll()
+		assert.True(t, quotesInserted(got, s), "only single quotes are ever added: %q", got)
+		assert.Equal(t, got, SafeCSVCell(got), "defusing is idempotent")
+		line := appendCSVRow(nil, []string{got, "x"})
+		assertInert(t, string(line))
+		rows, err := csv.NewReader(bytes.NewReader(line)).ReadAll()
 		require.NoError(t, err)
 		require.Len(t, rows, 1)
-		if !strings.ContainsRune(got, '\r') {
-			assert.Equal(t, got, rows[0][0], "the cell survives CSV")
+		if !strings.ContainsRune(got, '\r') { // encoding/csv reads CR LF as LF
+			assert.Equal(t, []string{got, "x"}, rows[0], "the cell survives CSV")
 		}
 	})
+}
+
+// quotesInserted reports whether got is want with single quotes inserted.
+func quotesInserted(got, want string) bool {
+	j := 0
+	for i := 0; i < len(got); i++ {
+		switch {
+		case j < len(want) && got[i] == want[j]:
+			j++
+		case got[i] != '\'':
+			return false
+		}
+	}
+	return j == len(want)
+}
+
+// assertInert splits CSV text at every separator some spreadsheet locale
+// uses, ignoring quotes as the least careful reader does, and checks that
+// no piece, once spaces and double quotes are stripped as a lenient reader
+// strips them, starts with a formula sign.
+func assertInert(t *testing.T, text string) {
+	t.Helper()
+	for _, sep := range csvSeparators {
+		for piece := range strings.SplitSeq(text, string(sep)) {
+			piece = strings.TrimLeft(piece, ` "`)
+			if piece != "" && strings.IndexByte(csvFormulaStarts, piece[0]) >= 0 {
+				t.Errorf("split at %q, %.40q starts a formula", sep, piece)
+			}
+		}
+	}
 }
 
 func FuzzDecodeHash(f *testing.F) {
