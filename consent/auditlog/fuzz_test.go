@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,8 +146,7 @@ func FuzzDecodeHash(f *testing.F) {
 
 // FuzzDecisionsJSON holds the hand-written JSON of the decisions and
 // withdrawn columns to encoding/json's output byte for byte, and checks
-// that a category's filter needle matches exactly the records with that
-// decision.
+// that decodeDecisions reads it back as its canonical spelling.
 func FuzzDecisionsJSON(f *testing.F) {
 	for _, seed := range [][2]string{
 		{"analytics", "marketing"},
@@ -168,24 +168,68 @@ func FuzzDecisionsJSON(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, string(list), string(appendStringsJSON(nil, []string{a, b})))
 
-		// Stored records hold valid UTF-8 (normalize), which the needle
-		// relies on: invalid bytes would all encode as U+FFFD.
+		// What the log stores, valid UTF-8 (normalize), reads back as
+		// written and as its one spelling.
 		a, b = clean(a), clean(b)
 		ds = []consent.CategoryDecision{{Category: a, Granted: granted}, {Category: b, Granted: !granted}}
-		got = appendDecisionsJSON(nil, ds)
-		has := func(cat string, g bool) bool {
-			for _, d := range ds {
-				if d.Category == cat && d.Granted == g {
-					return true
-				}
-			}
-			return false
+		back, ok, _ := decodeDecisions(string(appendDecisionsJSON(nil, ds)), nil)
+		assert.True(t, ok, "the encoder's output is the canonical spelling")
+		assert.Equal(t, ds, back)
+		backList, ok, _ := decodeList(string(appendStringsJSON(nil, []string{a, b})), nil)
+		assert.True(t, ok)
+		assert.Equal(t, []string{a, b}, backList)
+	})
+}
+
+// FuzzCanonicalDecisions reads any JSON as a decisions column: the
+// canonical form of what it holds encodes to a spelling that reads back as
+// the same decisions (parse, canonicalise, encode, parse is the identity
+// on canonical decisions), canonicalising twice changes nothing, and any
+// text decodeDecisions accepts as canonical is exactly that spelling, so
+// no two stored texts read as one decision.
+func FuzzCanonicalDecisions(f *testing.F) {
+	for _, seed := range []string{
+		`[]`,
+		`[{"category":"analytics","granted":true},{"category":"necessary","granted":true}]`,
+		`[{"Category":"Analytics","Granted":true}]`,
+		`[{"granted":false,"category":"marketing"}, {"category":"marketing","granted":true}]`,
+		`[{"category":"\u0061","granted":true,"extra":1}]`,
+		`[{"category":"a\u0000b"},{"category":"\u00c9t\u00e9"}]`,
+		`null`, `{}`, `[1]`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var ds []consent.CategoryDecision
+		if json.Unmarshal([]byte(text), &ds) != nil {
+			_, ok, _ := decodeDecisions(text, nil)
+			assert.False(t, ok, "text that is not decisions never reads as canonical")
+			return
 		}
-		for _, cat := range []string{a, b} {
-			for _, g := range []bool{true, false} {
-				assert.Equal(t, has(cat, g), strings.Contains(string(got), decisionNeedle(cat, g)),
-					"needle for %q granted=%v in %s", cat, g, got)
-			}
+		c := canonicalDecisions(ds)
+		enc := appendDecisionsJSON(nil, c)
+		back, ok, _ := decodeDecisions(string(enc), nil)
+		require.True(t, ok, "the canonical encoding reads as canonical: %s", enc)
+		if len(c) == 0 {
+			assert.Empty(t, back)
+		} else {
+			assert.Equal(t, c, back, "parse, canonicalise, encode, parse is the identity")
+		}
+		assert.Equal(t, c, canonicalDecisions(c), "canonicalising is idempotent")
+		if len(c) > 0 {
+			assert.True(t, slices.IsSortedFunc(c, func(a, b consent.CategoryDecision) int {
+				return strings.Compare(a.Category, b.Category)
+			}), "sorted")
+		}
+		if got, ok, _ := decodeDecisions(text, nil); ok {
+			assert.Equal(t, string(appendDecisionsJSON(nil, got)), text, "one spelling per decision list")
+		}
+		// The digest that the database computes from the rows is
+		// unambiguous: two different lists never share it.
+		if len(c) > 1 {
+			other := slices.Clone(c[1:])
+			other[0].Category = c[0].Category + "1:" + other[0].Category
+			assert.NotEqual(t, string(appendDecisionRows(nil, c)), string(appendDecisionRows(nil, other)))
 		}
 	})
 }
