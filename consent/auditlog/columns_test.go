@@ -213,3 +213,27 @@ func TestMigrationKeepsV1LogsVerifiable(t *testing.T) {
 		assert.Len(t, got, 1)
 	})
 }
+
+// TestPurgeTakesTheDecisionRows checks that the triggers delete a purged
+// record's consent_decisions rows with it, so purging frees their space.
+func TestPurgeTakesTheDecisionRows(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, be backend) {
+		t.Parallel()
+		l := openLog(t, be, be.fresh(t), Options{})
+		fill(t, l, 0, 10)
+		ctx := context.Background()
+		count := func() (n int64) {
+			require.NoError(t, l.eng.reader().queryRow(ctx, `SELECT COUNT(*) FROM consent_decisions`).Scan(&n))
+			return n
+		}
+		require.Equal(t, int64(30), count(), "three categories a record")
+		res, err := l.Purge(ctx, testRecord(4).Time) // records 0-3
+		require.NoError(t, err)
+		require.Equal(t, int64(4), res.Purged)
+		assert.Equal(t, int64(18), count())
+		rep, err := l.Verify(ctx)
+		require.NoError(t, err)
+		assert.True(t, rep.OK, "%v", rep.Break)
+	})
+}

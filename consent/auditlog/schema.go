@@ -180,17 +180,19 @@ const pgDecisionRows = `INSERT INTO consent_decisions (seq, idx, category, grant
 
 // schemaV2Postgres is schemaV2SQLite for PostgreSQL, whose triggers run
 // once a statement, over its transition tables: an append's batch, or a
-// purge, is one trigger call.
+// purge, is one trigger call. The functions keep the search_path they were
+// created under, so that they find consent_decisions beside the records
+// whatever the search_path of the session that writes them.
 var schemaV2Postgres = []string{
 	decisionsTable("BIGINT"),
-	`CREATE FUNCTION consent_decisions_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+	`CREATE FUNCTION consent_decisions_insert() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 	BEGIN ` + pgDecisionRows + ` RETURN NULL; END $$`,
-	`CREATE FUNCTION consent_decisions_update() RETURNS trigger LANGUAGE plpgsql AS $$
+	`CREATE FUNCTION consent_decisions_update() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 	BEGIN
 		DELETE FROM consent_decisions d USING removed o WHERE d.seq = o.seq;
 		` + pgDecisionRows + ` RETURN NULL;
 	END $$`,
-	`CREATE FUNCTION consent_decisions_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+	`CREATE FUNCTION consent_decisions_delete() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 	BEGIN DELETE FROM consent_decisions d USING removed o WHERE d.seq = o.seq; RETURN NULL; END $$`,
 	`CREATE TRIGGER consent_decisions_insert AFTER INSERT ON consent_records
 		REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION consent_decisions_insert()`,
