@@ -164,9 +164,11 @@ func checkpointMessage(cp *Checkpoint) []byte {
 
 // normalize returns the form of rec that is hashed and stored: slices
 // copied (the Store contract forbids keeping the caller's), time in UTC at
-// the microsecond precision both databases keep, and strings made valid
-// UTF-8 without NUL bytes, because PostgreSQL rejects both in text columns
-// and a visitor's odd User-Agent must never make their consent unloggable.
+// the microsecond precision both databases keep, strings made valid UTF-8
+// without NUL bytes, because PostgreSQL rejects both in text columns and a
+// visitor's odd User-Agent must never make their consent unloggable, and
+// the decisions and withdrawn categories in their one canonical form
+// (sorted, lower case, each once; see canonicalDecisions).
 func normalize(rec consent.Record, now time.Time) consent.Record {
 	if rec.Time.IsZero() {
 		rec.Time = now
@@ -176,20 +178,8 @@ func normalize(rec consent.Record, now time.Time) consent.Record {
 	rec.Revision = clean(rec.Revision)
 	rec.PolicyVersion = clean(rec.PolicyVersion)
 	rec.PolicyURL = clean(rec.PolicyURL)
-	if rec.Decisions != nil {
-		ds := make([]consent.CategoryDecision, len(rec.Decisions))
-		for i, d := range rec.Decisions {
-			ds[i] = consent.CategoryDecision{Category: clean(d.Category), Granted: d.Granted}
-		}
-		rec.Decisions = ds
-	}
-	if rec.Withdrawn != nil {
-		ws := make([]string, len(rec.Withdrawn))
-		for i, w := range rec.Withdrawn {
-			ws[i] = clean(w)
-		}
-		rec.Withdrawn = ws
-	}
+	rec.Decisions = canonicalDecisions(rec.Decisions)
+	rec.Withdrawn = canonicalList(rec.Withdrawn)
 	rec.Outcome = consent.Outcome(clean(string(rec.Outcome)))
 	rec.Method = consent.Method(clean(string(rec.Method)))
 	rec.Language = clean(rec.Language)

@@ -42,9 +42,6 @@ type dialect struct {
 	// seq, hash), and it fails when the head moved. It lets an append
 	// skip reading the head first.
 	casAppend string
-	// contains is a boolean SQL expression format: %s is a column whose
-	// value holds the placeholder's string.
-	contains string
 }
 
 type queryer interface {

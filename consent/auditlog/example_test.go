@@ -81,9 +81,11 @@ func ExampleNewReviewHandler() {
 
 func ExampleSafeCSVCell() {
 	fmt.Println(auditlog.SafeCSVCell(`=HYPERLINK("http://evil.example")`))
+	fmt.Println(auditlog.SafeCSVCell("Mozilla/5.0;=cmd|' /C calc'!A0"))
 	fmt.Println(auditlog.SafeCSVCell("Mozilla/5.0"))
 	// Output:
 	// '=HYPERLINK("http://evil.example")
+	// Mozilla/5.0;'=cmd|' /C calc'!A0
 	// Mozilla/5.0
 }
 

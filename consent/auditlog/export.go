@@ -1,8 +1,8 @@
 package auditlog
 
 import (
+	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"io"
 	"iter"
@@ -37,23 +37,91 @@ func csvRow(e *Entry, row []string) []string {
 	return row
 }
 
-// SafeCSVCell defuses formula injection: a cell starting with = + - @ (or
-// a tab or carriage return, which spreadsheets skip before such a sign) is
-// prefixed with a single quote, so a spreadsheet shows it as text instead of
-// evaluating a user agent or page URL that a visitor chose.
+// csvSeparators are the characters at which some spreadsheet splits a CSV
+// line into cells: the comma; the semicolon, which Excel and LibreOffice
+// use in every locale whose decimal separator is a comma (most of Europe);
+// the tab; the pipe, which import dialogs offer and pipe-delimited
+// exchange files use; and the line breaks, at which a reader that ignores
+// quotes splits rows.
+const csvSeparators = ",;\t|\r\n"
+
+// csvFormulaStarts are the characters that make a spreadsheet read a cell
+// as a formula; tab and carriage return because spreadsheets skip them
+// before such a sign.
+const csvFormulaStarts = "=+-@\t\r"
+
+// SafeCSVCell defuses formula injection: wherever a spreadsheet might start
+// a cell, at the start of s and after each separator that any locale's
+// spreadsheet splits at (see csvSeparators: , ; tab | and line breaks),
+// with only spaces and double quotes between, a formula sign (= + - @, or
+// a tab or carriage return, which spreadsheets skip before such a sign)
+// gets a single quote before it. A spreadsheet then shows the user agent
+// or page URL a visitor chose as text, whichever separator it splits the
+// file at, instead of evaluating it. WriteCSV also quotes every cell that
+// holds a separator, so a spreadsheet that honours quotes keeps it whole.
 func SafeCSVCell(s string) string {
-	if s != "" && strings.IndexByte("=+-@\t\r", s[0]) >= 0 {
-		return "'" + s
+	var b []byte
+	start := true // where a spreadsheet may begin a cell
+	done := 0     // s[:done] is in b
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if start && strings.IndexByte(csvFormulaStarts, c) >= 0 {
+			b = append(append(b, s[done:i]...), '\'')
+			done = i
+		}
+		if !start || c != ' ' && c != '"' {
+			start = strings.IndexByte(csvSeparators, c) >= 0
+		}
 	}
-	return s
+	if b == nil {
+		return s
+	}
+	return string(append(b, s[done:]...))
+}
+
+// csvNeedsQuotes reports whether a cell must be quoted: it holds a
+// separator of some locale or a quote, or starts or ends with a space,
+// which some readers trim.
+func csvNeedsQuotes(s string) bool {
+	return s != "" && (strings.ContainsAny(s, csvSeparators+`"`) || s[0] == ' ' || s[len(s)-1] == ' ')
+}
+
+// appendCSVRow appends cells as one CSV line (RFC 4180, with a bare LF):
+// comma-separated, every cell that csvNeedsQuotes quoted. encoding/csv
+// quotes only cells that hold its own separator, which leaves a cell with a
+// semicolon open to a spreadsheet that splits at semicolons.
+func appendCSVRow(dst []byte, cells []string) []byte {
+	for i, c := range cells {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if !csvNeedsQuotes(c) {
+			dst = append(dst, c...)
+			continue
+		}
+		dst = append(dst, '"')
+		for {
+			j := strings.IndexByte(c, '"')
+			if j < 0 {
+				break
+			}
+			dst = append(append(dst, c[:j+1]...), '"')
+			c = c[j+1:]
+		}
+		dst = append(append(dst, c...), '"')
+	}
+	return append(dst, '\n')
 }
 
 // WriteCSV streams the entries to w as CSV with a header row (see
-// CSVHeader and SafeCSVCell). Use JSON Lines for an export whose hashes
-// can be re-verified: CSV cells may carry the quote prefix.
+// CSVHeader): comma-separated, every cell that holds a separator of any
+// locale quoted, and every cell defused with SafeCSVCell. Use JSON Lines
+// for an export whose hashes can be re-verified: CSV cells may carry
+// inserted quotes.
 func WriteCSV(w io.Writer, entries iter.Seq2[Entry, error]) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	bw := bufio.NewWriter(w)
+	line := appendCSVRow(nil, CSVHeader)
+	if _, err := bw.Write(line); err != nil {
 		return err
 	}
 	row := make([]string, 0, len(CSVHeader))
@@ -61,12 +129,12 @@ func WriteCSV(w io.Writer, entries iter.Seq2[Entry, error]) error {
 		if err != nil {
 			return err
 		}
-		if err := cw.Write(csvRow(&e, row)); err != nil {
+		line = appendCSVRow(line[:0], csvRow(&e, row))
+		if _, err := bw.Write(line); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return bw.Flush()
 }
 
 // WriteJSONL streams the entries to w as JSON Lines, one Entry per line:

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,27 +76,58 @@ func FuzzRecordEncoding(f *testing.F) {
 	})
 }
 
+// FuzzSafeCSVCell writes a defused cell as WriteCSV does and reads the line
+// back as spreadsheets in every locale would: with a quote-aware reader,
+// the cell is intact but for inserted quotes; split at any separator,
+// quotes ignored, no piece starts a formula.
 func FuzzSafeCSVCell(f *testing.F) {
-	for _, s := range []string{"", "=1+1", "+x", "-2", "@SUM(A1)", "\t=x", "plain", "a=b", "\"quoted\"\n"} {
+	for _, s := range []string{"", "=1+1", "+x", "-2", "@SUM(A1)", "\t=x", "plain", "a=b", "\"quoted\"\n",
+		"Mozilla/5.0;=cmd|' /C calc'!A0", "a, \"-1", "x|@y", "\r\n=1", "; \t+1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		got := SafeCSVCell(s)
-		if got != "" {
-			assert.NotContains(t, "=+-@\t\r", string(got[0]), "cell starts with a formula sign")
-		}
-		assert.True(t, got == s || got == "'"+s, "only a quote prefix is ever added: %q", got)
-		var buf bytes.Buffer
-		w := csv.NewWriter(&buf)
-		require.NoError(t, w.Write([]string{got, "x"}))
-		w.Flush()
-		rows, err := csv.NewReader(&buf).ReadAll()
+		assert.True(t, quotesInserted(got, s), "only single quotes are ever added: %q", got)
+		assert.Equal(t, got, SafeCSVCell(got), "defusing is idempotent")
+		line := appendCSVRow(nil, []string{got, "x"})
+		assertInert(t, string(line))
+		rows, err := csv.NewReader(bytes.NewReader(line)).ReadAll()
 		require.NoError(t, err)
 		require.Len(t, rows, 1)
-		if !strings.ContainsRune(got, '\r') {
-			assert.Equal(t, got, rows[0][0], "the cell survives CSV")
+		if !strings.ContainsRune(got, '\r') { // encoding/csv reads CR LF as LF
+			assert.Equal(t, []string{got, "x"}, rows[0], "the cell survives CSV")
 		}
 	})
+}
+
+// quotesInserted reports whether got is want with single quotes inserted.
+func quotesInserted(got, want string) bool {
+	j := 0
+	for i := 0; i < len(got); i++ {
+		switch {
+		case j < len(want) && got[i] == want[j]:
+			j++
+		case got[i] != '\'':
+			return false
+		}
+	}
+	return j == len(want)
+}
+
+// assertInert splits CSV text at every separator some spreadsheet locale
+// uses, ignoring quotes as the least careful reader does, and checks that
+// no piece, once spaces and double quotes are stripped as a lenient reader
+// strips them, starts with a formula sign.
+func assertInert(t *testing.T, text string) {
+	t.Helper()
+	for _, sep := range csvSeparators {
+		for piece := range strings.SplitSeq(text, string(sep)) {
+			piece = strings.TrimLeft(piece, ` "`)
+			if piece != "" && strings.IndexByte(csvFormulaStarts, piece[0]) >= 0 {
+				t.Errorf("split at %q, %.40q starts a formula", sep, piece)
+			}
+		}
+	}
 }
 
 func FuzzDecodeHash(f *testing.F) {
@@ -114,8 +146,7 @@ func FuzzDecodeHash(f *testing.F) {
 
 // FuzzDecisionsJSON holds the hand-written JSON of the decisions and
 // withdrawn columns to encoding/json's output byte for byte, and checks
-// that a category's filter needle matches exactly the records with that
-// decision.
+// that decodeDecisions reads it back as its canonical spelling.
 func FuzzDecisionsJSON(f *testing.F) {
 	for _, seed := range [][2]string{
 		{"analytics", "marketing"},
@@ -137,24 +168,68 @@ func FuzzDecisionsJSON(f *testing.F) {
 		require.NoError(t, err)
 		assert.Equal(t, string(list), string(appendStringsJSON(nil, []string{a, b})))
 
-		// Stored records hold valid UTF-8 (normalize), which the needle
-		// relies on: invalid bytes would all encode as U+FFFD.
+		// What the log stores, valid UTF-8 (normalize), reads back as
+		// written and as its one spelling.
 		a, b = clean(a), clean(b)
 		ds = []consent.CategoryDecision{{Category: a, Granted: granted}, {Category: b, Granted: !granted}}
-		got = appendDecisionsJSON(nil, ds)
-		has := func(cat string, g bool) bool {
-			for _, d := range ds {
-				if d.Category == cat && d.Granted == g {
-					return true
-				}
-			}
-			return false
+		back, ok, _ := decodeDecisions(string(appendDecisionsJSON(nil, ds)), nil)
+		assert.True(t, ok, "the encoder's output is the canonical spelling")
+		assert.Equal(t, ds, back)
+		backList, ok, _ := decodeList(string(appendStringsJSON(nil, []string{a, b})), nil)
+		assert.True(t, ok)
+		assert.Equal(t, []string{a, b}, backList)
+	})
+}
+
+// FuzzCanonicalDecisions reads any JSON as a decisions column: the
+// canonical form of what it holds encodes to a spelling that reads back as
+// the same decisions (parse, canonicalise, encode, parse is the identity
+// on canonical decisions), canonicalising twice changes nothing, and any
+// text decodeDecisions accepts as canonical is exactly that spelling, so
+// no two stored texts read as one decision.
+func FuzzCanonicalDecisions(f *testing.F) {
+	for _, seed := range []string{
+		`[]`,
+		`[{"category":"analytics","granted":true},{"category":"necessary","granted":true}]`,
+		`[{"Category":"Analytics","Granted":true}]`,
+		`[{"granted":false,"category":"marketing"}, {"category":"marketing","granted":true}]`,
+		`[{"category":"\u0061","granted":true,"extra":1}]`,
+		`[{"category":"a\u0000b"},{"category":"\u00c9t\u00e9"}]`,
+		`null`, `{}`, `[1]`,
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		var ds []consent.CategoryDecision
+		if json.Unmarshal([]byte(text), &ds) != nil {
+			_, ok, _ := decodeDecisions(text, nil)
+			assert.False(t, ok, "text that is not decisions never reads as canonical")
+			return
 		}
-		for _, cat := range []string{a, b} {
-			for _, g := range []bool{true, false} {
-				assert.Equal(t, has(cat, g), strings.Contains(string(got), decisionNeedle(cat, g)),
-					"needle for %q granted=%v in %s", cat, g, got)
-			}
+		c := canonicalDecisions(ds)
+		enc := appendDecisionsJSON(nil, c)
+		back, ok, _ := decodeDecisions(string(enc), nil)
+		require.True(t, ok, "the canonical encoding reads as canonical: %s", enc)
+		if len(c) == 0 {
+			assert.Empty(t, back)
+		} else {
+			assert.Equal(t, c, back, "parse, canonicalise, encode, parse is the identity")
+		}
+		assert.Equal(t, c, canonicalDecisions(c), "canonicalising is idempotent")
+		if len(c) > 0 {
+			assert.True(t, slices.IsSortedFunc(c, func(a, b consent.CategoryDecision) int {
+				return strings.Compare(a.Category, b.Category)
+			}), "sorted")
+		}
+		if got, ok, _ := decodeDecisions(text, nil); ok {
+			assert.Equal(t, string(appendDecisionsJSON(nil, got)), text, "one spelling per decision list")
+		}
+		// The digest that the database computes from the rows is
+		// unambiguous: two different lists never share it.
+		if len(c) > 1 {
+			other := slices.Clone(c[1:])
+			other[0].Category = c[0].Category + "1:" + other[0].Category
+			assert.NotEqual(t, string(appendDecisionRows(nil, c)), string(appendDecisionRows(nil, other)))
 		}
 	})
 }

@@ -145,10 +145,12 @@ func testRecord(i int) consent.Record {
 		Revision:      "r1",
 		PolicyVersion: "2026-01",
 		PolicyURL:     "/privacy",
+		// In their canonical order (see canonicalDecisions), so that
+		// a record reads back as it was given.
 		Decisions: []consent.CategoryDecision{
-			{Category: "necessary", Granted: true},
 			{Category: "analytics", Granted: o == consent.OutcomeAcceptAll || o == consent.OutcomeCustom},
 			{Category: "marketing", Granted: o == consent.OutcomeAcceptAll},
+			{Category: "necessary", Granted: true},
 		},
 		Outcome:       o,
 		Method:        methods[i%4],

@@ -3,6 +3,8 @@ package auditlog
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,12 +43,18 @@ func visitorView(e *Entry) VisitorEntry {
 }
 
 // HistoryHandler serves a visitor their own consent history: GET ?id=<consent
-// ID> lists every decision made under that ID, as an HTML page, or as JSON
-// with ?format=json (for the preferences panel). It needs no
-// authentication: the consent ID is the visitor's receipt, and its 80
-// random bits (after the time of the first decision) cannot be guessed. A
+// ID> lists the decisions made under that ID, newest first, as an HTML page,
+// or as a JSON array with ?format=json (for the preferences panel). It
+// needs no authentication: the consent ID is the visitor's receipt, and its
+// 80 random bits (after the time of the first decision) cannot be guessed. A
 // malformed ID gets 400, an ID without records 404, and nothing
 // identifying (network, user agent, pages) is shown.
+//
+// A page holds at most HistoryPageSize decisions, because anyone holding a
+// consent cookie can pile up records under its ID. The page links to the
+// older and newer pages with ?before= and ?after= (the JSON answer in a
+// Link header, rel="next" for older and rel="prev" for newer); a cursor
+// that is not a positive number is ignored.
 //
 // The page speaks the visitor's language: the one the consent Manager shows
 // them the banner in when it serves the handler as Config.History (see
@@ -63,12 +71,19 @@ func HistoryHandler(log *Log) http.Handler {
 			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 			return
 		}
-		asJSON := r.URL.Query().Get("format") == "json"
-		id := strings.TrimSpace(r.URL.Query().Get("id"))
+		q := r.URL.Query()
+		asJSON := q.Get("format") == "json"
+		id := strings.TrimSpace(q.Get("id"))
 		tr := historyTextFor(r)
 		reply := func(status int, p historyPage) {
 			if asJSON {
 				w.Header().Set("Content-Type", "application/json; charset=utf-8")
+				if p.Older != "" {
+					w.Header().Add("Link", "<"+p.Older+`>; rel="next"`)
+				}
+				if p.Newer != "" {
+					w.Header().Add("Link", "<"+p.Newer+`>; rel="prev"`)
+				}
 				w.WriteHeader(status)
 				var body any = p.Entries
 				if p.Error != "" {
@@ -87,25 +102,54 @@ func HistoryHandler(log *Log) http.Handler {
 			reply(http.StatusBadRequest, historyPage{Error: tr.text("history.error.bad_id")})
 			return
 		}
-		es, err := log.History(r.Context(), id)
+		before, after := historyCursor(q.Get("before")), historyCursor(q.Get("after"))
+		hp, err := log.History(r.Context(), id, before, after)
 		if err != nil {
 			log.opts.Logger.Error("auditlog: visitor history", "err", err)
 			reply(http.StatusServiceUnavailable, historyPage{Error: tr.text("history.error.unavailable")})
 			return
 		}
-		if len(es) == 0 {
+		if len(hp.Entries) == 0 && hp.Older == 0 && hp.Newer == 0 {
 			reply(http.StatusNotFound, historyPage{Error: tr.text("history.error.not_found")})
 			return
 		}
-		p := historyPage{ID: id, Entries: make([]VisitorEntry, len(es))}
-		for i := range es {
-			p.Entries[i] = visitorView(&es[i])
+		p := historyPage{ID: id, Entries: make([]VisitorEntry, len(hp.Entries)),
+			Older: historyLink(q, id, "before", hp.Older), Newer: historyLink(q, id, "after", hp.Newer)}
+		for i := range hp.Entries {
+			p.Entries[i] = visitorView(&hp.Entries[i])
 			if !asJSON {
 				p.Rows = append(p.Rows, tr.row(&p.Entries[i]))
 			}
 		}
 		reply(http.StatusOK, p)
 	})
+}
+
+// historyCursor reads a page cursor; anything but a positive position
+// reads as none, which shows the newest page rather than an error.
+func historyCursor(s string) int64 {
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	return n
+}
+
+// historyLink returns the relative URL of the page at cursor, "" for none.
+// It keeps only the parameters the page reads, so that a link never
+// carries along what else was in the URL.
+func historyLink(q url.Values, id, name string, cursor int64) string {
+	if cursor <= 0 {
+		return ""
+	}
+	v := url.Values{"id": {id}, name: {strconv.FormatInt(cursor, 10)}}
+	if s := q.Get("lang"); s != "" {
+		v.Set("lang", s)
+	}
+	if q.Get("format") == "json" {
+		v.Set("format", "json")
+	}
+	return "?" + v.Encode()
 }
 
 // historyPage is what the history template shows.
@@ -115,7 +159,9 @@ type historyPage struct {
 	ID        string
 	Entries   []VisitorEntry // the JSON answer
 	Rows      []historyRow
-	Error     string
+	// Older and Newer link to the neighbouring pages, "" when none.
+	Older, Newer string
+	Error        string
 }
 
 // historyRow is one decision as the page shows it, every word translated.

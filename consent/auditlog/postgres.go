@@ -341,7 +341,7 @@ func (f pgRowFunc) Scan(dest ...any) error { return f(dest...) }
 
 var postgresDialect = dialect{
 	name:       "postgres",
-	migrations: [][]string{schemaV1("BIGINT", "BIGSERIAL PRIMARY KEY")},
+	migrations: [][]string{schemaV1("BIGINT", "BIGSERIAL PRIMARY KEY"), schemaV2Postgres},
 	// The key is arbitrary but fixed: every consentkit instance on the
 	// database must take the same lock.
 	lockMigrations: `SELECT pg_advisory_xact_lock(7243781127766011)`,
@@ -359,5 +359,4 @@ var postgresDialect = dialect{
 		WHERE id = 1 AND seq = ? AND hash = ?
 		AND EXISTS (SELECT 1 FROM consent_records r WHERE r.seq = chain_head.seq AND r.hash = chain_head.hash)
 		RETURNING 1), i AS (%s) SELECT 1 / COUNT(*) FROM u`,
-	contains: `strpos(%s, ?) > 0`,
 }

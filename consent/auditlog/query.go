@@ -2,7 +2,6 @@ package auditlog
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -39,7 +38,7 @@ type Filter struct {
 
 // where returns the WHERE clause (with a leading " WHERE " when not empty)
 // for table alias r, and its arguments.
-func (f *Filter) where(d *dialect) (string, []any) {
+func (f *Filter) where() (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, arg any) {
@@ -56,10 +55,10 @@ func (f *Filter) where(d *dialect) (string, []any) {
 		add("r.consent_id = ?", f.ConsentID)
 	}
 	if f.Granted != "" {
-		add(fmt.Sprintf(d.contains, "r.decisions"), decisionNeedle(f.Granted, true))
+		add(decisionIs+"1)", f.Granted)
 	}
 	if f.Denied != "" {
-		add(fmt.Sprintf(d.contains, "r.decisions"), decisionNeedle(f.Denied, false))
+		add(decisionIs+"0)", f.Denied)
 	}
 	if f.Outcome != "" {
 		add("r.outcome = ?", string(f.Outcome))
@@ -82,20 +81,34 @@ func (f *Filter) where(d *dialect) (string, []any) {
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
+// decisionIs, completed with 1) or 0), selects the records that grant (or
+// deny) the category of its placeholder: by the consent_decisions rows,
+// which every read checks against the hashed decisions (see scanEntry).
+const decisionIs = `EXISTS (SELECT 1 FROM consent_decisions d WHERE d.seq = r.seq AND d.category = ? AND d.granted = `
+
 // entrySelect reads every stored field of a record, banner text included,
-// in the order scanEntry expects.
+// in the order scanEntry expects, and the digest of its consent_decisions
+// rows, which scanEntry compares with its decisions.
 const entrySelect = `SELECT r.seq, r.ts, r.consent_id, r.revision, r.policy_version, r.policy_url,
 r.decisions, r.withdrawn, r.outcome, r.method, r.gpc, r.language, r.banner_version, r.text_hash,
-COALESCE(b.text, ''), r.page_url, r.ip_prefix, r.user_agent, r.hash_version, r.prev_hash, r.hash
+COALESCE(b.text, ''), r.page_url, r.ip_prefix, r.user_agent, r.hash_version, r.prev_hash, r.hash, ` + decisionRows + `
 FROM consent_records r LEFT JOIN banner_texts b ON b.sha = r.banner_sha`
+
+// alteredCategory is the decision scanEntry adds to a record whose stored
+// decisions are not in the one spelling the log writes, or disagree with
+// its consent_decisions rows. No stored record can hold it (clean replaces
+// NUL), so the record no longer matches its hash: Verify reports it as
+// modified instead of letting the filters read one thing and the chain
+// vouch for another.
+const alteredCategory = "\x00altered"
 
 func scanEntry(rs rows) (Entry, error) {
 	var e Entry
 	var ts, gpc, version int64
-	var decisions, withdrawn, outcome, method string
+	var decisions, withdrawn, outcome, method, rows string
 	err := rs.Scan(&e.Seq, &ts, &e.ConsentID, &e.Revision, &e.PolicyVersion, &e.PolicyURL,
 		&decisions, &withdrawn, &outcome, &method, &gpc, &e.Language, &e.BannerVersion, &e.TextHash,
-		&e.BannerText, &e.PageURL, &e.IPPrefix, &e.UserAgent, &version, &e.PrevHash, &e.Hash)
+		&e.BannerText, &e.PageURL, &e.IPPrefix, &e.UserAgent, &version, &e.PrevHash, &e.Hash, &rows)
 	if err != nil {
 		return e, err
 	}
@@ -104,13 +117,19 @@ func scanEntry(rs rows) (Entry, error) {
 	e.Method = consent.Method(method)
 	e.GPC = gpc != 0
 	e.HashVersion = int(version)
-	// A row whose JSON was tampered with into garbage is still returned
-	// (with no decisions) so that Verify can report it as modified instead
-	// of failing.
-	if json.Unmarshal([]byte(decisions), &e.Decisions) != nil || len(e.Decisions) == 0 {
+	// A row whose JSON was tampered with is still returned, so that
+	// Verify can report it as modified instead of failing.
+	var buf []byte
+	var okDecisions, okWithdrawn bool
+	e.Decisions, okDecisions, buf = decodeDecisions(decisions, buf)
+	e.Withdrawn, okWithdrawn, buf = decodeList(withdrawn, buf)
+	if !okDecisions || !okWithdrawn || string(appendDecisionRows(buf[:0], e.Decisions)) != rows {
+		e.Decisions = append(e.Decisions, consent.CategoryDecision{Category: alteredCategory})
+	}
+	if len(e.Decisions) == 0 {
 		e.Decisions = nil
 	}
-	if json.Unmarshal([]byte(withdrawn), &e.Withdrawn) != nil || len(e.Withdrawn) == 0 {
+	if len(e.Withdrawn) == 0 {
 		e.Withdrawn = nil
 	}
 	return e, nil
@@ -122,7 +141,7 @@ func scanEntry(rs rows) (Entry, error) {
 // sequence as its last pair.
 func (l *Log) Query(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
 	return func(yield func(Entry, error) bool) {
-		where, args := f.where(l.d)
+		where, args := f.where()
 		q := entrySelect + where + " ORDER BY r.seq"
 		if f.Desc {
 			q += " DESC"
@@ -165,13 +184,96 @@ func (l *Log) collect(ctx context.Context, f Filter) ([]Entry, error) {
 	return out, nil
 }
 
-// History returns every record of one consent ID, oldest first: what one
-// browser agreed to over time.
-func (l *Log) History(ctx context.Context, consentID string) ([]Entry, error) {
+// HistoryPageSize is how many records one page of History holds: more
+// than a visitor makes in years of ordinary use, and the bound on what one
+// request reads however many records pile up under one consent ID (a
+// replayed cookie can write thousands).
+const HistoryPageSize = 50
+
+// HistoryPage is one page of one consent ID's records.
+type HistoryPage struct {
+	// Entries are at most HistoryPageSize records, newest first.
+	Entries []Entry
+	// Older and Newer are the cursors of the neighbouring pages, 0 when
+	// there is none: History(ctx, id, Older, 0) returns the page of older
+	// records, History(ctx, id, 0, Newer) the page of newer ones.
+	Older, Newer int64
+}
+
+// History returns one page of the records of consentID, newest first: the
+// newest ones with before and after 0, the newest ones older than position
+// before with before set, the oldest ones newer than position after with
+// after set (before wins when both are). Keyset paging on the
+// (consent_id, seq) index reads at most HistoryPageSize+2 rows, so a page
+// costs the same however many records the ID holds.
+func (l *Log) History(ctx context.Context, consentID string, before, after int64) (HistoryPage, error) {
+	var p HistoryPage
 	if consentID == "" {
-		return nil, nil
+		return p, nil
 	}
-	return l.collect(ctx, Filter{ConsentID: consentID})
+	f := Filter{ConsentID: consentID, Limit: HistoryPageSize + 1, Desc: true, Before: max(before, 0)}
+	if before <= 0 && after > 0 {
+		f.Desc, f.Before, f.After = false, 0, after
+	}
+	es, err := l.collect(ctx, f)
+	if err != nil {
+		return p, err
+	}
+	more := len(es) > HistoryPageSize
+	es = es[:min(len(es), HistoryPageSize)]
+	if !f.Desc {
+		slices.Reverse(es)
+	}
+	p.Entries = es
+	// The page in the reading direction is known from the extra row;
+	// the other side needs one index probe, since a cursor may come from
+	// anywhere (an old link, an edited URL).
+	switch {
+	case f.Desc && f.Before == 0:
+		if more {
+			p.Older = es[len(es)-1].Seq
+		}
+	case f.Desc:
+		if more {
+			p.Older = es[len(es)-1].Seq
+		}
+		p.Newer, err = l.historyNeighbour(ctx, consentID, f.Before-1, true)
+		if err == nil && p.Newer > 0 && len(es) > 0 {
+			p.Newer = es[0].Seq
+		}
+	default:
+		if more {
+			p.Newer = es[0].Seq
+		}
+		p.Older, err = l.historyNeighbour(ctx, consentID, f.After+1, false)
+		if err == nil && p.Older > 0 && len(es) > 0 {
+			p.Older = es[len(es)-1].Seq
+		}
+	}
+	return p, err
+}
+
+// historyNeighbour returns the cursor for the records of consentID newer
+// than position from (older than it when newer is false): from itself
+// when there are any, else 0.
+func (l *Log) historyNeighbour(ctx context.Context, consentID string, from int64, newer bool) (int64, error) {
+	q := `SELECT r.seq FROM consent_records r WHERE r.consent_id = ? AND r.seq < ? ORDER BY r.seq DESC LIMIT 1`
+	if newer {
+		q = `SELECT r.seq FROM consent_records r WHERE r.consent_id = ? AND r.seq > ? ORDER BY r.seq LIMIT 1`
+	}
+	rs, err := l.eng.reader().query(ctx, q, consentID, from)
+	if err != nil {
+		return 0, fmt.Errorf("auditlog: history: %w", err)
+	}
+	defer rs.Close()
+	found := rs.Next()
+	if err := rs.Err(); err != nil {
+		return 0, fmt.Errorf("auditlog: history: %w", err)
+	}
+	if !found {
+		return 0, nil
+	}
+	return from, nil
 }
 
 // Get returns the record at position seq, or ErrNotFound.
@@ -212,74 +314,91 @@ const microsPerDay = 24 * 60 * 60 * 1_000_000
 
 // DailyCounts returns the decisions f selects counted per UTC day, oldest
 // day first. f's cursor, order and limit are ignored. The database groups
-// the records; only one row per day and distinct choice reaches Go.
+// the records, by outcome and by category decision, in one snapshot: only
+// one row per day and outcome or category decision reaches Go.
 func (l *Log) DailyCounts(ctx context.Context, f Filter) ([]DayCount, error) {
 	f.After, f.Before, f.Limit, f.Desc = 0, 0, 0, false
-	where, args := f.where(l.d)
-	q := fmt.Sprintf(`SELECT r.ts / %d, r.outcome, r.decisions, COUNT(*) FROM consent_records r%s
-		GROUP BY r.ts / %d, r.outcome, r.decisions ORDER BY 1`, microsPerDay, where, microsPerDay)
-	rs, err := l.eng.reader().query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("auditlog: daily counts: %w", err)
-	}
-	defer rs.Close()
+	where, args := f.where()
 	var out []DayCount
-	var cats map[string]*CategoryCount
-	flush := func() {
-		if len(out) == 0 {
-			return
+	days := make(map[int64]int) // index in out
+	day := func(d int64) *DayCount {
+		i, ok := days[d]
+		if !ok {
+			i = len(out)
+			days[d] = i
+			out = append(out, DayCount{Day: time.UnixMicro(d * microsPerDay).UTC()})
 		}
-		d := &out[len(out)-1]
-		for _, c := range cats {
-			d.Categories = append(d.Categories, *c)
-		}
-		slices.SortFunc(d.Categories, func(a, b CategoryCount) int { return strings.Compare(a.Category, b.Category) })
+		return &out[i]
 	}
-	for rs.Next() {
-		var day, n int64
-		var outcome, decisions string
-		if err := rs.Scan(&day, &outcome, &decisions, &n); err != nil {
-			return nil, fmt.Errorf("auditlog: daily counts: %w", err)
-		}
-		if len(out) == 0 || out[len(out)-1].Day.UnixMicro() != day*microsPerDay {
-			flush()
-			out = append(out, DayCount{Day: time.UnixMicro(day * microsPerDay).UTC()})
-			cats = make(map[string]*CategoryCount)
-		}
-		d := &out[len(out)-1]
-		d.Total += n
-		switch consent.Outcome(outcome) {
-		case consent.OutcomeAcceptAll:
-			d.AcceptAll += n
-		case consent.OutcomeRejectAll:
-			d.RejectAll += n
-		case consent.OutcomeCustom:
-			d.Custom += n
-		}
-		// Only one row per day and distinct set of decisions comes
-		// back, so decoding its JSON here costs little. Garbage (a
-		// tampered row) counts no category; Verify reports it.
-		var ds []consent.CategoryDecision
-		_ = json.Unmarshal([]byte(decisions), &ds)
-		for _, c := range ds {
-			if c.Category == "" {
-				continue
+	byOutcome := fmt.Sprintf(`SELECT r.ts / %d, r.outcome, COUNT(*) FROM consent_records r%s
+		GROUP BY r.ts / %d, r.outcome ORDER BY 1`, microsPerDay, where, microsPerDay)
+	// Ordered by category so that its granted and denied rows come
+	// together; sorted again below, as Go orders strings, whatever the
+	// database's collation.
+	byCategory := fmt.Sprintf(`SELECT r.ts / %d, c.category, c.granted, COUNT(*)
+		FROM consent_records r JOIN consent_decisions c ON c.seq = r.seq%s
+		GROUP BY r.ts / %d, c.category, c.granted ORDER BY 1, 2`, microsPerDay, where, microsPerDay)
+	err := l.eng.snapshot(ctx, func(q queryer) error {
+		err := scanRows(ctx, q, byOutcome, args, func(rs rows) error {
+			var d, n int64
+			var outcome string
+			if err := rs.Scan(&d, &outcome, &n); err != nil {
+				return err
 			}
-			cc := cats[c.Category]
-			if cc == nil {
-				cc = &CategoryCount{Category: c.Category}
-				cats[c.Category] = cc
+			dc := day(d)
+			dc.Total += n
+			switch consent.Outcome(outcome) {
+			case consent.OutcomeAcceptAll:
+				dc.AcceptAll += n
+			case consent.OutcomeRejectAll:
+				dc.RejectAll += n
+			case consent.OutcomeCustom:
+				dc.Custom += n
 			}
-			if c.Granted {
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return scanRows(ctx, q, byCategory, args, func(rs rows) error {
+			var d, granted, n int64
+			var category string
+			if err := rs.Scan(&d, &category, &granted, &n); err != nil {
+				return err
+			}
+			dc := day(d)
+			if len(dc.Categories) == 0 || dc.Categories[len(dc.Categories)-1].Category != category {
+				dc.Categories = append(dc.Categories, CategoryCount{Category: category})
+			}
+			cc := &dc.Categories[len(dc.Categories)-1]
+			if granted != 0 {
 				cc.Granted += n
 			} else {
 				cc.Denied += n
 			}
-		}
-	}
-	if err := rs.Err(); err != nil {
+			return nil
+		})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("auditlog: daily counts: %w", err)
 	}
-	flush()
+	for _, d := range out {
+		slices.SortFunc(d.Categories, func(a, b CategoryCount) int { return strings.Compare(a.Category, b.Category) })
+	}
 	return out, nil
+}
+
+// scanRows runs a read query and hands each row to scan.
+func scanRows(ctx context.Context, q queryer, sql string, args []any, scan func(rows) error) error {
+	rs, err := q.query(ctx, sql, args...)
+	if err != nil {
+		return err
+	}
+	defer rs.Close()
+	for rs.Next() {
+		if err := scan(rs); err != nil {
+			return err
+		}
+	}
+	return rs.Err()
 }

@@ -364,8 +364,8 @@ func TestHistoryHandler(t *testing.T) {
 					var got []VisitorEntry
 					require.NoError(t, json.Unmarshal(w.Body.Bytes(), &got))
 					require.Len(t, got, 2)
-					assert.Equal(t, []int64{2, 9}, []int64{got[0].Seq, got[1].Seq})
-					assert.Equal(t, testRecord(1).Outcome, got[0].Outcome)
+					assert.Equal(t, []int64{9, 2}, []int64{got[0].Seq, got[1].Seq}, "newest first")
+					assert.Equal(t, testRecord(1).Outcome, got[1].Outcome)
 					return
 				}
 				assert.Contains(t, body, id)

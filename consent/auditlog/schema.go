@@ -3,10 +3,12 @@ package auditlog
 import (
 	"context"
 	"fmt"
+
+	"github.com/consentkit/consentkit/consent"
 )
 
 // SchemaVersion is the schema version this package migrates databases to.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrate brings the schema to SchemaVersion inside one transaction, so a
 // failed migration leaves nothing half-done, and checks the signing key.
@@ -37,6 +39,11 @@ func (l *Log) migrate(ctx context.Context) error {
 			if i == 0 {
 				if err := l.initChain(ctx, tx); err != nil {
 					return err
+				}
+			}
+			if i == 1 {
+				if err := backfillDecisions(ctx, tx); err != nil {
+					return fmt.Errorf("migrate to version 2: %w", err)
 				}
 			}
 		}
@@ -126,5 +133,132 @@ func schemaV1(integer, serial string) []string {
 			mac TEXT NOT NULL
 		)`,
 		`CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+	}
+}
+
+// decisionsTable is consent_decisions, the decisions of each record one row
+// per category, in the order of its decisions column (idx from 0), so that
+// the filters select on columns instead of searching JSON text. It holds
+// nothing the decisions column does not: triggers write, move and delete
+// its rows with the records' (so that the append path stays one INSERT a
+// record, and Purge needs no statement of its own), and every read checks
+// that the two agree (see scanEntry), so that a hand that changes one
+// without the other makes the record fail Verify. The triggers refuse
+// decisions that are not a JSON array of objects with a category.
+func decisionsTable(integer string) string {
+	return `CREATE TABLE consent_decisions (
+		seq ` + integer + ` NOT NULL,
+		idx ` + integer + ` NOT NULL,
+		category TEXT NOT NULL,
+		granted ` + integer + ` NOT NULL,
+		PRIMARY KEY (seq, idx)
+	)`
+}
+
+// sqliteDecisionRows writes the consent_decisions rows of record NEW.
+const sqliteDecisionRows = `INSERT INTO consent_decisions (seq, idx, category, granted)
+	SELECT NEW.seq, j.key, json_extract(j.value, '$.category'), json_extract(j.value, '$.granted')
+	FROM json_each(NEW.decisions) j;`
+
+// schemaV2SQLite adds consent_decisions and its triggers, which run per
+// row.
+var schemaV2SQLite = []string{
+	decisionsTable("INTEGER") + ` WITHOUT ROWID`,
+	`CREATE TRIGGER consent_decisions_insert AFTER INSERT ON consent_records BEGIN ` +
+		sqliteDecisionRows + ` END`,
+	`CREATE TRIGGER consent_decisions_update AFTER UPDATE ON consent_records BEGIN
+		DELETE FROM consent_decisions WHERE seq = OLD.seq; ` + sqliteDecisionRows + ` END`,
+	`CREATE TRIGGER consent_decisions_delete AFTER DELETE ON consent_records BEGIN
+		DELETE FROM consent_decisions WHERE seq = OLD.seq; END`,
+}
+
+// pgDecisionRows writes the consent_decisions rows of the records in
+// transition table added.
+const pgDecisionRows = `INSERT INTO consent_decisions (seq, idx, category, granted)
+	SELECT a.seq, j.n - 1, j.v->>'category', CASE WHEN (j.v->>'granted')::boolean THEN 1 ELSE 0 END
+	FROM added a, jsonb_array_elements(a.decisions::jsonb) WITH ORDINALITY AS j(v, n);`
+
+// schemaV2Postgres is schemaV2SQLite for PostgreSQL, whose triggers run
+// once a statement, over its transition tables: an append's batch, or a
+// purge, is one trigger call. The functions keep the search_path they were
+// created under, so that they find consent_decisions beside the records
+// whatever the search_path of the session that writes them.
+var schemaV2Postgres = []string{
+	decisionsTable("BIGINT"),
+	`CREATE FUNCTION consent_decisions_insert() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+	BEGIN ` + pgDecisionRows + ` RETURN NULL; END $$`,
+	`CREATE FUNCTION consent_decisions_update() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+	BEGIN
+		DELETE FROM consent_decisions d USING removed o WHERE d.seq = o.seq;
+		` + pgDecisionRows + ` RETURN NULL;
+	END $$`,
+	`CREATE FUNCTION consent_decisions_delete() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+	BEGIN DELETE FROM consent_decisions d USING removed o WHERE d.seq = o.seq; RETURN NULL; END $$`,
+	`CREATE TRIGGER consent_decisions_insert AFTER INSERT ON consent_records
+		REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION consent_decisions_insert()`,
+	`CREATE TRIGGER consent_decisions_update AFTER UPDATE ON consent_records
+		REFERENCING OLD TABLE AS removed NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION consent_decisions_update()`,
+	`CREATE TRIGGER consent_decisions_delete AFTER DELETE ON consent_records
+		REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION consent_decisions_delete()`,
+}
+
+// backfillChunk is how many records backfillDecisions reads at a time.
+const backfillChunk = 1000
+
+// backfillDecisions writes the consent_decisions rows of the records a
+// version 1 database holds, in chunks, so that a large log migrates in
+// bounded memory. A record whose decisions are not in the spelling the
+// log writes gets no rows: it was altered, and Verify will say so.
+func backfillDecisions(ctx context.Context, tx execer) error {
+	var after int64
+	var buf []byte
+	type stored struct {
+		seq       int64
+		decisions string
+	}
+	chunk := make([]stored, 0, backfillChunk)
+	for {
+		chunk = chunk[:0]
+		rs, err := tx.query(ctx, `SELECT seq, decisions FROM consent_records WHERE seq > ? ORDER BY seq LIMIT ?`,
+			after, int64(backfillChunk))
+		if err != nil {
+			return fmt.Errorf("read decisions: %w", err)
+		}
+		for rs.Next() {
+			var r stored
+			if err := rs.Scan(&r.seq, &r.decisions); err != nil {
+				rs.Close()
+				return fmt.Errorf("read decisions: %w", err)
+			}
+			chunk = append(chunk, r)
+		}
+		err = rs.Err()
+		rs.Close()
+		if err != nil {
+			return fmt.Errorf("read decisions: %w", err)
+		}
+		if len(chunk) == 0 {
+			return nil
+		}
+		after = chunk[len(chunk)-1].seq
+		var args []any
+		for _, r := range chunk {
+			var ds []consent.CategoryDecision
+			var ok bool
+			if ds, ok, buf = decodeDecisions(r.decisions, buf); !ok {
+				continue
+			}
+			for i, d := range ds {
+				args = append(args, r.seq, int64(i), d.Category, boolInt(d.Granted))
+			}
+		}
+		for len(args) > 0 {
+			n := min(len(args)/4, maxInsertRows)
+			if _, err := tx.exec(ctx, `INSERT INTO consent_decisions (seq, idx, category, granted) VALUES `+
+				placeholders(n, 4), args[:4*n]...); err != nil {
+				return fmt.Errorf("write decisions: %w", err)
+			}
+			args = args[4*n:]
+		}
 	}
 }

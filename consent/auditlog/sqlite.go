@@ -402,7 +402,6 @@ func (r sqlRows) Close() { _ = r.Rows.Close() }
 
 var sqliteDialect = dialect{
 	name:       "sqlite",
-	migrations: [][]string{schemaV1("INTEGER", "INTEGER PRIMARY KEY")},
+	migrations: [][]string{schemaV1("INTEGER", "INTEGER PRIMARY KEY"), schemaV2SQLite},
 	lockHead:   `SELECT seq, hash, mac FROM chain_head WHERE id = 1`,
-	contains:   `instr(%s, ?) > 0`,
 }
