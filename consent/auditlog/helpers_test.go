@@ -182,8 +182,6 @@ func fill(t testing.TB, l *Log, from, n int) {
 	}
 }
 
-type recordArg = consent.Record
-
 // runWriters calls fn b.N times in total from the given number of
 // goroutines.
 func runWriters(b *testing.B, writers int, fn func()) {

@@ -138,14 +138,6 @@ func (p pgxQ) queryRow(ctx context.Context, q string, args ...any) row {
 	return p.q.QueryRow(ctx, rebindDollar(q), args...)
 }
 
-func (p pgxQ) exec(ctx context.Context, q string, args ...any) (int64, error) {
-	tag, err := p.q.Exec(ctx, rebindDollar(q), args...)
-	if err != nil {
-		return 0, err
-	}
-	return tag.RowsAffected(), nil
-}
-
 // pgWriteTx is a transaction whose statements are pipelined: queued ones
 // wait until the next statement that needs an answer, or the commit.
 //

@@ -167,18 +167,18 @@ type pageData struct {
 }
 
 func (s *site) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	lang, rest := "en", r.URL.Path
+	var lang, rest string
 	switch {
 	case r.URL.Path == "/":
 		lang, rest = "en", "/"
+	case r.URL.Path == "/privacy":
+		lang, rest = "en", "/privacy"
+	case r.URL.Path == "/es/privacidad": // before the "/es/" prefix, which would take it
+		lang, rest = "es", "/privacy"
 	case strings.HasPrefix(r.URL.Path, "/en/"):
 		lang, rest = "en", r.URL.Path[3:]
 	case strings.HasPrefix(r.URL.Path, "/es/"):
 		lang, rest = "es", r.URL.Path[3:]
-	case r.URL.Path == "/privacy":
-		lang, rest = "en", "/privacy"
-	case r.URL.Path == "/es/privacidad":
-		lang, rest = "es", "/privacy"
 	case r.URL.Path == "/embed/video":
 		s.video(w, r)
 		return

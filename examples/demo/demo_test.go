@@ -93,6 +93,7 @@ func TestDemoPages(t *testing.T) {
 		"/en/market-square":     "Market square reopens",
 		"/es/plaza-mercado":     "La plaza del mercado",
 		"/privacy":              "Privacy policy",
+		"/es/privacidad":        "Política de privacidad", // linked from every Spanish page
 		"/consent/cookies":      "_demo_ga",
 		"/consent/preferences":  `role="dialog"`,
 		"/.well-known/gpc.json": `"gpc": true`,

@@ -279,13 +279,6 @@ func eval[T any](tb *tab, js string) T {
 	return v
 }
 
-// evalJSON evaluates js and returns its JSON, for failure messages.
-func evalJSON(tb *tab, js string) string {
-	tb.t.Helper()
-	b := eval[[]byte](tb, js)
-	return string(b)
-}
-
 // prefsOpen is true once the preferences dialog is in the page and open.
 const prefsOpen = `document.querySelector('#ck-prefs') !== null && document.querySelector('#ck-prefs').open`
 

@@ -60,13 +60,12 @@ type Config struct {
 // Rewriter is not safe for concurrent use. The zero value is not usable: get
 // one from [Get] or call [Rewriter.Reset] first.
 type Rewriter struct {
-	dst     io.Writer
-	cfg     Config
-	tab     *trackers.Table
-	filter  *trackers.HostFilter
-	err     error
-	closed  bool
-	started bool
+	dst    io.Writer
+	cfg    Config
+	tab    *trackers.Table
+	filter *trackers.HostFilter
+	err    error
+	closed bool
 
 	tokenizer
 

@@ -382,7 +382,7 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	if repl != nil {
 		r.replaceTag(p, end, repl)
 	}
-	selfClosing := tag != nil && len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
+	selfClosing := len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
 	if foreign {
 		// Inside <svg> and <math> no element switches the tokenizer to raw
 		// text: a <style>, <title> or <plaintext> there holds markup.

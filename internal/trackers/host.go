@@ -270,7 +270,7 @@ func lookupURLFast[T string | []byte](t *Table, s T) (string, bool, bool) {
 		i = 7
 	default:
 		// A relative URL: no host, unless it only looks relative to us.
-		if len(s) > 0 && s[0] > ' ' && s[0] != '/' && s[0] != '\\' && asciiLetter(s[0]) == false {
+		if len(s) > 0 && s[0] > ' ' && s[0] != '/' && s[0] != '\\' && !asciiLetter(s[0]) {
 			return "", false, true
 		}
 		return "", false, false
