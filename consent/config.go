@@ -233,6 +233,11 @@ type Config struct {
 	// so that repeat visitors skip the signature check. Default is 8192;
 	// a negative value disables the cache.
 	CacheSize int
+
+	// Diagnostics shows, in the browser, what the middleware did to each
+	// response and why: a header on every response and a protected page
+	// at {prefix}/debug. Development only. Default is off.
+	Diagnostics Diagnostics
 }
 
 var idChars = func() (t [256]bool) {
@@ -387,6 +392,9 @@ func (c *Config) normalize() error {
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = 8192
+	}
+	if err := c.normalizeDiagnostics(); err != nil {
+		return err
 	}
 	return nil
 }

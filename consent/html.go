@@ -18,6 +18,12 @@ type htmlRewrite struct {
 	head, body *bytes.Buffer
 	data       *banner.Data
 	langs      []banner.Language // the banner's own short switcher list
+
+	// What the rewriter reports goes to the Manager's warnings and, when
+	// the response is diagnosed, to rec.
+	m    *Manager
+	rec  *diagRecord
+	path string
 }
 
 var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
@@ -42,9 +48,18 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 		banner.Head(s.head, s.data)
 		banner.Body(s.body, s.data)
 	}
-	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers})
+	s.m, s.path = m, r.URL.Path
+	if s.rec = m.diagnosing(h); s.rec != nil {
+		s.rec.HTML = true
+		s.rec.headersOut(h)
+	}
+	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers,
+		Report: s})
 	return s
 }
+
+// Neutralised hears the rewriter: see Manager.neutralised.
+func (s *htmlRewrite) Neutralised(e rewrite.Event) { s.m.neutralised(s.rec, s.path, e) }
 
 func (s *htmlRewrite) Write(p []byte) (int, error) { return s.rw.Write(p) }
 func (s *htmlRewrite) Flush() error                { return s.rw.Flush() }

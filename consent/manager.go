@@ -32,6 +32,7 @@ type Manager struct {
 	ui       *ui
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
+	diag     diagnostics
 }
 
 // New checks cfg, fills its defaults and returns a Manager. Every
@@ -79,6 +80,7 @@ func New(cfg Config) (*Manager, error) {
 	if err := m.initUI(); err != nil {
 		return nil, err
 	}
+	m.initDiagnostics()
 	return m, nil
 }
 
@@ -108,6 +110,9 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		}
 		st := m.requestState(w, r)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		if rec := m.beginDiagnosis(w, r); rec != nil {
+			defer m.endDiagnosis(rec)
+		}
 		ww, core := m.wrap(w, r, st)
 		next.ServeHTTP(ww, r)
 		core.finish()
