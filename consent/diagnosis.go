@@ -203,7 +203,8 @@ func (m *Manager) warnUnknownCategory(rec *diagRecord, path, cat string, why rew
 	switch {
 	case first:
 		m.log.Warn("consent: elements are blocked for a category Config.Categories does not declare, so no visitor can "+
-			"ever allow them; fix the data-consent value or declare the category", "category", cat, "reason", why.String(), "path", path)
+			"ever allow them; fix the data-consent value or declare the category (a tracker host's category can be "+
+			"changed with Config.Trackers)", "category", cat, "reason", why.String(), "path", path)
 	case full:
 		m.warnOncef("unknown-category-overflow", "consent: many unknown categories seen; further ones are not logged",
 			"limit", maxUnknownWarned)
@@ -407,7 +408,9 @@ func (rec *diagRecord) headersOut(h http.Header) {
 		parts = append(parts, "nothing changed")
 	}
 	desc := strings.Join(parts, ", ") + "; details: " + rec.prefix + "/debug?id=" + rec.ID
-	entry := `consentkit;desc="` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(desc) + `"`
+	// For printable ASCII (IDs, counts, a path prefix) strconv.Quote escapes
+	// exactly what a quoted-string must: the quote and the backslash.
+	entry := "consentkit;desc=" + strconv.Quote(desc)
 	lines := make([]string, 0, len(h["Server-Timing"])+1)
 	for _, l := range h["Server-Timing"] {
 		if !strings.HasPrefix(l, "consentkit;") {

@@ -80,6 +80,23 @@ func TestUnknownCategoryWarnsOnce(t *testing.T) {
 	assert.Empty(t, warnings(logs, "category=analytics "), "a declared category is no mistake")
 }
 
+// TestUndeclaredTrackerCategoryWarnsOnce: a site whose categories leave out
+// one the tracker table uses blocks those trackers for good; it is told.
+func TestUndeclaredTrackerCategoryWarnsOnce(t *testing.T) {
+	t.Parallel()
+	logs, log := newLogBuffer()
+	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: log,
+		Categories: []Category{{ID: "analytics"}}})
+	require.NoError(t, err)
+	h := m.Handler(htmlApp(`<iframe src="https://www.youtube.com/embed/x"></iframe>`))
+	for range 5 {
+		get(t, h, "/")
+	}
+	got := warnings(logs, "category=marketing")
+	require.Len(t, got, 1, "%v", logs.lines("WARN"))
+	assert.Contains(t, got[0], `reason="tracker host"`)
+}
+
 func TestInlineSnippetWithoutCategoryWarnsOnce(t *testing.T) {
 	t.Parallel()
 	logs, log := newLogBuffer()
@@ -360,5 +377,20 @@ func TestMatchHost(t *testing.T) {
 		"ads.example.com#frag":                   "ads.example.com",
 	} {
 		assert.Equal(t, want, string(matchHost([]byte(in))), in)
+	}
+}
+
+// BenchmarkHandlerPageDiagnostics is BenchmarkHandlerPage's undecided
+// visitor with Diagnostics off (the baseline: what every production
+// response pays) and on (what development pays for the header and the
+// debug page's record).
+func BenchmarkHandlerPageDiagnostics(b *testing.B) {
+	for _, on := range []bool{false, true} {
+		b.Run(map[bool]string{false: "off", true: "on"}[on], func(b *testing.B) {
+			m := cookieManager(b, func(c *Config) { c.Diagnostics.Enabled = on })
+			req, w := benchRequest(b, "")
+			b.SetBytes(int64(len(articlePage)))
+			serveLoop(b, m.Handler(htmlHandler), req, w)
+		})
 	}
 }
