@@ -37,7 +37,7 @@ query strings or consent IDs are recorded.{{if .ID}} <a href="?">All responses</
 {{with .Warnings}}<h3>Warnings</h3><ul class="warn">{{range .}}<li>{{.}}</li>{{end}}</ul>{{end}}
 {{if .Elements}}<h3>Neutralised elements</h3>
 <table><tr><th>Element</th><th>Category</th><th>Reason</th><th>Host or snippet</th></tr>
-{{range .Elements}}<tr><td><code>{{.Element}}</code></td><td>{{.Category}}</td><td>{{.Reason}}</td><td><code>{{.Match}}</code></td></tr>
+{{range .Elements}}<tr><td><code>{{.Element}}</code></td><td>{{.Category}}</td><td>{{.Reason}}</td><td>{{with .Match}}<code>{{.}}</code>{{end}}</td></tr>
 {{end}}</table>{{if .MoreElements}}<p>… and {{.MoreElements}} more.</p>{{end}}{{end}}
 {{if .Cookies}}<h3>Set-Cookie headers dropped</h3>
 <table><tr><th>Cookie</th><th>Category</th><th>Reason</th></tr>
