@@ -252,7 +252,15 @@ type diagRing struct {
 	recs     []*diagRecord // circular once full
 	next     int
 	inflight sync.Map // id -> *diagRecord while its response is served
+	// nInflight bounds inflight: a handler that panics never reaches
+	// endDiagnosis, and a deferred call would cost every response, with
+	// Diagnostics off too, about 35 instructions.
+	nInflight atomic.Int32
 }
+
+// maxInflight is far more responses than a development server serves at
+// once; past it the records of panicked responses are forgotten.
+const maxInflight = 4096
 
 // diagRecord is what the middleware did to one response. It is written by
 // the goroutine serving the response and read by the debug page only after
@@ -275,27 +283,32 @@ type diagElement struct{ Element, Category, Reason, Match string }
 
 type diagCookie struct{ Name, Category, Reason string }
 
-// beginDiagnosis starts the diagnosis of one response when Diagnostics is
-// on, naming it in the response's header; nil otherwise.
+// beginDiagnosis starts the diagnosis of one response, naming it in the
+// response's header. Call it only with Diagnostics on.
 func (m *Manager) beginDiagnosis(w http.ResponseWriter, r *http.Request) *diagRecord {
-	if m.diag.recent == nil {
-		return nil
-	}
 	var b [8]byte
 	_, _ = rand.Read(b[:])
 	rec := &diagRecord{ID: hex.EncodeToString(b[:]), At: m.cfg.Now(), Method: r.Method,
 		Path: truncate(r.URL.Path, maxDiagPathLen), prefix: m.cfg.Prefix}
 	w.Header().Set(diagHeader, rec.ID)
-	m.diag.recent.inflight.Store(rec.ID, rec)
+	d := m.diag.recent
+	if d.nInflight.Add(1) > maxInflight {
+		d.inflight.Clear() // the diagnoses being served lose their details, nothing else
+		d.nInflight.Store(1)
+	}
+	d.inflight.Store(rec.ID, rec)
 	return rec
 }
 
-// endDiagnosis publishes the diagnosis of a served response, when it has
+// endDiagnosis publishes the diagnosis of a served response (not called
+// when the handler panics), when it has
 // something to say: responses the middleware left alone (images, scripts,
 // JSON without cookies) would only push pages out of the debug page.
 func (m *Manager) endDiagnosis(rec *diagRecord) {
 	d := m.diag.recent
-	d.inflight.Delete(rec.ID)
+	if _, ok := d.inflight.LoadAndDelete(rec.ID); ok {
+		d.nInflight.Add(-1)
+	}
 	if !rec.HTML && len(rec.Cookies) == 0 && len(rec.Warnings) == 0 {
 		return
 	}

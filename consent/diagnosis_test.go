@@ -394,3 +394,24 @@ func BenchmarkHandlerPageDiagnostics(b *testing.B) {
 		})
 	}
 }
+
+// TestPanickedDiagnosesAreBounded: a handler that panics never ends its
+// diagnosis; such records must not pile up.
+func TestPanickedDiagnosesAreBounded(t *testing.T) {
+	t.Parallel()
+	m := diagnosed(t)
+	h := m.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic(http.ErrAbortHandler) }))
+	serve := func() {
+		defer func() { _ = recover() }()
+		h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/", nil))
+	}
+	for range maxInflight + 10 {
+		serve()
+	}
+	n := 0
+	m.diag.recent.inflight.Range(func(any, any) bool { n++; return true })
+	assert.LessOrEqual(t, n, maxInflight)
+	assert.Equal(t, int32(n), m.diag.recent.nInflight.Load())
+	get(t, m.Handler(htmlApp("<p>x</p>")), "/")
+	assert.Equal(t, int32(n), m.diag.recent.nInflight.Load(), "a finished response leaves nothing behind")
+}

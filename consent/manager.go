@@ -110,12 +110,16 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		}
 		st := m.requestState(w, r)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
-		if rec := m.beginDiagnosis(w, r); rec != nil {
-			defer m.endDiagnosis(rec)
+		var rec *diagRecord
+		if m.diag.recent != nil {
+			rec = m.beginDiagnosis(w, r)
 		}
 		ww, core := m.wrap(w, r, st)
 		next.ServeHTTP(ww, r)
 		core.finish()
+		if rec != nil {
+			m.endDiagnosis(rec)
+		}
 	})
 }
 

@@ -38,17 +38,12 @@ func (m *Manager) grantsIndex(st *State, cat int) bool {
 // Since it runs right before every response's headers go out, it is also
 // where a diagnosed response (Config.Diagnostics) gets its summary header.
 func (m *Manager) filterSetCookies(h http.Header, st *State) {
-	if rec := m.diagnosing(h); rec != nil {
-		m.filterCookies(h, st, rec)
-		rec.headersOut(h)
-		return
+	var rec *diagRecord // what is dropped, when the response is diagnosed
+	if m.diag.recent != nil {
+		if rec = m.diagnosing(h); rec != nil {
+			defer rec.headersOut(h)
+		}
 	}
-	m.filterCookies(h, st, nil)
-}
-
-// filterCookies is filterSetCookies, noting what it drops in rec unless rec
-// is nil.
-func (m *Manager) filterCookies(h http.Header, st *State, rec *diagRecord) {
 	lines := h["Set-Cookie"]
 	if len(lines) == 0 {
 		return
