@@ -5,9 +5,9 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,13 +34,22 @@ func htmlApp(page string, setCookies ...string) http.Handler {
 	})
 }
 
-// cookieFor encodes st as m's consent cookie header value.
-func cookieFor(t *testing.T, m *Manager, st *State) string {
+// decisionCookie makes a decision through m's own endpoint, as a visitor's
+// browser does, and returns the Cookie header that carries it and its
+// consent ID.
+func decisionCookie(t *testing.T, m *Manager, form url.Values) (cookie, id string) {
 	t.Helper()
-	st.method = MethodForm
-	v, err := m.codec.encode(marshalPayload(st))
-	require.NoError(t, err)
-	return m.cfg.CookieName + "=" + v
+	rec := decide(m, "www.example.com", "", form)
+	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
+	var parts []string
+	for _, c := range rec.Result().Cookies() {
+		parts = append(parts, c.Name+"="+c.Value)
+		if st, err := m.DecodeCookie(c.Value); err == nil {
+			id = st.ID()
+		}
+	}
+	require.NotEmpty(t, id, "the decision sets a consent cookie")
+	return strings.Join(parts, "; "), id
 }
 
 // warnings returns the WARN lines of logs that contain s.
@@ -60,7 +69,7 @@ func TestUnknownCategoryWarnsOnce(t *testing.T) {
 	m := cookieManager(t, func(c *Config) { c.Logger = log })
 	h := m.Handler(htmlApp(`<html><head><script data-consent="analitics" src="/stats.js"></script>` +
 		`<script data-consent="analytics" src="/ok.js"></script></head><body></body></html>`))
-	all := cookieFor(t, m, grant(m, "preferences", "analytics", "marketing"))
+	all, _ := decisionCookie(t, m, url.Values{"action": {"accept_all"}})
 	for i := range 30 {
 		var rec *httptest.ResponseRecorder
 		if i%2 == 0 {
@@ -208,11 +217,10 @@ func TestDebugPageListsWhatHappened(t *testing.T) {
 	page := `<html><head>` + gaSnippet + `<script data-consent="analitics" src="/stats.js?visitor=SECRETQ"></script>
 </head><body><iframe src="https://www.youtube.com/embed/v?autoplay=1&amp;user=SECRETQ"></iframe></body></html>`
 	h := m.Handler(htmlApp(page, "_ga=GA1.2.SECRETVALUE; Path=/", "tracker_x=SECRETVALUE2", "session=SECRETVALUE3"))
-	st := grant(m, "preferences")
-	st.id, _ = newID(time.Now())
+	cookie, consentID := decisionCookie(t, m, url.Values{"action": {"save"}, "category": {"preferences"}})
 	req := httptest.NewRequest(http.MethodGet, "/news/story?email=alice%40example.com&token=SECRETQ", nil)
 	req.RemoteAddr = "203.0.113.77:5555"
-	req.Header.Set("Cookie", cookieFor(t, m, st))
+	req.Header.Set("Cookie", cookie)
 	req.Header.Set("X-Forwarded-For", "198.51.100.23")
 	resp := httptest.NewRecorder()
 	h.ServeHTTP(resp, req)
@@ -240,7 +248,7 @@ func TestDebugPageListsWhatHappened(t *testing.T) {
 		assert.Contains(t, body, want)
 	}
 	assert.Equal(t, 1, strings.Count(body, "<section"), "?id= shows that response only")
-	for _, secret := range []string{"SECRET", "alice", "email", "203.0.113.77", "198.51.100.23", st.ID(), "session"} {
+	for _, secret := range []string{"SECRET", "alice", "email", "203.0.113.77", "198.51.100.23", consentID, "session"} {
 		assert.NotContains(t, body, secret, "the page must not show visitor data")
 	}
 
