@@ -256,6 +256,11 @@ type Config struct {
 	// records to the consent log. The zero value is the defaults: 30 a
 	// minute per address, 5 a minute per consent ID (see WriteLimits).
 	WriteLimits WriteLimits
+
+	// Diagnostics shows, in the browser, what the middleware did to each
+	// response and why: a header on every response and a protected page
+	// at {prefix}/debug. Development only. Default is off.
+	Diagnostics Diagnostics
 }
 
 var idChars = func() (t [256]bool) {
@@ -414,7 +419,10 @@ func (c *Config) normalize() error {
 	if err := c.normalizeCompression(); err != nil {
 		return err
 	}
-	return c.WriteLimits.normalize()
+	if err := c.WriteLimits.normalize(); err != nil {
+		return err
+	}
+	return c.normalizeDiagnostics()
 }
 
 func validCookieName(s string) bool {

@@ -24,6 +24,8 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 		m.servePreferences(w, r)
 	case "/cookies", "/cookies.json":
 		m.serveDeclaration(w, r)
+	case "/debug":
+		return m.serveDebug(w, r)
 	case "/history":
 		if m.cfg.History == nil {
 			return false

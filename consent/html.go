@@ -18,6 +18,12 @@ type htmlRewrite struct {
 	head, body *bytes.Buffer
 	data       *banner.Data
 	langs      []banner.Language // the banner's own short switcher list
+
+	// What the rewriter reports goes to the Manager's warnings and, when
+	// the response is diagnosed, to rec.
+	m    *Manager
+	rec  *diagRecord
+	path string
 }
 
 var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
@@ -44,11 +50,19 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 		s.data.Languages = s.langs
 		link = m.injected(s, r, h, nonce)
 	}
+	s.m, s.path = m, r.URL.Path
+	if s.rec = m.diagnosing(h); s.rec != nil {
+		s.rec.HTML = true
+		s.rec.headersOut(h)
+	}
 	body := s.body.Bytes()
 	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyEnd: body[:link], Settings: body[link:],
-		Consent: st, Trackers: m.trackers})
+		Consent: st, Trackers: m.trackers, Report: s})
 	return s
 }
+
+// Neutralised hears the rewriter: see Manager.neutralised.
+func (s *htmlRewrite) Neutralised(e rewrite.Event) { s.m.neutralised(s.rec, s.path, e) }
 
 // injected renders into s what the page's CSP lets work, and returns where
 // the "Cookie settings" link begins in s.body; the page's own control

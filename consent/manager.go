@@ -37,6 +37,7 @@ type Manager struct {
 	ui        *ui
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
+	diag     diagnostics
 }
 
 // New checks cfg, fills its defaults and returns a Manager. Every
@@ -92,6 +93,7 @@ func New(cfg Config) (*Manager, error) {
 	if err := m.initUI(); err != nil {
 		return nil, err
 	}
+	m.initDiagnostics()
 	return m, nil
 }
 
@@ -121,10 +123,17 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		}
 		st := m.requestState(w, r)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		var rec *diagRecord
+		if m.diag.recent != nil {
+			rec = m.beginDiagnosis(w, r)
+		}
 		ww, core := m.wrap(w, r, st)
 		r = core.negotiate(r) // Accept-Encoding: the middleware compresses, not the handler
 		next.ServeHTTP(ww, r)
 		core.finish()
+		if rec != nil {
+			m.endDiagnosis(rec)
+		}
 	})
 }
 

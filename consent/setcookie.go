@@ -34,7 +34,16 @@ func (m *Manager) grantsIndex(st *State, cat int) bool {
 // A Set-Cookie that deletes a cookie (Max-Age <= 0 or Expires in the past)
 // always passes: removing a cookie never needs consent. It allocates only
 // when the kept lines are not next to each other.
+//
+// Since it runs right before every response's headers go out, it is also
+// where a diagnosed response (Config.Diagnostics) gets its summary header.
 func (m *Manager) filterSetCookies(h http.Header, st *State) {
+	var rec *diagRecord // what is dropped, when the response is diagnosed
+	if m.diag.recent != nil {
+		if rec = m.diagnosing(h); rec != nil {
+			defer rec.headersOut(h)
+		}
+	}
 	lines := h["Set-Cookie"]
 	if len(lines) == 0 {
 		return
@@ -64,6 +73,9 @@ func (m *Manager) filterSetCookies(h http.Header, st *State) {
 		case !keep:
 			dropped = true
 			m.logDropped(name, spec)
+			if rec != nil {
+				rec.addCookie(name, m.cookieCategory(spec))
+			}
 		case kept != nil:
 			kept = append(kept, line)
 		case n == 0:
@@ -89,6 +101,15 @@ func (m *Manager) filterSetCookies(h http.Header, st *State) {
 		kept = lines[lo : lo+n : lo+n]
 	}
 	h["Set-Cookie"] = kept
+}
+
+// cookieCategory returns the category of a declared cookie's spec, or ""
+// for an undeclared one (spec < 0).
+func (m *Manager) cookieCategory(spec int) string {
+	if spec < 0 {
+		return ""
+	}
+	return m.cookies.specs[spec].Category
 }
 
 // logDropped says why a Set-Cookie was removed: a warning the first time an

@@ -59,6 +59,7 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			continue
 		}
 		if c, ok := r.lookupHost(b[h:he]); ok && !r.allowed(c) {
+			r.hit(ReasonStyle, b[h:he])
 			return t, c, he
 		}
 	}
@@ -168,7 +169,9 @@ func (r *Rewriter) holdStyleTail(t int) {
 	r.tokAbs = r.off + int64(t)
 }
 
+// emitMarker writes the marker of a tracker URL in a style element's text.
 func (r *Rewriter) emitMarker(cat string) {
+	r.report(elemStyle, cat)
 	r.mark = append(r.mark[:0], cssMarker...)
 	r.mark = append(r.mark, cat...)
 	r.mark = append(r.mark, ']')

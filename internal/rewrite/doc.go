@@ -123,6 +123,15 @@
 // an attribute, since a browser would otherwise fall back to a later
 // duplicate.
 //
+// # Reporting
+//
+// A [Reporter] in Config hears each neutralisation as it happens: the
+// element, the category and the [Reason] (data-consent, tracker host, inline
+// script naming a host, inline snippet shape, CSS URL), with what matched.
+// The middleware uses it for its warnings on every response and for its
+// development diagnosis; without one the rewriter pays a nil check per
+// neutralised element, and with one it still allocates nothing.
+//
 // # Bounds
 //
 // Look-ahead is limited to one tag, one inline script (start tag and

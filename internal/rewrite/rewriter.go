@@ -54,6 +54,9 @@ type Config struct {
 	// Trackers maps src/href hosts to categories for elements without a
 	// data-consent attribute. Nil means trackers.Default().
 	Trackers *trackers.Table
+	// Report hears every neutralised element, with its category and the
+	// reason. Nil reports nothing.
+	Report Reporter
 }
 
 // Rewriter is a streaming HTML rewriter; see the package documentation. A
@@ -98,6 +101,11 @@ type Rewriter struct {
 	joined []joined
 	cats   []string
 
+	// why and match are the reason and the matched text of the latest
+	// tracker match, kept for report only when there is a Reporter.
+	why   Reason
+	match []byte
+
 	maxTag int
 	// onTag, when set by tests, sees every script and iframe start tag; raw
 	// is nil for a tag longer than maxTag.
@@ -140,6 +148,7 @@ func (r *Rewriter) Put() {
 		r.child.dst = nil
 		r.child.cfg = Config{}
 	}
+	r.match = nil
 	pool.Put(r)
 }
 
@@ -165,6 +174,7 @@ func (r *Rewriter) Reset(dst io.Writer, cfg Config) {
 	r.scriptingOff = false
 	r.maxTag = MaxTagLen
 	r.onTag = nil
+	r.why, r.match = 0, nil
 }
 
 // Write rewrites p and writes the result to the destination. Bytes that are

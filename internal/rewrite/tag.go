@@ -189,11 +189,16 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	if styled {
 		if v, ok := value(tag, attrs, "style"); ok && len(v) > 0 {
 			r.css, styleCats = r.sanitizeCSS(r.css[:0], r.decode(v))
+			if styleCats != "" {
+				r.report(e, styleCats)
+			}
 		}
 	}
 	cat := ""
 	if judged {
-		cat = r.elementCategory(e, tag, attrs)
+		if cat = r.elementCategory(e, tag, attrs); cat != "" {
+			r.report(e, cat)
+		}
 	}
 	if cat == "" && styleCats == "" {
 		return nil
@@ -209,6 +214,7 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr) string {
 			if r.allowed(cat) {
 				return ""
 			}
+			r.hit(ReasonAttribute, nil)
 			return cat
 		}
 	}
@@ -267,12 +273,14 @@ func (r *Rewriter) urlCategory(u []byte, doc bool) string {
 		if r.allowed(c) {
 			return ""
 		}
+		r.hit(ReasonHost, u)
 		return c
 	}
 	switch scheme := urlScheme(u); scheme {
 	case "":
 		if r.baseLen > 0 {
 			if c, ok := r.lookupHost(r.base[:r.baseLen]); ok && !r.allowed(c) {
+				r.hit(ReasonHost, r.base[:r.baseLen])
 				return c
 			}
 		}
@@ -642,7 +650,7 @@ func (r *Rewriter) rewriteNoscript(content []byte) {
 		c = new(Rewriter)
 		r.child = c
 	}
-	c.Reset(r.dst, Config{Consent: r.cfg.Consent, Trackers: r.tab})
+	c.Reset(r.dst, Config{Consent: r.cfg.Consent, Trackers: r.tab, Report: r.cfg.Report})
 	c.headPending, c.bodyPending = false, false
 	c.scriptingOff = true
 	c.maxTag = r.maxTag

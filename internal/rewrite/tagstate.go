@@ -514,6 +514,10 @@ func (r *Rewriter) endInlineScript(p []byte, i int) {
 	if cat == "" {
 		return
 	}
+	if r.why == ReasonHost {
+		r.why = ReasonInlineHost
+	}
+	r.report(elemScript, cat)
 	tag := tok[:tagLen]
 	nameEnd, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs

@@ -64,6 +64,7 @@ func (r *Rewriter) textCategory(b []byte) string {
 		}
 		s = skipEscapedSlash(b, s)
 		if c, ok := r.lookupHost(b[s:k]); ok && !r.allowed(c) {
+			r.hit(ReasonHost, b[s:k])
 			return c
 		}
 	}
@@ -111,6 +112,7 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 			}
 			if os < oe && (os == 0 || !identChar(b[os-1]) && (b[os-1] != '.' || afterWindow(b[:os-1]))) {
 				if cat := snippetIdent(b[os:oe], '.', b[s:]); cat != "" && !r.allowed(cat) {
+					r.hit(ReasonInlineSnippet, b[os:oe])
 					return cat
 				}
 			}
@@ -120,6 +122,7 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 			continue
 		}
 		if cat := snippetIdent(id, '(', b[p+1:]); cat != "" && !r.allowed(cat) {
+			r.hit(ReasonInlineSnippet, id)
 			return cat
 		}
 	}
