@@ -233,6 +233,21 @@ type Config struct {
 	// so that repeat visitors skip the signature check. Default is 8192;
 	// a negative value disables the cache.
 	CacheSize int
+
+	// Banner look (issue #14).
+
+	// BannerLayout places the first layer: LayoutBar, a bar along the
+	// bottom edge, or LayoutBox, a box in the bottom corner (the end corner:
+	// right in left-to-right languages). Either comes first in the page's
+	// keyboard order. Default is LayoutBar.
+	BannerLayout string
+	// ReopenCorner is where the small control that reopens the preferences
+	// floats on every page after a decision, so that withdrawing is one
+	// click away like accepting: CornerStart (bottom left in left-to-right
+	// languages) or CornerEnd; CornerNone leaves a plain "Cookie settings"
+	// link at the end of the page, for sites that place their own (see the
+	// consentSettingsLink template helper). Default is CornerStart.
+	ReopenCorner string
 }
 
 var idChars = func() (t [256]bool) {
@@ -256,6 +271,37 @@ func validID(id string) bool {
 		}
 	}
 	return true
+}
+
+// The values of Config.BannerLayout and Config.ReopenCorner.
+const (
+	LayoutBar   = "bar"
+	LayoutBox   = "box"
+	CornerStart = "start"
+	CornerEnd   = "end"
+	CornerNone  = "none"
+)
+
+// ErrBadLook reports a BannerLayout or ReopenCorner value New does not know.
+var ErrBadLook = errors.New("consent: bad banner look")
+
+// normalizeLook fills and checks the banner's layout and reopen corner.
+func (c *Config) normalizeLook() error {
+	switch c.BannerLayout {
+	case "":
+		c.BannerLayout = LayoutBar
+	case LayoutBar, LayoutBox:
+	default:
+		return fmt.Errorf("%w: BannerLayout %q: use %q or %q", ErrBadLook, c.BannerLayout, LayoutBar, LayoutBox)
+	}
+	switch c.ReopenCorner {
+	case "":
+		c.ReopenCorner = CornerStart
+	case CornerStart, CornerEnd, CornerNone:
+	default:
+		return fmt.Errorf("%w: ReopenCorner %q: use %q, %q or %q", ErrBadLook, c.ReopenCorner, CornerStart, CornerEnd, CornerNone)
+	}
+	return nil
 }
 
 // normalize fills defaults and checks everything, so that a Manager never
@@ -387,6 +433,9 @@ func (c *Config) normalize() error {
 	}
 	if c.CacheSize == 0 {
 		c.CacheSize = 8192
+	}
+	if err := c.normalizeLook(); err != nil {
+		return err
 	}
 	return nil
 }

@@ -14,10 +14,10 @@ import (
 // htmlRewrite is one response's rewrite: the streaming rewriter plus the
 // rendered snippets it inserts, all pooled.
 type htmlRewrite struct {
-	rw         *rewrite.Rewriter
-	head, body *bytes.Buffer
-	data       *banner.Data
-	langs      []banner.Language // the banner's own short switcher list
+	rw                *rewrite.Rewriter
+	head, start, body *bytes.Buffer
+	data              *banner.Data
+	langs             []banner.Language // the banner's own short switcher list
 }
 
 var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
@@ -36,13 +36,16 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 	s.data.Languages = s.langs
 	s.head = bufPool.Get().(*bytes.Buffer)
 	s.head.Reset()
+	s.start = bufPool.Get().(*bytes.Buffer)
+	s.start.Reset()
 	s.body = bufPool.Get().(*bytes.Buffer)
 	s.body.Reset()
 	if !m.cfg.NoBanner {
 		banner.Head(s.head, s.data)
+		banner.BodyStart(s.start, s.data)
 		banner.Body(s.body, s.data)
 	}
-	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers})
+	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyStart: s.start.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers})
 	return s
 }
 
@@ -53,6 +56,7 @@ func (s *htmlRewrite) Close() error {
 	err := s.rw.Close()
 	s.rw.Put()
 	bufPool.Put(s.head)
+	bufPool.Put(s.start)
 	bufPool.Put(s.body)
 	s.data.Languages = nil // shared with the Manager's tables: never reused as scratch
 	dataPool.Put(s.data)

@@ -291,8 +291,10 @@ func TestStreamingFirstBytesArriveEarly(t *testing.T) {
 	close(release)
 	rest, err := io.ReadAll(br)
 	require.NoError(t, err)
+	assert.Contains(t, got.String(), `<body><div id="ck-banner"`, "the banner right after <body>, first in keyboard order, with the first bytes")
+	assert.Less(t, strings.Index(got.String(), "ck-banner"), strings.Index(got.String(), "<p>first</p>"))
 	assert.Contains(t, string(rest), "<p>second</p>")
-	assert.Contains(t, string(rest), "ck-banner", "banner before </body>")
+	assert.Regexp(t, `<p>second</p><a id="ck-open" [^>]*hidden>[^<]*</a></body>`, string(rest), "the reopen control, hidden until a choice, before </body>")
 }
 
 func TestPreferencesLanguageAndAssets(t *testing.T) {

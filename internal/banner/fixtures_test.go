@@ -3,7 +3,6 @@ package banner
 // English texts as in internal/locales/messages/en.json, copied so that the
 // package's tests do not depend on the catalogs.
 var enTexts = Texts{
-	Region:     "Cookie consent",
 	Title:      "Cookies on this site",
 	Text:       "We use cookies that are strictly necessary to run this site. With your consent we would also use cookies to remember your preferences, measure visits and show relevant advertising. You can change your mind at any time from \u201cCookie settings\u201d.",
 	AcceptAll:  "Accept all",

@@ -34,6 +34,7 @@ type view struct {
 	Dir        string
 	Mode       template.JS // built only from whitelisted names, see appendMode
 	JS, CSS    string
+	DialogCSS  string
 	Granted    string
 	Guard      bool // the host set and a synchronous loader, see Data.Hosts
 	LangSubmit string
@@ -44,11 +45,12 @@ type view struct {
 // link is the data of the "Cookie settings" link.
 type link struct {
 	Prefix, Return, Lang, Dir, Label string
+	Corner                           string // see Data.Corner
 	Hidden                           bool
 }
 
 func newView(d *Data) *view {
-	v := &view{Data: d, Dir: d.dir(), JS: jsName, CSS: cssName, LangSubmit: d.Texts.LanguageSubmit}
+	v := &view{Data: d, Dir: d.dir(), JS: jsName, CSS: cssName, DialogCSS: dialogCSSName, LangSubmit: d.Texts.LanguageSubmit}
 	if v.LangSubmit == "" {
 		v.LangSubmit = d.Texts.Language
 	}
@@ -83,17 +85,31 @@ func prepHead(v *view) {
 	v.Guard = v.Hosts != "" && !all
 }
 
-// Body renders what goes right before </body>. An undecided visitor gets the
-// first layer (a labelled region with Accept all, Reject all and Choose) and
-// the hidden "Cookie settings" link the loader reveals after a choice; a
-// decided visitor gets only the link. The preferences dialog is not included:
-// the loader fetches it on demand, which keeps the first page small.
+// BodyStart renders what goes right after the <body> start tag: for an
+// undecided visitor, the first layer (a region named by its title, with
+// Accept all, Reject all and Choose), so that it is the first thing a
+// keyboard or screen reader user reaches; nothing for a decided one.
+func BodyStart(buf *bytes.Buffer, d *Data) {
+	if !d.Decided {
+		startCache.render(buf, d)
+	}
+}
+
+// Body renders what goes right before </body>: the control that reopens
+// the preferences, floating in the corner Data.Corner names (hidden while
+// the banner shows; the loader reveals it after a choice). The preferences
+// dialog is not included: the loader fetches it on demand, which keeps the
+// first page small.
 func Body(buf *bytes.Buffer, d *Data) {
 	bodyCache.render(buf, d)
 }
 
 func prepBody(v *view) {
-	v.Link = link{Prefix: v.Prefix, Return: v.Return, Lang: v.Lang, Dir: v.Dir, Label: v.Texts.Settings, Hidden: !v.Decided}
+	c := v.Corner
+	if c != "start" && c != "end" {
+		c = ""
+	}
+	v.Link = link{Prefix: v.Prefix, Return: v.Return, Lang: v.Lang, Dir: v.Dir, Label: v.Texts.Settings, Corner: c, Hidden: !v.Decided}
 }
 
 // Preferences renders the preferences dialog: every category with its

@@ -77,7 +77,7 @@ func TestFirstLayer(t *testing.T) {
 			doc := parse(t, headBody(d))
 			b := one(t, doc, "banner", byID("ck-banner"))
 			assert.Equal(t, "region", attrOr(b, "role"))
-			assert.Equal(t, d.Texts.Region, attrOr(b, "aria-label"))
+			assert.Equal(t, "ck-title", attrOr(b, "aria-labelledby"), "the region is announced once, with its title")
 			assert.Equal(t, s.lang, attrOr(b, "lang"))
 			assert.Equal(t, s.dir, attrOr(b, "dir"))
 			assert.Equal(t, d.Texts.Title, text(one(t, b, "title", byID("ck-title"))))

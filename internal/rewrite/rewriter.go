@@ -40,6 +40,12 @@ type Config struct {
 	// look for the declaration in the first 1024 bytes. With no tag at all,
 	// Head is written at Close. It is inserted exactly once.
 	Head []byte
+	// BodyStart is inserted right after the first <body> start tag outside
+	// raw text and foreign content, so that what it holds (the banner) is
+	// the first thing of the page in keyboard and reading order. A document
+	// without a <body> tag gets it right before BodyEnd. It is inserted
+	// exactly once.
+	BodyStart []byte
 	// BodyEnd is inserted right before the first </body> end tag outside
 	// raw text, or at Close when there is none. It is inserted exactly once.
 	BodyEnd []byte
@@ -75,6 +81,7 @@ type Rewriter struct {
 	held []byte
 
 	headPending, bodyPending bool
+	bodyStartPending         bool
 	// scriptingOff makes noscript an ordinary element; it is set for the
 	// child that rewrites noscript content the way a browser without
 	// JavaScript would parse it.
@@ -153,6 +160,7 @@ func (r *Rewriter) Reset(dst io.Writer, cfg Config) {
 	r.held = r.held[:0]
 	r.headPending = true
 	r.bodyPending = true
+	r.bodyStartPending = true
 	r.scriptingOff = false
 	r.maxTag = MaxTagLen
 	r.onTag = nil
@@ -226,6 +234,10 @@ func (r *Rewriter) insertPending() {
 	if r.headPending {
 		r.headPending = false
 		r.emit(r.cfg.Head)
+	}
+	if r.bodyStartPending {
+		r.bodyStartPending = false
+		r.emit(r.cfg.BodyStart)
 	}
 	if r.bodyPending {
 		r.bodyPending = false

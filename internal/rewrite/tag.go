@@ -643,7 +643,7 @@ func (r *Rewriter) rewriteNoscript(content []byte) {
 		r.child = c
 	}
 	c.Reset(r.dst, Config{Consent: r.cfg.Consent, Trackers: r.tab})
-	c.headPending, c.bodyPending = false, false
+	c.headPending, c.bodyPending, c.bodyStartPending = false, false, false
 	c.scriptingOff = true
 	c.maxTag = r.maxTag
 	c.run(content)

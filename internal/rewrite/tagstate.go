@@ -186,7 +186,15 @@ func (r *Rewriter) nameDone(p []byte) {
 	if r.endTag {
 		if e == elemBody && r.bodyPending {
 			r.bodyPending = false
-			r.insertBeforeToken(p, r.cfg.BodyEnd)
+			if r.bodyStartPending {
+				// No <body> start tag came: the banner still goes first of
+				// what is inserted there.
+				r.bodyStartPending = false
+				r.insertBeforeToken(p, r.cfg.BodyStart)
+				r.emit(r.cfg.BodyEnd)
+			} else {
+				r.insertBeforeToken(p, r.cfg.BodyEnd)
+			}
 		}
 		r.look = false
 		return
@@ -378,6 +386,12 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	}
 	if repl != nil {
 		r.replaceTag(p, end, repl)
+	}
+	if e == elemBody && r.bodyStartPending && r.nframes+r.fover == 0 {
+		// BodyStart follows the <body> tag, as it was or as rewritten.
+		r.bodyStartPending = false
+		r.flushTo(p, end)
+		r.emit(r.cfg.BodyStart)
 	}
 	selfClosing := tag != nil && len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
 	if foreign {

@@ -105,10 +105,11 @@ wrap(Navigator.prototype, 'sendBeacon', (t, a, g) => !hv(a[0]) && g.apply(t, a))
 }
 const q = x => d.querySelector(x);
 const ret = () => encodeURIComponent(location.pathname + location.search);
-// css loads the stylesheet once; a decided visitor only needs it for the dialog.
-const css = () => q('#ck-css') ? 0 : new Promise(r => {
+// css loads a stylesheet once: ck.css (the banner's, which a decided
+// visitor only needs for the dialog) or ck.d.css (the dialog's own).
+const css = (i, u) => q('#' + i) ? 0 : new Promise(r => {
 const l = d.createElement('link');
-l.id = 'ck-css'; l.rel = 'stylesheet'; l.href = C; l.nonce = N;
+l.id = i; l.rel = 'stylesheet'; l.href = u; l.nonce = N;
 l.onload = l.onerror = r;
 d.head.append(l);
 });
@@ -119,7 +120,7 @@ if (B || q('#ck-prefs')) return;
 B = 1;
 O = d.activeElement;
 try {
-const [r] = await Promise.all([fetch(P + '/preferences?fragment=1&return=' + ret()), css()]);
+const [r] = await Promise.all([fetch(P + '/preferences?fragment=1&return=' + ret()), css('ck-css', C), css('ck-dcss', C.replace(/css$/, 'd.css'))]);
 if (!r.ok) throw 0;
 const x = new DOMParser().parseFromString(await r.text(), 'text/html').querySelector('#ck-prefs');
 // Escape (cancel) and Close write nothing; focus goes back to the opener.
