@@ -18,6 +18,10 @@ type htmlRewrite struct {
 	head, start, body *bytes.Buffer
 	data              *banner.Data
 	langs             []banner.Language // the banner's own short switcher list
+	m                 *Manager
+	// ph is s.placeholder, bound once per pooled value: a method value
+	// made per response would allocate.
+	ph func(dst []byte, category string, src []byte) []byte
 }
 
 var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
@@ -45,7 +49,15 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 		banner.BodyStart(s.start, s.data)
 		banner.Body(s.body, s.data)
 	}
-	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyStart: s.start.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers})
+	s.m = m
+	if s.ph == nil {
+		s.ph = s.placeholder
+	}
+	cfg := rewrite.Config{Head: s.head.Bytes(), BodyStart: s.start.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers}
+	if !m.cfg.NoBanner {
+		cfg.Placeholder = s.ph
+	}
+	s.rw = rewrite.Get(dst, cfg)
 	return s
 }
 
@@ -60,7 +72,7 @@ func (s *htmlRewrite) Close() error {
 	bufPool.Put(s.body)
 	s.data.Languages = nil // shared with the Manager's tables: never reused as scratch
 	dataPool.Put(s.data)
-	*s = htmlRewrite{langs: s.langs[:0]}
+	*s = htmlRewrite{langs: s.langs[:0], ph: s.ph}
 	rewritePool.Put(s)
 	return err
 }

@@ -125,6 +125,7 @@ func (u *ui) build(loc locales.Locale) *uiLocale {
 		PrefsTitle: msg("prefs.title"), PrefsText: msg("prefs.text"), Save: msg("prefs.save"),
 		Close: msg("prefs.close"), AlwaysOn: msg("prefs.always_on"), Receipt: msg("prefs.receipt"),
 		History: msg("prefs.history"), Saved: msg("prefs.saved"), Settings: msg("settings.link"),
+		EmbedBlocked: msg("embed.blocked"), EmbedOnce: msg("embed.once"), EmbedAlways: msg("embed.always"),
 	}
 	if u.m.cfg.History == nil {
 		ul.texts.History = "" // no history page to link to

@@ -38,6 +38,22 @@ type Texts struct {
 	History        string // prefs.history: the link to the consent history; "" leaves the link out
 	Saved          string // prefs.saved: announced to screen readers after a choice
 	Settings       string // settings.link
+	// The placeholder of a blocked embed; EmbedBlocked names the provider
+	// and EmbedAlways the category, each where its %s stands.
+	EmbedBlocked string // embed.blocked
+	EmbedOnce    string // embed.once
+	EmbedAlways  string // embed.always
+}
+
+// Embed describes the iframe a placeholder stands for.
+type Embed struct {
+	// Category is the ID of the category that blocks it.
+	Category string
+	// Provider names where it comes from, such as "youtube.com".
+	Provider string
+	// Load is the iframe's own URL, for "Load this once", which navigates
+	// the placeholder's frame there; "" leaves the button out.
+	Load string
 }
 
 // Language is one entry of the language switcher.

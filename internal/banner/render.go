@@ -40,6 +40,13 @@ type view struct {
 	LangSubmit string
 	Page       bool
 	Link       link
+	Embed      embedView
+}
+
+// embedView is the placeholder's data, its texts filled in.
+type embedView struct {
+	Embed
+	Text, Always string
 }
 
 // link is the data of the "Cookie settings" link.
@@ -125,4 +132,24 @@ func Preferences(buf *bytes.Buffer, d *Data, fragment bool) {
 	}
 	v.Page = true
 	execute(buf, "page", v)
+}
+
+// Placeholder renders the page a neutralised iframe shows in its place and
+// size (see Data.Texts.EmbedBlocked): the provider and the category named,
+// "Load this once" (a link that navigates only this frame to the embed) and
+// "Always allow <category>", a decision form posted to the top window that
+// keeps the categories already granted and adds this one. Both work
+// without JavaScript.
+func Placeholder(buf *bytes.Buffer, d *Data, e Embed) {
+	v := newView(d)
+	title := e.Category
+	for _, c := range d.Categories {
+		if c.ID == e.Category {
+			title = c.Title
+		}
+	}
+	v.Embed = embedView{Embed: e,
+		Text:   strings.Replace(d.Texts.EmbedBlocked, "%s", e.Provider, 1),
+		Always: strings.Replace(d.Texts.EmbedAlways, "%s", title, 1)}
+	execute(buf, "embed", v)
 }

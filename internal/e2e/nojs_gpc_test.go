@@ -54,7 +54,7 @@ func TestWithoutJavaScript(t *testing.T) {
 			tb := newTab(t, withoutJavaScript())
 			tb.open(s.URL + page)
 			require.True(t, tb.visible("#ck-banner"), "the banner shows without JavaScript")
-			require.True(t, eval[bool](tb, `getComputedStyle(document.querySelector('#ck-banner')).position === 'sticky'`), "and is styled")
+			require.True(t, eval[bool](tb, `getComputedStyle(document.querySelector('#ck-banner')).position === 'fixed'`), "and is styled")
 			require.False(t, eval[bool](tb, `typeof window.consentkit !== 'undefined'`), "no script ran")
 
 			tt.steps(tb)

@@ -49,6 +49,14 @@ type Config struct {
 	// BodyEnd is inserted right before the first </body> end tag outside
 	// raw text, or at Close when there is none. It is inserted exactly once.
 	BodyEnd []byte
+	// Placeholder, when set, gives a neutralised iframe a src of its own
+	// (after data-ck-blocked, where it wins over a duplicate): it appends
+	// to dst the URL of a page to show in the iframe's place and size until
+	// the category is granted, given the blocking category and the
+	// iframe's original src (decoded; empty when it had none). The loader
+	// puts the original back over it on grant, as it does every
+	// data-ck-<name>. Nil leaves neutralised iframes empty.
+	Placeholder func(dst []byte, category string, src []byte) []byte
 	// Consent decides which categories are granted. Nil grants nothing but
 	// "necessary".
 	Consent Consent
@@ -93,6 +101,7 @@ type Rewriter struct {
 	dec   []byte
 	css   []byte // a sanitised style attribute
 	pay   []byte // a data: or javascript: URL's decoded content
+	ph    []byte // a placeholder URL (Config.Placeholder)
 	mark  []byte // the CSS marker being written
 	// joined keeps "a b" lists of categories blocking one element.
 	joined []joined
@@ -132,6 +141,9 @@ func (r *Rewriter) Put() {
 	}
 	if cap(r.pay) > keep {
 		r.pay = nil
+	}
+	if cap(r.ph) > keep {
+		r.ph = nil
 	}
 	r.dst = nil
 	r.cfg = Config{}

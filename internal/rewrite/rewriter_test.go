@@ -392,3 +392,35 @@ func TestBodyStart(t *testing.T) {
 		})
 	}
 }
+
+// TestPlaceholder checks that a neutralised iframe gets the placeholder's
+// src right after data-ck-blocked, its own src kept aside as data-ck-src,
+// and that nothing else does.
+func TestPlaceholder(t *testing.T) {
+	t.Parallel()
+	var seen []string
+	cfg := rewrite.Config{Placeholder: func(dst []byte, cat string, src []byte) []byte {
+		seen = append(seen, cat+" "+string(src))
+		dst = append(dst, "/consent/embed?c="...)
+		dst = append(dst, cat...)
+		return append(dst, `&u="x"`...)
+	}}
+	tests := []struct{ name, in, want string }{
+		{"a tracker's iframe", `<iframe src="` + yt + `?a=1&amp;b=2" width=560></iframe>`,
+			`<iframe data-ck-blocked="marketing" src="/consent/embed?c=marketing&amp;u=&quot;x&quot;" data-ck-src="` + yt + `?a=1&amp;b=2" width=560></iframe>`},
+		{"data-consent", `<iframe data-consent="analytics" src="/map"></iframe>`,
+			`<iframe data-ck-blocked="analytics" src="/consent/embed?c=analytics&amp;u=&quot;x&quot;" data-consent="analytics" data-ck-src="/map"></iframe>`},
+		{"no src", `<iframe data-consent="marketing" srcdoc="<p>x"></iframe>`,
+			`<iframe data-ck-blocked="marketing" src="/consent/embed?c=marketing&amp;u=&quot;x&quot;" data-consent="marketing" data-ck-srcdoc="<p>x"></iframe>`},
+		{"a script gets none", `<script src="` + ga + `"></script>`,
+			`<script type="text/plain" data-ck-blocked="analytics" data-ck-src="` + ga + `"></script>`},
+		{"a granted iframe is untouched", `<iframe src="/video"></iframe>`, `<iframe src="/video"></iframe>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, rewriteAllSplits(t, cfg, tt.in))
+		})
+	}
+	assert.Contains(t, seen, "marketing "+yt+"?a=1&b=2", "the callback gets the decoded src")
+	assert.Contains(t, seen, "marketing ", "and an empty one when there is none")
+}
