@@ -25,6 +25,45 @@ import (
 // needs no state; it is signed, so that {prefix}/embed cannot be made to
 // offer a link to anywhere else.
 
+// framesSelf reports whether the page's Content-Security-Policy lets it
+// frame its own origin: the placeholder is a page of the site, and a policy
+// whose frame-src (else child-src, else default-src) lists only the
+// providers would block it, which shows worse than an empty box. Every
+// policy must allow it; 'self' and * do.
+func framesSelf(h http.Header) bool {
+	for _, policy := range h.Values("Content-Security-Policy") {
+		var src [3][]string // frame-src, child-src, default-src
+		for _, dir := range strings.Split(policy, ";") {
+			f := strings.Fields(dir)
+			if len(f) == 0 {
+				continue
+			}
+			switch strings.ToLower(f[0]) {
+			case "frame-src":
+				src[0] = append(f[1:], "")
+			case "child-src":
+				src[1] = append(f[1:], "")
+			case "default-src":
+				src[2] = append(f[1:], "")
+			}
+		}
+		for _, list := range src {
+			if list == nil {
+				continue
+			}
+			ok := false
+			for _, v := range list {
+				ok = ok || strings.EqualFold(v, "'self'") || v == "*"
+			}
+			if !ok {
+				return false
+			}
+			break
+		}
+	}
+	return true
+}
+
 // embedMAC signs an embed URL with the first cookie key, under a label of
 // its own so the signature means nothing elsewhere.
 func (m *Manager) embedMAC(dst []byte, u []byte) []byte {

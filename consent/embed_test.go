@@ -122,3 +122,25 @@ func TestEmbedPlaceholderRefusesForgeries(t *testing.T) {
 		})
 	}
 }
+
+// TestFramesSelf: a page whose policy would block the placeholder frame
+// keeps its blocked iframes empty instead.
+func TestFramesSelf(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		policies []string
+		want     bool
+	}{
+		{nil, true},
+		{[]string{"script-src 'nonce-x'"}, true},
+		{[]string{"frame-src 'self' https://www.youtube.com"}, true},
+		{[]string{"frame-src https://www.youtube.com"}, false},
+		{[]string{"default-src 'none'; script-src 'self'"}, false},
+		{[]string{"default-src 'none'; frame-src 'SELF'"}, true},
+		{[]string{"child-src *; default-src 'none'"}, true},
+		{[]string{"frame-src 'self'", "default-src https:"}, false},
+	} {
+		h := http.Header{"Content-Security-Policy": tt.policies}
+		assert.Equal(t, tt.want, framesSelf(h), "%q", tt.policies)
+	}
+}

@@ -54,7 +54,7 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 		s.ph = s.placeholder
 	}
 	cfg := rewrite.Config{Head: s.head.Bytes(), BodyStart: s.start.Bytes(), BodyEnd: s.body.Bytes(), Consent: st, Trackers: m.trackers}
-	if !m.cfg.NoBanner {
+	if !m.cfg.NoBanner && framesSelf(h) {
 		cfg.Placeholder = s.ph
 	}
 	s.rw = rewrite.Get(dst, cfg)

@@ -93,8 +93,9 @@ wrap(E, 'insertAdjacentHTML', (t, a, g) => g.call(t, a[0], nz(a[1])));
 // a script already started runs anyway, and only once.
 new MutationObserver(r => {
 for (const m of r) for (const x of m.addedNodes) for (const e of x.querySelectorAll ? [x, ...x.querySelectorAll('*')] : []) {
-// An element the page marked with data-consent is judged by the rewriter.
-if (!e.hasAttribute('data-consent')) for (const y of [...e.attributes]) U(e, y.name) && hold(e, y.name, y.value) && e.removeAttribute(y.name);
+// An element the page marked with data-consent is judged by the rewriter,
+// and one it neutralised (an iframe's src is then its placeholder's).
+if (!e.matches('[data-consent],[data-ck-blocked]')) for (const y of [...e.attributes]) U(e, y.name) && hold(e, y.name, y.value) && e.removeAttribute(y.name);
 }
 }).observe(d, {childList: true, subtree: true});
 // Requests to a refused tracker are refused, never replayed.
