@@ -65,7 +65,8 @@ const testNonce = "rAnd0mN0nce+/base64=="
 const testHosts = "ck-hosts.0123abcd.js"
 
 // undecided is a first visit: English, a CSP nonce, two languages, Consent
-// Mode with wait_for_update.
+// Mode with wait_for_update, the bar layout and the reopen control in the
+// start corner.
 func undecided() *Data {
 	cats := enCategories()
 	return &Data{
@@ -74,6 +75,7 @@ func undecided() *Data {
 		PolicyURL: "/privacy", Nonce: testNonce, Hosts: testHosts,
 		Languages:   []Language{{Tag: "en", Name: "English", Selected: true}, {Tag: "es", Name: "Español"}},
 		ConsentMode: modeFor(cats, false), WaitForUpdate: 500,
+		Corner: "start", // the default Config.ReopenCorner
 	}
 }
 

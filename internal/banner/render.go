@@ -37,6 +37,7 @@ type view struct {
 	DialogCSS  string
 	Granted    string
 	Guard      bool // the host set and a synchronous loader, see Data.Hosts
+	Styled     bool // the page links the stylesheet
 	LangSubmit string
 	Page       bool
 	Link       link
@@ -90,6 +91,10 @@ func prepHead(v *view) {
 	var all bool
 	v.Granted, all = v.granted()
 	v.Guard = v.Hosts != "" && !all
+	// The stylesheet places the banner, and after a decision the floating
+	// reopen control: cached since the banner showed, it costs a decided
+	// visitor one line of markup.
+	v.Styled = !v.Decided || v.corner() != ""
 }
 
 // BodyStart renders what goes right after the <body> start tag: for an
@@ -112,11 +117,15 @@ func Body(buf *bytes.Buffer, d *Data) {
 }
 
 func prepBody(v *view) {
-	c := v.Corner
-	if c != "start" && c != "end" {
-		c = ""
+	v.Link = link{Prefix: v.Prefix, Return: v.Return, Lang: v.Lang, Dir: v.Dir, Label: v.Texts.Settings, Corner: v.corner(), Hidden: !v.Decided}
+}
+
+// corner is Data.Corner when the reopen control floats, else "".
+func (d *Data) corner() string {
+	if d.Corner != "start" && d.Corner != "end" {
+		return ""
 	}
-	v.Link = link{Prefix: v.Prefix, Return: v.Return, Lang: v.Lang, Dir: v.Dir, Label: v.Texts.Settings, Corner: c, Hidden: !v.Decided}
+	return d.Corner
 }
 
 // Preferences renders the preferences dialog: every category with its
