@@ -25,6 +25,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -90,6 +91,10 @@ type corpusVisit struct {
 	loadErr  error // no load event in time (the requests are still counted)
 	err      error // the visit could not be made
 	took     time.Duration
+	// For an undecided visitor with JavaScript: the first layer's figures
+	// (look_test.go) and where the first Tab press landed.
+	banner   bannerFigures
+	firstTab string
 }
 
 func (v corpusVisit) trackers() []corpusRequest {
@@ -301,6 +306,11 @@ func newCorpusTab(bctx context.Context) (*corpusTab, error) {
 		func() error { _, err := chromedp.Call(octx, css.Disable, cdp.Empty{}); return err },
 		func() error { _, err := chromedp.Call(octx, log.Disable, cdp.Empty{}); return err },
 		func() error { _, err := chromedp.Call(octx, network.Enable, network.EnableParams{}); return err },
+		// Tab moves focus as in a focused window, though tabs run at once.
+		func() error {
+			_, err := chromedp.Call(octx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+			return err
+		},
 		func() error {
 			_, err := chromedp.Call(octx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}})
 			return err
@@ -362,6 +372,16 @@ func (tb *corpusTab) visit(origin, target string, mode corpusMode, cookie *http.
 	for time.Since(loaded) < corpusSettleMax && !(time.Since(loaded) >= corpusQuiet && tb.rec.quiet(corpusQuiet)) {
 		if err := chromedp.Do(ctx, chromedp.Sleep(50*time.Millisecond)); err != nil {
 			break
+		}
+	}
+	if mode == corpusUndecided {
+		// The issue's checks of the first layer, then one Tab press from
+		// the fresh page.
+		if f, err := chromedp.Run(ctx, chromedp.Evaluate[bannerFigures](bannerProbe)); err == nil {
+			v.banner = f
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err == nil {
+			v.firstTab, _ = chromedp.Run(ctx, chromedp.Evaluate[string](firstTabProbe))
 		}
 	}
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[corpusState](`(() => {
@@ -550,6 +570,7 @@ func TestCorpusInBrowser(t *testing.T) {
 	var totals [corpusModes]total
 	var rawKeys, againKeys int
 	var leakPages []string
+	var looks []corpusLook
 	t.Run("pages", func(t *testing.T) {
 		for i, p := range pages {
 			vs := visits[i]
@@ -596,6 +617,15 @@ func TestCorpusInBrowser(t *testing.T) {
 					assert.True(t, strings.HasPrefix(vs[m].state.URL, base+"/"), "%s, %s: the page is still there when its state is read: %+v", p.Name, m, vs[m].state)
 				}
 
+				// The first layer as the issue checks it (#14).
+				u := vs[corpusUndecided]
+				if u.loadErr == nil && u.err == nil && u.state.Banner {
+					probs := u.banner.problems(u.firstTab)
+					fmt.Fprintf(&sum, "\n  banner: %s; first Tab: %s", u.banner, u.firstTab)
+					looks = append(looks, corpusLook{page: p.Name, f: u.banner, tab: u.firstTab, problems: probs})
+					assert.Empty(t, probs, "%s: the banner, undecided", p.Name)
+				}
+
 				// A visitor who accepted everything gets what the page asks for.
 				st := vs[corpusAccepted].state
 				assert.False(t, st.Banner, "%s: no banner once accepted", p.Name)
@@ -637,9 +667,59 @@ func TestCorpusInBrowser(t *testing.T) {
 	t.Logf("accepted: %d of %d tracker URLs of the raw pages requested again (%.1f%%); pages where an undecided visitor reached a tracker: %d",
 		againKeys, rawKeys, 100*ratio, len(leakPages))
 
+	logLooks(t, looks)
+
 	// Not vacuous: the pages as served do ask for trackers (the corpus
 	// README counts about 316 tracker <script src> on 111 pages).
 	assert.GreaterOrEqual(t, totals[corpusRaw].trackers, 300, "the raw pages request trackers")
 	assert.GreaterOrEqual(t, totals[corpusRaw].pages, 100, "on most pages")
 	assert.GreaterOrEqual(t, ratio, 0.99, "an accepting visitor requests at least 99%% of the raw pages' tracker URLs (%d of %d)", againKeys, rawKeys)
+}
+
+// corpusLook is the first layer's figures on one corpus page.
+type corpusLook struct {
+	page     string
+	f        bannerFigures
+	tab      string
+	problems []string
+}
+
+// logLooks prints the first layer's figures over the corpus: how many
+// pages pass each of the issue's checks, the smallest font and the tallest
+// banner, and the worst page (most failed checks, then smallest font).
+func logLooks(t *testing.T, looks []corpusLook) {
+	t.Helper()
+	if len(looks) == 0 {
+		return
+	}
+	var visible, alike, font, uncovered, tab, positive int
+	worst, minFont, maxHeight := looks[0], looks[0].f.MinFont, 0.0
+	for _, l := range looks {
+		if l.f.Visible {
+			visible++
+		}
+		if len(l.f.Diff) == 0 {
+			alike++
+		}
+		if l.f.MinFont >= 14 {
+			font++
+		}
+		if len(l.f.Covered) == 0 {
+			uncovered++
+		}
+		if strings.HasPrefix(l.tab, "banner ") {
+			tab++
+		} else if strings.HasSuffix(l.tab, positiveTabindex) {
+			positive++
+		}
+		minFont = min(minFont, l.f.MinFont)
+		maxHeight = max(maxHeight, l.f.Height)
+		if len(l.problems) > len(worst.problems) || len(l.problems) == len(worst.problems) && l.f.MinFont < worst.f.MinFont {
+			worst = l
+		}
+	}
+	n := len(looks)
+	t.Logf("banner on %d pages (undecided, JavaScript on, %s viewport): visible in the first viewport %d/%d; Accept and Reject alike %d/%d; text >= 14 px %d/%d (smallest %.1f px); no control covered %d/%d; first Tab in the banner %d/%d (on %d more the page's own tabindex > 0 comes first); tallest banner %.0f px",
+		n, fmt.Sprintf("%.0fx%.0f", looks[0].f.VW, looks[0].f.VH), visible, n, alike, n, font, n, minFont, uncovered, n, tab, n, positive, maxHeight)
+	t.Logf("worst page: %s.html.gz: %s; first Tab: %s; problems: %q", worst.page, worst.f, worst.tab, worst.problems)
 }

@@ -218,7 +218,8 @@ for (const k of j.clear_storage || []) for (const x of Object.keys(localStorage)
 if ([...G].some(c => !n.has(c))) return location.reload();
 G = n;
 O = 0;
-const x = q('#ck-prefs'), l = q('.ck-settings'), p = d.createElement('p');
+// The floating reopen control, else the first settings link (a page's own may come first).
+const x = q('#ck-prefs'), l = q('#ck-open') || q('.ck-settings'), p = d.createElement('p');
 q('#ck-banner')?.remove();
 x?.close();
 if (l) { l.hidden = false; l.focus(); }
