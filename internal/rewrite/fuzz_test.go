@@ -125,21 +125,27 @@ func FuzzDifferential(f *testing.F) {
 			}
 		}
 
-		// Snippets go in exactly once each, and nothing else changes.
-		const head, body = "<!--ck:head-->", "<!--ck:body-->"
+		// Snippets go in exactly once each, in order, and nothing else
+		// changes.
+		const head, start, body = "<!--ck:head-->", "<!--ck:start-->", "<!--ck:body-->"
 		if !bytes.Contains(in, []byte("<!--ck:")) {
 			var out bytes.Buffer
-			r := rewrite.Get(&out, rewrite.Config{Head: []byte(head), BodyEnd: []byte(body), Consent: all{}})
+			r := rewrite.Get(&out, rewrite.Config{Head: []byte(head), BodyStart: []byte(start), BodyEnd: []byte(body), Consent: all{}})
 			for _, p := range splits(in) {
 				_, _ = r.Write(p)
 			}
 			_ = r.Close()
 			r.Put()
 			got := out.Bytes()
-			if bytes.Count(got, []byte(head)) != 1 || bytes.Count(got, []byte(body)) != 1 {
+			if bytes.Count(got, []byte(head)) != 1 || bytes.Count(got, []byte(start)) != 1 || bytes.Count(got, []byte(body)) != 1 {
 				t.Fatalf("snippets not inserted once each:\n in: %q\nout: %q", in, got)
 			}
-			got = bytes.Replace(bytes.Replace(got, []byte(head), nil, 1), []byte(body), nil, 1)
+			if !(bytes.Index(got, []byte(head)) < bytes.Index(got, []byte(start)) && bytes.Index(got, []byte(start)) < bytes.Index(got, []byte(body))) {
+				t.Fatalf("snippets out of order:\n in: %q\nout: %q", in, got)
+			}
+			for _, s := range []string{head, start, body} {
+				got = bytes.Replace(got, []byte(s), nil, 1)
+			}
 			if !bytes.Equal(got, in) {
 				t.Fatalf("inserting snippets changed the document:\n in: %q\nout: %q", in, out.Bytes())
 			}
