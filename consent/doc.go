@@ -41,7 +41,9 @@
 // the visitor's language that names the provider and the category, with
 // "Load this once" (navigates only that frame to the embed, a signed URL)
 // and "Always allow <category>" (a decision like any other, posted to the
-// top window). Pages whose Content-Security-Policy does not let them frame
+// top window: it keeps what the visitor granted and adds the category; an
+// undecided visitor thereby refuses the others, as Save with one box ticked
+// would). Pages whose Content-Security-Policy does not let them frame
 // their own origin ('self' in frame-src, child-src or default-src) keep
 // blocked iframes empty instead.
 //

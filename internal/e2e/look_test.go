@@ -446,3 +446,51 @@ func TestDemoBannerAndReopen(t *testing.T) {
 	assert.True(t, strings.HasPrefix(nojs.location(), d.url), "back on the site")
 	assert.False(t, nojs.exists("#ck-banner"))
 }
+
+// corpusLook is the first layer's figures on one corpus page.
+type corpusLook struct {
+	page     string
+	f        bannerFigures
+	tab      string
+	problems []string
+}
+
+// logLooks prints the first layer's figures over the corpus: how many
+// pages pass each of the checks, the smallest font and the tallest
+// banner, and the worst page (most failed checks, then smallest font).
+func logLooks(t *testing.T, looks []corpusLook) {
+	t.Helper()
+	if len(looks) == 0 {
+		return
+	}
+	var visible, alike, font, uncovered, tab, positive int
+	worst, minFont, maxHeight := looks[0], looks[0].f.MinFont, 0.0
+	for _, l := range looks {
+		if l.f.Visible {
+			visible++
+		}
+		if len(l.f.Diff) == 0 {
+			alike++
+		}
+		if l.f.MinFont >= 14 {
+			font++
+		}
+		if len(l.f.Covered) == 0 {
+			uncovered++
+		}
+		if strings.HasPrefix(l.tab, "banner ") {
+			tab++
+		} else if strings.HasSuffix(l.tab, positiveTabindex) {
+			positive++
+		}
+		minFont = min(minFont, l.f.MinFont)
+		maxHeight = max(maxHeight, l.f.Height)
+		if len(l.problems) > len(worst.problems) || len(l.problems) == len(worst.problems) && l.f.MinFont < worst.f.MinFont {
+			worst = l
+		}
+	}
+	n := len(looks)
+	t.Logf("banner on %d pages (undecided, JavaScript on, %s viewport): visible in the first viewport %d/%d; Accept and Reject alike %d/%d; text >= 14 px %d/%d (smallest %.1f px); no control covered %d/%d; first Tab in the banner %d/%d (on %d more the page's own tabindex > 0 comes first); tallest banner %.0f px",
+		n, fmt.Sprintf("%.0fx%.0f", looks[0].f.VW, looks[0].f.VH), visible, n, alike, n, font, n, minFont, uncovered, n, tab, n, positive, maxHeight)
+	t.Logf("worst page: %s.html.gz: %s; first Tab: %s; problems: %q", worst.page, worst.f, worst.tab, worst.problems)
+}
