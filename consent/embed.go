@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"hash"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -64,40 +65,80 @@ func framesSelf(h http.Header) bool {
 	return true
 }
 
-// embedMAC signs an embed URL with the first cookie key, under a label of
-// its own so the signature means nothing elsewhere.
+// embedLabel keeps a placeholder's signature from meaning anything else.
+var embedLabel = []byte("consentkit embed\x00")
+
+// embedMAC appends to dst the signature of an embed URL: HMAC-SHA256 with
+// the first cookie key, 128 bits, base64url. The keyed hashes are pooled:
+// pages with embeds sign one per iframe.
 func (m *Manager) embedMAC(dst []byte, u []byte) []byte {
-	h := hmac.New(sha256.New, m.cfg.Keys[0].HashKey)
-	h.Write([]byte("consentkit embed\x00"))
-	h.Write(u)
-	var sum [sha256.Size]byte
-	return base64.RawURLEncoding.AppendEncode(dst, h.Sum(sum[:0])[:16])
+	sg := m.embedMACs.Get().(*embedSigner)
+	sg.h.Reset()
+	sg.h.Write(embedLabel)
+	sg.h.Write(u)
+	dst = base64.RawURLEncoding.AppendEncode(dst, sg.h.Sum(sg.sum[:0])[:16])
+	m.embedMACs.Put(sg)
+	return dst
+}
+
+// embedSigner is a keyed hash with room for its sum, which would escape
+// to the heap on every call as a local array.
+type embedSigner struct {
+	h   hash.Hash
+	sum [sha256.Size]byte
+}
+
+// newEmbedMAC makes the signers of m.embedMACs.
+func newEmbedMAC(key []byte) func() any {
+	return func() any { return &embedSigner{h: hmac.New(sha256.New, key)} }
 }
 
 // placeholder is the rewriter's Config.Placeholder: the URL of the
-// placeholder page for an iframe blocked by category whose src was src.
-// A relative src is resolved against the page, whose path the placeholder
-// does not share.
+// placeholder page for an iframe blocked by category whose src was src. A
+// relative src is resolved against the page, whose path the placeholder
+// does not share; an absolute one costs no allocation.
 func (s *htmlRewrite) placeholder(dst []byte, category string, src []byte) []byte {
 	m := s.m
 	dst = append(dst, m.cfg.Prefix...)
 	dst = append(dst, "/embed?c="...)
-	dst = append(dst, url.QueryEscape(category)...)
+	dst = appendQueryEscape(dst, category)
 	dst = append(dst, "&r="...)
-	dst = append(dst, url.QueryEscape(s.data.Return)...)
-	u := strings.TrimSpace(string(src))
-	if u == "" {
+	dst = appendQueryEscape(dst, s.data.Return)
+	u := bytes.TrimSpace(src)
+	if len(u) == 0 {
 		return dst
 	}
-	if ref, err := url.Parse(u); err == nil {
-		if base, err := url.Parse(s.data.Return); err == nil {
-			u = base.ResolveReference(ref).String()
+	if !hasPrefixFold(u, "https://") && !hasPrefixFold(u, "http://") {
+		if ref, err := url.Parse(string(u)); err == nil {
+			if base, err := url.Parse(s.data.Return); err == nil {
+				u = []byte(base.ResolveReference(ref).String())
+			}
 		}
 	}
 	dst = append(dst, "&u="...)
-	dst = append(dst, url.QueryEscape(u)...)
+	dst = appendQueryEscape(dst, u)
 	dst = append(dst, "&s="...)
-	return m.embedMAC(dst, []byte(u))
+	return m.embedMAC(dst, u)
+}
+
+// appendQueryEscape appends s escaped as url.QueryEscape does.
+func appendQueryEscape[T string | []byte](dst []byte, s T) []byte {
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_', c == '.', c == '~':
+			dst = append(dst, c)
+		case c == ' ':
+			dst = append(dst, '+')
+		default:
+			dst = append(dst, '%', hex[c>>4], hex[c&15])
+		}
+	}
+	return dst
+}
+
+func hasPrefixFold(b []byte, prefix string) bool {
+	return len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix)
 }
 
 // loadable reports whether u, signed with sig, may be offered as "Load this

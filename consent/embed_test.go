@@ -144,3 +144,10 @@ func TestFramesSelf(t *testing.T) {
 		assert.Equal(t, tt.want, framesSelf(h), "%q", tt.policies)
 	}
 }
+
+func TestAppendQueryEscapeMatchesURL(t *testing.T) {
+	t.Parallel()
+	for _, s := range []string{"", "/news?id=1&x=a b", "https://www.youtube.com/embed/x?a=1&b=ä#t", "~-_.!*'();:@&=+$,/?%#[]", "\x00\xff"} {
+		assert.Equal(t, url.QueryEscape(s), string(appendQueryEscape(nil, s)), "%q", s)
+	}
+}
