@@ -191,9 +191,9 @@ func expiryLine(name string, s *CookieSpec, f cookieForm) string {
 
 // hasPrefixFold reports whether name starts with prefix in any case: as
 // browsers match the cookie name prefixes (RFC 6265bis 4.1.3), and as CSP
-// source expressions are compared.
-func hasPrefixFold(name, prefix string) bool {
-	return len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix)
+// source expressions and URL schemes are compared.
+func hasPrefixFold[T string | []byte](s T, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(string(s[:len(prefix)]), prefix)
 }
 
 // cookieDomains returns the domains a cookie that host can see may have

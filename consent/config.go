@@ -261,6 +261,20 @@ type Config struct {
 	// response and why: a header on every response and a protected page
 	// at {prefix}/debug. Development only. Default is off.
 	Diagnostics Diagnostics
+	// Banner look (issue #14).
+
+	// BannerLayout places the first layer: LayoutBar, a bar along the
+	// bottom edge, or LayoutBox, a box in the bottom corner (the end corner:
+	// right in left-to-right languages). Either comes first in the page's
+	// keyboard order. Default is LayoutBar.
+	BannerLayout string
+	// ReopenCorner is where the small control that reopens the preferences
+	// floats on every page after a decision, so that withdrawing is one
+	// click away like accepting: CornerStart (bottom left in left-to-right
+	// languages) or CornerEnd; CornerNone leaves a plain "Cookie settings"
+	// link at the end of the page, for sites that place their own (see the
+	// consentSettingsLink template helper). Default is CornerStart.
+	ReopenCorner string
 }
 
 var idChars = func() (t [256]bool) {
@@ -284,6 +298,37 @@ func validID(id string) bool {
 		}
 	}
 	return true
+}
+
+// The values of Config.BannerLayout and Config.ReopenCorner.
+const (
+	LayoutBar   = "bar"
+	LayoutBox   = "box"
+	CornerStart = "start"
+	CornerEnd   = "end"
+	CornerNone  = "none"
+)
+
+// ErrBadLook reports a BannerLayout or ReopenCorner value New does not know.
+var ErrBadLook = errors.New("consent: bad banner look")
+
+// normalizeLook fills and checks the banner's layout and reopen corner.
+func (c *Config) normalizeLook() error {
+	switch c.BannerLayout {
+	case "":
+		c.BannerLayout = LayoutBar
+	case LayoutBar, LayoutBox:
+	default:
+		return fmt.Errorf("%w: BannerLayout %q: use %q or %q", ErrBadLook, c.BannerLayout, LayoutBar, LayoutBox)
+	}
+	switch c.ReopenCorner {
+	case "":
+		c.ReopenCorner = CornerStart
+	case CornerStart, CornerEnd, CornerNone:
+	default:
+		return fmt.Errorf("%w: ReopenCorner %q: use %q, %q or %q", ErrBadLook, c.ReopenCorner, CornerStart, CornerEnd, CornerNone)
+	}
+	return nil
 }
 
 // normalize fills defaults and checks everything, so that a Manager never
@@ -422,7 +467,10 @@ func (c *Config) normalize() error {
 	if err := c.WriteLimits.normalize(); err != nil {
 		return err
 	}
-	return c.normalizeDiagnostics()
+	if err := c.normalizeDiagnostics(); err != nil {
+		return err
+	}
+	return c.normalizeLook()
 }
 
 func validCookieName(s string) bool {

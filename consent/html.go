@@ -14,10 +14,13 @@ import (
 // htmlRewrite is one response's rewrite: the streaming rewriter plus the
 // rendered snippets it inserts, all pooled.
 type htmlRewrite struct {
-	rw         *rewrite.Rewriter
-	head, body *bytes.Buffer
-	data       *banner.Data
-	langs      []banner.Language // the banner's own short switcher list
+	rw                *rewrite.Rewriter
+	head, start, body *bytes.Buffer
+	data              *banner.Data
+	langs             []banner.Language // the banner's own short switcher list
+	// ph is s.placeholder, bound once per pooled value: a method value
+	// made per response would allocate.
+	ph func(dst []byte, category string, src []byte) []byte
 
 	// What the rewriter reports goes to the Manager's warnings and, when
 	// the response is diagnosed, to rec.
@@ -39,6 +42,8 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 	s.data = dataPool.Get().(*banner.Data)
 	s.head = bufPool.Get().(*bytes.Buffer)
 	s.head.Reset()
+	s.start = bufPool.Get().(*bytes.Buffer)
+	s.start.Reset()
 	s.body = bufPool.Get().(*bytes.Buffer)
 	s.body.Reset()
 	link := 0
@@ -55,18 +60,26 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 		s.rec.HTML = true
 		s.rec.headersOut(h)
 	}
+	if s.ph == nil {
+		s.ph = s.placeholder
+	}
 	body := s.body.Bytes()
-	s.rw = rewrite.Get(dst, rewrite.Config{Head: s.head.Bytes(), BodyEnd: body[:link], Settings: body[link:],
-		Consent: st, Trackers: m.trackers, Report: s})
+	cfg := rewrite.Config{Head: s.head.Bytes(), BodyStart: s.start.Bytes(), BodyEnd: body[:link], Settings: body[link:],
+		Consent: st, Trackers: m.trackers, Report: s}
+	if !m.cfg.NoBanner && !alone && framesSelf(h) {
+		cfg.Placeholder = s.ph
+	}
+	s.rw = rewrite.Get(dst, cfg)
 	return s
 }
 
 // Neutralised hears the rewriter: see Manager.neutralised.
 func (s *htmlRewrite) Neutralised(e rewrite.Event) { s.m.neutralised(s.rec, s.path, e) }
 
-// injected renders into s what the page's CSP lets work, and returns where
-// the "Cookie settings" link begins in s.body; the page's own control
-// (rewrite.SettingsAttr) replaces that link.
+// injected renders into s what the page's CSP lets work (head snippet,
+// banner after <body>, reopen control before </body>), and returns where
+// the reopen control begins in s.body; the page's own control
+// (rewrite.SettingsAttr) replaces it.
 //
 // The banner needs its loader, its stylesheet and its forms. When the
 // policy blocks any of them the page gets no head snippet and no banner,
@@ -80,7 +93,8 @@ func (m *Manager) injected(s *htmlRewrite, r *http.Request, h http.Header, nonce
 	if !csp.banner() {
 		m.warnOncef("csp-banner", "consent: the page's Content-Security-Policy blocks the banner's assets, so it gets only the cookie settings link; allow the consent prefix in script-src, style-src and form-action, or let the middleware see your CSP nonce (Config.Nonce)",
 			"path", r.URL.Path, "scripts", csp.scripts, "styles", csp.styles, "forms", csp.forms)
-		s.data.Decided = true // Body then renders only the link, shown
+		s.data.Decided = true // Body then renders only the link, shown,
+		s.data.Corner = ""    // and in place: no stylesheet would float it
 		return banner.Body(s.body, s.data)
 	}
 	if !csp.inline && len(s.data.ConsentMode) > 0 {
@@ -89,6 +103,7 @@ func (m *Manager) injected(s *htmlRewrite, r *http.Request, h http.Header, nonce
 		s.data.ConsentMode = s.data.ConsentMode[:0]
 	}
 	banner.Head(s.head, s.data)
+	banner.BodyStart(s.start, s.data)
 	return banner.Body(s.body, s.data)
 }
 
@@ -99,10 +114,11 @@ func (s *htmlRewrite) Close() error {
 	err := s.rw.Close()
 	s.rw.Put()
 	bufPool.Put(s.head)
+	bufPool.Put(s.start)
 	bufPool.Put(s.body)
 	s.data.Languages = nil // shared with the Manager's tables: never reused as scratch
 	dataPool.Put(s.data)
-	*s = htmlRewrite{langs: s.langs[:0]}
+	*s = htmlRewrite{langs: s.langs[:0], ph: s.ph}
 	rewritePool.Put(s)
 	return err
 }

@@ -102,7 +102,8 @@ func TestUndecidedPageIsRewritten(t *testing.T) {
 		case el["data-consent"] == "analytics":
 			assert.Equal(t, "text/plain", el["type"])
 		case el["<"] == "iframe":
-			assert.Empty(t, el["src"])
+			assert.True(t, strings.HasPrefix(el["src"], "/consent/embed?c=marketing&r=%2Fnews%3Fid%3D1&u=https%3A%2F%2Fwww.youtube.com%2Fembed%2Fabc&s="),
+				"the embed's placeholder in its place: %s", el["src"])
 			assert.Equal(t, "https://www.youtube.com/embed/abc", el["data-ck-src"])
 		case el["src"] == "/static/app.js":
 			assert.Empty(t, el["type"], "first-party scripts run")
@@ -289,8 +290,10 @@ func TestStreamingFirstBytesArriveEarly(t *testing.T) {
 	close(release)
 	rest, err := io.ReadAll(br)
 	require.NoError(t, err)
+	assert.Contains(t, got.String(), `<body><div id="ck-banner"`, "the banner right after <body>, first in keyboard order, with the first bytes")
+	assert.Less(t, strings.Index(got.String(), "ck-banner"), strings.Index(got.String(), "<p>first</p>"))
 	assert.Contains(t, string(rest), "<p>second</p>")
-	assert.Contains(t, string(rest), "ck-banner", "banner before </body>")
+	assert.Regexp(t, `<p>second</p><a id="ck-open" [^>]*hidden>[^<]*</a></body>`, string(rest), "the reopen control, hidden until a choice, before </body>")
 }
 
 func TestPreferencesLanguageAndAssets(t *testing.T) {

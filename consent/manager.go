@@ -38,6 +38,8 @@ type Manager struct {
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 	diag     diagnostics
+	// embedMACs pools keyed hashes that sign placeholder URLs (embed.go).
+	embedMACs sync.Pool
 }
 
 // New checks cfg, fills its defaults and returns a Manager. Every
@@ -47,6 +49,7 @@ func New(cfg Config) (*Manager, error) {
 		return nil, err
 	}
 	m := &Manager{cfg: cfg, log: cfg.Logger}
+	m.embedMACs.New = newEmbedMAC(cfg.Keys[0].HashKey)
 	m.set = &categorySet{}
 	for i, c := range cfg.Categories {
 		m.set.ids = append(m.set.ids, c.ID)

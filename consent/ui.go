@@ -118,13 +118,14 @@ func (u *ui) build(loc locales.Locale) *uiLocale {
 	msg := func(key string) string { return u.m.message(loc, key) }
 	ul := &uiLocale{tag: tag}
 	ul.texts = banner.Texts{
-		Region: msg("banner.region"), Title: msg("banner.title"), Text: msg("banner.text"),
+		Title: msg("banner.title"), Text: msg("banner.text"),
 		AcceptAll: msg("banner.accept_all"), RejectAll: msg("banner.reject_all"), Choose: msg("banner.choose"),
 		Policy: msg("banner.policy"), Language: msg("banner.language"), LanguageSubmit: msg("banner.language_submit"),
 		GPC:        msg("banner.gpc"),
 		PrefsTitle: msg("prefs.title"), PrefsText: msg("prefs.text"), Save: msg("prefs.save"),
 		Close: msg("prefs.close"), AlwaysOn: msg("prefs.always_on"), Receipt: msg("prefs.receipt"),
 		History: msg("prefs.history"), Saved: msg("prefs.saved"), Settings: msg("settings.link"),
+		EmbedBlocked: msg("embed.blocked"), EmbedOnce: msg("embed.once"), EmbedAlways: msg("embed.always"),
 	}
 	if u.m.cfg.History == nil {
 		ul.texts.History = "" // no history page to link to
@@ -217,6 +218,7 @@ func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc loc
 		PolicyURL: m.cfg.PolicyURL, Nonce: nonce, Languages: ul.langs,
 		WaitForUpdate: m.cfg.ConsentModeWaitForUpdate, Regions: m.cfg.ConsentModeRegions,
 		Categories: cats, ConsentMode: mode,
+		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner,
 	}
 	// A GPC state's sale-or-sharing bits are already cleared (withGPC).
 	for i, c := range ul.cats {

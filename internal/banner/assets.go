@@ -9,7 +9,7 @@ import (
 	"io/fs"
 )
 
-//go:embed assets/ck.js assets/ck.css templates/banner.tmpl
+//go:embed assets/ck.js assets/ck.css assets/ck.d.css templates/banner.tmpl
 var embedded embed.FS
 
 // asset is one static file as served: minified, with its gzip form ready so
@@ -22,23 +22,29 @@ type asset struct {
 // The static files, built once at start-up from the readable sources.
 var (
 	jsName, cssName string
-	assets          map[string]asset
-	version         string
+	// dialogCSSName is the dialog's stylesheet, cssName with ".d.css": the
+	// loader derives it from its own name when the dialog opens.
+	dialogCSSName string
+	assets        map[string]asset
+	version       string
 )
 
 func init() {
 	js := minifyJS(mustRead("assets/ck.js"))
 	css := minifyCSS(mustRead("assets/ck.css"))
+	dcss := minifyCSS(mustRead("assets/ck.d.css"))
 	// One hash for both names: the loader finds the stylesheet by swapping
 	// its own extension, so the page carries one name instead of two.
 	h := sha256.New()
 	h.Write(js)
 	h.Write(css)
+	h.Write(dcss)
 	sum := hex.EncodeToString(h.Sum(nil))
-	jsName, cssName = "ck."+sum[:8]+".js", "ck."+sum[:8]+".css"
+	jsName, cssName, dialogCSSName = "ck."+sum[:8]+".js", "ck."+sum[:8]+".css", "ck."+sum[:8]+".d.css"
 	assets = map[string]asset{
-		jsName:  {js, gzipBytes(js), "text/javascript; charset=utf-8"},
-		cssName: {css, gzipBytes(css), "text/css; charset=utf-8"},
+		jsName:        {js, gzipBytes(js), "text/javascript; charset=utf-8"},
+		cssName:       {css, gzipBytes(css), "text/css; charset=utf-8"},
+		dialogCSSName: {dcss, gzipBytes(dcss), "text/css; charset=utf-8"},
 	}
 	h.Write(mustRead("templates/banner.tmpl"))
 	version = hex.EncodeToString(h.Sum(nil))[:12]

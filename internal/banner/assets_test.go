@@ -137,12 +137,15 @@ func TestStylesheet(t *testing.T) {
 	t.Parallel()
 	_, name := AssetNames()
 	body, _, _ := Asset(name)
+	dialog, _, ok := Asset(dialogCSSName)
+	require.True(t, ok, "the dialog's stylesheet is served")
 	css := string(body)
+	both := css + string(dialog)
 	t.Run("scoped selectors", func(t *testing.T) {
 		t.Parallel()
 		sel := regexp.MustCompile(`(?:^|[{}])([^{}@]+)\{`)
-		for _, m := range sel.FindAllStringSubmatch(css, -1) {
-			for _, s := range strings.Split(m[1], ",") {
+		for _, m := range sel.FindAllStringSubmatch(both, -1) {
+			for _, s := range splitSelectors(m[1]) {
 				if s == "from" || s == "to" {
 					continue // keyframe steps
 				}
@@ -152,21 +155,28 @@ func TestStylesheet(t *testing.T) {
 	})
 	t.Run("logical properties for RTL", func(t *testing.T) {
 		t.Parallel()
-		assert.NotRegexp(t, `(margin|padding|border)-(left|right)|[{;](left|right|width|height):|text-align:(left|right)|float:`, css)
+		assert.NotRegexp(t, `(margin|padding|border)-(left|right)|[{;](left|right|width|height):|text-align:(left|right)|float:`, both)
 	})
 	t.Run("media preferences", func(t *testing.T) {
 		t.Parallel()
 		assert.Contains(t, css, "@media (prefers-color-scheme:dark)")
-		assert.Contains(t, css, "@media (prefers-reduced-motion:no-preference)", "motion only for who has not asked for less")
-		assert.NotRegexp(t, `animation|transition`, strings.Split(css, "@media (prefers-reduced-motion")[0])
+		assert.NotRegexp(t, `animation|transition`, strings.Split(both, "@media (prefers-reduced-motion")[0], "motion only for who has not asked for less")
+	})
+	t.Run("the page cannot reach in", func(t *testing.T) {
+		t.Parallel()
+		assert.Contains(t, css, ":is(#ck-banner,#ck-prefs,#ck-open),:is(#ck-banner,#ck-prefs,#ck-open) *{all:revert;",
+			"an id-specific reset takes the page's rules back to the browser's defaults")
+		assert.Contains(t, css, "font:400 max(16px,1rem)/1.5", "a root font size of 62.5% cannot shrink the text")
+		assert.NotRegexp(t, `[0-9.]rem\b[^)]`, strings.ReplaceAll(both, "max(16px,1rem)", ""), "sizes in px or em, never rem alone")
 	})
 	t.Run("targets", func(t *testing.T) {
 		t.Parallel()
-		assert.Regexp(t, `\.ck \.ck-btn\{[^}]*min-block-size:44px`, css)
-		assert.Regexp(t, `\.ck-lang select,\.ck-lang button\{[^}]*min-block-size:44px`, css)
-		assert.Regexp(t, `\.ck :focus-visible\{outline:3px solid var\(--ck-fg\);outline-offset:2px`, css,
+		assert.Regexp(t, `:is\(#ck-banner,#ck-prefs\) \.ck-btn\{[^}]*min-block-size:44px`, css)
+		assert.Regexp(t, `\.ck-lang :is\(select,button\)\{[^}]*min-block-size:44px`, css)
+		assert.Regexp(t, `:is\(#ck-banner,#ck-prefs\) :focus-visible,#ck-open:focus-visible\{outline:3px solid var\(--ck-fg\);outline-offset:2px`, css,
 			"the ring sits on the background, where its contrast is measured")
-		assert.Regexp(t, `\.ck-cat input\{[^}]*inline-size:1\.5rem;block-size:1\.5rem`, css, "24px checkboxes")
+		assert.Regexp(t, `#ck-prefs input\{[^}]*inline-size:24px;block-size:24px`, string(dialog), "24px checkboxes")
+		assert.Regexp(t, `#ck-prefs \.ck-btns\{position:sticky;inset-block-end:0`, string(dialog), "the dialog's buttons stay in view")
 	})
 	for _, scheme := range []struct{ name, block string }{
 		{"light", strings.Split(css, "@media")[0]},
@@ -227,4 +237,25 @@ func luminance(t *testing.T, hex string) float64 {
 		l += w * c
 	}
 	return l
+}
+
+// splitSelectors splits a selector list at its top-level commas, leaving
+// those inside :is() and the like.
+func splitSelectors(list string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i, c := range list {
+		switch c {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, list[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, list[start:])
 }

@@ -18,7 +18,6 @@ type Category struct {
 // Texts holds every message the banner shows, already localized. The consent
 // package fills it from the catalogs; each field names its catalog key.
 type Texts struct {
-	Region    string // banner.region: the aria-label of the first layer
 	Title     string // banner.title
 	Text      string // banner.text
 	AcceptAll string // banner.accept_all
@@ -39,6 +38,22 @@ type Texts struct {
 	History        string // prefs.history: the link to the consent history; "" leaves the link out
 	Saved          string // prefs.saved: announced to screen readers after a choice
 	Settings       string // settings.link
+	// The placeholder of a blocked embed; EmbedBlocked names the provider
+	// and EmbedAlways the category, each where its %s stands.
+	EmbedBlocked string // embed.blocked
+	EmbedOnce    string // embed.once
+	EmbedAlways  string // embed.always
+}
+
+// Embed describes the iframe a placeholder stands for.
+type Embed struct {
+	// Category is the ID of the category that blocks it.
+	Category string
+	// Provider names where it comes from, such as "youtube.com".
+	Provider string
+	// Load is the iframe's own URL, for "Load this once", which navigates
+	// the placeholder's frame there; "" leaves the button out.
+	Load string
 }
 
 // Language is one entry of the language switcher.
@@ -104,6 +119,14 @@ type Data struct {
 	// sent only while the visitor is undecided (a decided state is final
 	// from the first byte); 0 leaves it out.
 	WaitForUpdate int
+	// Layout places the first layer: "box" in a bottom corner; anything
+	// else is a bar along the bottom edge.
+	Layout string
+	// Corner is where the control that reopens the preferences floats
+	// after a decision: "start" or "end" of the bottom edge (mirrored in
+	// right-to-left languages); "" renders it as a plain link at the end
+	// of the page, for sites that place their own.
+	Corner string
 	// Regions optionally restricts the Consent Mode defaults to ISO 3166-2
 	// regions such as "ES" or "US-CA"; malformed entries are left out.
 	Regions []string

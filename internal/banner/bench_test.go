@@ -43,6 +43,12 @@ func BenchmarkBody(b *testing.B) {
 	b.Run("baseline", func(b *testing.B) { benchBaseline(b, undecided(), body) })
 }
 
+func BenchmarkBodyStart(b *testing.B) {
+	b.Run("undecided", func(b *testing.B) { benchRender(b, undecided(), BodyStart) })
+	b.Run("decided", func(b *testing.B) { benchRender(b, decided(), BodyStart) })
+	b.Run("baseline", func(b *testing.B) { benchBaseline(b, undecided(), BodyStart) })
+}
+
 func BenchmarkPreferences(b *testing.B) {
 	fragment := func(buf *bytes.Buffer, d *Data) { Preferences(buf, d, true) }
 	b.Run("fragment", func(b *testing.B) { benchRender(b, decided(), fragment) })

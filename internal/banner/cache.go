@@ -59,8 +59,9 @@ var (
 	// can contain them by accident or on purpose.
 	markReturn, markNonce = randomMark(), randomMark()
 
-	headCache = &cache{name: "head", prep: prepHead, m: map[uint64][]*entry{}}
-	bodyCache = &cache{name: "body", prep: prepBody, m: map[uint64][]*entry{}}
+	headCache  = &cache{name: "head", prep: prepHead, m: map[uint64][]*entry{}}
+	startCache = &cache{name: "start", prep: func(*view) {}, m: map[uint64][]*entry{}}
+	bodyCache  = &cache{name: "body", prep: prepBody, m: map[uint64][]*entry{}}
 )
 
 func randomMark() string {
@@ -190,7 +191,7 @@ func keyHash(d *Data) uint64 {
 	s(d.Lang)
 	s(d.Dir)
 	t := &d.Texts
-	for _, v := range [...]string{t.Region, t.Title, t.Text, t.AcceptAll, t.RejectAll, t.Choose, t.Policy,
+	for _, v := range [...]string{t.Title, t.Text, t.AcceptAll, t.RejectAll, t.Choose, t.Policy,
 		t.Language, t.LanguageSubmit, t.GPC, t.PrefsTitle, t.PrefsText, t.Save, t.Close, t.AlwaysOn,
 		t.Receipt, t.History, t.Saved, t.Settings} {
 		s(v)
@@ -208,6 +209,8 @@ func keyHash(d *Data) uint64 {
 	s(d.Prefix)
 	s(d.Hosts)
 	s(d.PolicyURL)
+	s(d.Layout)
+	s(d.Corner)
 	for _, l := range d.Languages {
 		s(l.Tag)
 		s(l.Name)
@@ -232,6 +235,7 @@ func sameKey(k, d *Data) bool {
 	return k.Lang == d.Lang && k.Dir == d.Dir && k.Texts == d.Texts &&
 		equalSlices(k.Categories, d.Categories) && k.Decided == d.Decided && k.GPC == d.GPC &&
 		(k.Nonce != "") == (d.Nonce != "") && k.Prefix == d.Prefix && k.Hosts == d.Hosts && k.PolicyURL == d.PolicyURL &&
+		k.Layout == d.Layout && k.Corner == d.Corner &&
 		equalSlices(k.Languages, d.Languages) && equalSlices(k.ConsentMode, d.ConsentMode) &&
 		k.WaitForUpdate == d.WaitForUpdate && equalSlices(k.Regions, d.Regions)
 }

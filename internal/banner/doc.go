@@ -1,8 +1,9 @@
 // Package banner renders consentkit's visitor-facing markup: the head snippet
 // (Google Consent Mode v2 defaults, the runtime guard's host set and the
 // loader), the first-layer banner, the preferences dialog, the "Cookie
-// settings" link, and the embedded CSS and JavaScript served under the
-// consent prefix.
+// settings" control that reopens them, the placeholder page of a blocked
+// iframe, and the embedded CSS and JavaScript served under the consent
+// prefix.
 //
 // The package takes plain data ([Data]) and imports neither consent nor
 // locales, so that every state can be rendered and tested in isolation; the
@@ -88,38 +89,12 @@
 // back as a string. A script that started before consent keeps running; a
 // withdrawal reloads the page.
 //
-// # Stable hooks
+// # Hooks and theming
 //
-// Browser tests and site stylesheets may rely on these ids and classes:
-//
-//	#ck-banner      the first layer, a role="region" (class ck ck-banner)
-//	#ck-title       the banner's heading
-//	#ck-prefs       the preferences <dialog> (class ck ck-prefs)
-//	#ck-prefs-title the dialog's heading, its aria-labelledby
-//	#ck-css         the stylesheet <link> (added by the loader when absent)
-//	.ck             every root element the package renders; theme variables live here
-//	.ck-d           a decision form (intercepted by the loader)
-//	.ck-btn         the equal-weight buttons, with one of:
-//	.ck-accept .ck-reject .ck-choose .ck-save
-//	.ck-close       the dialog's close link (returns to the page, writes nothing)
-//	.ck-cat         one category row in the dialog; its checkbox is input[name=category]
-//	.ck-on          the "Always on" note of a locked category
-//	.ck-gpc         the Global Privacy Control notice
-//	.ck-receipt     the consent ID receipt and history link
-//	.ck-lang        the language switcher form
-//	.ck-policy      the privacy policy link
-//	.ck-settings    the "Cookie settings" link (hidden while the banner shows)
-//	[data-ck-settings] the page's own settings control: it opens the
-//	                preferences like .ck-settings, and a page with one (an <a>
-//	                or <button>) before </body> gets no automatic link
-//	                (SettingsLink carries it)
-//	.ck-sr          visually hidden text for screen readers
-//
-// # Theming
-//
-// Colours and shapes are CSS custom properties with defaults of zero
-// specificity, so a site overrides them with any rule, for example
-// .ck{--ck-accent:#7a1f5c}: --ck-bg, --ck-fg, --ck-accent, --ck-accent-fg,
-// --ck-border, --ck-radius, --ck-font, --ck-z. Dark defaults follow
-// prefers-color-scheme.
+// The ids and classes site stylesheets and tests may rely on, the theme's
+// custom properties and the reasoning behind the stylesheet (an id-specific
+// all: revert reset, px sizes) are documented for users in the consent
+// package ("Stable hooks", "Styling"); keep them in step with the templates
+// and ck.css. What only the preferences dialog and the embed placeholder
+// need is in ck.d.css, which a first visit does not download.
 package banner

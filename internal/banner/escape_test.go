@@ -17,7 +17,6 @@ func hostile() *Data {
 	d := undecided()
 	d.Texts.Title = attack
 	d.Texts.Text = attack
-	d.Texts.Region = attack
 	d.Texts.AcceptAll = attack
 	d.Texts.Saved = attack
 	d.Texts.Language = attack

@@ -3,7 +3,6 @@ package banner
 // English texts as in internal/locales/messages/en.json, copied so that the
 // package's tests do not depend on the catalogs.
 var enTexts = Texts{
-	Region:     "Cookie consent",
 	Title:      "Cookies on this site",
 	Text:       "We use cookies that are strictly necessary to run this site. With your consent we would also use cookies to remember your preferences, measure visits and show relevant advertising. You can change your mind at any time from \u201cCookie settings\u201d.",
 	AcceptAll:  "Accept all",
@@ -66,7 +65,8 @@ const testNonce = "rAnd0mN0nce+/base64=="
 const testHosts = "ck-hosts.0123abcd.js"
 
 // undecided is a first visit: English, a CSP nonce, two languages, Consent
-// Mode with wait_for_update.
+// Mode with wait_for_update, the bar layout and the reopen control in the
+// start corner.
 func undecided() *Data {
 	cats := enCategories()
 	return &Data{
@@ -75,6 +75,7 @@ func undecided() *Data {
 		PolicyURL: "/privacy", Nonce: testNonce, Hosts: testHosts,
 		Languages:   []Language{{Tag: "en", Name: "English", Selected: true}, {Tag: "es", Name: "Español"}},
 		ConsentMode: modeFor(cats, false), WaitForUpdate: 500,
+		Corner: "start", // the default Config.ReopenCorner
 	}
 }
 

@@ -113,6 +113,7 @@ func hiddenFields(form *html.Node) map[string]string {
 func headBody(d *Data) string {
 	var buf bytes.Buffer
 	Head(&buf, d)
+	BodyStart(&buf, d)
 	Body(&buf, d)
 	return buf.String()
 }

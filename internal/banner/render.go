@@ -34,11 +34,20 @@ type view struct {
 	Dir        string
 	Mode       template.JS // built only from whitelisted names, see appendMode
 	JS, CSS    string
+	DialogCSS  string
 	Granted    string
 	Guard      bool // the host set and a synchronous loader, see Data.Hosts
+	Styled     bool // the page links the stylesheet
 	LangSubmit string
 	Page       bool
 	Link       link
+	Embed      embedView
+}
+
+// embedView is the placeholder's data, its texts filled in.
+type embedView struct {
+	Embed
+	Text, Always string
 }
 
 // link is the data of the "Cookie settings" link. Own marks the page's own
@@ -46,11 +55,12 @@ type view struct {
 // out.
 type link struct {
 	Prefix, Return, Lang, Dir, Label string
+	Corner                           string // see Data.Corner
 	Hidden, Own                      bool
 }
 
 func newView(d *Data) *view {
-	v := &view{Data: d, Dir: d.dir(), JS: jsName, CSS: cssName, LangSubmit: d.Texts.LanguageSubmit}
+	v := &view{Data: d, Dir: d.dir(), JS: jsName, CSS: cssName, DialogCSS: dialogCSSName, LangSubmit: d.Texts.LanguageSubmit}
 	if v.LangSubmit == "" {
 		v.LangSubmit = d.Texts.Language
 	}
@@ -83,31 +93,46 @@ func prepHead(v *view) {
 	var all bool
 	v.Granted, all = v.granted()
 	v.Guard = v.Hosts != "" && !all
+	// The stylesheet places the banner, and after a decision the floating
+	// reopen control: cached since the banner showed, it costs a decided
+	// visitor one line of markup.
+	v.Styled = !v.Decided || v.corner() != ""
 }
 
-// Body renders what goes right before </body>. An undecided visitor gets the
-// first layer (a labelled region with Accept all, Reject all and Choose) and
-// the hidden "Cookie settings" link the loader reveals after a choice; a
-// decided visitor gets only the link. The preferences dialog is not included:
-// the loader fetches it on demand, which keeps the first page small.
+// BodyStart renders what goes right after the <body> start tag: for an
+// undecided visitor, the first layer (a region named by its title, with
+// Accept all, Reject all and Choose), so that it is the first thing a
+// keyboard or screen reader user reaches; nothing for a decided one.
+func BodyStart(buf *bytes.Buffer, d *Data) {
+	if !d.Decided {
+		startCache.render(buf, d)
+	}
+}
+
+// Body renders what goes right before </body>: the control that reopens
+// the preferences, floating in the corner Data.Corner names (hidden while
+// the banner shows; the loader reveals it after a choice). The preferences
+// dialog is not included: the loader fetches it on demand, which keeps the
+// first page small.
 //
-// Body returns where the link begins in buf: the link is always last, and a
-// page that renders its own (SettingsLink) leaves it out.
+// Body returns where the control begins in buf, for the rewriter to leave
+// it out of a page that renders its own (SettingsLink).
 func Body(buf *bytes.Buffer, d *Data) (link int) {
 	n := buf.Len()
-	bodyCache.render(buf, d)
-	// Every text is escaped, so no "<a" but the link's own can match.
-	if i := bytes.LastIndex(buf.Bytes()[n:], settingsStart); i >= 0 {
-		return n + i
-	}
-	return buf.Len()
+	bodyCache.render(buf, d) // the control is all of it
+	return n
 }
 
-// settingsStart opens the "settings" template's link.
-var settingsStart = []byte(`<a class="ck-settings"`)
-
 func prepBody(v *view) {
-	v.Link = link{Prefix: v.Prefix, Return: v.Return, Lang: v.Lang, Dir: v.Dir, Label: v.Texts.Settings, Hidden: !v.Decided}
+	v.Link = link{Prefix: v.Prefix, Return: v.Return, Lang: v.Lang, Dir: v.Dir, Label: v.Texts.Settings, Corner: v.corner(), Hidden: !v.Decided}
+}
+
+// corner is Data.Corner when the reopen control floats, else "".
+func (d *Data) corner() string {
+	if d.Corner != "start" && d.Corner != "end" {
+		return ""
+	}
+	return d.Corner
 }
 
 // Preferences renders the preferences dialog: every category with its
@@ -123,4 +148,24 @@ func Preferences(buf *bytes.Buffer, d *Data, fragment bool) {
 	}
 	v.Page = true
 	execute(buf, "page", v)
+}
+
+// Placeholder renders the page a neutralised iframe shows in its place and
+// size (see Data.Texts.EmbedBlocked): the provider and the category named,
+// "Load this once" (a link that navigates only this frame to the embed) and
+// "Always allow <category>", a decision form posted to the top window that
+// keeps the categories already granted and adds this one. Both work
+// without JavaScript.
+func Placeholder(buf *bytes.Buffer, d *Data, e Embed) {
+	v := newView(d)
+	title := e.Category
+	for _, c := range d.Categories {
+		if c.ID == e.Category {
+			title = c.Title
+		}
+	}
+	v.Embed = embedView{Embed: e,
+		Text:   strings.Replace(d.Texts.EmbedBlocked, "%s", e.Provider, 1),
+		Always: strings.Replace(d.Texts.EmbedAlways, "%s", title, 1)}
+	execute(buf, "embed", v)
 }

@@ -58,7 +58,8 @@ func TestSize(t *testing.T) {
 	}
 	t.Run("preferences fragment", func(t *testing.T) {
 		t.Parallel()
-		t.Logf("dialog fragment, fetched on demand: %d B gz", gzipLen([]byte(prefs(decided(), true))))
+		dcss, _ := AssetGzip(dialogCSSName)
+		t.Logf("fetched when the dialog opens: fragment %d B gz, its stylesheet %d B gz", gzipLen([]byte(prefs(decided(), true))), len(dcss))
 	})
 }
 

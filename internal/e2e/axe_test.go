@@ -13,6 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/consentkit/consentkit/consent"
 )
 
 // axeSource is axe-core's axe.min.js, read once from CONSENT_AXE.
@@ -89,36 +91,48 @@ func (tb *tab) screenshot(name string) {
 }
 
 // The banner and the open preferences dialog pass axe-core with no serious
-// or critical violation, in light and dark, left-to-right and right-to-left;
-// the same tabs take the README's screenshots.
+// or critical violation, in both layouts, light and dark, left-to-right and
+// right-to-left; the same tabs take the README's screenshots.
 func TestAccessibility(t *testing.T) {
 	t.Parallel()
 	if enabled() {
 		_, err := axeSource()
 		require.NoError(t, err, "CONSENT_BROWSER=1 needs axe-core")
 	}
-	for _, lang := range []string{"en", "ar"} {
-		for _, scheme := range []string{"light", "dark"} {
-			t.Run(lang+" "+scheme, func(t *testing.T) {
-				t.Parallel()
-				s := newSite(t)
-				tb := newTab(t, withLanguage(lang), withScheme(scheme), withViewport(800, 600, 1, false))
-				tb.open(s.URL + "/")
-				require.Equal(t, scheme == "dark", eval[bool](tb, `matchMedia('(prefers-color-scheme: dark)').matches`))
-				require.Equal(t, lang, eval[string](tb, `document.querySelector('#ck-banner').lang`))
-				tb.injectAxe()
-				tb.screenshot(fmt.Sprintf("banner-%s-%s", lang, scheme))
-				for _, v := range tb.axeSerious("#ck-banner") {
-					t.Errorf("banner: %s", v)
-				}
+	for _, layout := range []string{consent.LayoutBar, consent.LayoutBox} {
+		for _, lang := range []string{"en", "ar"} {
+			for _, scheme := range []string{"light", "dark"} {
+				t.Run(layout+" "+lang+" "+scheme, func(t *testing.T) {
+					t.Parallel()
+					s := newSite(t, func(c *consent.Config) { c.BannerLayout = layout })
+					tb := newTab(t, withLanguage(lang), withScheme(scheme), withViewport(800, 600, 1, false))
+					tb.open(s.URL + "/")
+					require.Equal(t, scheme == "dark", eval[bool](tb, `matchMedia('(prefers-color-scheme: dark)').matches`))
+					require.Equal(t, lang, eval[string](tb, `document.querySelector('#ck-banner').lang`))
+					tb.injectAxe()
+					tb.screenshot(fmt.Sprintf("banner-%s-%s-%s", layout, lang, scheme))
+					for _, v := range tb.axeSerious("#ck-banner") {
+						t.Errorf("banner: %s", v)
+					}
+					if layout == consent.LayoutBox {
+						return // the same dialog
+					}
 
-				tb.click("#ck-banner .ck-choose")
-				tb.waitFor(prefsOpen)
-				tb.screenshot(fmt.Sprintf("preferences-%s-%s", lang, scheme))
-				for _, v := range tb.axeSerious("#ck-prefs") {
-					t.Errorf("preferences dialog: %s", v)
-				}
-			})
+					tb.click("#ck-banner .ck-choose")
+					tb.waitFor(prefsOpen)
+					tb.screenshot(fmt.Sprintf("preferences-%s-%s", lang, scheme))
+					for _, v := range tb.axeSerious("#ck-prefs") {
+						t.Errorf("preferences dialog: %s", v)
+					}
+
+					// The reopen control, once decided.
+					tb.click("#ck-prefs .ck-reject")
+					tb.waitFor(`!document.querySelector('#ck-prefs') && !document.getElementById('ck-open').hidden`)
+					for _, v := range tb.axeSerious("#ck-open") {
+						t.Errorf("reopen control: %s", v)
+					}
+				})
+			}
 		}
 	}
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -90,6 +91,10 @@ type corpusVisit struct {
 	loadErr  error // no load event in time (the requests are still counted)
 	err      error // the visit could not be made
 	took     time.Duration
+	// For an undecided visitor with JavaScript: the first layer's figures
+	// (look_test.go) and where the first Tab press landed.
+	banner   bannerFigures
+	firstTab string
 }
 
 func (v corpusVisit) trackers() []corpusRequest {
@@ -301,6 +306,11 @@ func newCorpusTab(bctx context.Context) (*corpusTab, error) {
 		func() error { _, err := chromedp.Call(octx, css.Disable, cdp.Empty{}); return err },
 		func() error { _, err := chromedp.Call(octx, log.Disable, cdp.Empty{}); return err },
 		func() error { _, err := chromedp.Call(octx, network.Enable, network.EnableParams{}); return err },
+		// Tab moves focus as in a focused window, though tabs run at once.
+		func() error {
+			_, err := chromedp.Call(octx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+			return err
+		},
 		func() error {
 			_, err := chromedp.Call(octx, fetch.Enable, fetch.EnableParams{Patterns: []*fetch.RequestPattern{{URLPattern: "*"}}})
 			return err
@@ -362,6 +372,16 @@ func (tb *corpusTab) visit(origin, target string, mode corpusMode, cookie *http.
 	for time.Since(loaded) < corpusSettleMax && !(time.Since(loaded) >= corpusQuiet && tb.rec.quiet(corpusQuiet)) {
 		if err := chromedp.Do(ctx, chromedp.Sleep(50*time.Millisecond)); err != nil {
 			break
+		}
+	}
+	if mode == corpusUndecided {
+		// The issue's checks of the first layer, then one Tab press from
+		// the fresh page.
+		if f, err := chromedp.Run(ctx, chromedp.Evaluate[bannerFigures](bannerProbe)); err == nil {
+			v.banner = f
+		}
+		if err := chromedp.Do(ctx, chromedp.KeyEvent(kb.Tab)); err == nil {
+			v.firstTab, _ = chromedp.Run(ctx, chromedp.Evaluate[string](firstTabProbe))
 		}
 	}
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[corpusState](`(() => {
@@ -550,6 +570,7 @@ func TestCorpusInBrowser(t *testing.T) {
 	var totals [corpusModes]total
 	var rawKeys, againKeys int
 	var leakPages []string
+	var looks []corpusLook
 	t.Run("pages", func(t *testing.T) {
 		for i, p := range pages {
 			vs := visits[i]
@@ -596,6 +617,15 @@ func TestCorpusInBrowser(t *testing.T) {
 					assert.True(t, strings.HasPrefix(vs[m].state.URL, base+"/"), "%s, %s: the page is still there when its state is read: %+v", p.Name, m, vs[m].state)
 				}
 
+				// The first layer as the issue checks it (#14).
+				u := vs[corpusUndecided]
+				if u.loadErr == nil && u.err == nil && u.state.Banner {
+					probs := u.banner.problems(u.firstTab)
+					fmt.Fprintf(&sum, "\n  banner: %s; first Tab: %s", u.banner, u.firstTab)
+					looks = append(looks, corpusLook{page: p.Name, f: u.banner, tab: u.firstTab, problems: probs})
+					assert.Empty(t, probs, "%s: the banner, undecided", p.Name)
+				}
+
 				// A visitor who accepted everything gets what the page asks for.
 				st := vs[corpusAccepted].state
 				assert.False(t, st.Banner, "%s: no banner once accepted", p.Name)
@@ -636,6 +666,8 @@ func TestCorpusInBrowser(t *testing.T) {
 	}
 	t.Logf("accepted: %d of %d tracker URLs of the raw pages requested again (%.1f%%); pages where an undecided visitor reached a tracker: %d",
 		againKeys, rawKeys, 100*ratio, len(leakPages))
+
+	logLooks(t, looks)
 
 	// Not vacuous: the pages as served do ask for trackers (the corpus
 	// README counts about 316 tracker <script src> on 111 pages).

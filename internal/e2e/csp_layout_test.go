@@ -28,7 +28,7 @@ func TestStrictCSP(t *testing.T) {
 	tb := newTab(t)
 	tb.open(s.URL + "/csp")
 	require.True(t, tb.visible("#ck-banner"))
-	assert.Equal(t, "sticky", eval[string](tb, `getComputedStyle(document.querySelector('#ck-banner')).position`), "the nonce'd stylesheet applied")
+	assert.Equal(t, "fixed", eval[string](tb, `getComputedStyle(document.querySelector('#ck-banner')).position`), "the nonce'd stylesheet applied")
 	assert.Equal(t, "object", eval[string](tb, `typeof window.consentkit`), "the nonce'd loader ran")
 
 	tb.click("#ck-banner .ck-accept")

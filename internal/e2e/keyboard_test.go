@@ -45,6 +45,8 @@ func TestKeyboardOnly(t *testing.T) {
 		}
 	}
 	require.GreaterOrEqual(t, len(order), 3, "tab order: %q", order)
+	assert.Contains(t, order[0], "banner ", "the first Tab lands in the banner, which comes first in the page: %q", order)
+	assert.LessOrEqual(t, len(order), 4, "Choose within four Tabs (the policy link, Accept, Reject, Choose): %q", order)
 	assert.Equal(t, []string{"banner ck-btn ck-accept", "banner ck-btn ck-reject", "banner ck-btn ck-choose"}, order[len(order)-3:],
 		"Accept, Reject and Choose come one after the other: %q", order)
 	assert.True(t, eval[bool](tb, `document.activeElement.matches(':focus-visible')`), "keyboard focus is visible")
@@ -101,7 +103,7 @@ func TestKeyboardOnly(t *testing.T) {
 	require.Equal(t, "prefs ck-btn ck-reject", eval[string](tb, focused), fmt.Sprintf("dialog order reaches Reject all (seen %v)", seen))
 	tb.press(kb.Enter, false)
 	tb.waitFor(`window.changes.length === 1 && !document.querySelector('#ck-prefs') && !document.querySelector('#ck-banner')`)
-	assert.Equal(t, "page ck-settings", eval[string](tb, focused), "focus moves to the Cookie settings link, not to the top of the page")
+	assert.Equal(t, "page ck ck-settings", eval[string](tb, focused), "focus moves to the Cookie settings control, not to the top of the page")
 	require.Len(t, s.store.all(), 1)
 	assert.Equal(t, "reject_all", string(s.store.all()[0].Outcome))
 }

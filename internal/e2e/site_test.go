@@ -88,8 +88,9 @@ type site struct {
 // testKey signs the test sites' consent cookies.
 var testKey = []byte("e2e-test-key-0123456789abcdef-32b")
 
-// newSite starts a site for t. Both servers are closed when t ends.
-func newSite(t *testing.T) *site {
+// newSite starts a site for t, with opts applied to its consent.Config.
+// Both servers are closed when t ends.
+func newSite(t *testing.T, opts ...func(*consent.Config)) *site {
 	t.Helper()
 	s := &site{store: &memStore{}}
 	third := newLoopbackServer(t, http.HandlerFunc(s.serveThird))
@@ -98,7 +99,7 @@ func newSite(t *testing.T) *site {
 	s.tracker = "http://tracker.test:" + port
 	s.ads = "http://ads.test:" + port
 
-	m, err := consent.New(consent.Config{
+	cfg := consent.Config{
 		Keys:           []consent.KeyPair{{HashKey: testKey}},
 		Store:          s.store,
 		InsecureCookie: true, // plain HTTP on loopback
@@ -111,7 +112,11 @@ func newSite(t *testing.T) *site {
 			{Name: "_gid", Category: "analytics", Provider: "Tracker"},
 			{Name: "_ads", Category: "marketing", Provider: "Ads"},
 		},
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	m, err := consent.New(cfg)
 	require.NoError(t, err)
 	srv := newLoopbackServer(t, m.Handler(http.HandlerFunc(s.servePage)))
 	s.URL = srv.URL
@@ -167,7 +172,7 @@ window.adsLoaded = true;
 document.cookie = '_ads=7; path=/; max-age=3600';
 new Image().src = %q + '/collect';
 `, s.ads)
-	case "ads.test/embed.html":
+	case "ads.test/embed.html", "ads.test/embed2.html":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, `<!doctype html><title>Video</title><p id="video">A video player</p>`)
 	case "tracker.test/collect", "ads.test/collect", "ads.test/pixel.gif":
@@ -191,7 +196,8 @@ func (s *site) assertNoAds(t *testing.T, msg string) {
 
 // servePage serves the site's pages: "/" and "/article" are the news page,
 // "/csp" the same page under a strict nonce-based Content-Security-Policy,
-// "/privacy" the policy.
+// "/privacy" the policy, "/hostile" a page whose CSS tries to reach into the
+// banner (look_test.go), "/embeds" one with two blocked embeds.
 func (s *site) servePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.headers = append(s.headers, r.Header.Clone())
@@ -212,6 +218,14 @@ func (s *site) servePage(w http.ResponseWriter, r *http.Request) {
 			"base-uri 'none'",
 			"object-src 'none'",
 		}, "; "))
+	case "/hostile", "/embeds":
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		page := hostilePage
+		if r.URL.Path == "/embeds" {
+			page = embedsPage
+		}
+		io.WriteString(w, strings.ReplaceAll(page, "{A}", s.ads))
+		return
 	case "/privacy":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, `<!doctype html><html lang="en"><head><title>Privacy</title></head><body><h1>Privacy policy</h1></body></html>`)

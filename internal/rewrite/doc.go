@@ -41,7 +41,10 @@
 // came. BodyEnd is inserted right before the first </body> end tag outside
 // raw text (the first, because a browser puts whatever follows it into the
 // body anyway, and waiting for the last would mean buffering), or at Close.
-// Each is inserted exactly once. A document that ends inside a tag or a
+// BodyStart is inserted right after the first <body> start tag outside raw
+// text and foreign content (the banner then comes first in keyboard order),
+// or right before BodyEnd when no such tag came. Each is inserted exactly
+// once. A document that ends inside a tag or a
 // comment swallows a snippet written at Close, as it would anything else.
 //
 // Category names are compared in lower case: data-consent="Analytics" asks
@@ -96,6 +99,7 @@
 //
 //	data-ck-blocked="<categories>"  added to every neutralised element (space-separated)
 //	type="text/plain"             added to a script, so that it neither runs nor loads
+//	src="<placeholder>"           added to an iframe when Config.Placeholder is set
 //	data-ck-type                  a script's original type; absent means JavaScript
 //	data-ck-src                   script, iframe, img, embed, video, audio, source, track, input src
 //	data-ck-href, data-ck-xlink:href  SVG script and image href

@@ -126,13 +126,14 @@ func FuzzDifferential(f *testing.F) {
 			}
 		}
 
-		// Snippets go in exactly once each, and nothing else changes.
-		// The settings control goes in at most once, right after the body
-		// snippet, and only a page naming data-ck-settings may lose it.
-		const head, body, settings = "<!--ck:head-->", "<!--ck:body-->", "<!--ck:settings-->"
+		// Snippets go in exactly once each, in order, and nothing else
+		// changes. The settings control goes in at most once, right after
+		// the body snippet, and only a page naming data-ck-settings may
+		// lose it.
+		const head, start, body, settings = "<!--ck:head-->", "<!--ck:start-->", "<!--ck:body-->", "<!--ck:settings-->"
 		if !bytes.Contains(in, []byte("<!--ck:")) {
 			var out bytes.Buffer
-			r := rewrite.Get(&out, rewrite.Config{Head: []byte(head), BodyEnd: []byte(body), Settings: []byte(settings), Consent: all{}})
+			r := rewrite.Get(&out, rewrite.Config{Head: []byte(head), BodyStart: []byte(start), BodyEnd: []byte(body), Settings: []byte(settings), Consent: all{}})
 			for _, p := range splits(in) {
 				_, _ = r.Write(p)
 			}
@@ -145,10 +146,15 @@ func FuzzDifferential(f *testing.F) {
 				t.Fatalf("settings control misplaced (%d):\n in: %q\nout: %q", n, in, got)
 			}
 			got = bytes.Replace(got, []byte(settings), nil, 1)
-			if bytes.Count(got, []byte(head)) != 1 || bytes.Count(got, []byte(body)) != 1 {
+			if bytes.Count(got, []byte(head)) != 1 || bytes.Count(got, []byte(start)) != 1 || bytes.Count(got, []byte(body)) != 1 {
 				t.Fatalf("snippets not inserted once each:\n in: %q\nout: %q", in, got)
 			}
-			got = bytes.Replace(bytes.Replace(got, []byte(head), nil, 1), []byte(body), nil, 1)
+			if !(bytes.Index(got, []byte(head)) < bytes.Index(got, []byte(start)) && bytes.Index(got, []byte(start)) < bytes.Index(got, []byte(body))) {
+				t.Fatalf("snippets out of order:\n in: %q\nout: %q", in, got)
+			}
+			for _, s := range []string{head, start, body} {
+				got = bytes.Replace(got, []byte(s), nil, 1)
+			}
 			if !bytes.Equal(got, in) {
 				t.Fatalf("inserting snippets changed the document:\n in: %q\nout: %q", in, out.Bytes())
 			}

@@ -40,6 +40,12 @@ type Config struct {
 	// look for the declaration in the first 1024 bytes. With no tag at all,
 	// Head is written at Close. It is inserted exactly once.
 	Head []byte
+	// BodyStart is inserted right after the first <body> start tag outside
+	// raw text and foreign content, so that what it holds (the banner) is
+	// the first thing of the page in keyboard and reading order. A document
+	// without a <body> tag gets it right before BodyEnd. It is inserted
+	// exactly once.
+	BodyStart []byte
 	// BodyEnd is inserted right before the first </body> end tag outside
 	// raw text, or at Close when there is none. It is inserted exactly once.
 	BodyEnd []byte
@@ -48,6 +54,14 @@ type Config struct {
 	// SettingsAttr came before that place: the page then has its own
 	// control, and a second one would only repeat it.
 	Settings []byte
+	// Placeholder, when set, gives a neutralised iframe a src of its own
+	// (after data-ck-blocked, where it wins over a duplicate): it appends
+	// to dst the URL of a page to show in the iframe's place and size until
+	// the category is granted, given the blocking category and the
+	// iframe's original src (decoded; empty when it had none). The loader
+	// puts the original back over it on grant, as it does every
+	// data-ck-<name>. Nil leaves neutralised iframes empty.
+	Placeholder func(dst []byte, category string, src []byte) []byte
 	// Consent decides which categories are granted. Nil grants nothing but
 	// "necessary".
 	Consent Consent
@@ -85,6 +99,7 @@ type Rewriter struct {
 	// watch is set while a start tag with SettingsAttr would still replace
 	// Config.Settings; ownSettings once one came.
 	watch, ownSettings bool
+	bodyStartPending   bool
 	// scriptingOff makes noscript an ordinary element; it is set for the
 	// child that rewrites noscript content the way a browser without
 	// JavaScript would parse it.
@@ -96,6 +111,7 @@ type Rewriter struct {
 	dec   []byte
 	css   []byte // a sanitised style attribute
 	pay   []byte // a data: or javascript: URL's decoded content
+	ph    []byte // a placeholder URL (Config.Placeholder)
 	mark  []byte // the CSS marker being written
 	// joined keeps "a b" lists of categories blocking one element.
 	joined []joined
@@ -141,6 +157,9 @@ func (r *Rewriter) Put() {
 	if cap(r.pay) > keep {
 		r.pay = nil
 	}
+	if cap(r.ph) > keep {
+		r.ph = nil
+	}
 	r.dst = nil
 	r.cfg = Config{}
 	r.onTag = nil
@@ -171,6 +190,7 @@ func (r *Rewriter) Reset(dst io.Writer, cfg Config) {
 	r.bodyPending = true
 	r.watch = len(cfg.Settings) > 0
 	r.ownSettings = false
+	r.bodyStartPending = true
 	r.scriptingOff = false
 	r.maxTag = MaxTagLen
 	r.onTag = nil
@@ -245,6 +265,10 @@ func (r *Rewriter) insertPending() {
 	if r.headPending {
 		r.headPending = false
 		r.emit(r.cfg.Head)
+	}
+	if r.bodyStartPending {
+		r.bodyStartPending = false
+		r.emit(r.cfg.BodyStart)
 	}
 	if r.bodyPending {
 		r.insertBodyEnd()

@@ -18,6 +18,8 @@ const (
 	gtm = "https://www.googletagmanager.com/gtag/js?id=G-1"
 	yt  = "https://www.youtube-nocookie.com/embed/x"
 	fb  = "https://www.facebook.com/tr?id=1&amp;ev=PageView"
+	// fbPixel is a tracker URL with nothing to escape.
+	fbPixel = "https://www.facebook.com/tr?id=1"
 )
 
 func TestSnippets(t *testing.T) {
@@ -357,4 +359,68 @@ func TestResetReuses(t *testing.T) {
 	r.Put()
 	assert.Equal(t, `[H]`, a.String(), "the abandoned tag is not carried over")
 	assert.Equal(t, `<p>fresh</p>`, b.String())
+}
+
+// TestBodyStart checks where the banner goes: right after the first <body>
+// start tag, so that it is the first thing a keyboard user reaches, and
+// before BodyEnd on a page without one.
+func TestBodyStart(t *testing.T) {
+	t.Parallel()
+	cfg := rewrite.Config{Head: []byte("[H]"), BodyStart: []byte("[S]"), BodyEnd: []byte("[B]"), Consent: all{}}
+	tests := []struct{ name, in, want string }{
+		{"after the body start tag", `<!DOCTYPE html><html><head><title>t</title></head><body class="a>b"><p>x</p></body></html>`,
+			`<!DOCTYPE html><html><head>[H]<title>t</title></head><body class="a>b">[S]<p>x</p>[B]</body></html>`},
+		{"upper case, no head tag", `<title>t</title><BODY ><a href=/>x</a>`, `[H]<title>t</title><BODY >[S]<a href=/>x</a>[B]`},
+		{"self-closing body", `<head></head><body/>x</body>`, `<head>[H]</head><body/>[S]x[B]</body>`},
+		{"only the first body", `<body><div><body>x</body>`, `[H]<body>[S]<div><body>x[B]</body>`},
+		{"a rewritten body", `<body background="` + fbPixel + `">x`, `[H]<body data-ck-blocked="marketing" data-ck-background="` + fbPixel + `">[S]x[B]`},
+		{"no body tag: before BodyEnd", `<head><title>t</title></head><p>x</p></html>`, `<head>[H]<title>t</title></head><p>x</p></html>[S][B]`},
+		{"no body start tag: before the end tag", `<p>x</p></body>`, `[H]<p>x</p>[S][B]</body>`},
+		{"body in a script or comment is not the place", `<script>"<body>"</script><!--<body>--><body>`, `[H]<script>"<body>"</script><!--<body>--><body>[S][B]`},
+		{"body breaks out of svg, as in a browser", `<svg><body></body></svg><body>`, `[H]<svg><body>[S][B]</body></svg><body>`},
+		{"not inside an svg title either", `<svg><title><body></title></svg><body>`, `[H]<svg><title><body></title></svg><body>[S][B]`},
+		{"unfinished body tag at the end", `<p>x<body class="`, `[H]<p>x[S][B]<body class="`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c := cfg
+			if strings.Contains(tt.in, fbPixel) {
+				c.Consent = nil
+			}
+			assert.Equal(t, tt.want, rewriteAllSplits(t, c, tt.in))
+		})
+	}
+}
+
+// TestPlaceholder checks that a neutralised iframe gets the placeholder's
+// src right after data-ck-blocked, its own src kept aside as data-ck-src,
+// and that nothing else does.
+func TestPlaceholder(t *testing.T) {
+	t.Parallel()
+	var seen []string
+	cfg := rewrite.Config{Placeholder: func(dst []byte, cat string, src []byte) []byte {
+		seen = append(seen, cat+" "+string(src))
+		dst = append(dst, "/consent/embed?c="...)
+		dst = append(dst, cat...)
+		return append(dst, `&u="x"`...)
+	}}
+	tests := []struct{ name, in, want string }{
+		{"a tracker's iframe", `<iframe src="` + yt + `?a=1&amp;b=2" width=560></iframe>`,
+			`<iframe data-ck-blocked="marketing" src="/consent/embed?c=marketing&amp;u=&quot;x&quot;" data-ck-src="` + yt + `?a=1&amp;b=2" width=560></iframe>`},
+		{"data-consent", `<iframe data-consent="analytics" src="/map"></iframe>`,
+			`<iframe data-ck-blocked="analytics" src="/consent/embed?c=analytics&amp;u=&quot;x&quot;" data-consent="analytics" data-ck-src="/map"></iframe>`},
+		{"no src", `<iframe data-consent="marketing" srcdoc="<p>x"></iframe>`,
+			`<iframe data-ck-blocked="marketing" src="/consent/embed?c=marketing&amp;u=&quot;x&quot;" data-consent="marketing" data-ck-srcdoc="<p>x"></iframe>`},
+		{"a script gets none", `<script src="` + ga + `"></script>`,
+			`<script type="text/plain" data-ck-blocked="analytics" data-ck-src="` + ga + `"></script>`},
+		{"a granted iframe is untouched", `<iframe src="/video"></iframe>`, `<iframe src="/video"></iframe>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, rewriteAllSplits(t, cfg, tt.in))
+		})
+	}
+	assert.Contains(t, seen, "marketing "+yt+"?a=1&b=2", "the callback gets the decoded src")
+	assert.Contains(t, seen, "marketing ", "and an empty one when there is none")
 }

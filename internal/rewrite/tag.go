@@ -464,6 +464,13 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 	}
 	out = appendEscaped(out, blocked)
 	out = append(out, '"')
+	if e == elemIframe && cat != "" && r.cfg.Placeholder != nil {
+		src, _ := value(tag, attrs, "src")
+		r.ph = r.cfg.Placeholder(r.ph[:0], cat, r.decode(src))
+		out = append(out, ` src="`...)
+		out = appendEscapedBytes(out, r.ph)
+		out = append(out, '"')
+	}
 	if styleCats != "" {
 		out = append(out, ` style="`...)
 		out = appendEscapedBytes(out, r.css)
@@ -651,7 +658,7 @@ func (r *Rewriter) rewriteNoscript(content []byte) {
 		r.child = c
 	}
 	c.Reset(r.dst, Config{Consent: r.cfg.Consent, Trackers: r.tab, Report: r.cfg.Report})
-	c.headPending, c.bodyPending = false, false
+	c.headPending, c.bodyPending, c.bodyStartPending = false, false, false
 	c.scriptingOff = true
 	c.maxTag = r.maxTag
 	c.run(content)

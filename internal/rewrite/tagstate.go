@@ -185,7 +185,14 @@ func (r *Rewriter) nameDone(p []byte) {
 	r.elem = e
 	if r.endTag {
 		if e == elemBody && r.bodyPending {
-			r.insertBeforeToken(p, nil)
+			if r.bodyStartPending {
+				// No <body> start tag came: the banner still goes first of
+				// what is inserted there.
+				r.bodyStartPending = false
+				r.insertBeforeToken(p, r.cfg.BodyStart)
+			} else {
+				r.insertBeforeToken(p, nil)
+			}
 			r.insertBodyEnd()
 		}
 		r.look = false
@@ -381,6 +388,12 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	}
 	if repl != nil {
 		r.replaceTag(p, end, repl)
+	}
+	if e == elemBody && r.bodyStartPending && r.nframes+r.fover == 0 {
+		// BodyStart follows the <body> tag, as it was or as rewritten.
+		r.bodyStartPending = false
+		r.flushTo(p, end)
+		r.emit(r.cfg.BodyStart)
 	}
 	selfClosing := len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
 	if foreign {

@@ -93,8 +93,9 @@ wrap(E, 'insertAdjacentHTML', (t, a, g) => g.call(t, a[0], nz(a[1])));
 // a script already started runs anyway, and only once.
 new MutationObserver(r => {
 for (const m of r) for (const x of m.addedNodes) for (const e of x.querySelectorAll ? [x, ...x.querySelectorAll('*')] : []) {
-// An element the page marked with data-consent is judged by the rewriter.
-if (!e.hasAttribute('data-consent')) for (const y of [...e.attributes]) U(e, y.name) && hold(e, y.name, y.value) && e.removeAttribute(y.name);
+// An element the page marked with data-consent is judged by the rewriter,
+// and one it neutralised (an iframe's src is then its placeholder's).
+if (!e.matches('[data-consent],[data-ck-blocked]')) for (const y of [...e.attributes]) U(e, y.name) && hold(e, y.name, y.value) && e.removeAttribute(y.name);
 }
 }).observe(d, {childList: true, subtree: true});
 // Requests to a refused tracker are refused, never replayed.
@@ -105,10 +106,11 @@ wrap(Navigator.prototype, 'sendBeacon', (t, a, g) => !hv(a[0]) && g.apply(t, a))
 }
 const q = x => d.querySelector(x);
 const ret = () => encodeURIComponent(location.pathname + location.search);
-// css loads the stylesheet once; a decided visitor only needs it for the dialog.
-const css = () => q('#ck-css') ? 0 : new Promise(r => {
+// css loads a stylesheet once: ck.css (the banner's, which a decided
+// visitor only needs for the dialog) or ck.d.css (the dialog's own).
+const css = (i, u) => q('#' + i) ? 0 : new Promise(r => {
 const l = d.createElement('link');
-l.id = 'ck-css'; l.rel = 'stylesheet'; l.href = C; l.nonce = N;
+l.id = i; l.rel = 'stylesheet'; l.href = u; l.nonce = N;
 l.onload = l.onerror = r;
 d.head.append(l);
 });
@@ -119,7 +121,7 @@ if (B || q('#ck-prefs')) return;
 B = 1;
 O = d.activeElement;
 try {
-const [r] = await Promise.all([fetch(P + '/preferences?fragment=1&return=' + ret()), css()]);
+const [r] = await Promise.all([fetch(P + '/preferences?fragment=1&return=' + ret()), css('ck-css', C), css('ck-dcss', C.replace(/css$/, 'd.css'))]);
 if (!r.ok) throw 0;
 const x = new DOMParser().parseFromString(await r.text(), 'text/html').querySelector('#ck-prefs');
 // Escape (cancel) and Close write nothing; focus goes back to the opener.
@@ -216,7 +218,8 @@ for (const k of j.clear_storage || []) for (const x of Object.keys(localStorage)
 if ([...G].some(c => !n.has(c))) return location.reload();
 G = n;
 O = 0;
-const x = q('#ck-prefs'), l = q('[data-ck-settings],.ck-settings'), p = d.createElement('p');
+// The floating reopen control, else the first settings control (a page's own may come first).
+const x = q('#ck-prefs'), l = q('#ck-open') || q('[data-ck-settings],.ck-settings'), p = d.createElement('p');
 q('#ck-banner')?.remove();
 x?.close();
 if (l) { l.hidden = false; l.focus(); }
