@@ -13,12 +13,13 @@ import (
 	"time"
 
 	"github.com/consentkit/consentkit/consent"
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 )
 
 // Log is a durable, tamper-evident consent log. It implements consent.Store.
 // A Log is safe for concurrent use; Close it to stop its writer.
 type Log struct {
-	eng  engine
+	eng  engine.DB
 	d    *dialect
 	opts Options
 	// lockHeadQ is lockHeadSQL for this Log's dialect.
@@ -66,10 +67,10 @@ type pending struct {
 }
 
 // open migrates the database and starts the writer; it owns eng from here.
-func open(ctx context.Context, eng engine, opts Options) (*Log, error) {
+func open(ctx context.Context, eng engine.DB, d *dialect, opts Options) (*Log, error) {
 	l := &Log{
 		eng:       eng,
-		d:         eng.dialect(),
+		d:         d,
 		opts:      opts,
 		sign:      signer{key: opts.Key},
 		reqs:      make(chan *pending, opts.MaxBatch),
@@ -79,11 +80,11 @@ func open(ctx context.Context, eng engine, opts Options) (*Log, error) {
 	}
 	l.lockHeadQ = lockHeadSQL(l.d)
 	if err := l.migrate(ctx); err != nil {
-		_ = eng.close()
+		_ = eng.Close()
 		return nil, err
 	}
 	if err := l.loadKnownHead(ctx); err != nil {
-		_ = eng.close()
+		_ = eng.Close()
 		return nil, err
 	}
 	go l.run()
@@ -156,7 +157,7 @@ func (l *Log) Close() error {
 			werr = l.witness(h.seq, h.hash)
 		}
 	}
-	return errors.Join(werr, l.eng.close())
+	return errors.Join(werr, l.eng.Close())
 }
 
 // run is the writer: it takes whatever is queued, up to MaxBatch records,
@@ -241,7 +242,7 @@ func (l *Log) commit(batch []*pending) {
 	var newTexts []string
 	var head chainHead
 	attempt := func(guess *chainHead) error {
-		return l.eng.write(ctx, func(tx execer) error {
+		return l.eng.Write(ctx, func(tx engine.Tx) error {
 			var err error
 			newTexts, head, err = l.appendBatch(ctx, tx, live, guess)
 			return err
@@ -318,11 +319,6 @@ type chainHead struct {
 	hash, mac string
 }
 
-// ErrChainHeadInvalid means the chain head row fails its signature: the
-// database was altered, or another key was used. Appends stop rather than
-// sign over the altered state; Verify tells what happened.
-var ErrChainHeadInvalid = errors.New("auditlog: chain head signature is invalid; run Verify")
-
 // lockHead reads the chain head under the chain lock and checks its
 // signature, so that an altered head is never re-signed by an append, and
 // that the database still holds the head this Log knows, so that nothing
@@ -330,7 +326,7 @@ var ErrChainHeadInvalid = errors.New("auditlog: chain head signature is invalid;
 // the record at the known position is read by the same statement, at no
 // extra round trip, and must still be there: Checkpoint and Purge only
 // sign or delete what is there, and Verify judges the records.
-func (l *Log) lockHead(ctx context.Context, tx execer, forAppend bool) (chainHead, error) {
+func (l *Log) lockHead(ctx context.Context, tx engine.Tx, forAppend bool) (chainHead, error) {
 	var h chainHead
 	known := l.known.Load()
 	var err error
@@ -340,9 +336,9 @@ func (l *Log) lockHead(ctx context.Context, tx execer, forAppend bool) (chainHea
 		if known != nil {
 			knownSeq = known.seq
 		}
-		err = tx.cachedRow(ctx, l.lockHeadQ, knownSeq).Scan(&h.seq, &h.hash, &h.mac, &stored)
+		err = tx.CachedRow(ctx, l.lockHeadQ, knownSeq).Scan(&h.seq, &h.hash, &h.mac, &stored)
 	} else {
-		err = tx.cachedRow(ctx, l.d.lockHead).Scan(&h.seq, &h.hash, &h.mac)
+		err = tx.CachedRow(ctx, l.d.lockHead).Scan(&h.seq, &h.hash, &h.mac)
 		if known != nil {
 			stored = known.hash
 		}
@@ -375,7 +371,7 @@ const maxInsertRows = 512
 // PostgreSQL, as one statement. The swap's UPDATE takes the head's row
 // lock itself: when another instance holds it, the UPDATE waits, then
 // finds the head moved and fails.
-func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, guess *chainHead) ([]string, chainHead, error) {
+func (l *Log) appendBatch(ctx context.Context, tx engine.Tx, batch []*pending, guess *chainHead) ([]string, chainHead, error) {
 	var head chainHead
 	var err error
 	if guess != nil {
@@ -418,18 +414,18 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, gues
 	// that two instances storing the same banner text cannot deadlock.
 	if guess != nil && len(batch) <= maxInsertRows {
 		cas := []any{newHead.seq, newHead.hash, newHead.mac, guess.seq, guess.hash}
-		tx.deferExec(ctx, l.insertRecordsSQL(len(batch), true), append(cas, args...)...)
+		tx.DeferExec(ctx, l.insertRecordsSQL(len(batch), true), append(cas, args...)...)
 		args = nil
 	} else if guess != nil {
 		// First, so that a moved head fails before anything is inserted.
-		tx.deferExec(ctx, fmt.Sprintf(l.d.casAppend, "SELECT 1"),
+		tx.DeferExec(ctx, fmt.Sprintf(l.d.casAppend, "SELECT 1"),
 			newHead.seq, newHead.hash, newHead.mac, guess.seq, guess.hash)
 	} else {
-		tx.deferExec(ctx, `UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
+		tx.DeferExec(ctx, `UPDATE chain_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`,
 			newHead.seq, newHead.hash, newHead.mac)
 	}
 	if len(textArgs) > 0 {
-		tx.deferExec(ctx, `INSERT INTO banner_texts (sha, text) VALUES `+placeholders(len(textArgs)/2, 2)+
+		tx.DeferExec(ctx, `INSERT INTO banner_texts (sha, text) VALUES `+placeholders(len(textArgs)/2, 2)+
 			` ON CONFLICT (sha) DO NOTHING`, textArgs...)
 	}
 	for len(args) > 0 {
@@ -440,7 +436,7 @@ func (l *Log) appendBatch(ctx context.Context, tx execer, batch []*pending, gues
 			// journal, which measured 30% slower.
 			n = 1
 		}
-		tx.deferExec(ctx, l.insertRecordsSQL(n, false), args[:n*recordColumnCount]...)
+		tx.DeferExec(ctx, l.insertRecordsSQL(n, false), args[:n*recordColumnCount]...)
 		args = args[n*recordColumnCount:]
 	}
 	for i := range cps {
@@ -483,7 +479,7 @@ func (l *Log) insertRecordsSQL(n int, cas bool) string {
 		}
 		if l.d.name == "postgres" {
 			// Rewritten once here rather than on every batch.
-			q = rebindDollar(q)
+			q = engine.Rebind(q)
 		}
 		l.insertSQL[key] = q
 	}

@@ -54,11 +54,6 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 }).ParseFS(templateFS, "templates/*.html"))
 
-// ErrNoAuthorizer is returned by NewReviewHandler without
-// ReviewOptions.Authorize: the review pages show personal data and must
-// never be served open.
-var ErrNoAuthorizer = errors.New("auditlog: the review handler needs ReviewOptions.Authorize")
-
 // ReviewOptions configures NewReviewHandler.
 type ReviewOptions struct {
 	// Authorize reports whether a request may see the log. Required; see
