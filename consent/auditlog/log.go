@@ -105,7 +105,7 @@ func open(ctx context.Context, eng engine.DB, d *dialect, opts Options) (*Log, e
 // bytes in its strings are replaced with U+FFFD before hashing, because
 // PostgreSQL text cannot hold them.
 func (l *Log) Record(ctx context.Context, rec consent.Record) error {
-	if !ValidConsentID(rec.ConsentID) {
+	if !validConsentID(rec.ConsentID) {
 		id := rec.ConsentID
 		if len(id) > 40 {
 			id = id[:40] + "…"

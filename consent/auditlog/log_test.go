@@ -206,7 +206,7 @@ func TestStoreUnavailable(t *testing.T) {
 func TestSchemaVersionMatchesMigrations(t *testing.T) {
 	t.Parallel()
 	for _, d := range []*dialect{&sqliteDialect, &postgresDialect} {
-		assert.Len(t, d.migrations, SchemaVersion, d.name)
+		assert.Len(t, d.migrations, schemaVersion, d.name)
 	}
 }
 

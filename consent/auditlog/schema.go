@@ -8,10 +8,10 @@ import (
 	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 )
 
-// SchemaVersion is the schema version this package migrates databases to.
-const SchemaVersion = 2
+// schemaVersion is the schema version this package migrates databases to.
+const schemaVersion = 2
 
-// migrate brings the schema to SchemaVersion inside one transaction, so a
+// migrate brings the schema to schemaVersion inside one transaction, so a
 // failed migration leaves nothing half-done, and checks the signing key.
 // On a fresh database it also writes the signed empty chain head.
 func (l *Log) migrate(ctx context.Context) error {
