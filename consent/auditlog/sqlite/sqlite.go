@@ -108,9 +108,9 @@ func (wc *writerConn) closeStmts() {
 
 // begin starts a write transaction. BEGIN IMMEDIATE is the one statement
 // of a write that waits, for the lock another process holds, so it runs
-// under ctx itself, which auditlog.Options.WriteTimeout bounds. Once the lock is
-// held nothing waits (a WAL commit never waits for readers, and the
-// automatic checkpoint is passive), so the rest go through run.
+// under ctx itself, which auditlog.Options.WriteTimeout bounds. Once the
+// lock is held nothing waits (a WAL commit never waits for readers, and
+// the automatic checkpoint is passive), so the rest go through run.
 func (wc *writerConn) begin(ctx context.Context) error {
 	st, err := wc.stmt(ctx, "BEGIN IMMEDIATE")
 	if err == nil {
