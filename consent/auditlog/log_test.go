@@ -243,7 +243,10 @@ func TestWriteTimeoutEndsALockWait(t *testing.T) {
 	forEachBackend(t, func(t *testing.T, be backend) {
 		t.Parallel()
 		loc := be.fresh(t)
-		l := openLog(t, be, loc, Options{WriteTimeout: 300 * time.Millisecond})
+		// Long enough that the commits before and after the lock, which
+		// run under it too, never hit it on a loaded machine (300 ms did
+		// under the race detector and a load of 20 on two cores).
+		l := openLog(t, be, loc, Options{WriteTimeout: 2 * time.Second})
 		fill(t, l, 0, 1)
 		release := holdWriteLock(t, be, loc)
 		err := l.Record(context.Background(), testRecord(1))
