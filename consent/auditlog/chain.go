@@ -19,8 +19,9 @@ import (
 const HashVersion = 1
 
 // GenesisHash is the prev_hash of the first record of a log that was never
-// purged: 64 zeros.
-var GenesisHash = strings.Repeat("0", 2*sha256.Size)
+// purged: 64 zeros, the length of a hex SHA-256. A constant, so that what
+// Verify starts the chain from cannot be changed by a caller.
+const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 
 // Domain-separation prefixes, so that a record encoding can never be
 // mistaken for a checkpoint or chain head encoding and vice versa.
@@ -201,9 +202,9 @@ func clean(s string) string {
 	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "\uFFFD")
 }
 
-// ValidConsentID reports whether id has the form of a consent ID: 32
+// validConsentID reports whether id has the form of a consent ID: 32
 // lower-case hex digits.
-func ValidConsentID(id string) bool {
+func validConsentID(id string) bool {
 	if len(id) != 32 {
 		return false
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 )
 
 // CheckpointKind says why a checkpoint was written.
@@ -38,9 +40,9 @@ type Checkpoint struct {
 }
 
 // insertCheckpoint signs cp and queues its insertion in tx.
-func (l *Log) insertCheckpoint(ctx context.Context, tx execer, cp *Checkpoint) {
+func (l *Log) insertCheckpoint(ctx context.Context, tx engine.Tx, cp *Checkpoint) {
 	cp.MAC = l.sign.mac(checkpointMessage(cp))
-	tx.deferExec(ctx, `INSERT INTO checkpoints (kind, seq, hash, ts, purged_before, purged, mac)
+	tx.DeferExec(ctx, `INSERT INTO checkpoints (kind, seq, hash, ts, purged_before, purged, mac)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		string(cp.Kind), cp.Seq, cp.Hash, cp.Time.UnixMicro(), toMicro(cp.PurgedBefore), cp.Purged, cp.MAC)
 }
@@ -53,7 +55,7 @@ func (l *Log) insertCheckpoint(ctx context.Context, tx execer, cp *Checkpoint) {
 // ErrRolledBack when the database lost a head this Log committed.
 func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 	var cp Checkpoint
-	err := l.eng.write(ctx, func(tx execer) error {
+	err := l.eng.Write(ctx, func(tx engine.Tx) error {
 		head, err := l.lockHead(ctx, tx, false)
 		if err != nil {
 			return err
@@ -75,15 +77,15 @@ func (l *Log) Checkpoint(ctx context.Context) (Checkpoint, error) {
 
 // Checkpoints returns every checkpoint in the order written.
 func (l *Log) Checkpoints(ctx context.Context) ([]Checkpoint, error) {
-	cps, err := readCheckpoints(ctx, l.eng.reader())
+	cps, err := readCheckpoints(ctx, l.eng.Reader())
 	if err != nil {
 		return nil, fmt.Errorf("auditlog: read checkpoints: %w", err)
 	}
 	return cps, nil
 }
 
-func readCheckpoints(ctx context.Context, q queryer) ([]Checkpoint, error) {
-	rs, err := q.query(ctx, `SELECT id, kind, seq, hash, ts, purged_before, purged, mac FROM checkpoints ORDER BY id`)
+func readCheckpoints(ctx context.Context, q engine.Querier) ([]Checkpoint, error) {
+	rs, err := q.Query(ctx, `SELECT id, kind, seq, hash, ts, purged_before, purged, mac FROM checkpoints ORDER BY id`)
 	if err != nil {
 		return nil, err
 	}
@@ -128,13 +130,13 @@ type PurgeResult struct {
 // PurgeExpired applies Options.Retention.
 func (l *Log) Purge(ctx context.Context, olderThan time.Time) (PurgeResult, error) {
 	var res PurgeResult
-	err := l.eng.write(ctx, func(tx execer) error {
+	err := l.eng.Write(ctx, func(tx engine.Tx) error {
 		head, err := l.lockHead(ctx, tx, false)
 		if err != nil {
 			return err
 		}
 		var first int64
-		err = tx.queryRow(ctx, `SELECT COALESCE(MIN(seq), 0) FROM consent_records WHERE ts >= ?`,
+		err = tx.QueryRow(ctx, `SELECT COALESCE(MIN(seq), 0) FROM consent_records WHERE ts >= ?`,
 			olderThan.UnixMicro()).Scan(&first)
 		if err != nil {
 			return fmt.Errorf("find first record to keep: %w", err)
@@ -142,11 +144,11 @@ func (l *Log) Purge(ctx context.Context, olderThan time.Time) (PurgeResult, erro
 		anchorHash := head.hash
 		if first == 0 {
 			first = head.seq + 1
-		} else if err := tx.queryRow(ctx, `SELECT prev_hash FROM consent_records WHERE seq = ?`, first).
+		} else if err := tx.QueryRow(ctx, `SELECT prev_hash FROM consent_records WHERE seq = ?`, first).
 			Scan(&anchorHash); err != nil {
 			return fmt.Errorf("read anchor: %w", err)
 		}
-		n, err := tx.exec(ctx, `DELETE FROM consent_records WHERE seq < ?`, first)
+		n, err := tx.Exec(ctx, `DELETE FROM consent_records WHERE seq < ?`, first)
 		if err != nil {
 			return fmt.Errorf("delete records: %w", err)
 		}

@@ -224,7 +224,7 @@ func TestPurgeTakesTheDecisionRows(t *testing.T) {
 		fill(t, l, 0, 10)
 		ctx := context.Background()
 		count := func() (n int64) {
-			require.NoError(t, l.eng.reader().queryRow(ctx, `SELECT COUNT(*) FROM consent_decisions`).Scan(&n))
+			require.NoError(t, l.eng.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM consent_decisions`).Scan(&n))
 			return n
 		}
 		require.Equal(t, int64(30), count(), "three categories a record")

@@ -3,7 +3,14 @@
 //
 // A *Log implements consent.Store on top of SQLite (embedded, through the
 // pure-Go modernc.org/sqlite driver) or PostgreSQL (through pgx, for several
-// app instances sharing one database). Record returns only after the record
+// app instances sharing one database). Each engine is a package of its own,
+// consent/auditlog/sqlite and consent/auditlog/postgres, so that a program
+// links only the driver it uses; Open takes what they return:
+//
+//	clog, err := auditlog.Open(ctx, sqlite.File("consent-log.sqlite"), auditlog.Options{Key: key})
+//	clog, err := auditlog.Open(ctx, postgres.DSN(dsn), auditlog.Options{Key: key})
+//
+// Record returns only after the record
 // is committed: SQLite runs in WAL mode with synchronous=FULL, so the WAL is
 // fsynced at every commit, and PostgreSQL commits with its default
 // synchronous_commit=on. Concurrent Record calls are group-committed: one

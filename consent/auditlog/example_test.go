@@ -11,9 +11,10 @@ import (
 
 	"github.com/consentkit/consentkit/consent"
 	"github.com/consentkit/consentkit/consent/auditlog"
+	"github.com/consentkit/consentkit/consent/auditlog/sqlite"
 )
 
-func ExampleOpenSQLite() {
+func ExampleOpen() {
 	dir, err := os.MkdirTemp("", "consentlog")
 	if err != nil {
 		panic(err)
@@ -22,7 +23,7 @@ func ExampleOpenSQLite() {
 	ctx := context.Background()
 
 	// In production the key comes from a secret store, never the database.
-	log, err := auditlog.OpenSQLite(ctx, filepath.Join(dir, "consent.db"),
+	log, err := auditlog.Open(ctx, sqlite.File(filepath.Join(dir, "consent.db")),
 		auditlog.Options{Key: []byte("example key: 32 bytes or longer!")})
 	if err != nil {
 		fmt.Println(err)
@@ -54,7 +55,7 @@ func ExampleOpenSQLite() {
 func ExampleNewReviewHandler() {
 	dir, _ := os.MkdirTemp("", "consentlog")
 	defer os.RemoveAll(dir)
-	log, err := auditlog.OpenSQLite(context.Background(), filepath.Join(dir, "consent.db"),
+	log, err := auditlog.Open(context.Background(), sqlite.File(filepath.Join(dir, "consent.db")),
 		auditlog.Options{Key: []byte("example key: 32 bytes or longer!")})
 	if err != nil {
 		fmt.Println(err)

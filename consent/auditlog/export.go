@@ -7,13 +7,18 @@ import (
 	"io"
 	"iter"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// CSVHeader is the header row of a CSV export, in column order.
-var CSVHeader = []string{"seq", "time", "consent_id", "outcome", "method", "gpc", "granted", "denied", "withdrawn",
+// CSVHeader returns the header row of a CSV export, in column order. The
+// slice is the caller's to change: WriteCSV writes from its own copy.
+func CSVHeader() []string { return slices.Clone(csvHeader) }
+
+// csvHeader is what CSVHeader returns.
+var csvHeader = []string{"seq", "time", "consent_id", "outcome", "method", "gpc", "granted", "denied", "withdrawn",
 	"language", "policy_version", "policy_url", "revision", "banner_version", "text_hash", "page_url",
 	"ip_prefix", "user_agent", "hash_version", "prev_hash", "hash"}
 
@@ -120,11 +125,11 @@ func appendCSVRow(dst []byte, cells []string) []byte {
 // inserted quotes.
 func WriteCSV(w io.Writer, entries iter.Seq2[Entry, error]) error {
 	bw := bufio.NewWriter(w)
-	line := appendCSVRow(nil, CSVHeader)
+	line := appendCSVRow(nil, csvHeader)
 	if _, err := bw.Write(line); err != nil {
 		return err
 	}
-	row := make([]string, 0, len(CSVHeader))
+	row := make([]string, 0, len(csvHeader))
 	for e, err := range entries {
 		if err != nil {
 			return err

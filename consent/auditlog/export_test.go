@@ -2,6 +2,7 @@ package auditlog
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
 	"slices"
 	"strings"
@@ -66,11 +67,35 @@ func TestCSVExportIsInertInEveryLocale(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(text)).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, len(payloads)+1)
-	ua := slices.Index(CSVHeader, "user_agent")
+	ua := slices.Index(CSVHeader(), "user_agent")
 	for i, p := range payloads {
 		got := rows[i+1][ua]
 		assert.True(t, quotesInserted(got, p), "%q from %q", got, p)
 	}
 	assert.Equal(t, "Mozilla/5.0;'=cmd|' /C calc'!A0", rows[1][ua])
 	assert.Contains(t, text, `"Mozilla/5.0;'=cmd|' /C calc'!A0"`, "a cell with a semicolon is quoted")
+}
+
+// TestCSVHeaderIsACopy is the regression test for #13 item 1: CSVHeader
+// was a package variable that WriteCSV read, so a caller that changed it
+// changed every later export. Each call now returns a slice of its own.
+func TestCSVHeaderIsACopy(t *testing.T) {
+	t.Parallel()
+	h := CSVHeader()
+	require.Equal(t, "seq", h[0])
+	h[0] = "tampered"
+	assert.Equal(t, "seq", CSVHeader()[0])
+	var buf bytes.Buffer
+	require.NoError(t, WriteCSV(&buf, func(func(Entry, error) bool) {}))
+	assert.True(t, strings.HasPrefix(buf.String(), "seq,time,"), "%q", buf.String())
+}
+
+// TestGenesisHash pins the constant the chain starts from: the length of a
+// hex SHA-256, all zeros (a constant since #13 item 1, so no caller can
+// move where Verify starts).
+func TestGenesisHash(t *testing.T) {
+	t.Parallel()
+	assert.Equal(t, strings.Repeat("0", 2*sha256.Size), GenesisHash)
+	_, err := decodeHash(GenesisHash)
+	assert.NoError(t, err)
 }

@@ -43,7 +43,7 @@ func ParseFilter(v url.Values) (Filter, error) {
 		return f, bad("from", "must be before to")
 	}
 	if id := strings.TrimSpace(v.Get("id")); id != "" {
-		if !ValidConsentID(id) {
+		if !validConsentID(id) {
 			return f, bad("id", "must be 32 lower-case hex digits")
 		}
 		f.ConsentID = id
@@ -126,10 +126,10 @@ func parseBound(s string, upper bool) (time.Time, error) {
 	return t, nil
 }
 
-// Values is the inverse of ParseFilter for the selection fields (not the
+// values is the inverse of ParseFilter for the selection fields (not the
 // cursor, order or limit): the query string that links to the same
 // selection.
-func (f Filter) Values() url.Values {
+func (f Filter) values() url.Values {
 	v := url.Values{}
 	set := func(k, s string) {
 		if s != "" {

@@ -17,6 +17,9 @@ import (
 	"time"
 
 	"github.com/consentkit/consentkit/consent"
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
+	"github.com/consentkit/consentkit/consent/auditlog/postgres"
+	"github.com/consentkit/consentkit/consent/auditlog/sqlite"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
@@ -38,7 +41,9 @@ type backend struct {
 var sqliteBackend = backend{
 	name:  "sqlite",
 	fresh: func(t testing.TB) string { return filepath.Join(t.TempDir(), "consent.db") },
-	open:  OpenSQLite,
+	open: func(ctx context.Context, loc string, opts Options) (*Log, error) {
+		return Open(ctx, sqlite.File(loc), opts)
+	},
 	raw: func(t testing.TB, loc, q string, args ...any) {
 		t.Helper()
 		db, err := sql.Open("sqlite", "file:"+loc+"?_pragma=busy_timeout(10000)")
@@ -95,14 +100,16 @@ var postgresBackend = backend{
 		}
 		return dsn + sep + "search_path=" + schema
 	},
-	open: OpenPostgres,
+	open: func(ctx context.Context, loc string, opts Options) (*Log, error) {
+		return Open(ctx, postgres.DSN(loc), opts)
+	},
 	raw: func(t testing.TB, loc, q string, args ...any) {
 		t.Helper()
 		ctx := context.Background()
 		conn, err := pgx.Connect(ctx, loc)
 		require.NoError(t, err)
 		defer conn.Close(ctx)
-		_, err = conn.Exec(ctx, rebindDollar(q), args...)
+		_, err = conn.Exec(ctx, engine.Rebind(q), args...)
 		require.NoError(t, err, q)
 	},
 }

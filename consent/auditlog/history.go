@@ -98,7 +98,7 @@ func HistoryHandler(log *Log) http.Handler {
 			w.WriteHeader(status)
 			_ = templates.ExecuteTemplate(w, "history", p)
 		}
-		if !ValidConsentID(id) {
+		if !validConsentID(id) {
 			reply(http.StatusBadRequest, historyPage{Error: tr.text("history.error.bad_id")})
 			return
 		}

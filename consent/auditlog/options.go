@@ -7,27 +7,6 @@ import (
 	"time"
 )
 
-// Errors returned by the package. Match them with errors.Is: they are
-// usually wrapped with more detail.
-var (
-	// ErrNoKey means Options.Key is missing or shorter than MinKeyLen.
-	ErrNoKey = errors.New("auditlog: a signing key of at least 32 bytes is required")
-	// ErrWrongKey means the log was created with another Options.Key.
-	ErrWrongKey = errors.New("auditlog: the signing key does not match the one this log was created with: open it with that key, or start a new log file and keep the old one, with its key, for the auditor")
-	// ErrClosed is returned by calls on a closed Log.
-	ErrClosed = errors.New("auditlog: log is closed")
-	// ErrInvalidRecord means a record cannot be logged as given, for
-	// example because its consent ID is not 32 lower-case hex digits.
-	ErrInvalidRecord = errors.New("auditlog: invalid record")
-	// ErrBadHash means a hash is not 64 hex digits.
-	ErrBadHash = errors.New("auditlog: malformed hash")
-	// ErrSchemaTooNew means the database was migrated by a newer version of
-	// this package, whose schema this version does not know.
-	ErrSchemaTooNew = errors.New("auditlog: database schema is newer than this package")
-	// ErrBadFilter means a filter given as URL query parameters is malformed.
-	ErrBadFilter = errors.New("auditlog: invalid filter")
-)
-
 // MinKeyLen is the shortest Options.Key accepted: the HMAC-SHA256 block
 // security needs 256 bits of key.
 const MinKeyLen = 32

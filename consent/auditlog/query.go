@@ -2,7 +2,6 @@ package auditlog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"slices"
@@ -10,10 +9,8 @@ import (
 	"time"
 
 	"github.com/consentkit/consentkit/consent"
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 )
-
-// ErrNotFound is returned by Get for a position that holds no record.
-var ErrNotFound = errors.New("auditlog: no such record")
 
 // Filter selects records. Zero fields select everything.
 type Filter struct {
@@ -102,7 +99,7 @@ FROM consent_records r LEFT JOIN banner_texts b ON b.sha = r.banner_sha`
 // vouch for another.
 const alteredCategory = "\x00altered"
 
-func scanEntry(rs rows) (Entry, error) {
+func scanEntry(rs engine.Rows) (Entry, error) {
 	var e Entry
 	var ts, gpc, version int64
 	var decisions, withdrawn, outcome, method, rows string
@@ -150,7 +147,7 @@ func (l *Log) Query(ctx context.Context, f Filter) iter.Seq2[Entry, error] {
 			q += " LIMIT ?"
 			args = append(args, int64(f.Limit))
 		}
-		rs, err := l.eng.reader().query(ctx, q, args...)
+		rs, err := l.eng.Reader().Query(ctx, q, args...)
 		if err != nil {
 			yield(Entry{}, fmt.Errorf("auditlog: query: %w", err))
 			return
@@ -261,7 +258,7 @@ func (l *Log) historyNeighbour(ctx context.Context, consentID string, from int64
 	if newer {
 		q = `SELECT r.seq FROM consent_records r WHERE r.consent_id = ? AND r.seq > ? ORDER BY r.seq LIMIT 1`
 	}
-	rs, err := l.eng.reader().query(ctx, q, consentID, from)
+	rs, err := l.eng.Reader().Query(ctx, q, consentID, from)
 	if err != nil {
 		return 0, fmt.Errorf("auditlog: history: %w", err)
 	}
@@ -338,8 +335,8 @@ func (l *Log) DailyCounts(ctx context.Context, f Filter) ([]DayCount, error) {
 	byCategory := fmt.Sprintf(`SELECT r.ts / %d, c.category, c.granted, COUNT(*)
 		FROM consent_records r JOIN consent_decisions c ON c.seq = r.seq%s
 		GROUP BY r.ts / %d, c.category, c.granted ORDER BY 1, 2`, microsPerDay, where, microsPerDay)
-	err := l.eng.snapshot(ctx, func(q queryer) error {
-		err := scanRows(ctx, q, byOutcome, args, func(rs rows) error {
+	err := l.eng.Snapshot(ctx, func(q engine.Querier) error {
+		err := scanRows(ctx, q, byOutcome, args, func(rs engine.Rows) error {
 			var d, n int64
 			var outcome string
 			if err := rs.Scan(&d, &outcome, &n); err != nil {
@@ -360,7 +357,7 @@ func (l *Log) DailyCounts(ctx context.Context, f Filter) ([]DayCount, error) {
 		if err != nil {
 			return err
 		}
-		return scanRows(ctx, q, byCategory, args, func(rs rows) error {
+		return scanRows(ctx, q, byCategory, args, func(rs engine.Rows) error {
 			var d, granted, n int64
 			var category string
 			if err := rs.Scan(&d, &category, &granted, &n); err != nil {
@@ -389,8 +386,8 @@ func (l *Log) DailyCounts(ctx context.Context, f Filter) ([]DayCount, error) {
 }
 
 // scanRows runs a read query and hands each row to scan.
-func scanRows(ctx context.Context, q queryer, sql string, args []any, scan func(rows) error) error {
-	rs, err := q.query(ctx, sql, args...)
+func scanRows(ctx context.Context, q engine.Querier, sql string, args []any, scan func(engine.Rows) error) error {
+	rs, err := q.Query(ctx, sql, args...)
 	if err != nil {
 		return err
 	}

@@ -220,7 +220,7 @@ func TestManualCheckpoint(t *testing.T) {
 		// head row is rolled back and re-signed with a replayed signature.
 		fill(t, l, 5, 3)
 		var head chainHead
-		require.NoError(t, l.eng.reader().queryRow(ctx, `SELECT seq, hash, mac FROM chain_head`).Scan(&head.seq, &head.hash, &head.mac))
+		require.NoError(t, l.eng.Reader().QueryRow(ctx, `SELECT seq, hash, mac FROM chain_head`).Scan(&head.seq, &head.hash, &head.mac))
 		be.raw(t, loc, `DELETE FROM consent_records WHERE seq > 3`)
 		be.raw(t, loc, `UPDATE chain_head SET seq = 3, hash = ?, mac = ?`, mustGet(t, l, 3).Hash,
 			l.sign.mac(headMessage(3, mustGet(t, l, 3).Hash)))

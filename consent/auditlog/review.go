@@ -54,11 +54,6 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 	},
 }).ParseFS(templateFS, "templates/*.html"))
 
-// ErrNoAuthorizer is returned by NewReviewHandler without
-// ReviewOptions.Authorize: the review pages show personal data and must
-// never be served open.
-var ErrNoAuthorizer = errors.New("auditlog: the review handler needs ReviewOptions.Authorize")
-
 // ReviewOptions configures NewReviewHandler.
 type ReviewOptions struct {
 	// Authorize reports whether a request may see the log. Required; see
@@ -185,7 +180,7 @@ func (h *reviewHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	page := strings.TrimPrefix(r.URL.Path[strings.LastIndexByte(r.URL.Path, '/')+1:], "/")
 	q := r.URL.Query()
 	f, err := ParseFilter(q)
-	p := &reviewPage{Form: q, Query: f.Values().Encode(), Outcomes: []consent.Outcome{
+	p := &reviewPage{Form: q, Query: f.values().Encode(), Outcomes: []consent.Outcome{
 		consent.OutcomeAcceptAll, consent.OutcomeRejectAll, consent.OutcomeCustom},
 		Methods: []consent.Method{consent.MethodBanner, consent.MethodForm, consent.MethodAPI, consent.MethodGPC}}
 	if err != nil {
@@ -236,7 +231,7 @@ func (h *reviewHandler) list(w http.ResponseWriter, r *http.Request, f Filter, p
 	}
 	if len(es) > h.opts.PageSize {
 		es = es[:h.opts.PageSize]
-		v := f.Values()
+		v := f.values()
 		v.Set("before", strconv.FormatInt(es[len(es)-1].Seq, 10))
 		p.Next = "./?" + v.Encode()
 	}

@@ -267,9 +267,9 @@ func TestExportRoundTrip(t *testing.T) {
 			rows, err := csv.NewReader(w.Body).ReadAll()
 			require.NoError(t, err)
 			require.Len(t, rows, len(all)+1)
-			assert.Equal(t, CSVHeader, rows[0])
+			assert.Equal(t, CSVHeader(), rows[0])
 			col := func(row []string, name string) string {
-				for i, h := range CSVHeader {
+				for i, h := range CSVHeader() {
 					if h == name {
 						return row[i]
 					}

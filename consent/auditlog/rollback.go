@@ -5,18 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 )
 
 // Rollback detection by a running Log: see "Threat model" in the package
 // docs. The head a Log knows is checked by lockHead, in the statement that
 // locks the head for an append.
-
-// ErrRolledBack means the database no longer holds the chain head this Log
-// committed, or the head a witness holds: records that were acknowledged
-// are gone and an older chain head, with its valid signature, was put
-// back. The Log refuses to append on top of it. Run Verify, restore the
-// database from a backup, and read "Threat model" in the package docs.
-var ErrRolledBack = errors.New("auditlog: the consent log was rolled back: a chain head it committed is gone from the database")
 
 // lockHeadSQL is the dialect's lockHead with the hash of the record at a
 // given position.
@@ -33,7 +28,7 @@ func lockHeadSQL(d *dialect) string {
 // still holds known, the head this Log saw committed: h is not older, and
 // the record at known's position still has known's hash (stored), or a
 // signed purge deleted it. Other instances may have appended since.
-func (l *Log) checkRollback(ctx context.Context, tx execer, h, known chainHead, stored string) error {
+func (l *Log) checkRollback(ctx context.Context, tx engine.Tx, h, known chainHead, stored string) error {
 	var why string
 	switch {
 	case known.seq == 0:
@@ -65,8 +60,8 @@ func (l *Log) checkRollback(ctx context.Context, tx execer, h, known chainHead, 
 
 // purgedThrough reports whether a validly signed purge deleted the records
 // up to seq, which is how the record at a known head may legitimately go.
-func (l *Log) purgedThrough(ctx context.Context, tx execer, seq int64) (bool, error) {
-	rs, err := tx.query(ctx, `SELECT id, kind, seq, hash, ts, purged_before, purged, mac FROM checkpoints
+func (l *Log) purgedThrough(ctx context.Context, tx engine.Tx, seq int64) (bool, error) {
+	rs, err := tx.Query(ctx, `SELECT id, kind, seq, hash, ts, purged_before, purged, mac FROM checkpoints
 		WHERE kind = ? AND seq >= ?`, string(CheckpointPurge), seq)
 	if err != nil {
 		return false, fmt.Errorf("read purge checkpoints: %w", err)
@@ -91,7 +86,7 @@ func (l *Log) purgedThrough(ctx context.Context, tx execer, seq int64) (bool, er
 // database rolled back while no Log was running is refused too.
 func (l *Log) loadKnownHead(ctx context.Context) error {
 	var h chainHead
-	err := l.eng.reader().queryRow(ctx, `SELECT seq, hash, mac FROM chain_head WHERE id = 1`).Scan(&h.seq, &h.hash, &h.mac)
+	err := l.eng.Reader().QueryRow(ctx, `SELECT seq, hash, mac FROM chain_head WHERE id = 1`).Scan(&h.seq, &h.hash, &h.mac)
 	if err != nil {
 		return fmt.Errorf("auditlog: read chain head: %w", err)
 	}

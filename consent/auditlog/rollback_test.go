@@ -78,7 +78,7 @@ func (env *rollbackEnv) reopen() {
 
 func (env *rollbackEnv) storedHead() chainHead {
 	var h chainHead
-	require.NoError(env.t, env.l.eng.reader().queryRow(context.Background(),
+	require.NoError(env.t, env.l.eng.Reader().QueryRow(context.Background(),
 		`SELECT seq, hash, mac FROM chain_head WHERE id = 1`).Scan(&h.seq, &h.hash, &h.mac))
 	return h
 }

@@ -5,26 +5,27 @@ import (
 	"fmt"
 
 	"github.com/consentkit/consentkit/consent"
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 )
 
-// SchemaVersion is the schema version this package migrates databases to.
-const SchemaVersion = 2
+// schemaVersion is the schema version this package migrates databases to.
+const schemaVersion = 2
 
-// migrate brings the schema to SchemaVersion inside one transaction, so a
+// migrate brings the schema to schemaVersion inside one transaction, so a
 // failed migration leaves nothing half-done, and checks the signing key.
 // On a fresh database it also writes the signed empty chain head.
 func (l *Log) migrate(ctx context.Context) error {
-	err := l.eng.write(ctx, func(tx execer) error {
+	err := l.eng.Write(ctx, func(tx engine.Tx) error {
 		if l.d.lockMigrations != "" {
-			if _, err := tx.exec(ctx, l.d.lockMigrations); err != nil {
+			if _, err := tx.Exec(ctx, l.d.lockMigrations); err != nil {
 				return fmt.Errorf("lock for migration: %w", err)
 			}
 		}
-		if _, err := tx.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)`); err != nil {
 			return err
 		}
 		var v int64
-		if err := tx.queryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_version`).Scan(&v); err != nil {
 			return fmt.Errorf("read schema version: %w", err)
 		}
 		if v > int64(len(l.d.migrations)) {
@@ -32,7 +33,7 @@ func (l *Log) migrate(ctx context.Context) error {
 		}
 		for i := v; i < int64(len(l.d.migrations)); i++ {
 			for _, stmt := range l.d.migrations[i] {
-				if _, err := tx.exec(ctx, stmt); err != nil {
+				if _, err := tx.Exec(ctx, stmt); err != nil {
 					return fmt.Errorf("migrate to version %d: %w", i+1, err)
 				}
 			}
@@ -48,15 +49,15 @@ func (l *Log) migrate(ctx context.Context) error {
 			}
 		}
 		if v < int64(len(l.d.migrations)) {
-			if _, err := tx.exec(ctx, `DELETE FROM schema_version`); err != nil {
+			if _, err := tx.Exec(ctx, `DELETE FROM schema_version`); err != nil {
 				return err
 			}
-			if _, err := tx.exec(ctx, `INSERT INTO schema_version (version) VALUES (?)`, int64(len(l.d.migrations))); err != nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO schema_version (version) VALUES (?)`, int64(len(l.d.migrations))); err != nil {
 				return err
 			}
 		}
 		var keyID string
-		if err := tx.queryRow(ctx, `SELECT value FROM meta WHERE name = 'key_id'`).Scan(&keyID); err != nil {
+		if err := tx.QueryRow(ctx, `SELECT value FROM meta WHERE name = 'key_id'`).Scan(&keyID); err != nil {
 			return fmt.Errorf("read key id: %w", err)
 		}
 		if keyID != l.sign.keyID() {
@@ -71,11 +72,11 @@ func (l *Log) migrate(ctx context.Context) error {
 }
 
 // initChain writes the key's fingerprint and the signed empty chain.
-func (l *Log) initChain(ctx context.Context, tx execer) error {
-	if _, err := tx.exec(ctx, `INSERT INTO meta (name, value) VALUES ('key_id', ?)`, l.sign.keyID()); err != nil {
+func (l *Log) initChain(ctx context.Context, tx engine.Tx) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO meta (name, value) VALUES ('key_id', ?)`, l.sign.keyID()); err != nil {
 		return fmt.Errorf("store key id: %w", err)
 	}
-	_, err := tx.exec(ctx, `INSERT INTO chain_head (id, seq, hash, mac) VALUES (1, 0, ?, ?)`,
+	_, err := tx.Exec(ctx, `INSERT INTO chain_head (id, seq, hash, mac) VALUES (1, 0, ?, ?)`,
 		GenesisHash, l.sign.mac(headMessage(0, GenesisHash)))
 	if err != nil {
 		return fmt.Errorf("create chain head: %w", err)
@@ -209,7 +210,7 @@ const backfillChunk = 1000
 // version 1 database holds, in chunks, so that a large log migrates in
 // bounded memory. A record whose decisions are not in the spelling the
 // log writes gets no rows: it was altered, and Verify will say so.
-func backfillDecisions(ctx context.Context, tx execer) error {
+func backfillDecisions(ctx context.Context, tx engine.Tx) error {
 	var after int64
 	var buf []byte
 	type stored struct {
@@ -219,7 +220,7 @@ func backfillDecisions(ctx context.Context, tx execer) error {
 	chunk := make([]stored, 0, backfillChunk)
 	for {
 		chunk = chunk[:0]
-		rs, err := tx.query(ctx, `SELECT seq, decisions FROM consent_records WHERE seq > ? ORDER BY seq LIMIT ?`,
+		rs, err := tx.Query(ctx, `SELECT seq, decisions FROM consent_records WHERE seq > ? ORDER BY seq LIMIT ?`,
 			after, int64(backfillChunk))
 		if err != nil {
 			return fmt.Errorf("read decisions: %w", err)
@@ -254,7 +255,7 @@ func backfillDecisions(ctx context.Context, tx execer) error {
 		}
 		for len(args) > 0 {
 			n := min(len(args)/4, maxInsertRows)
-			if _, err := tx.exec(ctx, `INSERT INTO consent_decisions (seq, idx, category, granted) VALUES `+
+			if _, err := tx.Exec(ctx, `INSERT INTO consent_decisions (seq, idx, category, granted) VALUES `+
 				placeholders(n, 4), args[:4*n]...); err != nil {
 				return fmt.Errorf("write decisions: %w", err)
 			}

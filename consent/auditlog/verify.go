@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 )
 
 // BreakKind names what Verify found wrong.
@@ -135,7 +137,7 @@ func (l *Log) VerifyWith(ctx context.Context, w Witness) (Report, error) {
 		wit = &witnessed{heads: heads, damage: err}
 	}
 	var rep Report
-	err := l.eng.snapshot(ctx, func(q queryer) error {
+	err := l.eng.Snapshot(ctx, func(q engine.Querier) error {
 		var err error
 		rep, err = l.verify(ctx, q, wit)
 		return err
@@ -152,13 +154,13 @@ type witnessed struct {
 	damage error // wraps ErrWitnessDamaged, or nil
 }
 
-func (l *Log) verify(ctx context.Context, q queryer, wit *witnessed) (Report, error) {
+func (l *Log) verify(ctx context.Context, q engine.Querier, wit *witnessed) (Report, error) {
 	rep := Report{CheckedAt: l.now()}
 	var breaks []*Break
 	found := func(b *Break) { breaks = append(breaks, b) }
 
 	var head chainHead
-	headErr := q.queryRow(ctx, `SELECT seq, hash, mac FROM chain_head WHERE id = 1`).Scan(&head.seq, &head.hash, &head.mac)
+	headErr := q.QueryRow(ctx, `SELECT seq, hash, mac FROM chain_head WHERE id = 1`).Scan(&head.seq, &head.hash, &head.mac)
 	haveHead := headErr == nil
 	rep.HeadSeq = head.seq
 
@@ -220,7 +222,7 @@ func (l *Log) verify(ctx context.Context, q queryer, wit *witnessed) (Report, er
 		}
 	}
 
-	rs, err := q.query(ctx, entrySelect+" ORDER BY r.seq")
+	rs, err := q.Query(ctx, entrySelect+" ORDER BY r.seq")
 	if err != nil {
 		return rep, err
 	}
@@ -340,7 +342,7 @@ func (l *Log) checkTail(rep *Report, w *walker, haveHead bool, head chainHead, c
 // walker checks records one at a time against the chain so far.
 type walker struct {
 	l   *Log
-	q   queryer
+	q   engine.Querier
 	ctx context.Context
 	// seq and hash are the last position checked (or the anchor); hash2
 	// is the hash of the one before it, empty when unknown.
@@ -400,7 +402,7 @@ func (w *walker) step(e *Entry) *Break {
 // rest renumbered, or several of its fields were changed.
 func (w *walker) classifyMoved(e *Entry, brk *Break) {
 	var at int64
-	err := w.q.queryRow(w.ctx, `SELECT seq FROM consent_records WHERE hash = ? AND seq <> ?`, e.PrevHash, e.Seq).Scan(&at)
+	err := w.q.QueryRow(w.ctx, `SELECT seq FROM consent_records WHERE hash = ? AND seq <> ?`, e.PrevHash, e.Seq).Scan(&at)
 	if err == nil {
 		brk.Kind = BreakReordered
 		brk.Detail = fmt.Sprintf("the record here was chained after the record now at position %d", at)

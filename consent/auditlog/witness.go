@@ -57,11 +57,6 @@ type Witness interface {
 	Heads(ctx context.Context) ([]SignedHead, error)
 }
 
-// ErrWitnessDamaged means some entries of a witness cannot be read: a
-// write torn by a crash (harmless: that head was never acknowledged as
-// witnessed) or corruption. Verify reports it as a warning.
-var ErrWitnessDamaged = errors.New("auditlog: witness entries cannot be read")
-
 const witnessDomain = "consentkit/auditlog/witness/v1"
 
 func witnessMessage(h *SignedHead) []byte {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/consentkit/consentkit/consent"
 	"github.com/consentkit/consentkit/consent/auditlog"
+	"github.com/consentkit/consentkit/consent/auditlog/sqlite"
 )
 
 func ExampleNewFileWitness() {
@@ -28,7 +29,7 @@ func ExampleNewFileWitness() {
 	}
 	defer witness.Close()
 	opts := auditlog.Options{Key: []byte("example key: 32 bytes or longer!"), Witness: witness}
-	log, err := auditlog.OpenSQLite(ctx, filepath.Join(dir, "consent.db"), opts)
+	log, err := auditlog.Open(ctx, sqlite.File(filepath.Join(dir, "consent.db")), opts)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,7 +45,7 @@ func ExampleNewFileWitness() {
 	}
 	_ = log.Close() // witnesses the last head
 
-	log, err = auditlog.OpenSQLite(ctx, filepath.Join(dir, "consent.db"), opts)
+	log, err = auditlog.Open(ctx, sqlite.File(filepath.Join(dir, "consent.db")), opts)
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -17,6 +17,7 @@ import (
 
 	"github.com/consentkit/consentkit/consent"
 	"github.com/consentkit/consentkit/consent/auditlog"
+	"github.com/consentkit/consentkit/consent/auditlog/sqlite"
 )
 
 //go:embed static templates
@@ -51,7 +52,7 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 	if clock == nil {
 		clock = time.Now
 	}
-	logStore, err := auditlog.OpenSQLite(ctx, filepath.Join(cfg.DataDir, "consent-log.sqlite"),
+	logStore, err := auditlog.Open(ctx, sqlite.File(filepath.Join(cfg.DataDir, "consent-log.sqlite")),
 		auditlog.Options{Key: keys.Log, Logger: cfg.Logger, Now: clock})
 	if err != nil {
 		return nil, fmt.Errorf("opening the consent log: %w", err)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/consentkit/consentkit/consent"
 	"github.com/consentkit/consentkit/consent/auditlog"
+	"github.com/consentkit/consentkit/consent/auditlog/sqlite"
 )
 
 const page = `<!doctype html>
@@ -35,7 +36,7 @@ func main() {
 		}
 		*logPath = dir + "/consent.sqlite"
 	}
-	clog, err := auditlog.OpenSQLite(ctx, *logPath, auditlog.Options{Key: key("LOG_KEY")})
+	clog, err := auditlog.Open(ctx, sqlite.File(*logPath), auditlog.Options{Key: key("LOG_KEY")})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/consentkit/consentkit/consent"
 	"github.com/consentkit/consentkit/consent/auditlog"
+	"github.com/consentkit/consentkit/consent/auditlog/sqlite"
 )
 
 func main() {
@@ -22,7 +23,7 @@ func main() {
 		log.Fatal("LOG_KEY: ", err)
 	}
 
-	clog, err := auditlog.OpenSQLite(context.Background(), "consent-log.sqlite", auditlog.Options{Key: logKey})
+	clog, err := auditlog.Open(context.Background(), sqlite.File("consent-log.sqlite"), auditlog.Options{Key: logKey})
 	if err != nil {
 		log.Fatal(err)
 	}

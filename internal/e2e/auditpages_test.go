@@ -17,6 +17,7 @@ import (
 
 	"github.com/consentkit/consentkit/consent"
 	"github.com/consentkit/consentkit/consent/auditlog"
+	"github.com/consentkit/consentkit/consent/auditlog/sqlite"
 )
 
 // withViolationLog records securitypolicyviolation events in
@@ -40,7 +41,7 @@ func TestReviewPagesBehindTheMiddleware(t *testing.T) {
 	tb := newTab(t, withViolationLog(), withHeaders(map[string]string{
 		"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("dpo:pw")),
 	}))
-	l, err := auditlog.OpenSQLite(context.Background(), filepath.Join(t.TempDir(), "log.db"),
+	l, err := auditlog.Open(context.Background(), sqlite.File(filepath.Join(t.TempDir(), "log.db")),
 		auditlog.Options{Key: []byte("e2e-log-key-0123456789abcdef-32by"), Logger: slog.New(slog.DiscardHandler)})
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = l.Close() })

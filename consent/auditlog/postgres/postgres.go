@@ -1,4 +1,8 @@
-package auditlog
+// Package postgres keeps a consent log (consent/auditlog) in PostgreSQL,
+// through pgx, for several app instances that share one chain. It is a
+// package of its own so that a program that keeps its log in SQLite does
+// not link pgx.
+package postgres
 
 import (
 	"context"
@@ -7,15 +11,17 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// OpenPostgres connects to the PostgreSQL consent log at dsn (a pgx
-// connection string, such as "postgres://user@host/db?sslmode=disable";
-// add search_path=name to keep the tables in a schema of their own) and
-// applies pending migrations.
+// DSN is the PostgreSQL consent log at dsn, for auditlog.Open. dsn is a
+// pgx connection string, such as "postgres://user@host/db?sslmode=disable";
+// add search_path=name to keep the tables in a schema of their own.
+//
+//	clog, err := auditlog.Open(ctx, postgres.DSN(os.Getenv("DATABASE_URL")), auditlog.Options{Key: key})
 //
 // Any number of app instances may open the same database: appends lock the
 // chain head row inside their transaction, so all of them extend one
@@ -25,23 +31,25 @@ import (
 // another instance moved the head, it fails as a whole and is retried
 // after SELECT … FOR UPDATE reads the head. The writer and the readers use
 // separate pools.
-func OpenPostgres(ctx context.Context, dsn string, opts Options) (*Log, error) {
-	opts, err := opts.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	eng, err := openPostgresEngine(ctx, dsn, opts)
-	if err != nil {
-		return nil, err
-	}
-	return open(ctx, eng, opts)
+func DSN(dsn string) *Database { return &Database{dsn: dsn} }
+
+// Database is a PostgreSQL database that auditlog.Open opens (see DSN).
+type Database struct{ dsn string }
+
+// OpenEngine connects to the database; auditlog.Open calls it.
+func (d *Database) OpenEngine(ctx context.Context, c engine.Config) (engine.DB, error) {
+	return open(ctx, d.dsn, c)
 }
 
-type postgresEngine struct {
+// db is the engine.DB of a PostgreSQL database.
+type db struct {
 	w, r *pgxpool.Pool
+	// maxTextArgs is the most arguments a statement sent by sendText
+	// may have (engine.Config.MaxCachedArgs).
+	maxTextArgs int
 }
 
-func openPostgresEngine(ctx context.Context, dsn string, opts Options) (*postgresEngine, error) {
+func open(ctx context.Context, dsn string, c engine.Config) (*db, error) {
 	newPool := func(conns int32) (*pgxpool.Pool, error) {
 		cfg, err := pgxpool.ParseConfig(dsn)
 		if err != nil {
@@ -67,12 +75,12 @@ func openPostgresEngine(ctx context.Context, dsn string, opts Options) (*postgre
 		w.Close()
 		return nil, fmt.Errorf("auditlog: connect to postgres: %w", err)
 	}
-	r, err := newPool(int32(opts.ReadConns))
+	r, err := newPool(int32(c.ReadConns))
 	if err != nil {
 		w.Close()
 		return nil, err
 	}
-	return &postgresEngine{w: w, r: r}, nil
+	return &db{w: w, r: r, maxTextArgs: c.MaxCachedArgs}, nil
 }
 
 // write runs fn in a transaction that costs at most two round trips
@@ -82,7 +90,7 @@ func openPostgresEngine(ctx context.Context, dsn string, opts Options) (*postgre
 // knows waits on nothing and takes one round trip (see pgWriteTx). Round
 // trips, not the server's work, dominate a small batch's latency on a busy
 // machine.
-func (e *postgresEngine) write(ctx context.Context, fn func(tx execer) error) error {
+func (e *db) Write(ctx context.Context, fn func(tx engine.Tx) error) error {
 	c, err := e.w.Acquire(ctx)
 	if err != nil {
 		return err
@@ -90,7 +98,7 @@ func (e *postgresEngine) write(ctx context.Context, fn func(tx execer) error) er
 	// Release destroys a connection left inside a transaction, so an
 	// error anywhere below cannot leak an open transaction into the pool.
 	defer c.Release()
-	t := &pgWriteTx{conn: c.Conn()}
+	t := &pgWriteTx{conn: c.Conn(), maxTextArgs: e.maxTextArgs}
 	if err := fn(t); err != nil {
 		t.rollback()
 		return err
@@ -102,16 +110,16 @@ func (e *postgresEngine) write(ctx context.Context, fn func(tx execer) error) er
 	return nil
 }
 
-func (e *postgresEngine) snapshot(ctx context.Context, fn func(q queryer) error) error {
+func (e *db) Snapshot(ctx context.Context, fn func(q engine.Querier) error) error {
 	return pgx.BeginTxFunc(ctx, e.r, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly},
 		func(tx pgx.Tx) error { return fn(pgxQ{tx}) })
 }
 
-func (e *postgresEngine) reader() queryer { return pgxQ{e.r} }
+func (e *db) Reader() engine.Querier { return pgxQ{e.r} }
 
-func (e *postgresEngine) dialect() *dialect { return &postgresDialect }
+func (e *db) Name() string { return "postgres" }
 
-func (e *postgresEngine) close() error {
+func (e *db) Close() error {
 	e.r.Close()
 	e.w.Close()
 	return nil
@@ -126,16 +134,16 @@ type pgxQ struct {
 	}
 }
 
-func (p pgxQ) query(ctx context.Context, q string, args ...any) (rows, error) {
-	r, err := p.q.Query(ctx, rebindDollar(q), args...)
+func (p pgxQ) Query(ctx context.Context, q string, args ...any) (engine.Rows, error) {
+	r, err := p.q.Query(ctx, engine.Rebind(q), args...)
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-func (p pgxQ) queryRow(ctx context.Context, q string, args ...any) row {
-	return p.q.QueryRow(ctx, rebindDollar(q), args...)
+func (p pgxQ) QueryRow(ctx context.Context, q string, args ...any) engine.Row {
+	return p.q.QueryRow(ctx, engine.Rebind(q), args...)
 }
 
 // pgWriteTx is a transaction whose statements are pipelined: queued ones
@@ -147,9 +155,10 @@ func (p pgxQ) queryRow(ctx context.Context, q string, args ...any) row {
 // one implicit transaction, committed at the Sync, or rolled back as a
 // whole when one fails. That spares two statements per append.
 type pgWriteTx struct {
-	conn  *pgx.Conn
-	begun bool // an explicit BEGIN was sent
-	queue []pgQueued
+	conn        *pgx.Conn
+	begun       bool // an explicit BEGIN was sent
+	queue       []pgQueued
+	maxTextArgs int
 }
 
 type pgQueued struct {
@@ -226,7 +235,7 @@ func (t *pgWriteTx) commit(ctx context.Context) error {
 func (t *pgWriteTx) sendText(ctx context.Context) (bool, error) {
 	n, size := 0, 0
 	for _, q := range t.queue {
-		if len(q.args) > maxTextArgs {
+		if len(q.args) > t.maxTextArgs {
 			return false, nil
 		}
 		for _, a := range q.args {
@@ -275,10 +284,6 @@ func (t *pgWriteTx) sendText(ctx context.Context) (bool, error) {
 	return true, err
 }
 
-// maxTextArgs is the most arguments a statement sent by sendText may have:
-// an append of 64 records, with the head's compare-and-swap.
-const maxTextArgs = 64*recordColumnCount + 5
-
 func (t *pgWriteTx) rollback() {
 	if t.begun && !t.conn.IsClosed() {
 		// A short deadline of its own: the caller's context may be the
@@ -289,12 +294,12 @@ func (t *pgWriteTx) rollback() {
 	}
 }
 
-func (t *pgWriteTx) deferExec(_ context.Context, q string, args ...any) {
-	t.add(rebindDollar(q), args...)
+func (t *pgWriteTx) DeferExec(_ context.Context, q string, args ...any) {
+	t.add(engine.Rebind(q), args...)
 }
 
-func (t *pgWriteTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
-	t.add(rebindDollar(q), args...)
+func (t *pgWriteTx) Exec(ctx context.Context, q string, args ...any) (int64, error) {
+	t.add(engine.Rebind(q), args...)
 	var n int64
 	err := t.send(ctx, true, func(br pgx.BatchResults) error {
 		tag, err := br.Exec()
@@ -304,51 +309,29 @@ func (t *pgWriteTx) exec(ctx context.Context, q string, args ...any) (int64, err
 	return n, err
 }
 
-func (t *pgWriteTx) queryRow(ctx context.Context, q string, args ...any) row {
+func (t *pgWriteTx) QueryRow(ctx context.Context, q string, args ...any) engine.Row {
 	return pgRowFunc(func(dest ...any) error {
-		t.add(rebindDollar(q), args...)
+		t.add(engine.Rebind(q), args...)
 		return t.send(ctx, true, func(br pgx.BatchResults) error { return br.QueryRow().Scan(dest...) })
 	})
 }
 
-func (t *pgWriteTx) query(ctx context.Context, q string, args ...any) (rows, error) {
+func (t *pgWriteTx) Query(ctx context.Context, q string, args ...any) (engine.Rows, error) {
 	if len(t.queue) > 0 || !t.begun {
 		if err := t.send(ctx, true, nil); err != nil {
 			return nil, err
 		}
 	}
-	return t.conn.Query(ctx, rebindDollar(q), args...)
+	return t.conn.Query(ctx, engine.Rebind(q), args...)
 }
 
-// cachedRow needs no cache of its own: pgx prepares and keeps every
+// CachedRow needs no cache of its own: pgx prepares and keeps every
 // statement a connection runs.
-func (t *pgWriteTx) cachedRow(ctx context.Context, q string, args ...any) row {
-	return t.queryRow(ctx, q, args...)
+func (t *pgWriteTx) CachedRow(ctx context.Context, q string, args ...any) engine.Row {
+	return t.QueryRow(ctx, q, args...)
 }
 
-// pgRowFunc runs its query only when scanned, so that queryRow can pipeline.
+// pgRowFunc runs its query only when scanned, so that QueryRow can pipeline.
 type pgRowFunc func(dest ...any) error
 
 func (f pgRowFunc) Scan(dest ...any) error { return f(dest...) }
-
-var postgresDialect = dialect{
-	name:       "postgres",
-	migrations: [][]string{schemaV1("BIGINT", "BIGSERIAL PRIMARY KEY"), schemaV2Postgres},
-	// The key is arbitrary but fixed: every consentkit instance on the
-	// database must take the same lock.
-	lockMigrations: `SELECT pg_advisory_xact_lock(7243781127766011)`,
-	lockHead:       `SELECT seq, hash, mac FROM chain_head WHERE id = 1 FOR UPDATE`,
-	// Dividing by the number of rows updated raises division_by_zero when
-	// the head moved: plain SQL has no other way to fail on no match. A
-	// data-modifying WITH runs to completion whatever the main query
-	// reads, and the error rolls all of it back. The main query reads u,
-	// so the head's UPDATE, and its row lock, come before the INSERT in
-	// i, which runs after the main query.
-	// The head's record must still be there too: a table truncated under
-	// an intact head then fails the swap, and the append falls back to
-	// lockHead, which tells a purge from a rollback (checkRollback).
-	casAppend: `WITH u AS (UPDATE chain_head SET seq = ?, hash = ?, mac = ?
-		WHERE id = 1 AND seq = ? AND hash = ?
-		AND EXISTS (SELECT 1 FROM consent_records r WHERE r.seq = chain_head.seq AND r.hash = chain_head.hash)
-		RETURNING 1), i AS (%s) SELECT 1 / COUNT(*) FROM u`,
-}

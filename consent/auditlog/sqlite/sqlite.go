@@ -1,4 +1,8 @@
-package auditlog
+// Package sqlite keeps a consent log (consent/auditlog) in an embedded
+// SQLite file, through the pure-Go modernc.org/sqlite driver: no cgo, no
+// server. It is a package of its own so that a program that keeps its log
+// in PostgreSQL does not link SQLite.
+package sqlite
 
 import (
 	"context"
@@ -13,11 +17,14 @@ import (
 	"sync"
 	"time"
 
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 	"modernc.org/sqlite" // registers the pure-Go "sqlite" driver
 )
 
-// OpenSQLite opens (creating it if needed) the SQLite consent log at path
-// and applies pending migrations.
+// File is the SQLite consent log at path, created on first use, for
+// auditlog.Open:
+//
+//	clog, err := auditlog.Open(ctx, sqlite.File("consent-log.sqlite"), auditlog.Options{Key: key})
 //
 // The database runs in WAL mode with synchronous=FULL: every commit fsyncs
 // the WAL, so a record is on disk when Record returns, even across a power
@@ -26,16 +33,14 @@ import (
 // IMMEDIATE, so that other processes appending to the same file wait on
 // busy_timeout instead of failing mid-transaction. Reads use a pool of
 // query-only connections that WAL lets run beside the writer.
-func OpenSQLite(ctx context.Context, path string, opts Options) (*Log, error) {
-	opts, err := opts.withDefaults()
-	if err != nil {
-		return nil, err
-	}
-	eng, err := openSQLiteEngine(ctx, path, opts)
-	if err != nil {
-		return nil, err
-	}
-	return open(ctx, eng, opts)
+func File(path string) *Database { return &Database{path: path} }
+
+// Database is a SQLite file that auditlog.Open opens (see File).
+type Database struct{ path string }
+
+// OpenEngine opens the file; auditlog.Open calls it.
+func (d *Database) OpenEngine(ctx context.Context, c engine.Config) (engine.DB, error) {
+	return open(ctx, d.path, c)
 }
 
 // walCheckpointPages is the writer's wal_autocheckpoint: 10000 pages of
@@ -43,7 +48,8 @@ func OpenSQLite(ctx context.Context, path string, opts Options) (*Log, error) {
 // CPU per durable record by a tenth against the default 1000.
 const walCheckpointPages = 10000
 
-type sqliteEngine struct {
+// db is the engine.DB of a SQLite file.
+type db struct {
 	w, r *sql.DB
 
 	// The writer's connections, each pinned with the statements prepared
@@ -102,9 +108,9 @@ func (wc *writerConn) closeStmts() {
 
 // begin starts a write transaction. BEGIN IMMEDIATE is the one statement
 // of a write that waits, for the lock another process holds, so it runs
-// under ctx itself, which Options.WriteTimeout bounds. Once the lock is
-// held nothing waits (a WAL commit never waits for readers, and the
-// automatic checkpoint is passive), so the rest go through run.
+// under ctx itself, which auditlog.Options.WriteTimeout bounds. Once the
+// lock is held nothing waits (a WAL commit never waits for readers, and
+// the automatic checkpoint is passive), so the rest go through run.
 func (wc *writerConn) begin(ctx context.Context) error {
 	st, err := wc.stmt(ctx, "BEGIN IMMEDIATE")
 	if err == nil {
@@ -138,7 +144,7 @@ func uncancelled(ctx context.Context) (context.Context, error) {
 	return context.WithoutCancel(ctx), nil
 }
 
-func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEngine, error) {
+func open(ctx context.Context, path string, c engine.Config) (*db, error) {
 	if path == "" {
 		return nil, errors.New("auditlog: sqlite path is empty")
 	}
@@ -156,11 +162,11 @@ func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEn
 	}
 	w.SetMaxOpenConns(writerConns)
 	w.SetMaxIdleConns(writerConns)
-	e := &sqliteEngine{w: w, sem: make(chan struct{}, writerConns)}
+	e := &db{w: w, sem: make(chan struct{}, writerConns)}
 	for range writerConns {
 		c, err := connect(ctx, w)
 		if err != nil {
-			_ = e.close()
+			_ = e.Close()
 			return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
 		}
 		e.free = append(e.free, &writerConn{c: c, stmts: make(map[string]*sql.Stmt)})
@@ -169,11 +175,11 @@ func openSQLiteEngine(ctx context.Context, path string, opts Options) (*sqliteEn
 	}
 	e.r, err = sql.Open("sqlite", base+"&_pragma=query_only(1)")
 	if err != nil {
-		_ = e.close()
+		_ = e.Close()
 		return nil, fmt.Errorf("auditlog: open sqlite %q: %w", path, err)
 	}
-	e.r.SetMaxOpenConns(opts.ReadConns)
-	e.r.SetMaxIdleConns(opts.ReadConns)
+	e.r.SetMaxOpenConns(c.ReadConns)
+	e.r.SetMaxIdleConns(c.ReadConns)
 	return e, nil
 }
 
@@ -207,7 +213,7 @@ const openBusyTimeout = 10 * time.Second
 // sqliteBusy is SQLite's result code SQLITE_BUSY.
 const sqliteBusy = 5
 
-func (e *sqliteEngine) write(ctx context.Context, fn func(tx execer) error) error {
+func (e *db) Write(ctx context.Context, fn func(tx engine.Tx) error) error {
 	wc, err := e.acquire(ctx)
 	if err != nil {
 		return err
@@ -232,7 +238,7 @@ func (e *sqliteEngine) write(ctx context.Context, fn func(tx execer) error) erro
 
 // acquire takes the most recently used free connection, waiting for one
 // while both are busy.
-func (e *sqliteEngine) acquire(ctx context.Context) (*writerConn, error) {
+func (e *db) acquire(ctx context.Context) (*writerConn, error) {
 	select {
 	case <-e.sem:
 	case <-ctx.Done():
@@ -242,14 +248,14 @@ func (e *sqliteEngine) acquire(ctx context.Context) (*writerConn, error) {
 	defer e.mu.Unlock()
 	if e.closed {
 		e.sem <- struct{}{} // let the next one see closed too
-		return nil, ErrClosed
+		return nil, engine.ErrClosed
 	}
 	wc := e.free[len(e.free)-1]
 	e.free = e.free[:len(e.free)-1]
 	return wc, nil
 }
 
-func (e *sqliteEngine) release(wc *writerConn) {
+func (e *db) release(wc *writerConn) {
 	e.mu.Lock()
 	e.free = append(e.free, wc)
 	e.mu.Unlock()
@@ -260,7 +266,7 @@ func (e *sqliteEngine) release(wc *writerConn) {
 // already (after an I/O error, for example), which is fine; a connection
 // that cannot roll back is replaced, so that it never starts the next
 // transaction inside this one.
-func (e *sqliteEngine) rollback(wc *writerConn) {
+func (e *db) rollback(wc *writerConn) {
 	// A deadline of its own: the caller's context may be why it failed.
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -280,7 +286,7 @@ func (e *sqliteEngine) rollback(wc *writerConn) {
 	// with an error, which is what the caller should see.
 }
 
-func (e *sqliteEngine) snapshot(ctx context.Context, fn func(q queryer) error) error {
+func (e *db) Snapshot(ctx context.Context, fn func(q engine.Querier) error) error {
 	tx, err := e.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return err
@@ -289,13 +295,13 @@ func (e *sqliteEngine) snapshot(ctx context.Context, fn func(q queryer) error) e
 	return fn(&sqlTx{q: tx})
 }
 
-func (e *sqliteEngine) reader() queryer { return sqlDB{e.r} }
+func (e *db) Reader() engine.Querier { return sqlDB{e.r} }
 
-func (e *sqliteEngine) dialect() *dialect { return &sqliteDialect }
+func (e *db) Name() string { return "sqlite" }
 
-// close waits for running transactions to end, then closes everything;
-// a write after close fails with ErrClosed.
-func (e *sqliteEngine) close() error {
+// Close waits for running transactions to end, then closes everything;
+// a write after Close fails with engine.ErrClosed.
+func (e *db) Close() error {
 	for range e.n {
 		<-e.sem
 	}
@@ -316,7 +322,7 @@ func (e *sqliteEngine) close() error {
 }
 
 // sqlTx and sqlDB adapt database/sql to the engine interfaces. Only a
-// writer's sqlTx, which has wc set, may deferExec and cachedRow.
+// writer's sqlTx, which has wc set, may DeferExec and CachedRow.
 type sqlTx struct {
 	q interface {
 		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
@@ -324,10 +330,10 @@ type sqlTx struct {
 		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
 	}
 	wc  *writerConn
-	err error // the first deferExec failure
+	err error // the first DeferExec failure
 }
 
-func (t *sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) {
+func (t *sqlTx) Query(ctx context.Context, q string, args ...any) (engine.Rows, error) {
 	r, err := t.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -335,11 +341,11 @@ func (t *sqlTx) query(ctx context.Context, q string, args ...any) (rows, error) 
 	return sqlRows{r}, nil
 }
 
-func (t *sqlTx) queryRow(ctx context.Context, q string, args ...any) row {
+func (t *sqlTx) QueryRow(ctx context.Context, q string, args ...any) engine.Row {
 	return t.q.QueryRowContext(ctx, q, args...)
 }
 
-func (t *sqlTx) exec(ctx context.Context, q string, args ...any) (int64, error) {
+func (t *sqlTx) Exec(ctx context.Context, q string, args ...any) (int64, error) {
 	res, err := t.q.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, err
@@ -347,9 +353,9 @@ func (t *sqlTx) exec(ctx context.Context, q string, args ...any) (int64, error) 
 	return res.RowsAffected()
 }
 
-// deferExec runs the append path's statements, prepared once on the
+// DeferExec runs the append path's statements, prepared once on the
 // writer's connection and cached.
-func (t *sqlTx) deferExec(ctx context.Context, q string, args ...any) {
+func (t *sqlTx) DeferExec(ctx context.Context, q string, args ...any) {
 	if t.err != nil {
 		return
 	}
@@ -365,7 +371,7 @@ func (t *sqlTx) deferExec(ctx context.Context, q string, args ...any) {
 	t.err = err
 }
 
-func (t *sqlTx) cachedRow(ctx context.Context, q string, args ...any) row {
+func (t *sqlTx) CachedRow(ctx context.Context, q string, args ...any) engine.Row {
 	ctx, err := uncancelled(ctx)
 	if err != nil {
 		return errRow{err}
@@ -384,7 +390,7 @@ func (r errRow) Scan(...any) error { return r.err }
 
 type sqlDB struct{ db *sql.DB }
 
-func (d sqlDB) query(ctx context.Context, q string, args ...any) (rows, error) {
+func (d sqlDB) Query(ctx context.Context, q string, args ...any) (engine.Rows, error) {
 	r, err := d.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -392,16 +398,10 @@ func (d sqlDB) query(ctx context.Context, q string, args ...any) (rows, error) {
 	return sqlRows{r}, nil
 }
 
-func (d sqlDB) queryRow(ctx context.Context, q string, args ...any) row {
+func (d sqlDB) QueryRow(ctx context.Context, q string, args ...any) engine.Row {
 	return d.db.QueryRowContext(ctx, q, args...)
 }
 
 type sqlRows struct{ *sql.Rows }
 
 func (r sqlRows) Close() { _ = r.Rows.Close() }
-
-var sqliteDialect = dialect{
-	name:       "sqlite",
-	migrations: [][]string{schemaV1("INTEGER", "INTEGER PRIMARY KEY"), schemaV2SQLite},
-	lockHead:   `SELECT seq, hash, mac FROM chain_head WHERE id = 1`,
-}
