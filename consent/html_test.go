@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentkit/consentkit/internal/banner"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
@@ -324,7 +325,7 @@ func TestPreferencesLanguageAndAssets(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 	assert.Empty(t, rec.Result().Cookies())
 
-	js, css := m.assetNames()
+	js, css := banner.AssetNames()
 	for _, name := range []string{js, css} {
 		rec = get(t, h, "/consent/assets/"+name, "Accept-Encoding", "gzip, br")
 		require.Equal(t, 200, rec.Code, name)

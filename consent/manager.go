@@ -34,7 +34,8 @@ type Manager struct {
 	cookies   *cookieRegistry
 	trackers  *trackers.Table
 	hosts     banner.File // the runtime guard's host set, from trackers
-	ui        *ui
+	l10n      *l10n
+	modes     consentModes
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 	diag     diagnostics
@@ -90,7 +91,10 @@ func New(cfg Config) (*Manager, error) {
 		m.trackers = m.trackers.With(cfg.Trackers)
 	}
 	m.hosts = hostsFile(m.trackers)
-	if err := m.initUI(); err != nil {
+	if m.modes, err = newConsentModes(cfg.ConsentMode, m.set); err != nil {
+		return nil, err
+	}
+	if m.l10n, err = newL10n(&m.cfg); err != nil {
 		return nil, err
 	}
 	m.initDiagnostics()

@@ -3,7 +3,10 @@ package consent
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
+
+	"github.com/consentkit/consentkit/internal/banner"
 )
 
 // Method says how a consent state came to be.
@@ -143,4 +146,18 @@ func (s logStore) Record(ctx context.Context, rec Record) error {
 		slog.String("user_agent", rec.UserAgent),
 	)
 	return nil
+}
+
+// describeBanner fills the record's language and the exact banner text the
+// visitor was shown (with the GPC notice when the request carried the
+// signal), with its hash.
+func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) {
+	lt := m.l10n.locale(m.localeFor(r, lang))
+	p := lt.proof[0]
+	if rec.GPC {
+		p = lt.proof[1]
+	}
+	rec.Language = lt.tag
+	rec.BannerVersion = banner.Version()
+	rec.BannerText, rec.TextHash = p.text, p.hash
 }

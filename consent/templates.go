@@ -62,7 +62,7 @@ func (m *Manager) settingsLink(r *http.Request) template.HTML {
 	if r != nil {
 		loc, ret = m.localeFor(r, ""), safeReturn(r.URL.RequestURI())
 	}
-	return banner.SettingsLink(m.cfg.Prefix, ret, m.message(loc, "settings.link"))
+	return banner.SettingsLink(m.cfg.Prefix, ret, m.l10n.message(loc, "settings.link"))
 }
 
 func stateOf(x any) *State {

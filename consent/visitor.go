@@ -17,9 +17,9 @@ type Visitor struct {
 	// bundled catalogs; Dir is its writing direction, "ltr" or "rtl".
 	Lang, Dir string
 
-	m   *Manager
-	loc locales.Locale
-	ul  *uiLocale
+	l10n  *l10n
+	loc   locales.Locale
+	texts *localeTexts
 }
 
 type visitorKey struct{}
@@ -35,18 +35,18 @@ func VisitorFrom(ctx context.Context) (v Visitor, ok bool) {
 // developer's Config.Messages, or "" for a key no catalog has. The keys are
 // those of the bundled catalogs, such as "history.title".
 func (v Visitor) Text(key string) string {
-	if v.m == nil {
+	if v.l10n == nil {
 		return ""
 	}
-	return v.m.message(v.loc, key)
+	return v.l10n.message(v.loc, key)
 }
 
 // CategoryTitle returns the name of the category with the given ID as the
 // banner shows it to the visitor; an ID the site does not configure comes
 // back unchanged.
 func (v Visitor) CategoryTitle(id string) string {
-	if v.ul != nil {
-		for _, c := range v.ul.cats {
+	if v.texts != nil {
+		for _, c := range v.texts.cats {
 			if c.ID == id {
 				return c.Title
 			}
@@ -60,7 +60,7 @@ func (v Visitor) CategoryTitle(id string) string {
 // does for the preferences page.
 func (m *Manager) serveHistory(w http.ResponseWriter, r *http.Request) {
 	loc := m.localeFor(r, r.URL.Query().Get("lang"))
-	v := Visitor{Lang: loc.Tag.String(), Dir: loc.Dir, m: m, loc: loc, ul: m.ui.locale(loc)}
+	v := Visitor{Lang: loc.Tag.String(), Dir: loc.Dir, l10n: m.l10n, loc: loc, texts: m.l10n.locale(loc)}
 	addVary(w.Header(), "Accept-Language")
 	m.cfg.History.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), visitorKey{}, v)))
 }
