@@ -55,13 +55,13 @@ func (c *Config) normalizeCompression() error {
 		z.Level = DefaultCompressionLevel
 	}
 	if z.Level < gzip.BestSpeed || z.Level > gzip.BestCompression {
-		return fmt.Errorf("%w: Compression.Level %d; use 1 (fastest) to 9 (smallest), or 0 for the default", ErrBadConfigure, z.Level)
+		return fmt.Errorf("%w: Compression.Level %d; use 1 (fastest) to 9 (smallest), or 0 for the default", ErrBadConfig, z.Level)
 	}
 	if z.MinSize == 0 {
 		z.MinSize = DefaultCompressionMinSize
 	}
 	if z.MinSize < 0 {
-		return fmt.Errorf("%w: Compression.MinSize %d is negative; use a size in bytes, or 0 for the default", ErrBadConfigure, z.MinSize)
+		return fmt.Errorf("%w: Compression.MinSize %d is negative; use a size in bytes, or 0 for the default", ErrBadConfig, z.MinSize)
 	}
 	return nil
 }

@@ -3,7 +3,6 @@ package consent
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -27,18 +26,6 @@ const (
 	DefaultStoreTimeout  = 5 * time.Second
 	minHashKeyLen        = 32
 	maxCategories        = 63
-)
-
-// Configuration errors returned by New. They are wrapped with details; test
-// with errors.Is.
-var (
-	ErrNoKeys       = errors.New("consent: no signing keys configured")
-	ErrBadKey       = errors.New("consent: bad key")
-	ErrBadCategory  = errors.New("consent: bad category")
-	ErrBadCookie    = errors.New("consent: bad cookie settings")
-	ErrBadPrefix    = errors.New("consent: bad endpoint prefix")
-	ErrBadLifetime  = errors.New("consent: bad consent lifetime")
-	ErrBadConfigure = errors.New("consent: bad configuration")
 )
 
 // KeyPair is one signing (hash) key and optional encryption (block) key for
@@ -385,7 +372,7 @@ func (c *Config) normalize() error {
 		c.StoreTimeout = DefaultStoreTimeout
 	}
 	if c.StoreTimeout < 0 {
-		return fmt.Errorf("%w: negative StoreTimeout", ErrBadConfigure)
+		return fmt.Errorf("%w: negative StoreTimeout", ErrBadConfig)
 	}
 	if c.Logger == nil {
 		c.Logger = slog.Default()
@@ -407,7 +394,7 @@ func (c *Config) normalize() error {
 	}
 	for host, cat := range c.Trackers {
 		if host == "" {
-			return fmt.Errorf("%w: Trackers has an empty host", ErrBadConfigure)
+			return fmt.Errorf("%w: Trackers has an empty host", ErrBadConfig)
 		}
 		if cat != "" && !seen[cat] {
 			return fmt.Errorf("%w: Trackers maps %q to unknown category %q", ErrBadCategory, host, cat)
@@ -454,7 +441,3 @@ func revision(policyVersion string, cats []Category) [8]byte {
 }
 
 func revisionString(r [8]byte) string { return hex.EncodeToString(r[:]) }
-
-func errorf(sentinel error, format string, args ...any) error {
-	return fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))
-}

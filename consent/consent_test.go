@@ -417,8 +417,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"lifetime too short": {func(c *Config) { c.Lifetime = time.Second }, ErrBadLifetime, "one hour"},
 		"prefix slash":       {func(c *Config) { c.Prefix = "/consent/" }, ErrBadPrefix, "trailing"},
 		"prefix relative":    {func(c *Config) { c.Prefix = "consent" }, ErrBadPrefix, ""},
-		"bad origin":         {func(c *Config) { c.TrustedOrigins = []string{"not a url"} }, ErrBadConfigure, "origin"},
-		"negative timeout":   {func(c *Config) { c.StoreTimeout = -1 }, ErrBadConfigure, "StoreTimeout"},
+		"bad origin":         {func(c *Config) { c.TrustedOrigins = []string{"not a url"} }, ErrBadConfig, "origin"},
+		"negative timeout":   {func(c *Config) { c.StoreTimeout = -1 }, ErrBadConfig, "StoreTimeout"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

@@ -42,7 +42,7 @@ func newConsentModes(mapping map[string][]string, set *categorySet) (consentMode
 		}
 		for _, t := range types {
 			if !valid[t] {
-				return cm, errorf(ErrBadConfigure, "ConsentMode: unknown Consent Mode type %q for category %q", t, cat)
+				return cm, errorf(ErrBadConfig, "ConsentMode: unknown Consent Mode type %q for category %q", t, cat)
 			}
 			masks[t] |= 1 << uint(i)
 		}

@@ -2,7 +2,6 @@ package consent
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -73,11 +72,6 @@ func (p UndeclaredPolicy) String() string {
 	}
 	return "UndeclaredPolicy(" + strconv.Itoa(int(p)) + ")"
 }
-
-// ErrMissingJustification is wrapped (together with ErrBadCookie) by New
-// when a necessary cookie has no justification: consent is waived only for
-// cookies the site cannot work without, and the declaration must say why.
-var ErrMissingJustification = errors.New("consent: necessary cookie without a justification")
 
 // The texts of the cookies the middleware declares itself. English only:
 // declare a cookie of the same name under the necessary category to add

@@ -21,16 +21,16 @@ const maxDecisionBody = 8 << 10
 
 // Actions a decision request can carry.
 const (
-	ActionAcceptAll = "accept_all"
-	ActionRejectAll = "reject_all"
-	ActionSave      = "save"
+	actionAcceptAll = "accept_all"
+	actionRejectAll = "reject_all"
+	actionSave      = "save"
 )
 
-// Decision is a parsed decision request, form or JSON.
-type Decision struct {
-	// Action is ActionAcceptAll, ActionRejectAll or ActionSave.
+// decisionRequest is a parsed decision request, form or JSON.
+type decisionRequest struct {
+	// Action is actionAcceptAll, actionRejectAll or actionSave.
 	Action string `json:"action"`
-	// Categories are the categories granted by ActionSave.
+	// Categories are the categories granted by actionSave.
 	Categories []string `json:"categories,omitempty"`
 	// Return is where a form submission goes back to.
 	Return string `json:"return,omitempty"`
@@ -38,16 +38,9 @@ type Decision struct {
 	Lang string `json:"lang,omitempty"`
 }
 
-// ErrBadDecision is wrapped by every error about a malformed decision.
-var ErrBadDecision = errors.New("consent: bad decision request")
-
-func badDecision(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrBadDecision, fmt.Sprintf(format, args...))
-}
-
 // parseDecision reads a decision from a form or JSON body. It reports
 // whether the body was JSON, so the answer can match.
-func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bool) (d Decision, isJSON bool, err error) {
+func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bool) (d decisionRequest, isJSON bool, err error) {
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil && r.Header.Get("Content-Type") != "" {
 		return d, false, badDecision("malformed Content-Type header")
@@ -59,14 +52,14 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 		dec := json.NewDecoder(r.Body)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&d); err != nil {
-			return d, true, fmt.Errorf("%w: body is not a valid decision JSON object: %w", ErrBadDecision, err)
+			return d, true, fmt.Errorf("%w: body is not a valid decision JSON object: %w", errBadDecision, err)
 		}
 		if _, err := dec.Token(); err != io.EOF {
 			return d, true, badDecision("unexpected data after the JSON object")
 		}
 	case "application/x-www-form-urlencoded", "":
 		if err := r.ParseForm(); err != nil {
-			return d, false, fmt.Errorf("%w: form could not be read: %w", ErrBadDecision, err)
+			return d, false, fmt.Errorf("%w: form could not be read: %w", errBadDecision, err)
 		}
 		f := r.PostForm
 		for _, k := range []string{"action", "return", "lang"} {
@@ -74,12 +67,12 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 				return d, false, badDecision("field %q given %d times", k, len(f[k]))
 			}
 		}
-		d = Decision{Action: f.Get("action"), Categories: f["category"], Return: f.Get("return"), Lang: f.Get("lang")}
+		d = decisionRequest{Action: f.Get("action"), Categories: f["category"], Return: f.Get("return"), Lang: f.Get("lang")}
 	default:
 		return d, false, badDecision("content type %q is not supported; send a form or application/json", ct)
 	}
 	switch d.Action {
-	case ActionAcceptAll, ActionRejectAll:
+	case actionAcceptAll, actionRejectAll:
 		if len(d.Categories) > 0 {
 			if isJSON {
 				return d, isJSON, badDecision("action %q takes no categories", d.Action)
@@ -88,7 +81,7 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 			// button; Accept all and Reject all mean what they say.
 			d.Categories = nil
 		}
-	case ActionSave:
+	case actionSave:
 	case "":
 		return d, isJSON, badDecision("missing action; use accept_all, reject_all or save")
 	default:
@@ -173,11 +166,11 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch d.Action {
-	case ActionAcceptAll:
+	case actionAcceptAll:
 		next.granted = m.set.allMask
-	case ActionRejectAll:
+	case actionRejectAll:
 		next.granted = 1
-	case ActionSave:
+	case actionSave:
 		next.granted = 1
 		for _, c := range d.Categories {
 			next.granted |= 1 << uint(m.set.index(c))
@@ -220,9 +213,9 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeReturn(d.Return), http.StatusSeeOther)
 }
 
-// StateJSON is the JSON form of a State, as answered by the decision
+// decisionAnswer is the JSON form of a State, as answered by the decision
 // endpoint.
-type StateJSON struct {
+type decisionAnswer struct {
 	ConsentID string    `json:"consent_id"`
 	Granted   []string  `json:"granted"`
 	DecidedAt time.Time `json:"decided_at"`
@@ -236,8 +229,8 @@ type StateJSON struct {
 	ClearStorage []string `json:"clear_storage,omitempty"`
 }
 
-func (m *Manager) stateJSON(s *State) StateJSON {
-	out := StateJSON{ConsentID: s.ID(), Granted: s.Granted(), DecidedAt: s.DecidedAt(), Revision: s.Revision(), GPC: s.GPC(),
+func (m *Manager) stateJSON(s *State) decisionAnswer {
+	out := decisionAnswer{ConsentID: s.ID(), Granted: s.Granted(), DecidedAt: s.DecidedAt(), Revision: s.Revision(), GPC: s.GPC(),
 		ConsentMode: m.consentMode(s)}
 	for _, c := range m.set.ids {
 		if !s.Allowed(c) {

@@ -49,9 +49,9 @@ type DeclaredCategory struct {
 	Cookies []DeclaredCookie `json:"cookies"`
 }
 
-// Justified reports whether a cookie of the category carries a
+// justified reports whether a cookie of the category carries a
 // justification, so that the page shows that column.
-func (c DeclaredCategory) Justified() bool {
+func justified(c DeclaredCategory) bool {
 	return slices.ContainsFunc(c.Cookies, func(k DeclaredCookie) bool { return k.Justification != "" })
 }
 
@@ -89,7 +89,7 @@ type DeclaredCookie struct {
 var declFiles embed.FS
 
 var (
-	declTmpl = template.Must(template.New("declaration").ParseFS(declFiles, "templates/declaration.html"))
+	declTmpl = template.Must(template.New("declaration").Funcs(template.FuncMap{"justified": justified}).ParseFS(declFiles, "templates/declaration.html"))
 	declCSS  = func() template.CSS {
 		b, err := declFiles.ReadFile("templates/declaration.css")
 		if err != nil {

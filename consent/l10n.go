@@ -62,7 +62,7 @@ func newL10n(cfg *Config) (*l10n, error) {
 	for _, l := range cfg.Languages {
 		loc, ok := supportedLocale(l)
 		if !ok {
-			return nil, errorf(ErrBadConfigure, "Languages: %q is not one of the catalogs' languages", l)
+			return nil, errorf(ErrBadConfig, "Languages: %q is not one of the catalogs' languages", l)
 		}
 		lz.site = append(lz.site, loc.Tag.String())
 	}

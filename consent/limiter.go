@@ -62,7 +62,7 @@ func (l *WriteLimits) normalize() error {
 		}
 		if *f.burst < 0 || (*f.rate < 0 && *f.burst != 0) {
 			return fmt.Errorf("%w: WriteLimits.%sBurst is %d; use a positive burst, or 0 for the default (twice the rate)",
-				ErrBadConfigure, f.name, *f.burst)
+				ErrBadConfig, f.name, *f.burst)
 		}
 		if *f.rate > 0 && *f.burst == 0 {
 			*f.burst = 2 * *f.rate

@@ -239,7 +239,7 @@ func TestWriteLimitsConfig(t *testing.T) {
 		cfg := Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog, Store: &memStore{}, WriteLimits: tt.in}
 		m, err := New(cfg)
 		if tt.err {
-			assert.ErrorIs(t, err, ErrBadConfigure, name)
+			assert.ErrorIs(t, err, ErrBadConfig, name)
 			if err != nil {
 				assert.Contains(t, err.Error(), "WriteLimits", name)
 			}

@@ -73,7 +73,7 @@ func New(cfg Config) (*Manager, error) {
 	m.cop = http.NewCrossOriginProtection()
 	for _, o := range cfg.TrustedOrigins {
 		if err := m.cop.AddTrustedOrigin(o); err != nil {
-			return nil, fmt.Errorf("%w: trusted origin %q: %v", ErrBadConfigure, o, err)
+			return nil, fmt.Errorf("%w: trusted origin %q: %v", ErrBadConfig, o, err)
 		}
 	}
 	m.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

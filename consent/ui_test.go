@@ -63,7 +63,7 @@ func TestConsentModeMapping(t *testing.T) {
 	assert.NotContains(t, body, "wait_for_update", "a decided state is final from the first byte")
 
 	_, err = New(Config{Keys: []KeyPair{{HashKey: testKey1}}, ConsentMode: map[string][]string{"analytics": {"analytics_store"}}})
-	assert.ErrorIs(t, err, ErrBadConfigure)
+	assert.ErrorIs(t, err, ErrBadConfig)
 	assert.ErrorContains(t, err, "analytics_store")
 }
 
@@ -100,7 +100,7 @@ func TestLanguageSwitcherShortList(t *testing.T) {
 	assert.GreaterOrEqual(t, strings.Count(prefs, "<option "), 50, "the dialog offers every catalog")
 
 	_, err = New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Languages: []string{"tlh"}})
-	assert.ErrorIs(t, err, ErrBadConfigure)
+	assert.ErrorIs(t, err, ErrBadConfig)
 
 	none, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: quietLog, NoLanguageSwitcher: true})
 	require.NoError(t, err)
