@@ -28,37 +28,37 @@ type Compression struct {
 	// for clients that accept gzip.
 	Disabled bool
 	// Level is the gzip level, from 1 (fastest) to 9 (smallest). Default is
-	// DefaultCompressionLevel.
+	// defaultCompressionLevel.
 	Level int
 	// MinSize is the smallest body, in bytes, worth compressing; smaller
 	// bodies go out as they are (unless the client refuses identity).
-	// Default is DefaultCompressionMinSize.
+	// Default is defaultCompressionMinSize.
 	MinSize int
 }
 
 // Defaults of Compression.
 const (
-	// DefaultCompressionLevel is gzip level 5. On the 181 pages of the
+	// defaultCompressionLevel is gzip level 5. On the 181 pages of the
 	// real-page corpus it leaves 20.0% of the HTML against 19.8% at level
 	// 6 (gzip.DefaultCompression) for 10-25% less CPU, and level 1 is
 	// twice as fast but 18% larger (BenchmarkCompressLevels).
-	DefaultCompressionLevel = 5
-	// DefaultCompressionMinSize is about one network packet: a smaller
+	defaultCompressionLevel = 5
+	// defaultCompressionMinSize is about one network packet: a smaller
 	// body gains nothing from compression.
-	DefaultCompressionMinSize = 1400
+	defaultCompressionMinSize = 1400
 )
 
 // normalizeCompression fills the defaults of c.Compression and checks it.
 func (c *Config) normalizeCompression() error {
 	z := &c.Compression
 	if z.Level == 0 {
-		z.Level = DefaultCompressionLevel
+		z.Level = defaultCompressionLevel
 	}
 	if z.Level < gzip.BestSpeed || z.Level > gzip.BestCompression {
 		return fmt.Errorf("%w: Compression.Level %d; use 1 (fastest) to 9 (smallest), or 0 for the default", ErrBadConfig, z.Level)
 	}
 	if z.MinSize == 0 {
-		z.MinSize = DefaultCompressionMinSize
+		z.MinSize = defaultCompressionMinSize
 	}
 	if z.MinSize < 0 {
 		return fmt.Errorf("%w: Compression.MinSize %d is negative; use a size in bytes, or 0 for the default", ErrBadConfig, z.MinSize)

@@ -54,7 +54,7 @@ func TestDecisions(t *testing.T) {
 			assert.True(t, ck.HttpOnly)
 			assert.Equal(t, http.SameSiteLaxMode, ck.SameSite)
 			assert.Equal(t, "/", ck.Path)
-			assert.Equal(t, int(DefaultLifetime/time.Second), ck.MaxAge)
+			assert.Equal(t, int(defaultLifetime/time.Second), ck.MaxAge)
 
 			s := f.state(t, f.c)
 			assert.True(t, s.Decided)
@@ -409,10 +409,10 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"duplicate category": {func(c *Config) { c.Categories = []Category{{ID: "a"}, {ID: "a"}} }, ErrBadCategory, "duplicate"},
 		"bad category id":    {func(c *Config) { c.Categories = []Category{{ID: "An Alytics"}} }, ErrBadCategory, "lower-case"},
 		"sale necessary":     {func(c *Config) { c.Categories = []Category{{ID: Necessary, SaleOrSharing: true}} }, ErrBadCategory, "sale"},
-		"bad cookie name":    {func(c *Config) { c.CookieName = "a b" }, ErrBadCookie, "token"},
-		"bad domain":         {func(c *Config) { c.CookieDomain = "a;b" }, ErrBadCookie, "host"},
-		"none insecure":      {func(c *Config) { c.SameSite = http.SameSiteNoneMode; c.InsecureCookie = true }, ErrBadCookie, "Secure"},
-		"bad samesite":       {func(c *Config) { c.SameSite = 9 }, ErrBadCookie, "SameSite"},
+		"bad cookie name":    {func(c *Config) { c.Cookie.Name = "a b" }, ErrBadCookie, "token"},
+		"bad domain":         {func(c *Config) { c.Cookie.Domain = "a;b" }, ErrBadCookie, "host"},
+		"none insecure":      {func(c *Config) { c.Cookie.SameSite = http.SameSiteNoneMode; c.Cookie.Insecure = true }, ErrBadCookie, "Secure"},
+		"bad samesite":       {func(c *Config) { c.Cookie.SameSite = 9 }, ErrBadCookie, "SameSite"},
 		"lifetime too long":  {func(c *Config) { c.Lifetime = 401 * 24 * time.Hour }, ErrBadLifetime, "400 days"},
 		"lifetime too short": {func(c *Config) { c.Lifetime = time.Second }, ErrBadLifetime, "one hour"},
 		"prefix slash":       {func(c *Config) { c.Prefix = "/consent/" }, ErrBadPrefix, "trailing"},

@@ -17,7 +17,22 @@ func DefaultConsentMode() map[string][]string {
 	}
 }
 
-// consentModes is Config.ConsentMode compiled against the categories: the
+// ConsentMode sets the Google Consent Mode v2 state the head snippet sends
+// before any tag loads, and updates when the visitor decides.
+type ConsentMode struct {
+	// Mapping maps category IDs to the Consent Mode types they grant; a
+	// type is granted when all its categories are. Default is
+	// DefaultConsentMode().
+	Mapping map[string][]string
+	// WaitForUpdate is Consent Mode's wait_for_update, in milliseconds,
+	// sent while a visitor is undecided. Default is 500.
+	WaitForUpdate int
+	// Regions restricts the Consent Mode defaults to ISO 3166-2 regions,
+	// such as {"ES", "US-CA"}. Default is none: everywhere.
+	Regions []string
+}
+
+// consentModes is ConsentMode.Mapping compiled against the categories: the
 // Consent Mode types the mapping names, in Google's order, and for each the
 // mask of categories it needs.
 type consentModes struct {

@@ -15,7 +15,7 @@ import (
 // under the configured name, which securecookie signs with the value.
 func oldCookie(t *testing.T, m *Manager, st *State) string {
 	t.Helper()
-	c, err := newCodec(m.cfg.CookieName, m.cfg.Keys)
+	c, err := newCodec(m.cfg.Cookie.Name, m.cfg.Keys)
 	require.NoError(t, err)
 	v, err := c.encode(marshalPayload(st))
 	require.NoError(t, err)
@@ -32,10 +32,10 @@ func TestCookieNameRule(t *testing.T) {
 		wantDomain string
 	}{
 		{"host-only and Secure: prefixed", func(*Config) {}, hostConsent, hostLang, ""},
-		{"Domain configured: as configured", func(c *Config) { c.CookieDomain = "example.com" }, "consent", "consent_lang", "example.com"},
-		{"not Secure: as configured", func(c *Config) { c.InsecureCookie = true }, "consent", "consent_lang", ""},
-		{"configured names", func(c *Config) { c.CookieName, c.LangCookieName = "ck", "ck_lang" }, "__Host-ck", "__Host-ck_lang", ""},
-		{"already prefixed", func(c *Config) { c.CookieName, c.LangCookieName = "__Secure-ck", "__Host-lang" },
+		{"Domain configured: as configured", func(c *Config) { c.Cookie.Domain = "example.com" }, "consent", "consent_lang", "example.com"},
+		{"not Secure: as configured", func(c *Config) { c.Cookie.Insecure = true }, "consent", "consent_lang", ""},
+		{"configured names", func(c *Config) { c.Cookie.Name, c.Cookie.LanguageName = "ck", "ck_lang" }, "__Host-ck", "__Host-ck_lang", ""},
+		{"already prefixed", func(c *Config) { c.Cookie.Name, c.Cookie.LanguageName = "__Secure-ck", "__Host-lang" },
 			"__Secure-ck", "__Host-lang", ""},
 	}
 	for _, tt := range tests {
@@ -187,9 +187,9 @@ func TestCookieNameConflicts(t *testing.T) {
 		"declares the prefixed name": func(c *Config) {
 			c.Cookies = append(c.Cookies, CookieSpec{Name: hostConsent, Category: Necessary, Justification: map[string]string{"en": "x"}})
 		},
-		"language cookie takes the consent cookie's name": func(c *Config) { c.LangCookieName = hostConsent },
-		"__Host- name with a Domain":                      func(c *Config) { c.CookieName, c.CookieDomain = "__Host-ck", "example.com" },
-		"__Secure- name not Secure":                       func(c *Config) { c.LangCookieName, c.InsecureCookie = "__Secure-l", true },
+		"language cookie takes the consent cookie's name": func(c *Config) { c.Cookie.LanguageName = hostConsent },
+		"__Host- name with a Domain":                      func(c *Config) { c.Cookie.Name, c.Cookie.Domain = "__Host-ck", "example.com" },
+		"__Secure- name not Secure":                       func(c *Config) { c.Cookie.LanguageName, c.Cookie.Insecure = "__Secure-l", true },
 	} {
 		_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog, Store: &memStore{}})
 		require.NoError(t, err)

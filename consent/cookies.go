@@ -96,31 +96,31 @@ type builtinTexts struct{ purpose, justification string }
 const maxWarnedNames = 256
 
 // normalizeCookies checks Config.Cookies, puts the middleware's own cookies
-// first and fills GPCLastUpdate. It runs after the categories are
+// first and fills GPC.LastUpdate. It runs after the categories are
 // normalised, so it can check category IDs against them.
 func (c *Config) normalizeCookies() error {
 	if c.UndeclaredCookies != BlockUndeclared && c.UndeclaredCookies != AllowUndeclared {
 		return fmt.Errorf("%w: unknown UndeclaredCookies policy %d", ErrBadCookie, c.UndeclaredCookies)
 	}
-	if c.GPCLastUpdate.IsZero() {
-		c.GPCLastUpdate = c.Now()
+	if c.GPC.LastUpdate.IsZero() {
+		c.GPC.LastUpdate = c.Now()
 	}
 	cats := make(map[string]bool, len(c.Categories))
 	for _, cat := range c.Categories {
 		cats[cat.ID] = true
 	}
-	// LangCookieName gets its default after this runs.
-	langCookie := cmp.Or(c.LangCookieName, DefaultLangCookie)
+	// Cookie.LanguageName gets its default after this runs.
+	langCookie := cmp.Or(c.Cookie.LanguageName, defaultLanguageCookieName)
 	builtin := []CookieSpec{
-		{Name: c.CookieName, Category: Necessary, Domain: c.CookieDomain, Path: "/", HttpOnly: true, Secure: !c.InsecureCookie,
+		{Name: c.Cookie.Name, Category: Necessary, Domain: c.Cookie.Domain, Path: "/", HttpOnly: true, Secure: !c.Cookie.Insecure,
 			Lifetime: c.Lifetime, Purpose: map[string]string{"en": consentCookieTexts.purpose},
 			Justification: map[string]string{"en": consentCookieTexts.justification}},
 		// As the language endpoint sets it.
-		{Name: langCookie, Category: Necessary, Domain: c.CookieDomain, Path: "/", HttpOnly: true, Secure: !c.InsecureCookie,
+		{Name: langCookie, Category: Necessary, Domain: c.Cookie.Domain, Path: "/", HttpOnly: true, Secure: !c.Cookie.Insecure,
 			Lifetime: c.Lifetime, Purpose: map[string]string{"en": langCookieTexts.purpose},
 			Justification: map[string]string{"en": langCookieTexts.justification}},
 	}
-	if c.CookieName == langCookie {
+	if c.Cookie.Name == langCookie {
 		builtin = builtin[:1] // an error in normalize, after this
 	}
 	out := make([]CookieSpec, 0, len(builtin)+len(c.Cookies))
@@ -296,7 +296,7 @@ func newCookieRegistry(cfg *Config) *cookieRegistry {
 	reg.exact = newNameTable(exact)
 	// Longest prefix first: "_ga_x*" is more specific than "_ga*".
 	slices.SortStableFunc(reg.prefixes, func(a, b prefixSpec) int { return cmp.Compare(len(b.prefix), len(a.prefix)) })
-	reg.gpcJSON = []byte(`{"gpc": true, "lastUpdate": "` + cfg.GPCLastUpdate.Format(time.DateOnly) + `"}` + "\n")
+	reg.gpcJSON = []byte(`{"gpc": true, "lastUpdate": "` + cfg.GPC.LastUpdate.Format(time.DateOnly) + `"}` + "\n")
 	return reg
 }
 

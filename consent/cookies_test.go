@@ -418,7 +418,7 @@ func TestGPCJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := cookieManager(t, func(c *Config) { c.GPCWellKnown, c.GPCLastUpdate = tt.enabled, tt.lastDate })
+			m := cookieManager(t, func(c *Config) { c.GPC.WellKnown, c.GPC.LastUpdate = tt.enabled, tt.lastDate })
 			rec := httptest.NewRecorder()
 			m.Handler(stateApp()).ServeHTTP(rec, httptest.NewRequest(tt.method, "/.well-known/gpc.json", nil))
 			assert.Equal(t, tt.code, rec.Code)

@@ -27,7 +27,7 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 	case "/debug":
 		return m.serveDebug(w, r)
 	case "/history":
-		if m.cfg.History == nil {
+		if m.cfg.HistoryHandler == nil {
 			return false
 		}
 		m.serveHistory(w, r)

@@ -3,7 +3,20 @@ package consent
 import (
 	"net/http"
 	"strconv"
+	"time"
 )
+
+// GPC sets what the site tells user agents about Global Privacy Control
+// (the Sec-GPC request header, which a Manager always honours as a refusal
+// of sale or sharing).
+type GPC struct {
+	// WellKnown serves /.well-known/gpc.json, telling user agents the site
+	// honours the signal. Default is false.
+	WellKnown bool
+	// LastUpdate is the "lastUpdate" date of gpc.json. Default is the time
+	// New was called, to the day.
+	LastUpdate time.Time
+}
 
 // serveGPCJSON serves /.well-known/gpc.json.
 func (m *Manager) serveGPCJSON(w http.ResponseWriter, r *http.Request) {

@@ -133,7 +133,7 @@ func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc loc
 		Lang: lt.tag, Dir: loc.Dir, Texts: lt.texts, Decided: st.Decided(), GPC: st.GPC(),
 		ConsentID: st.ID(), Prefix: m.cfg.Prefix, Return: safeReturn(r.URL.RequestURI()),
 		PolicyURL: m.cfg.PolicyURL, Nonce: nonce, Languages: lt.langs,
-		WaitForUpdate: m.cfg.ConsentModeWaitForUpdate, Regions: m.cfg.ConsentModeRegions,
+		WaitForUpdate: m.cfg.ConsentMode.WaitForUpdate, Regions: m.cfg.ConsentMode.Regions,
 		Categories: cats, ConsentMode: mode,
 	}
 	// A GPC state's sale-or-sharing bits are already cleared (withGPC).

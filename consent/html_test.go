@@ -157,8 +157,8 @@ func TestNotRewritten(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
 	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{},
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-		Skip:   func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/raw") }})
+		Logger:    slog.New(slog.NewTextHandler(&logs, nil)),
+		NoRewrite: func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/raw") }})
 	require.NoError(t, err)
 	tests := map[string]struct {
 		target string

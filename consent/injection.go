@@ -13,13 +13,13 @@ import (
 // writing their header: the auditlog package's review and history pages do,
 // because their strict Content-Security-Policy would block the banner's
 // assets. A developer mounting them behind the middleware need not know
-// about Config.Skip.
+// about Config.NoRewrite.
 //
 // It is not Skip: the markup is still rewritten, so a tracker the page
 // names stays neutralised until the visitor grants its category, and
 // Set-Cookie is still filtered. Marking a page can therefore never let a
 // tracker through; to take a response out of the middleware altogether,
-// use Config.Skip.
+// use Config.NoRewrite.
 //
 // The middleware is found through w and the Unwrap methods of the writers
 // wrapped around it, the convention of http.ResponseController. LeaveAlone

@@ -21,7 +21,7 @@ import (
 type l10n struct {
 	messages   map[string]map[string]string // Config.Messages
 	categories []Category
-	noHistory  bool // no Config.History: the banner links to no history page
+	noHistory  bool // no Config.HistoryHandler: the banner links to no history page
 	noSwitcher bool
 	policyURL  string
 
@@ -49,7 +49,7 @@ func newL10n(cfg *Config) (*l10n, error) {
 	lz := &l10n{
 		messages:   cfg.Messages,
 		categories: cfg.Categories,
-		noHistory:  cfg.History == nil,
+		noHistory:  cfg.HistoryHandler == nil,
 		noSwitcher: cfg.NoLanguageSwitcher,
 		policyURL:  cfg.PolicyURL,
 		names:      map[string]string{},

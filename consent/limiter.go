@@ -11,8 +11,8 @@ import (
 
 // Default values of WriteLimits.
 const (
-	DefaultWritesPerAddress = 30
-	DefaultWritesPerID      = 5
+	defaultWritesPerAddress = 30
+	defaultWritesPerID      = 5
 )
 
 // WriteLimits bounds how fast one network or one browser can add records to
@@ -56,7 +56,7 @@ func (l *WriteLimits) normalize() error {
 		rate, burst *int
 		def         int
 		name        string
-	}{{&l.PerAddress, &l.AddressBurst, DefaultWritesPerAddress, "Address"}, {&l.PerID, &l.IDBurst, DefaultWritesPerID, "ID"}} {
+	}{{&l.PerAddress, &l.AddressBurst, defaultWritesPerAddress, "Address"}, {&l.PerID, &l.IDBurst, defaultWritesPerID, "ID"}} {
 		if *f.rate == 0 {
 			*f.rate = f.def
 		}

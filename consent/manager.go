@@ -91,7 +91,7 @@ func New(cfg Config) (*Manager, error) {
 		m.trackers = m.trackers.With(cfg.Trackers)
 	}
 	m.hosts = hostsFile(m.trackers)
-	if m.modes, err = newConsentModes(cfg.ConsentMode, m.set); err != nil {
+	if m.modes, err = newConsentModes(cfg.ConsentMode.Mapping, m.set); err != nil {
 		return nil, err
 	}
 	if m.l10n, err = newL10n(&m.cfg); err != nil {
@@ -121,7 +121,7 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 			strings.HasPrefix(r.URL.Path, m.cfg.Prefix) && m.serveEndpoint(w, r) {
 			return
 		}
-		if m.cfg.GPCWellKnown && r.URL.Path == "/.well-known/gpc.json" {
+		if m.cfg.GPC.WellKnown && r.URL.Path == "/.well-known/gpc.json" {
 			m.serveGPCJSON(w, r)
 			return
 		}
@@ -233,7 +233,7 @@ func (m *Manager) decodeValueAs(v string, old bool) (*State, error) {
 // ErrCookieTooLong, ErrCookieStale or ErrCookieExpired.
 //
 // The value is checked as one of the cookie's current name, then of its
-// old name (see Config.CookieName).
+// old name (see Config.Cookie.Name).
 func (m *Manager) DecodeCookie(value string) (*State, error) {
 	e, err := m.decodeCached(value)
 	if errors.Is(err, ErrCookieInvalid) && m.names.consentOld != "" {

@@ -325,5 +325,5 @@ func (m *Manager) skipRewrite(r *http.Request, h http.Header) bool {
 	if len(r.Header["Hx-Request"]) > 0 && len(r.Header["Hx-Boosted"]) == 0 && !m.cfg.RewriteFragments {
 		return true // an htmx fragment, not a page
 	}
-	return m.cfg.Skip != nil && m.cfg.Skip(r)
+	return m.cfg.NoRewrite != nil && m.cfg.NoRewrite(r)
 }
