@@ -84,7 +84,7 @@ func TestDecisions(t *testing.T) {
 func TestJSONDecision(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	resp, body := f.postJSON(t, f.c, `{"action":"save","categories":["analytics","preferences"],"lang":"es"}`)
+	resp, body := f.postJSON(t, f.c, `{"action":"save","categories":["analytics","preferences"],"lang":"es","js":true}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 	assert.Contains(t, string(body), `"granted":["necessary","preferences","analytics"]`)
@@ -92,6 +92,43 @@ func TestJSONDecision(t *testing.T) {
 	assert.Equal(t, []string{"necessary", "preferences", "analytics"}, s.Granted)
 	assert.Equal(t, "banner", s.Method)
 	assert.Contains(t, string(body), s.ID)
+}
+
+// TestDecisionMethod: the log tells the banner's loader (JSON marked
+// "js":true), its no-JavaScript form and the site's own code (JSON
+// without the mark) apart, as Method's documentation says. Every JSON post
+// used to be recorded as MethodBanner, and MethodAPI never.
+func TestDecisionMethod(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		post func(f *fixture, c *http.Client) *http.Response
+		want Method
+	}{
+		{"form", func(f *fixture, c *http.Client) *http.Response {
+			return f.post(t, c, url.Values{"action": {"accept_all"}})
+		}, MethodForm},
+		{"loader JSON", func(f *fixture, c *http.Client) *http.Response {
+			resp, _ := f.postJSON(t, c, `{"action":"accept_all","js":true}`)
+			return resp
+		}, MethodBanner},
+		{"site JSON", func(f *fixture, c *http.Client) *http.Response {
+			resp, _ := f.postJSON(t, c, `{"action":"accept_all"}`)
+			return resp
+		}, MethodAPI},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			resp := tt.post(f, f.c)
+			require.Less(t, resp.StatusCode, 400)
+			recs := f.store.all()
+			require.Len(t, recs, 1)
+			assert.Equal(t, tt.want, recs[0].Method)
+			assert.Equal(t, string(tt.want), f.state(t, f.c).Method)
+		})
+	}
 }
 
 func TestWithdrawalKeepsIDAndRecordsWithdrawn(t *testing.T) {

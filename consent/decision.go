@@ -36,6 +36,10 @@ type decisionRequest struct {
 	Return string `json:"return,omitempty"`
 	// Lang is the language of the banner the visitor saw.
 	Lang string `json:"lang,omitempty"`
+	// JS is true in the JSON the banner's loader posts (MethodBanner);
+	// JSON without it comes from the site's own code (MethodAPI). A form
+	// is always the banner's, without JavaScript (MethodForm).
+	JS bool `json:"js,omitempty"`
 }
 
 // parseDecision reads a decision from a form or JSON body. It reports
@@ -179,9 +183,13 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 	if gpc {
 		next.granted &^= m.set.saleMask
 	}
-	next.method = MethodForm
-	if isJSON {
+	switch {
+	case !isJSON:
+		next.method = MethodForm
+	case d.JS:
 		next.method = MethodBanner
+	default:
+		next.method = MethodAPI
 	}
 	if !current {
 		prev = nil // withdrawal only means something under the same revision

@@ -16,12 +16,15 @@ type Method string
 const (
 	// MethodNone is the method of an undecided state.
 	MethodNone Method = ""
-	// MethodBanner is a choice the visitor made in the banner with JavaScript.
+	// MethodBanner is a choice the visitor made in the banner with
+	// JavaScript: JSON the banner's loader posted, marked
+	// {"js": true}.
 	MethodBanner Method = "banner"
 	// MethodForm is a choice the visitor made through the banner's plain HTML
 	// form, without JavaScript.
 	MethodForm Method = "form"
-	// MethodAPI is a choice posted as JSON by the site's own code.
+	// MethodAPI is a choice posted as JSON by the site's own code: JSON
+	// without the loader's "js" mark.
 	MethodAPI Method = "api"
 	// MethodGPC marks a state whose sale-or-sharing categories were denied
 	// because the browser sent Sec-GPC: 1. It is never consent.
