@@ -503,26 +503,28 @@ func TestNormalizeCookiesKeepsCallerData(t *testing.T) {
 	assert.Equal(t, 1, n, "declared once")
 }
 
-func TestNameTable(t *testing.T) {
+func TestRegistryExactNames(t *testing.T) {
 	t.Parallel()
-	// Names that share length, first, middle and last bytes collide on
-	// purpose, so probing is exercised.
+	// Many names that share length, first, middle and last bytes: the
+	// registry must tell every one apart.
 	want := map[string]int{}
+	var specs []CookieSpec
 	for i := range 200 {
-		want[fmt.Sprintf("c%03dx", i)] = i
-		want[fmt.Sprintf("_%d", i)] = 1000 + i
+		for _, name := range []string{fmt.Sprintf("c%03dx", i), fmt.Sprintf("_%d", i)} {
+			want[name] = len(specs)
+			specs = append(specs, CookieSpec{Name: name, Category: "analytics"})
+		}
 	}
-	want[""] = 5000
-	tab := newNameTable(want)
+	reg := newCookieRegistry(&Config{Cookies: specs, Categories: DefaultCategories()})
 	for name, spec := range want {
-		assert.Equal(t, spec, tab.get(name), name)
+		assert.Equal(t, spec, reg.lookup(name), name)
 	}
-	for _, name := range []string{"c200x", "c000", "_ga", "x", "c0001x", "_1000"} {
-		assert.Equal(t, -1, tab.get(name), name)
+	for _, name := range []string{"c200x", "c000", "_ga", "x", "c0001x", "_1000", ""} {
+		assert.Equal(t, -1, reg.lookup(name), name)
 	}
-	empty := newNameTable(nil)
-	assert.Equal(t, -1, empty.get("a"))
-	assert.Equal(t, -1, empty.get(""))
+	empty := newCookieRegistry(&Config{})
+	assert.Equal(t, -1, empty.lookup("a"))
+	assert.Equal(t, -1, empty.lookup(""))
 }
 
 func TestSetCookieName(t *testing.T) {
