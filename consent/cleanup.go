@@ -137,7 +137,7 @@ func expiryLines(host string, names []withdrawnCookie) (lines []string, left int
 // theirs), host-only, the domains between, and the same again on "/" when
 // the declared path is another. domains is cookieDomains of the host.
 func expiryForms(name string, s *CookieSpec, domains []string) []cookieForm {
-	if hasPrefixFold(name, "__Host-") {
+	if hostOnlyByName(name) {
 		// A browser accepts a __Host- cookie only host-only, on "/".
 		return []cookieForm{{"", "/"}}
 	}
@@ -184,16 +184,9 @@ func expiryLine(name string, s *CookieSpec, f cookieForm) string {
 		MaxAge:   -1,
 		Expires:  time.Unix(0, 0).UTC(),
 		HttpOnly: s.HttpOnly,
-		Secure:   s.Secure || hasPrefixFold(name, "__Secure-") || hasPrefixFold(name, "__Host-"),
+		Secure:   s.Secure || secureByName(name),
 	}
 	return c.String()
-}
-
-// hasPrefixFold reports whether name starts with prefix in any case: as
-// browsers match the cookie name prefixes (RFC 6265bis 4.1.3), and as CSP
-// source expressions are compared.
-func hasPrefixFold(name, prefix string) bool {
-	return len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix)
 }
 
 // cookieDomains returns the domains a cookie that host can see may have

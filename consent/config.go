@@ -250,9 +250,11 @@ func validID(id string) bool {
 	return true
 }
 
-// normalize fills defaults and checks everything, so that a Manager never
-// fails later because of its configuration.
+// normalize fills defaults, then checks everything, so that a Manager never
+// fails later because of its configuration and no check has to guess a
+// default.
 func (c *Config) normalize() error {
+	c.fillDefaults()
 	if len(c.Keys) == 0 {
 		return fmt.Errorf("%w: set Config.Keys to at least one KeyPair with a 32-byte random HashKey", ErrNoKeys)
 	}
@@ -265,9 +267,6 @@ func (c *Config) normalize() error {
 		default:
 			return fmt.Errorf("%w: Keys[%d].BlockKey has %d bytes, need 16, 24 or 32 (or none)", ErrBadKey, i, len(k.BlockKey))
 		}
-	}
-	if c.Categories == nil {
-		c.Categories = DefaultCategories()
 	}
 	seen := make(map[string]bool, len(c.Categories)+1)
 	cats := make([]Category, 0, len(c.Categories)+1)
@@ -306,26 +305,11 @@ func (c *Config) normalize() error {
 	}
 	c.Categories = cats
 
-	if c.PolicyVersion == "" {
-		c.PolicyVersion = defaultPolicyVersion
-	}
-	if c.PolicyURL == "" {
-		c.PolicyURL = defaultPolicyURL
-	}
-	if c.Cookie.Name == "" {
-		c.Cookie.Name = defaultCookieName
-	}
 	if !validCookieName(c.Cookie.Name) {
 		return fmt.Errorf("%w: cookie name %q is not a valid token", ErrBadCookie, c.Cookie.Name)
 	}
-	if c.Cookie.Domain != "" {
-		d := strings.TrimPrefix(c.Cookie.Domain, ".")
-		if d == "" || strings.ContainsAny(d, " ;,/:\\\"") || strings.Contains(d, "..") {
-			return fmt.Errorf("%w: cookie domain %q is not a host name", ErrBadCookie, c.Cookie.Domain)
-		}
-	}
-	if c.Cookie.SameSite == 0 {
-		c.Cookie.SameSite = http.SameSiteLaxMode
+	if c.Cookie.Domain != "" && !validCookieDomain(c.Cookie.Domain) {
+		return fmt.Errorf("%w: cookie domain %q is not a host name", ErrBadCookie, c.Cookie.Domain)
 	}
 	if c.Cookie.SameSite < http.SameSiteDefaultMode || c.Cookie.SameSite > http.SameSiteNoneMode {
 		return fmt.Errorf("%w: unknown SameSite value %d", ErrBadCookie, c.Cookie.SameSite)
@@ -333,41 +317,20 @@ func (c *Config) normalize() error {
 	if c.Cookie.SameSite == http.SameSiteNoneMode && c.Cookie.Insecure {
 		return fmt.Errorf("%w: SameSite=None needs a Secure cookie; unset Cookie.Insecure", ErrBadCookie)
 	}
-	if c.Lifetime == 0 {
-		c.Lifetime = defaultLifetime
-	}
 	if c.Lifetime < time.Hour || c.Lifetime > maxLifetime {
 		return fmt.Errorf("%w: %v; use between one hour and 400 days", ErrBadLifetime, c.Lifetime)
-	}
-	if c.Prefix == "" {
-		c.Prefix = defaultPrefix
 	}
 	if !strings.HasPrefix(c.Prefix, "/") || strings.HasSuffix(c.Prefix, "/") || strings.ContainsAny(c.Prefix, "?#% ") {
 		return fmt.Errorf("%w: %q; use a path such as /consent, without a trailing slash", ErrBadPrefix, c.Prefix)
 	}
-	if c.StoreTimeout == 0 {
-		c.StoreTimeout = defaultStoreTimeout
-	}
 	if c.StoreTimeout < 0 {
 		return fmt.Errorf("%w: negative StoreTimeout", ErrBadConfig)
-	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
-	if c.Now == nil {
-		c.Now = time.Now
-	}
-	if err := c.normalizeCookies(); err != nil {
-		return err
-	}
-	if c.Cookie.LanguageName == "" {
-		c.Cookie.LanguageName = defaultLanguageCookieName
 	}
 	if !validCookieName(c.Cookie.LanguageName) || c.Cookie.LanguageName == c.Cookie.Name {
 		return fmt.Errorf("%w: language cookie name %q is not a valid token distinct from the consent cookie", ErrBadCookie, c.Cookie.LanguageName)
 	}
-	if c.ConsentMode.WaitForUpdate == 0 {
-		c.ConsentMode.WaitForUpdate = defaultWaitForUpdate
+	if err := c.normalizeCookies(); err != nil {
+		return err
 	}
 	for host, cat := range c.Trackers {
 		if host == "" {
@@ -377,9 +340,6 @@ func (c *Config) normalize() error {
 			return fmt.Errorf("%w: Trackers maps %q to unknown category %q", ErrBadCategory, host, cat)
 		}
 	}
-	if c.CacheSize == 0 {
-		c.CacheSize = 8192
-	}
 	if err := c.normalizeCompression(); err != nil {
 		return err
 	}
@@ -387,6 +347,54 @@ func (c *Config) normalize() error {
 		return err
 	}
 	return c.normalizeDiagnostics()
+}
+
+// fillDefaults gives every unset field of the top level and of Cookie and
+// ConsentMode the default its comment names. (Compression, WriteLimits and
+// Diagnostics fill and check their own.)
+func (c *Config) fillDefaults() {
+	if c.Categories == nil {
+		c.Categories = DefaultCategories()
+	}
+	if c.PolicyVersion == "" {
+		c.PolicyVersion = defaultPolicyVersion
+	}
+	if c.PolicyURL == "" {
+		c.PolicyURL = defaultPolicyURL
+	}
+	if c.Cookie.Name == "" {
+		c.Cookie.Name = defaultCookieName
+	}
+	if c.Cookie.SameSite == 0 {
+		c.Cookie.SameSite = http.SameSiteLaxMode
+	}
+	if c.Lifetime == 0 {
+		c.Lifetime = defaultLifetime
+	}
+	if c.Prefix == "" {
+		c.Prefix = defaultPrefix
+	}
+	if c.StoreTimeout == 0 {
+		c.StoreTimeout = defaultStoreTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Cookie.LanguageName == "" {
+		c.Cookie.LanguageName = defaultLanguageCookieName
+	}
+	if c.ConsentMode.WaitForUpdate == 0 {
+		c.ConsentMode.WaitForUpdate = defaultWaitForUpdate
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = 8192
+	}
+	if c.GPC.LastUpdate.IsZero() {
+		c.GPC.LastUpdate = c.Now()
+	}
 }
 
 func validCookieName(s string) bool {

@@ -37,6 +37,32 @@ type Cookie struct {
 // no plain-HTTP page can set or overwrite a cookie with such a name.
 const hostPrefix = "__Host-"
 
+// hostOnlyByName and secureByName are the cookie name prefix rules
+// (RFC 6265bis 4.1.3), matched in any case as browsers match them: a
+// __Host- cookie is Secure, host-only and on "/"; a __Secure- cookie is
+// Secure. Every place that declares, checks, sets or expires a cookie asks
+// them.
+func hostOnlyByName(name string) bool { return hasPrefixFold(name, hostPrefix) }
+
+func secureByName(name string) bool {
+	return hasPrefixFold(name, hostPrefix) || hasPrefixFold(name, "__Secure-")
+}
+
+// hasPrefixFold reports whether name starts with prefix in any case: as
+// browsers match the cookie name prefixes (RFC 6265bis 4.1.3), and as CSP
+// source expressions are compared.
+func hasPrefixFold(name, prefix string) bool {
+	return len(name) >= len(prefix) && strings.EqualFold(name[:len(prefix)], prefix)
+}
+
+// validCookieDomain reports whether d can be a Domain attribute: a host
+// name, with or without the leading dot browsers ignore. It is the one
+// check for Config.Cookie.Domain and CookieSpec.Domain.
+func validCookieDomain(d string) bool {
+	d = strings.TrimPrefix(d, ".")
+	return d != "" && !strings.ContainsAny(d, " ;,/:\\\"=") && !strings.Contains(d, "..")
+}
+
 // cookieNames are the names the middleware's own cookies are written and
 // read under. One rule names them all (nameRule); every place that sets,
 // reads, declares or expires them takes the names from here.
@@ -52,10 +78,10 @@ func namesOf(c *Config) (cookieNames, error) {
 	var n cookieNames
 	for _, name := range []string{c.Cookie.Name, c.Cookie.LanguageName} {
 		switch {
-		case strings.HasPrefix(name, hostPrefix) && c.Cookie.Domain != "":
+		case hostOnlyByName(name) && c.Cookie.Domain != "":
 			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a __Host- cookie with a Domain; unset Cookie.Domain or "+
 				"drop the prefix", ErrBadCookie, name)
-		case (strings.HasPrefix(name, hostPrefix) || strings.HasPrefix(name, "__Secure-")) && c.Cookie.Insecure:
+		case secureByName(name) && c.Cookie.Insecure:
 			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a prefixed cookie without Secure; unset Cookie.Insecure "+
 				"or drop the prefix", ErrBadCookie, name)
 		}
@@ -78,7 +104,7 @@ func namesOf(c *Config) (cookieNames, error) {
 // configured name that already has a __Host- or __Secure- prefix is used as
 // it is.
 func nameRule(configured string, c *Config) (name, old string) {
-	if strings.HasPrefix(configured, hostPrefix) || strings.HasPrefix(configured, "__Secure-") {
+	if secureByName(configured) {
 		return configured, ""
 	}
 	if c.Cookie.Domain == "" && !c.Cookie.Insecure {
@@ -139,7 +165,7 @@ func (n *cookieNames) set(w http.ResponseWriter, r *http.Request, c *Config, nam
 func ownCookie(c *Config, name, v string, maxAge int) *http.Cookie {
 	ck := &http.Cookie{Name: name, Value: v, Path: "/", Domain: c.Cookie.Domain, MaxAge: maxAge,
 		Secure: !c.Cookie.Insecure, HttpOnly: true, SameSite: c.Cookie.SameSite}
-	if strings.HasPrefix(name, hostPrefix) {
+	if hostOnlyByName(name) {
 		ck.Domain, ck.Secure = "", true
 	}
 	if maxAge < 0 {

@@ -199,3 +199,33 @@ func TestCookieNameConflicts(t *testing.T) {
 		assert.ErrorIs(t, err, ErrBadCookie, name)
 	}
 }
+
+// TestCookieRulesAgree: the domain check and the name prefix rules are
+// written once, so the middleware's own cookies and declared ones obey the
+// same ones. Config.Cookie.Domain used to accept "=", which CookieSpec.Domain
+// refused, and the declaration matched "__Secure-" case-sensitively while
+// withdrawal matched it in any case, as browsers do.
+func TestCookieRulesAgree(t *testing.T) {
+	t.Parallel()
+	for _, domain := range []string{"a=b.example", "a;b", "a..example.com", "."} {
+		_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog, Cookie: Cookie{Domain: domain}})
+		assert.ErrorIs(t, err, ErrBadCookie, "Cookie.Domain %q", domain)
+		_, err = New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog,
+			Cookies: []CookieSpec{{Name: "x", Category: "analytics", Domain: domain}}})
+		assert.ErrorIs(t, err, ErrBadCookie, "CookieSpec.Domain %q", domain)
+	}
+	_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog,
+		Cookies: []CookieSpec{{Name: "__host-x", Category: "analytics", Domain: "example.com"}}})
+	assert.ErrorIs(t, err, ErrBadCookie, "a __Host- cookie in any case has no Domain")
+
+	m := cookieManager(t, func(c *Config) {
+		c.Cookies = []CookieSpec{{Name: "__secure-x", Category: "analytics"}, {Name: "__HOST-y", Category: "analytics"}}
+	})
+	for _, c := range m.CookieDeclaration("en").Categories {
+		for _, k := range c.Cookies {
+			if strings.HasPrefix(strings.ToLower(k.Name), "__") {
+				assert.True(t, k.Secure, "%s is Secure by its name", k.Name)
+			}
+		}
+	}
+}

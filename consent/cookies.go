@@ -90,39 +90,32 @@ var (
 
 type builtinTexts struct{ purpose, justification string }
 
+// ownSpec declares a middleware cookie with the attributes it is written
+// with: those of ownCookie, the one place that builds them.
+func ownSpec(c *Config, name string, t builtinTexts) CookieSpec {
+	ck := ownCookie(c, name, "", int(c.Lifetime/time.Second))
+	return CookieSpec{Name: name, Category: Necessary, Domain: ck.Domain, Path: ck.Path, HttpOnly: ck.HttpOnly,
+		Secure: ck.Secure, Lifetime: c.Lifetime, Purpose: map[string]string{"en": t.purpose},
+		Justification: map[string]string{"en": t.justification}}
+}
+
 // maxWarnedNames bounds how many distinct undeclared cookie names get their
 // own warning: the names come from the application, but a handler that
 // echoes request data into cookie names must not grow memory without end.
 const maxWarnedNames = 256
 
-// normalizeCookies checks Config.Cookies, puts the middleware's own cookies
-// first and fills GPC.LastUpdate. It runs after the categories are
-// normalised, so it can check category IDs against them.
+// normalizeCookies checks Config.Cookies and puts the middleware's own
+// cookies first. It runs after the defaults are filled and the categories
+// and cookie names checked.
 func (c *Config) normalizeCookies() error {
 	if c.UndeclaredCookies != BlockUndeclared && c.UndeclaredCookies != AllowUndeclared {
 		return fmt.Errorf("%w: unknown UndeclaredCookies policy %d", ErrBadCookie, c.UndeclaredCookies)
-	}
-	if c.GPC.LastUpdate.IsZero() {
-		c.GPC.LastUpdate = c.Now()
 	}
 	cats := make(map[string]bool, len(c.Categories))
 	for _, cat := range c.Categories {
 		cats[cat.ID] = true
 	}
-	// Cookie.LanguageName gets its default after this runs.
-	langCookie := cmp.Or(c.Cookie.LanguageName, defaultLanguageCookieName)
-	builtin := []CookieSpec{
-		{Name: c.Cookie.Name, Category: Necessary, Domain: c.Cookie.Domain, Path: "/", HttpOnly: true, Secure: !c.Cookie.Insecure,
-			Lifetime: c.Lifetime, Purpose: map[string]string{"en": consentCookieTexts.purpose},
-			Justification: map[string]string{"en": consentCookieTexts.justification}},
-		// As the language endpoint sets it.
-		{Name: langCookie, Category: Necessary, Domain: c.Cookie.Domain, Path: "/", HttpOnly: true, Secure: !c.Cookie.Insecure,
-			Lifetime: c.Lifetime, Purpose: map[string]string{"en": langCookieTexts.purpose},
-			Justification: map[string]string{"en": langCookieTexts.justification}},
-	}
-	if c.Cookie.Name == langCookie {
-		builtin = builtin[:1] // an error in normalize, after this
-	}
+	builtin := []CookieSpec{ownSpec(c, c.Cookie.Name, consentCookieTexts), ownSpec(c, c.Cookie.LanguageName, langCookieTexts)}
 	out := make([]CookieSpec, 0, len(builtin)+len(c.Cookies))
 	out = append(out, builtin...)
 	seenName := make(map[string]int, len(c.Cookies))
@@ -183,16 +176,13 @@ func checkSpec(s CookieSpec, cats map[string]bool, where string) error {
 	if !cats[s.Category] {
 		return fmt.Errorf("%w: %s: unknown category %q; add it to Config.Categories", ErrBadCookie, where, s.Category)
 	}
-	if s.Domain != "" {
-		d := strings.TrimPrefix(s.Domain, ".")
-		if d == "" || strings.ContainsAny(d, " ;,/:\\\"=") || strings.Contains(d, "..") {
-			return fmt.Errorf("%w: %s: domain %q is not a host name", ErrBadCookie, where, s.Domain)
-		}
+	if s.Domain != "" && !validCookieDomain(s.Domain) {
+		return fmt.Errorf("%w: %s: domain %q is not a host name", ErrBadCookie, where, s.Domain)
 	}
 	if s.Path != "" && (s.Path[0] != '/' || strings.ContainsFunc(s.Path, func(r rune) bool { return r < ' ' || r == ';' || r == 0x7f })) {
 		return fmt.Errorf("%w: %s: path %q must start with / and hold no ';' or control characters", ErrBadCookie, where, s.Path)
 	}
-	if strings.HasPrefix(s.Name, "__Host-") && (s.Domain != "" || (s.Path != "" && s.Path != "/")) {
+	if hostOnlyByName(s.Name) && (s.Domain != "" || (s.Path != "" && s.Path != "/")) {
 		return fmt.Errorf("%w: %s: a __Host- cookie has no Domain and Path /", ErrBadCookie, where)
 	}
 	if s.Lifetime < 0 {
@@ -258,8 +248,8 @@ func mergeTexts(b, dev CookieSpec) CookieSpec {
 // hand-rolled table hashing four bytes of the name saved 7 ns a lookup, not
 // worth its 60 lines.)
 type cookieRegistry struct {
-	specs    []CookieSpec // Config.Cookies, built-ins first
-	cat      []int        // category index of each spec, parallel to specs
+	specs    []CookieSpec   // Config.Cookies, built-ins first
+	cat      []int          // category index of each spec, parallel to specs
 	exact    map[string]int // exact name -> spec
 	prefixes []prefixSpec
 	policy   UndeclaredPolicy

@@ -162,7 +162,7 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	gpc := gpcSignal(r.Header)
-	next := &State{rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second), decided: true, gpc: gpc, set: m.set}
+	next := m.decidedNow(gpc)
 	if prev != nil {
 		next.id = prev.id
 	} else if next.id, err = newID(m.cfg.Now()); err != nil {

@@ -235,7 +235,7 @@ func (m *Manager) declaration(l locales.Locale) Declaration {
 			LifetimeSeconds: int64(s.Lifetime / time.Second),
 			Duration:        m.duration(l, s.Lifetime),
 			HTTPOnly:        s.HttpOnly,
-			Secure:          s.Secure || strings.HasPrefix(s.Name, "__Secure-") || strings.HasPrefix(s.Name, "__Host-"),
+			Secure:          s.Secure || secureByName(s.Name),
 			Hosts:           append([]string{}, s.Hosts...),
 			LocalStorage:    append([]string{}, s.LocalStorage...),
 		})

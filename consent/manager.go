@@ -286,8 +286,8 @@ func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State
 			"consent_id", old.ID(), "retry_in", wait)
 		return
 	}
-	next := &State{id: old.id, rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second),
-		granted: old.granted &^ m.set.saleMask, method: MethodGPC, gpc: true, decided: true, set: m.set}
+	next := m.decidedNow(true)
+	next.id, next.granted, next.method = old.id, old.granted&^m.set.saleMask, MethodGPC
 	rec := m.record(r, next, old, "")
 	ctx, cancel := context.WithTimeout(r.Context(), m.cfg.StoreTimeout)
 	defer cancel()
