@@ -111,7 +111,7 @@ func TestFilterSetCookies(t *testing.T) {
 	}{
 		{"undecided keeps only necessary", m, &undecided, []string{session, theme, ga, gaX, fbp}, []string{session}},
 		{"nil state is undecided", m, nil, []string{ga, session}, []string{session}},
-		{"undecided with GPC", m, m.undGPC, []string{fbp, session}, []string{session}},
+		{"undecided with GPC", m, m.undecidedGPC, []string{fbp, session}, []string{session}},
 		{"analytics granted", m, grant(m, "analytics"), []string{session, ga, fbp, gaX, theme}, []string{session, ga, gaX}},
 		{"everything granted", m, grant(m, "preferences", "analytics", "marketing"), []string{session, theme, ga, gaX, fbp},
 			[]string{session, theme, ga, gaX, fbp}},

@@ -26,16 +26,16 @@ type Manager struct {
 	names  cookieNames
 	limits *writeLimiter
 	// withdrawn: the cookie values a GPC withdrawal was recorded for.
-	withdrawn *withdrawnSet
-	cop       *http.CrossOriginProtection
-	log       *slog.Logger
-	store     Store
-	undGPC    *State // the undecided state of a request with Sec-GPC: 1
-	cookies   *cookieRegistry
-	trackers  *trackers.Table
-	hosts     banner.File // the runtime guard's host set, from trackers
-	l10n      *l10n
-	modes     consentModes
+	withdrawn    *withdrawnSet
+	cop          *http.CrossOriginProtection
+	log          *slog.Logger
+	store        Store
+	undecidedGPC *State // the undecided state of a request with Sec-GPC: 1
+	cookies      *cookieRegistry
+	trackers     *trackers.Table
+	hosts        banner.File // the runtime guard's host set, from trackers
+	l10n         *l10n
+	modes        consentModes
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 	diag     diagnostics
@@ -84,7 +84,7 @@ func New(cfg Config) (*Manager, error) {
 		m.store = logStore{log: m.log}
 		m.log.Warn("consent: no Store configured; decisions are only logged, which is not a durable consent log (see consent/auditlog)")
 	}
-	m.undGPC = &State{set: m.set, gpc: true}
+	m.undecidedGPC = &State{set: m.set, gpc: true}
 	m.cookies = newCookieRegistry(&m.cfg)
 	m.trackers = trackers.Default()
 	if len(cfg.Trackers) > 0 {
@@ -148,7 +148,7 @@ func (m *Manager) requestState(w http.ResponseWriter, r *http.Request) *State {
 	e, v := m.lookup(r.Header)
 	if e == nil {
 		if gpc {
-			return m.undGPC
+			return m.undecidedGPC
 		}
 		return &undecided
 	}

@@ -219,34 +219,34 @@ func (r readerFrom) ReadFrom(src io.Reader) (int64, error) { return r.rw.readFro
 // The combinations of optional interfaces. Each embeds the core by value
 // so that wrapping costs one allocation.
 type (
-	wF struct {
+	withFlush struct {
 		respWriter
 		flusher
 	}
-	wH struct {
+	withHijack struct {
 		respWriter
 		hijacker
 	}
-	wR struct {
+	withReadFrom struct {
 		respWriter
 		readerFrom
 	}
-	wFH struct {
+	withFlushHijack struct {
 		respWriter
 		flusher
 		hijacker
 	}
-	wFR struct {
+	withFlushReadFrom struct {
 		respWriter
 		flusher
 		readerFrom
 	}
-	wHR struct {
+	withHijackReadFrom struct {
 		respWriter
 		hijacker
 		readerFrom
 	}
-	wFHR struct {
+	withFlushHijackReadFrom struct {
 		respWriter
 		flusher
 		hijacker
@@ -263,31 +263,31 @@ func (m *Manager) wrap(w http.ResponseWriter, r *http.Request, st *State) (http.
 	_, rf := w.(io.ReaderFrom)
 	switch {
 	case f && h && rf:
-		x := &wFHR{respWriter: core}
+		x := &withFlushHijackReadFrom{respWriter: core}
 		x.flusher, x.hijacker, x.readerFrom = flusher{&x.respWriter}, hijacker{&x.respWriter}, readerFrom{&x.respWriter}
 		return x, &x.respWriter
 	case f && h:
-		x := &wFH{respWriter: core}
+		x := &withFlushHijack{respWriter: core}
 		x.flusher, x.hijacker = flusher{&x.respWriter}, hijacker{&x.respWriter}
 		return x, &x.respWriter
 	case f && rf:
-		x := &wFR{respWriter: core}
+		x := &withFlushReadFrom{respWriter: core}
 		x.flusher, x.readerFrom = flusher{&x.respWriter}, readerFrom{&x.respWriter}
 		return x, &x.respWriter
 	case h && rf:
-		x := &wHR{respWriter: core}
+		x := &withHijackReadFrom{respWriter: core}
 		x.hijacker, x.readerFrom = hijacker{&x.respWriter}, readerFrom{&x.respWriter}
 		return x, &x.respWriter
 	case f:
-		x := &wF{respWriter: core}
+		x := &withFlush{respWriter: core}
 		x.flusher = flusher{&x.respWriter}
 		return x, &x.respWriter
 	case h:
-		x := &wH{respWriter: core}
+		x := &withHijack{respWriter: core}
 		x.hijacker = hijacker{&x.respWriter}
 		return x, &x.respWriter
 	case rf:
-		x := &wR{respWriter: core}
+		x := &withReadFrom{respWriter: core}
 		x.readerFrom = readerFrom{&x.respWriter}
 		return x, &x.respWriter
 	}
