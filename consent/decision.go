@@ -107,27 +107,6 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 	return d, isJSON, nil
 }
 
-// safeReturn returns p when it is a path on this site, else "/": the
-// decision endpoint must never redirect elsewhere.
-func safeReturn(p string) string {
-	if p == "" || len(p) > 2048 || p[0] != '/' {
-		return "/"
-	}
-	if len(p) > 1 && (p[1] == '/' || p[1] == '\\') {
-		return "/"
-	}
-	for i := 0; i < len(p); i++ {
-		if p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' {
-			return "/"
-		}
-	}
-	u, err := url.Parse(p)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-		return "/"
-	}
-	return u.RequestURI()
-}
-
 // serveDecision is POST {prefix}/decision.
 func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -351,28 +330,4 @@ func truncate(s string, n int) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-func wantsJSON(r *http.Request) bool {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return ct == "application/json" || strings.Contains(r.Header.Get("Accept"), "application/json")
-}
-
-func httpError(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	httpErrorJSON(w, wantsJSON(r), code, msg)
-}
-
-func httpErrorJSON(w http.ResponseWriter, isJSON bool, code int, msg string) {
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	if isJSON {
-		h.Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
-		return
-	}
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(code)
-	_, _ = io.WriteString(w, msg+"\n")
 }

@@ -270,39 +270,6 @@ func (m *Manager) previous(h http.Header) (st *State, current bool) {
 	return st, current
 }
 
-// gpcWithdraw records that a GPC signal withdrew the sale-or-sharing
-// categories the visitor had granted, and rewrites the cookie. It records
-// once per cookie value: the old value still verifies after the rewrite,
-// and replaying it must not write again. A store failure or the write
-// limit leaves the cookie as it was, to be recorded on a later request;
-// the signal is honoured for this request whatever happens.
-func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State, value string) {
-	if !m.withdrawn.claim(value) {
-		return // recorded already
-	}
-	if wait, ok := m.allowWrite(r, &old.id); !ok {
-		m.withdrawn.release(value)
-		m.log.Debug("consent: a GPC withdrawal is over the write limit; honoured now, recorded on a later request",
-			"consent_id", old.ID(), "retry_in", wait)
-		return
-	}
-	next := m.decidedNow(true)
-	next.id, next.granted, next.method = old.id, old.granted&^m.set.saleMask, MethodGPC
-	rec := m.record(r, next, old, "")
-	ctx, cancel := context.WithTimeout(r.Context(), m.cfg.StoreTimeout)
-	defer cancel()
-	if err := m.store.Record(ctx, rec); err != nil {
-		m.withdrawn.release(value)
-		m.log.Error("consent: could not record a GPC withdrawal; will retry on the next request", "err", err)
-		return
-	}
-	if err := m.setCookie(w, r, next); err != nil {
-		m.log.Error("consent: could not encode the consent cookie", "err", err)
-		return
-	}
-	m.afterDecision(w, r, old, next) // expire the withdrawn categories' cookies
-}
-
 // allowWrite takes one log write from the WriteLimits of r's address and
 // of consent ID id (nil for a first decision).
 func (m *Manager) allowWrite(r *http.Request, id *[16]byte) (time.Duration, bool) {
@@ -312,11 +279,6 @@ func (m *Manager) allowWrite(r *http.Request, id *[16]byte) (time.Duration, bool
 			"behind a reverse proxy, set Config.ClientIP to return the visitor's address", "address", addr.String())
 	}
 	return m.limits.allow(addr, id, m.cfg.Now())
-}
-
-func gpcSignal(h http.Header) bool {
-	v := h["Sec-Gpc"]
-	return len(v) == 1 && v[0] == "1"
 }
 
 // newID makes a consent ID made at now: 48 bits of Unix milliseconds,

@@ -303,18 +303,6 @@ func isHTML(ct string) bool {
 	return strings.EqualFold(ct, "text/html")
 }
 
-func addVary(h http.Header, v string) {
-	for _, line := range h.Values("Vary") {
-		for _, f := range strings.Split(line, ",") {
-			f = strings.TrimSpace(f)
-			if f == "*" || strings.EqualFold(f, v) {
-				return
-			}
-		}
-	}
-	h.Add("Vary", v)
-}
-
 // skipRewrite reports whether a 200 response to r must pass unchanged.
 func (m *Manager) skipRewrite(r *http.Request, h http.Header) bool {
 	if r.Method == http.MethodHead {

@@ -259,18 +259,6 @@ func cookieDomainName(s string) bool {
 	return letter && label > 0
 }
 
-// requestHost is the request's host name, lower case, without the port.
-func requestHost(r *http.Request) string {
-	h := r.Host
-	if h == "" && r.URL != nil {
-		h = r.URL.Host
-	}
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i]
-	}
-	return strings.ToLower(strings.Trim(h, "[]"))
-}
-
 // domainMatch reports whether a cookie set with Domain domain is visible to
 // host (RFC 6265 5.1.3); an empty domain is a host-only cookie of the site.
 func domainMatch(host, domain string) bool {
