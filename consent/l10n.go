@@ -5,7 +5,6 @@ import (
 	"maps"
 	"net/http"
 	"slices"
-	"strings"
 	"sync"
 
 	"golang.org/x/text/language"
@@ -19,7 +18,8 @@ import (
 // purposes, and the language switcher. New builds it from the Config; it
 // holds no pointer back to the Manager, so a Visitor can carry it.
 type l10n struct {
-	messages   map[string]map[string]string // Config.Messages
+	messages   []overrides       // Config.Messages, sorted by tag
+	english    map[string]string // Config.Messages["en"]
 	categories []Category
 	noHistory  bool // no Config.HistoryHandler: the banner links to no history page
 	noSwitcher bool
@@ -31,6 +31,12 @@ type l10n struct {
 
 	mu    sync.RWMutex
 	byTag map[string]*localeTexts
+}
+
+// overrides are the developer's messages for one language tag.
+type overrides struct {
+	tag   language.Tag
+	texts map[string]string
 }
 
 // localeTexts is everything about one language that does not change per
@@ -47,13 +53,18 @@ type localeTexts struct {
 
 func newL10n(cfg *Config) (*l10n, error) {
 	lz := &l10n{
-		messages:   cfg.Messages,
+		english:    cfg.Messages["en"],
 		categories: cfg.Categories,
 		noHistory:  cfg.HistoryHandler == nil,
 		noSwitcher: cfg.NoLanguageSwitcher,
 		policyURL:  cfg.PolicyURL,
 		names:      map[string]string{},
 		byTag:      map[string]*localeTexts{},
+	}
+	for _, k := range slices.Sorted(maps.Keys(cfg.Messages)) {
+		if t, err := language.Parse(k); err == nil {
+			lz.messages = append(lz.messages, overrides{t, cfg.Messages[k]})
+		}
 	}
 	for _, l := range locales.Locales() {
 		lz.allLangs = append(lz.allLangs, banner.Language{Tag: l.Tag.String(), Name: l.Name})
@@ -149,18 +160,19 @@ func pickTextFor(texts map[string]string, tag language.Tag) (string, bool) {
 		return s, true
 	}
 	keys := slices.Sorted(maps.Keys(texts))
-	base, _ := tag.Base()
 	same := ""
 	for _, k := range keys {
 		t, err := language.Parse(k)
 		if err != nil || texts[k] == "" {
 			continue
 		}
-		if t == tag {
+		switch langMatch(t, tag) {
+		case exactLang:
 			return texts[k], true
-		}
-		if b, _ := t.Base(); b == base && same == "" {
-			same = texts[k]
+		case sameLang:
+			if same == "" {
+				same = texts[k]
+			}
 		}
 	}
 	if same != "" {
@@ -177,26 +189,53 @@ func pickTextFor(texts map[string]string, tag language.Tag) (string, bool) {
 	return "", false
 }
 
-// message returns a catalog message after the developer's overrides. A key
-// the catalogs do not have gives "".
+// How well a developer's language tag fits the visitor's: the tag half of
+// the one rule, for texts and message overrides alike.
+const (
+	otherLang = iota
+	sameLang  // the same language in another region or script: pt for pt-BR, pt-BR for pt
+	exactLang // the visitor's tag itself
+)
+
+func langMatch(t, visitor language.Tag) int {
+	if t == visitor {
+		return exactLang
+	}
+	b, _ := t.Base()
+	vb, _ := visitor.Base()
+	if b == vb {
+		return sameLang
+	}
+	return otherLang
+}
+
+// message returns a catalog message after the developer's overrides, by
+// the rule of resolveText: an override in loc's language (its own tag, else
+// the same language in any region or script), else the catalog's, else the
+// English override. An override may be "" to blank a message. A key the
+// catalogs do not have gives "".
 func (lz *l10n) message(loc locales.Locale, key string) string {
-	tag := loc.Tag.String()
-	if o, ok := lz.messages[tag][key]; ok {
-		return o
-	}
-	if i := strings.IndexByte(tag, '-'); i > 0 {
-		if o, ok := lz.messages[tag[:i]][key]; ok {
-			return o
+	same := -1
+	for i, o := range lz.messages {
+		if _, ok := o.texts[key]; !ok {
+			continue
+		}
+		switch langMatch(o.tag, loc.Tag) {
+		case exactLang:
+			return o.texts[key]
+		case sameLang:
+			if same < 0 {
+				same = i
+			}
 		}
 	}
-	s := loc.Text(key)
-	if s == key {
-		if o, ok := lz.messages["en"][key]; ok {
-			return o
-		}
-		return ""
+	if same >= 0 {
+		return lz.messages[same].texts[key]
 	}
-	return s
+	if s := loc.Text(key); s != key {
+		return s
+	}
+	return lz.english[key]
 }
 
 // shortLanguages fills dst with the banner's language switcher: the

@@ -13,9 +13,9 @@ import (
 )
 
 // TestTextsResolveByOneRule pins the language fallback: for every catalog
-// language and its regional variants, a category's title and description
-// and a cookie's purpose, given by the developer under the same tag, resolve
-// to the same tag's text. Before one resolver, a visitor whose language was
+// language and its regional variants, a category's title and description,
+// a cookie's purpose and a Config.Messages override, given by the developer
+// under the same tag, resolve to the same tag's text. Before one resolver, a visitor whose language was
 // "pt" got Purpose{"pt-BR": …} but Titles{"en": …}.
 func TestTextsResolveByOneRule(t *testing.T) {
 	t.Parallel()
@@ -39,6 +39,7 @@ func TestTextsResolveByOneRule(t *testing.T) {
 			m := cookieManager(t, func(c *Config) {
 				c.Categories = append(DefaultCategories(), Category{ID: "video", Titles: texts("T"), Descriptions: texts("D")})
 				c.Cookies = []CookieSpec{{Name: "yt", Category: "video", Purpose: texts("P")}}
+				c.Messages = map[string]map[string]string{key: {"banner.title": "M " + key}, fallback: {"banner.title": "M " + fallback}}
 			})
 			// The visitor asks in the catalog's tag or a regional variant,
 			// which may match a sibling catalog (pt-BR for pt): the
@@ -56,6 +57,8 @@ func TestTextsResolveByOneRule(t *testing.T) {
 					assert.True(t, strings.HasSuffix(c.Title, want), "title %q", c.Title)
 					assert.True(t, strings.HasSuffix(c.Description, want), "description %q", c.Description)
 					assert.True(t, strings.HasSuffix(c.Cookies[0].Purpose, want), "purpose %q", c.Cookies[0].Purpose)
+					title := m.l10n.locale(locales.Match("", asked)).texts.Title
+					assert.True(t, strings.HasSuffix(title, want), "banner title override %q", title)
 				})
 			}
 		}
