@@ -190,7 +190,7 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		httpErrorJSON(w, isJSON, http.StatusInternalServerError, "could not save the consent cookie")
 		return
 	}
-	m.afterDecision(w, r, prev, next)
+	m.afterDecision(w, r, next)
 	w.Header().Set("Cache-Control", "no-store")
 	if isJSON {
 		w.Header().Set("Content-Type", "application/json")

@@ -72,5 +72,5 @@ func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State
 		m.log.Error("consent: could not encode the consent cookie", "err", err)
 		return
 	}
-	m.afterDecision(w, r, old, next) // expire the withdrawn categories' cookies
+	m.afterDecision(w, r, next) // expire the withdrawn categories' cookies
 }

@@ -44,10 +44,10 @@ const (
 // budget still reaches the likeliest copy of every cookie.
 //
 // A spec whose Domain the request host does not belong to is a third
-// party's cookie that shares the name, and is left alone. prev does not
-// matter: a first refusal cleans up too, which removes what a misbehaving
-// script set before the visitor decided.
-func (m *Manager) afterDecision(w http.ResponseWriter, r *http.Request, prev, next *State) {
+// party's cookie that shares the name, and is left alone. The previous
+// decision does not matter: a first refusal cleans up too, which removes
+// what a misbehaving script set before the visitor decided.
+func (m *Manager) afterDecision(w http.ResponseWriter, r *http.Request, next *State) {
 	reg := m.cookies
 	host := requestHost(r)
 	var names []withdrawnCookie

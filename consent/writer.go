@@ -70,7 +70,7 @@ func (rw *respWriter) WriteHeader(code int) {
 	h := rw.w.Header()
 	rw.m.filterSetCookies(h, rw.st)
 	rw.m.filterLinkHeaders(h, rw.st)
-	if code == http.StatusOK && !rw.m.skipRewrite(rw.r, h) {
+	if code == http.StatusOK && !rw.m.skipRewrite(rw.r) {
 		if _, ok := h["Content-Type"]; !ok {
 			// net/http would sniff the first bytes: do the same, once
 			// we have them.
@@ -304,7 +304,7 @@ func isHTML(ct string) bool {
 }
 
 // skipRewrite reports whether a 200 response to r must pass unchanged.
-func (m *Manager) skipRewrite(r *http.Request, h http.Header) bool {
+func (m *Manager) skipRewrite(r *http.Request) bool {
 	if r.Method == http.MethodHead {
 		return true
 	}
