@@ -62,9 +62,11 @@ func newL10n(cfg *Config) (*l10n, error) {
 		byTag:      map[string]*localeTexts{},
 	}
 	for _, k := range slices.Sorted(maps.Keys(cfg.Messages)) {
-		if t, err := language.Parse(k); err == nil {
-			lz.messages = append(lz.messages, overrides{t, cfg.Messages[k]})
+		t, err := language.Parse(k)
+		if err != nil {
+			return nil, errorf(ErrBadConfig, "Messages: %q is not a BCP 47 language tag such as \"en\" or \"pt-BR\"", k)
 		}
+		lz.messages = append(lz.messages, overrides{t, cfg.Messages[k]})
 	}
 	for _, l := range locales.Locales() {
 		lz.allLangs = append(lz.allLangs, banner.Language{Tag: l.Tag.String(), Name: l.Name})

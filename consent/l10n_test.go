@@ -64,3 +64,12 @@ func TestTextsResolveByOneRule(t *testing.T) {
 		}
 	}
 }
+
+// TestMessagesBadTag: an override under a key that is not a language tag
+// could never apply, so New says so instead of ignoring it.
+func TestMessagesBadTag(t *testing.T) {
+	t.Parallel()
+	_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog,
+		Messages: map[string]map[string]string{"english!": {"banner.title": "x"}}})
+	assert.ErrorIs(t, err, ErrBadConfig)
+}
