@@ -68,14 +68,7 @@ func TestCookieNameRule(t *testing.T) {
 
 // postLanguage posts the language switcher's form with the given Cookie header.
 func postLanguage(m *Manager, cookie string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodPost, "https://www.example.com/consent/language", strings.NewReader("lang=es&return=/"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if cookie != "" {
-		req.Header.Set("Cookie", cookie)
-	}
-	rec := httptest.NewRecorder()
-	m.Handler(http.NotFoundHandler()).ServeHTTP(rec, req)
-	return rec
+	return postForm(m, "https://www.example.com/consent/language", cookie, "lang=es&return=/")
 }
 
 // TestCookieOldNameStillReads: a visitor who decided before the consent

@@ -211,7 +211,13 @@ func setCookies(rec *httptest.ResponseRecorder) map[string]*http.Cookie {
 // decide posts a form decision for host through m's middleware with the
 // given Cookie header.
 func decide(m *Manager, host, cookie string, form url.Values) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodPost, "https://"+host+"/consent/decision", strings.NewReader(form.Encode()))
+	return postForm(m, "https://"+host+"/consent/decision", cookie, form.Encode())
+}
+
+// postForm posts a form body to target through m's middleware with the
+// given Cookie header.
+func postForm(m *Manager, target, cookie, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
