@@ -4,7 +4,6 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -28,40 +27,40 @@ type Compression struct {
 	// for clients that accept gzip.
 	Disabled bool
 	// Level is the gzip level, from 1 (fastest) to 9 (smallest). Default is
-	// DefaultCompressionLevel.
+	// defaultCompressionLevel.
 	Level int
 	// MinSize is the smallest body, in bytes, worth compressing; smaller
 	// bodies go out as they are (unless the client refuses identity).
-	// Default is DefaultCompressionMinSize.
+	// Default is defaultCompressionMinSize.
 	MinSize int
 }
 
 // Defaults of Compression.
 const (
-	// DefaultCompressionLevel is gzip level 5. On the 181 pages of the
+	// defaultCompressionLevel is gzip level 5. On the 181 pages of the
 	// real-page corpus it leaves 20.0% of the HTML against 19.8% at level
 	// 6 (gzip.DefaultCompression) for 10-25% less CPU, and level 1 is
 	// twice as fast but 18% larger (BenchmarkCompressLevels).
-	DefaultCompressionLevel = 5
-	// DefaultCompressionMinSize is about one network packet: a smaller
+	defaultCompressionLevel = 5
+	// defaultCompressionMinSize is about one network packet: a smaller
 	// body gains nothing from compression.
-	DefaultCompressionMinSize = 1400
+	defaultCompressionMinSize = 1400
 )
 
 // normalizeCompression fills the defaults of c.Compression and checks it.
 func (c *Config) normalizeCompression() error {
 	z := &c.Compression
 	if z.Level == 0 {
-		z.Level = DefaultCompressionLevel
+		z.Level = defaultCompressionLevel
 	}
 	if z.Level < gzip.BestSpeed || z.Level > gzip.BestCompression {
-		return fmt.Errorf("%w: Compression.Level %d; use 1 (fastest) to 9 (smallest), or 0 for the default", ErrBadConfigure, z.Level)
+		return fmt.Errorf("%w: Compression.Level %d; use 1 (fastest) to 9 (smallest), or 0 for the default", ErrBadConfig, z.Level)
 	}
 	if z.MinSize == 0 {
-		z.MinSize = DefaultCompressionMinSize
+		z.MinSize = defaultCompressionMinSize
 	}
 	if z.MinSize < 0 {
-		return fmt.Errorf("%w: Compression.MinSize %d is negative; use a size in bytes, or 0 for the default", ErrBadConfigure, z.MinSize)
+		return fmt.Errorf("%w: Compression.MinSize %d is negative; use a size in bytes, or 0 for the default", ErrBadConfig, z.MinSize)
 	}
 	return nil
 }
@@ -413,114 +412,3 @@ func (z *compressor) close(hijacked bool) {
 	*z = compressor{buf: buf}
 	compressorPool.Put(z)
 }
-
-// encodedHTML handles an HTML response that arrives already encoded, from a
-// handler that compressed whatever Accept-Encoding said: gzip is decoded
-// and rewritten like any page; any other coding is refused, because passing
-// it on would serve the page with its trackers live and no banner. It
-// returns the status to send.
-func (rw *respWriter) encodedHTML(h http.Header, code int) int {
-	ce := strings.Join(h.Values("Content-Encoding"), ", ") // several lines: several codings
-	if isGzipCoding(ce) {
-		rw.m.warnOncef("content-encoding-gzip", "consent: an HTML response arrived gzip-compressed from inside the consent middleware; "+
-			"it is decoded and rewritten, which costs a decompression: make the handler respect Accept-Encoding or put compression outside",
-			"path", rw.r.URL.Path)
-		h.Del("Content-Encoding")
-		rw.beginRewrite(h)
-		if rw.html != nil {
-			rw.html = newGunzipHTML(rw.html, rw)
-		}
-		return code
-	}
-	rw.m.log.Error("consent: refused an HTML response compressed inside the consent middleware: it cannot be rewritten, "+
-		"and serving it would run its trackers without consent; put compression outside the consent middleware or make the handler respect Accept-Encoding",
-		"path", rw.r.URL.Path, "content_encoding", ce)
-	for _, k := range []string{"Content-Encoding", "Content-Length", "Content-Range", "Accept-Ranges", "Etag", "Last-Modified", "Content-Security-Policy"} {
-		h.Del(k)
-	}
-	msg := "Internal Server Error\n"
-	if localDevelopment(rw.r) {
-		msg = fmt.Sprintf(refusedEncodingPage, ce)
-	}
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	h.Set("Content-Length", strconv.Itoa(len(msg)))
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	rw.html = &refusedHTML{dst: bodySink{rw}, msg: msg}
-	// 500: this is the server's own setup error, never something the
-	// visitor's request caused, and it must not be cached as the page.
-	return http.StatusInternalServerError
-}
-
-const refusedEncodingPage = `500 Internal Server Error (consentkit, shown on localhost only)
-
-This page was not served: its HTML reached the consent middleware already
-compressed (Content-Encoding: %q), so the middleware could neither add the
-consent banner nor block the page's trackers. Serving it as it is would run
-every tracker without consent.
-
-Fix one of these:
-- Put the compression middleware outside the consent middleware. In chi the
-  first r.Use is the outermost: r.Use(middleware.Compress(5)) before
-  r.Use(cm.Handler). With net/http: gzip(cm.Handler(app)).
-- Or let the handler respect Accept-Encoding: the consent middleware removes
-  it from page requests, and gzips its own output (Config.Compression).
-
-gzip-compressed HTML is decoded and rewritten; other codings are refused.
-Visitors who are not on localhost see a plain "Internal Server Error".
-`
-
-func isGzipCoding(ce string) bool {
-	ce = strings.TrimSpace(ce)
-	return strings.EqualFold(ce, "gzip") || strings.EqualFold(ce, "x-gzip")
-}
-
-// localDevelopment reports whether r is a developer's own browser: sent
-// from a loopback address to a loopback host name. Behind a reverse proxy
-// the address is loopback too, but the host name is the site's.
-func localDevelopment(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return false
-	}
-	name := r.Host
-	if h, _, err := net.SplitHostPort(name); err == nil {
-		name = h
-	}
-	name = strings.TrimSuffix(strings.ToLower(name), ".")
-	if name == "localhost" || strings.HasSuffix(name, ".localhost") {
-		return true
-	}
-	ip := net.ParseIP(strings.Trim(name, "[]"))
-	return ip != nil && ip.IsLoopback()
-}
-
-// refusedHTML replaces a refused body with msg and swallows the handler's
-// bytes.
-type refusedHTML struct {
-	dst  io.Writer
-	msg  string
-	sent bool
-}
-
-func (r *refusedHTML) send() error {
-	if r.sent {
-		return nil
-	}
-	r.sent = true
-	_, err := io.WriteString(r.dst, r.msg)
-	return err
-}
-
-func (r *refusedHTML) Write(p []byte) (int, error) {
-	if err := r.send(); err != nil {
-		return 0, err
-	}
-	return len(p), nil
-}
-
-func (r *refusedHTML) Flush() error { return r.send() }
-func (r *refusedHTML) Close() error { return r.send() }

@@ -90,7 +90,7 @@ func BenchmarkCompress(b *testing.B) {
 }
 
 // BenchmarkCompressLevels gzips the real page at the levels worth
-// considering, for the choice of DefaultCompressionLevel.
+// considering, for the choice of defaultCompressionLevel.
 func BenchmarkCompressLevels(b *testing.B) {
 	_, page := realPage()
 	for _, level := range []int{1, 4, 5, 6, 9} {

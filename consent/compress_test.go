@@ -647,9 +647,9 @@ func TestCompressionConfig(t *testing.T) {
 	}{
 		"defaults":  {Compression{}, nil},
 		"level 1":   {Compression{Level: 1}, nil},
-		"level 10":  {Compression{Level: 10}, ErrBadConfigure},
-		"level -1":  {Compression{Level: -1}, ErrBadConfigure},
-		"negative":  {Compression{MinSize: -1}, ErrBadConfigure},
+		"level 10":  {Compression{Level: 10}, ErrBadConfig},
+		"level -1":  {Compression{Level: -1}, ErrBadConfig},
+		"negative":  {Compression{MinSize: -1}, ErrBadConfig},
 		"min 1":     {Compression{MinSize: 1}, nil},
 		"disabled":  {Compression{Disabled: true}, nil},
 		"large min": {Compression{MinSize: 1 << 20}, nil},

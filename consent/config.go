@@ -3,7 +3,6 @@ package consent
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -15,30 +14,19 @@ import (
 // site cannot work without, including the consent cookie itself.
 const Necessary = "necessary"
 
-// Default values of Config.
+// Default values of Config, as its fields' comments give them.
 const (
-	DefaultCookieName    = "consent"
-	DefaultLangCookie    = "consent_lang"
-	DefaultLifetime      = 182 * 24 * time.Hour
-	MaxLifetime          = 400 * 24 * time.Hour
-	DefaultPrefix        = "/consent"
-	DefaultPolicyVersion = "1"
-	DefaultPolicyURL     = "/privacy"
-	DefaultStoreTimeout  = 5 * time.Second
-	minHashKeyLen        = 32
-	maxCategories        = 63
-)
-
-// Configuration errors returned by New. They are wrapped with details; test
-// with errors.Is.
-var (
-	ErrNoKeys       = errors.New("consent: no signing keys configured")
-	ErrBadKey       = errors.New("consent: bad key")
-	ErrBadCategory  = errors.New("consent: bad category")
-	ErrBadCookie    = errors.New("consent: bad cookie settings")
-	ErrBadPrefix    = errors.New("consent: bad endpoint prefix")
-	ErrBadLifetime  = errors.New("consent: bad consent lifetime")
-	ErrBadConfigure = errors.New("consent: bad configuration")
+	defaultCookieName         = "consent"
+	defaultLanguageCookieName = "consent_lang"
+	defaultLifetime           = 182 * 24 * time.Hour
+	maxLifetime               = 400 * 24 * time.Hour
+	defaultPrefix             = "/consent"
+	defaultPolicyVersion      = "1"
+	defaultPolicyURL          = "/privacy"
+	defaultStoreTimeout       = 5 * time.Second
+	defaultWaitForUpdate      = 500
+	minHashKeyLen             = 32
+	maxCategories             = 63
 )
 
 // KeyPair is one signing (hash) key and optional encryption (block) key for
@@ -102,22 +90,11 @@ type Config struct {
 	// "/privacy".
 	PolicyURL string
 
-	// CookieName is the consent cookie's name. Default is "consent". A
-	// host-only Secure cookie (no CookieDomain, InsecureCookie unset) is
-	// written as "__Host-" + CookieName, which no subdomain can set or
-	// overwrite; the name without the prefix is still read, so cookies set
-	// before the prefix keep working until the next decision renames them.
-	CookieName string
-	// CookieDomain shares the consent cookie across subdomains when set,
-	// such as "example.com". Default is "" (host-only cookie).
-	CookieDomain string
-	// InsecureCookie drops the Secure attribute, for plain-HTTP
-	// development on hosts other than localhost. Default is false: the
-	// cookie is Secure.
-	InsecureCookie bool
-	// SameSite is the cookie's SameSite attribute. Default is
-	// http.SameSiteLaxMode; http.SameSiteNoneMode requires a Secure cookie.
-	SameSite http.SameSite
+	// Cookie sets the names and attributes of the middleware's own two
+	// cookies, the consent cookie and the language cookie. The zero value
+	// is the defaults: host-only, Secure, SameSite=Lax, called
+	// "__Host-consent" and "__Host-consent_lang".
+	Cookie Cookie
 	// Lifetime is how long a decision stays valid before the visitor is
 	// asked again. Default is 182 days; at most 400 days (the cap browsers
 	// put on cookie lifetimes).
@@ -155,10 +132,6 @@ type Config struct {
 	// such as "es"), for the banner; a visitor's own choice in the banner's
 	// language switcher still wins. Default is nil: Accept-Language decides.
 	Language func(r *http.Request) string
-	// LangCookieName is the necessary cookie that remembers a visitor's
-	// choice in the language switcher. Default is "consent_lang"; it gets
-	// the __Host- prefix as CookieName does.
-	LangCookieName string
 	// Languages are the languages the site is published in (BCP 47 tags
 	// of the catalogs, such as "en", "es"): the banner's language switcher
 	// offers them, the visitor's Accept-Language choice and English; the
@@ -178,16 +151,10 @@ type Config struct {
 	// (see the template helpers). Default is false.
 	NoBanner bool
 
-	// ConsentMode maps category IDs to the Google Consent Mode v2 types
-	// they grant; a type is granted when all its categories are. Default is
-	// DefaultConsentMode().
-	ConsentMode map[string][]string
-	// ConsentModeWaitForUpdate is Consent Mode's wait_for_update, in
-	// milliseconds, sent while a visitor is undecided. Default is 500.
-	ConsentModeWaitForUpdate int
-	// ConsentModeRegions restricts the Consent Mode defaults to ISO 3166-2
-	// regions, such as {"ES", "US-CA"}. Default is none: everywhere.
-	ConsentModeRegions []string
+	// ConsentMode sets the Google Consent Mode v2 state the head snippet
+	// sends. The zero value is the defaults: DefaultConsentMode(), a
+	// wait_for_update of 500 ms, in every region.
+	ConsentMode ConsentMode
 
 	// Trackers adds or overrides entries of the built-in table of
 	// third-party hosts (host → category; "" removes a host), used to block
@@ -195,18 +162,19 @@ type Config struct {
 	// Subdomains match. Default is none.
 	Trackers map[string]string
 
-	// History serves {prefix}/history?id=…: a visitor's own consent
+	// HistoryHandler serves {prefix}/history?id=…: a visitor's own consent
 	// history, looked up by the consent ID the preferences dialog shows as
 	// a receipt, with a link there. Use auditlog.HistoryHandler(log). Its
 	// requests carry the visitor's language and the site's category names
 	// (see VisitorFrom), so the page speaks the banner's language.
 	// Default is nil: no history page and no link.
-	History http.Handler
+	HistoryHandler http.Handler
 
-	// Skip, when it returns true, leaves a request's HTML response as it is:
-	// no banner, no script blocking (Set-Cookie filtering still applies).
-	// Default is nil: every HTML page is rewritten.
-	Skip func(r *http.Request) bool
+	// NoRewrite, when it returns true, leaves a request's HTML response
+	// unrewritten: no banner, no script blocking. Set-Cookie filtering
+	// still applies: a cookie the visitor refused is never set. Default is
+	// nil: every HTML page is rewritten.
+	NoRewrite func(r *http.Request) bool
 	// RewriteFragments rewrites responses to htmx requests (HX-Request
 	// without HX-Boosted) too. Default is false: those are page fragments,
 	// where a banner does not belong.
@@ -227,12 +195,9 @@ type Config struct {
 	// name.
 	UndeclaredCookies UndeclaredPolicy
 
-	// GPCWellKnown serves /.well-known/gpc.json, telling user agents the site
-	// honours Global Privacy Control. Default is false.
-	GPCWellKnown bool
-	// GPCLastUpdate is the "lastUpdate" date of gpc.json. Default is the
-	// time New was called, to the day.
-	GPCLastUpdate time.Time
+	// GPC sets what the site tells user agents about Global Privacy
+	// Control. The signal itself is always honoured. Default is off.
+	GPC GPC
 
 	// CacheSize bounds the number of verified cookie values kept in memory
 	// so that repeat visitors skip the signature check. Default is 8192;
@@ -247,8 +212,7 @@ type Config struct {
 	// anyway is decoded and rewritten; one in any other coding (br, zstd,
 	// deflate) is never served: the visitor gets a 500, which explains the
 	// fix on localhost, and the log an error. Default is on, at
-	// DefaultCompressionLevel, for bodies of at least
-	// DefaultCompressionMinSize bytes. See README, "Streaming and
+	// gzip level 5, for bodies of at least 1400 bytes. See README, "Streaming and
 	// compression".
 	Compression Compression
 
@@ -309,9 +273,6 @@ const (
 	CornerNone  = "none"
 )
 
-// ErrBadLook reports a BannerLayout or ReopenCorner value New does not know.
-var ErrBadLook = errors.New("consent: bad banner look")
-
 // normalizeLook fills and checks the banner's layout and reopen corner.
 func (c *Config) normalizeLook() error {
 	switch c.BannerLayout {
@@ -331,9 +292,11 @@ func (c *Config) normalizeLook() error {
 	return nil
 }
 
-// normalize fills defaults and checks everything, so that a Manager never
-// fails later because of its configuration.
+// normalize fills defaults, then checks everything, so that a Manager never
+// fails later because of its configuration and no check has to guess a
+// default.
 func (c *Config) normalize() error {
+	c.fillDefaults()
 	if len(c.Keys) == 0 {
 		return fmt.Errorf("%w: set Config.Keys to at least one KeyPair with a 32-byte random HashKey", ErrNoKeys)
 	}
@@ -346,9 +309,6 @@ func (c *Config) normalize() error {
 		default:
 			return fmt.Errorf("%w: Keys[%d].BlockKey has %d bytes, need 16, 24 or 32 (or none)", ErrBadKey, i, len(k.BlockKey))
 		}
-	}
-	if c.Categories == nil {
-		c.Categories = DefaultCategories()
 	}
 	seen := make(map[string]bool, len(c.Categories)+1)
 	cats := make([]Category, 0, len(c.Categories)+1)
@@ -387,79 +347,40 @@ func (c *Config) normalize() error {
 	}
 	c.Categories = cats
 
-	if c.PolicyVersion == "" {
-		c.PolicyVersion = DefaultPolicyVersion
+	if !validCookieName(c.Cookie.Name) {
+		return fmt.Errorf("%w: cookie name %q is not a valid token", ErrBadCookie, c.Cookie.Name)
 	}
-	if c.PolicyURL == "" {
-		c.PolicyURL = DefaultPolicyURL
+	if c.Cookie.Domain != "" && !validCookieDomain(c.Cookie.Domain) {
+		return fmt.Errorf("%w: cookie domain %q is not a host name", ErrBadCookie, c.Cookie.Domain)
 	}
-	if c.CookieName == "" {
-		c.CookieName = DefaultCookieName
+	if c.Cookie.SameSite < http.SameSiteDefaultMode || c.Cookie.SameSite > http.SameSiteNoneMode {
+		return fmt.Errorf("%w: unknown SameSite value %d", ErrBadCookie, c.Cookie.SameSite)
 	}
-	if !validCookieName(c.CookieName) {
-		return fmt.Errorf("%w: cookie name %q is not a valid token", ErrBadCookie, c.CookieName)
+	if c.Cookie.SameSite == http.SameSiteNoneMode && c.Cookie.Insecure {
+		return fmt.Errorf("%w: SameSite=None needs a Secure cookie; unset Cookie.Insecure", ErrBadCookie)
 	}
-	if c.CookieDomain != "" {
-		d := strings.TrimPrefix(c.CookieDomain, ".")
-		if d == "" || strings.ContainsAny(d, " ;,/:\\\"") || strings.Contains(d, "..") {
-			return fmt.Errorf("%w: cookie domain %q is not a host name", ErrBadCookie, c.CookieDomain)
-		}
-	}
-	if c.SameSite == 0 {
-		c.SameSite = http.SameSiteLaxMode
-	}
-	if c.SameSite < http.SameSiteDefaultMode || c.SameSite > http.SameSiteNoneMode {
-		return fmt.Errorf("%w: unknown SameSite value %d", ErrBadCookie, c.SameSite)
-	}
-	if c.SameSite == http.SameSiteNoneMode && c.InsecureCookie {
-		return fmt.Errorf("%w: SameSite=None needs a Secure cookie; unset InsecureCookie", ErrBadCookie)
-	}
-	if c.Lifetime == 0 {
-		c.Lifetime = DefaultLifetime
-	}
-	if c.Lifetime < time.Hour || c.Lifetime > MaxLifetime {
+	if c.Lifetime < time.Hour || c.Lifetime > maxLifetime {
 		return fmt.Errorf("%w: %v; use between one hour and 400 days", ErrBadLifetime, c.Lifetime)
-	}
-	if c.Prefix == "" {
-		c.Prefix = DefaultPrefix
 	}
 	if !strings.HasPrefix(c.Prefix, "/") || strings.HasSuffix(c.Prefix, "/") || strings.ContainsAny(c.Prefix, "?#% ") {
 		return fmt.Errorf("%w: %q; use a path such as /consent, without a trailing slash", ErrBadPrefix, c.Prefix)
 	}
-	if c.StoreTimeout == 0 {
-		c.StoreTimeout = DefaultStoreTimeout
-	}
 	if c.StoreTimeout < 0 {
-		return fmt.Errorf("%w: negative StoreTimeout", ErrBadConfigure)
+		return fmt.Errorf("%w: negative StoreTimeout", ErrBadConfig)
 	}
-	if c.Logger == nil {
-		c.Logger = slog.Default()
-	}
-	if c.Now == nil {
-		c.Now = time.Now
+	if !validCookieName(c.Cookie.LanguageName) || c.Cookie.LanguageName == c.Cookie.Name {
+		return fmt.Errorf("%w: language cookie name %q is not a valid token distinct from the consent cookie", ErrBadCookie, c.Cookie.LanguageName)
 	}
 	if err := c.normalizeCookies(); err != nil {
 		return err
 	}
-	if c.LangCookieName == "" {
-		c.LangCookieName = DefaultLangCookie
-	}
-	if !validCookieName(c.LangCookieName) || c.LangCookieName == c.CookieName {
-		return fmt.Errorf("%w: language cookie name %q is not a valid token distinct from the consent cookie", ErrBadCookie, c.LangCookieName)
-	}
-	if c.ConsentModeWaitForUpdate == 0 {
-		c.ConsentModeWaitForUpdate = 500
-	}
 	for host, cat := range c.Trackers {
 		if host == "" {
-			return fmt.Errorf("%w: Trackers has an empty host", ErrBadConfigure)
+			return fmt.Errorf("%w: Trackers has an empty host", ErrBadConfig)
 		}
 		if cat != "" && !seen[cat] {
 			return fmt.Errorf("%w: Trackers maps %q to unknown category %q", ErrBadCategory, host, cat)
 		}
-	}
-	if c.CacheSize == 0 {
-		c.CacheSize = 8192
 	}
 	if err := c.normalizeCompression(); err != nil {
 		return err
@@ -471,6 +392,54 @@ func (c *Config) normalize() error {
 		return err
 	}
 	return c.normalizeLook()
+}
+
+// fillDefaults gives every unset field of the top level and of Cookie and
+// ConsentMode the default its comment names. (Compression, WriteLimits and
+// Diagnostics fill and check their own.)
+func (c *Config) fillDefaults() {
+	if c.Categories == nil {
+		c.Categories = DefaultCategories()
+	}
+	if c.PolicyVersion == "" {
+		c.PolicyVersion = defaultPolicyVersion
+	}
+	if c.PolicyURL == "" {
+		c.PolicyURL = defaultPolicyURL
+	}
+	if c.Cookie.Name == "" {
+		c.Cookie.Name = defaultCookieName
+	}
+	if c.Cookie.SameSite == 0 {
+		c.Cookie.SameSite = http.SameSiteLaxMode
+	}
+	if c.Lifetime == 0 {
+		c.Lifetime = defaultLifetime
+	}
+	if c.Prefix == "" {
+		c.Prefix = defaultPrefix
+	}
+	if c.StoreTimeout == 0 {
+		c.StoreTimeout = defaultStoreTimeout
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Cookie.LanguageName == "" {
+		c.Cookie.LanguageName = defaultLanguageCookieName
+	}
+	if c.ConsentMode.WaitForUpdate == 0 {
+		c.ConsentMode.WaitForUpdate = defaultWaitForUpdate
+	}
+	if c.CacheSize == 0 {
+		c.CacheSize = 8192
+	}
+	if c.GPC.LastUpdate.IsZero() {
+		c.GPC.LastUpdate = c.Now()
+	}
 }
 
 func validCookieName(s string) bool {
@@ -502,7 +471,3 @@ func revision(policyVersion string, cats []Category) [8]byte {
 }
 
 func revisionString(r [8]byte) string { return hex.EncodeToString(r[:]) }
-
-func errorf(sentinel error, format string, args ...any) error {
-	return fmt.Errorf("%w: %s", sentinel, fmt.Sprintf(format, args...))
-}

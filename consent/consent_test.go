@@ -54,7 +54,7 @@ func TestDecisions(t *testing.T) {
 			assert.True(t, ck.HttpOnly)
 			assert.Equal(t, http.SameSiteLaxMode, ck.SameSite)
 			assert.Equal(t, "/", ck.Path)
-			assert.Equal(t, int(DefaultLifetime/time.Second), ck.MaxAge)
+			assert.Equal(t, int(defaultLifetime/time.Second), ck.MaxAge)
 
 			s := f.state(t, f.c)
 			assert.True(t, s.Decided)
@@ -84,7 +84,7 @@ func TestDecisions(t *testing.T) {
 func TestJSONDecision(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	resp, body := f.postJSON(t, f.c, `{"action":"save","categories":["analytics","preferences"],"lang":"es"}`)
+	resp, body := f.postJSON(t, f.c, `{"action":"save","categories":["analytics","preferences"],"lang":"es","js":true}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
 	assert.Equal(t, "application/json", resp.Header.Get("Content-Type"))
 	assert.Contains(t, string(body), `"granted":["necessary","preferences","analytics"]`)
@@ -92,6 +92,43 @@ func TestJSONDecision(t *testing.T) {
 	assert.Equal(t, []string{"necessary", "preferences", "analytics"}, s.Granted)
 	assert.Equal(t, "banner", s.Method)
 	assert.Contains(t, string(body), s.ID)
+}
+
+// TestDecisionMethod: the log tells the banner's loader (JSON marked
+// "js":true), its no-JavaScript form and the site's own code (JSON
+// without the mark) apart, as Method's documentation says. Every JSON post
+// used to be recorded as MethodBanner, and MethodAPI never.
+func TestDecisionMethod(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		post func(f *fixture, c *http.Client) *http.Response
+		want Method
+	}{
+		{"form", func(f *fixture, c *http.Client) *http.Response {
+			return f.post(t, c, url.Values{"action": {"accept_all"}})
+		}, MethodForm},
+		{"loader JSON", func(f *fixture, c *http.Client) *http.Response {
+			resp, _ := f.postJSON(t, c, `{"action":"accept_all","js":true}`)
+			return resp
+		}, MethodBanner},
+		{"site JSON", func(f *fixture, c *http.Client) *http.Response {
+			resp, _ := f.postJSON(t, c, `{"action":"accept_all"}`)
+			return resp
+		}, MethodAPI},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			resp := tt.post(f, f.c)
+			require.Less(t, resp.StatusCode, 400)
+			recs := f.store.all()
+			require.Len(t, recs, 1)
+			assert.Equal(t, tt.want, recs[0].Method)
+			assert.Equal(t, string(tt.want), f.state(t, f.c).Method)
+		})
+	}
 }
 
 func TestWithdrawalKeepsIDAndRecordsWithdrawn(t *testing.T) {
@@ -409,16 +446,16 @@ func TestNewRejectsBadConfig(t *testing.T) {
 		"duplicate category": {func(c *Config) { c.Categories = []Category{{ID: "a"}, {ID: "a"}} }, ErrBadCategory, "duplicate"},
 		"bad category id":    {func(c *Config) { c.Categories = []Category{{ID: "An Alytics"}} }, ErrBadCategory, "lower-case"},
 		"sale necessary":     {func(c *Config) { c.Categories = []Category{{ID: Necessary, SaleOrSharing: true}} }, ErrBadCategory, "sale"},
-		"bad cookie name":    {func(c *Config) { c.CookieName = "a b" }, ErrBadCookie, "token"},
-		"bad domain":         {func(c *Config) { c.CookieDomain = "a;b" }, ErrBadCookie, "host"},
-		"none insecure":      {func(c *Config) { c.SameSite = http.SameSiteNoneMode; c.InsecureCookie = true }, ErrBadCookie, "Secure"},
-		"bad samesite":       {func(c *Config) { c.SameSite = 9 }, ErrBadCookie, "SameSite"},
+		"bad cookie name":    {func(c *Config) { c.Cookie.Name = "a b" }, ErrBadCookie, "token"},
+		"bad domain":         {func(c *Config) { c.Cookie.Domain = "a;b" }, ErrBadCookie, "host"},
+		"none insecure":      {func(c *Config) { c.Cookie.SameSite = http.SameSiteNoneMode; c.Cookie.Insecure = true }, ErrBadCookie, "Secure"},
+		"bad samesite":       {func(c *Config) { c.Cookie.SameSite = 9 }, ErrBadCookie, "SameSite"},
 		"lifetime too long":  {func(c *Config) { c.Lifetime = 401 * 24 * time.Hour }, ErrBadLifetime, "400 days"},
 		"lifetime too short": {func(c *Config) { c.Lifetime = time.Second }, ErrBadLifetime, "one hour"},
 		"prefix slash":       {func(c *Config) { c.Prefix = "/consent/" }, ErrBadPrefix, "trailing"},
 		"prefix relative":    {func(c *Config) { c.Prefix = "consent" }, ErrBadPrefix, ""},
-		"bad origin":         {func(c *Config) { c.TrustedOrigins = []string{"not a url"} }, ErrBadConfigure, "origin"},
-		"negative timeout":   {func(c *Config) { c.StoreTimeout = -1 }, ErrBadConfigure, "StoreTimeout"},
+		"bad origin":         {func(c *Config) { c.TrustedOrigins = []string{"not a url"} }, ErrBadConfig, "origin"},
+		"negative timeout":   {func(c *Config) { c.StoreTimeout = -1 }, ErrBadConfig, "StoreTimeout"},
 	}
 	for name, tt := range tests {
 		t.Run(name, func(t *testing.T) {

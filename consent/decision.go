@@ -21,33 +21,30 @@ const maxDecisionBody = 8 << 10
 
 // Actions a decision request can carry.
 const (
-	ActionAcceptAll = "accept_all"
-	ActionRejectAll = "reject_all"
-	ActionSave      = "save"
+	actionAcceptAll = "accept_all"
+	actionRejectAll = "reject_all"
+	actionSave      = "save"
 )
 
-// Decision is a parsed decision request, form or JSON.
-type Decision struct {
-	// Action is ActionAcceptAll, ActionRejectAll or ActionSave.
+// decisionRequest is a parsed decision request, form or JSON.
+type decisionRequest struct {
+	// Action is actionAcceptAll, actionRejectAll or actionSave.
 	Action string `json:"action"`
-	// Categories are the categories granted by ActionSave.
+	// Categories are the categories granted by actionSave.
 	Categories []string `json:"categories,omitempty"`
 	// Return is where a form submission goes back to.
 	Return string `json:"return,omitempty"`
 	// Lang is the language of the banner the visitor saw.
 	Lang string `json:"lang,omitempty"`
-}
-
-// ErrBadDecision is wrapped by every error about a malformed decision.
-var ErrBadDecision = errors.New("consent: bad decision request")
-
-func badDecision(format string, args ...any) error {
-	return fmt.Errorf("%w: %s", ErrBadDecision, fmt.Sprintf(format, args...))
+	// JS is true in the JSON the banner's loader posts (MethodBanner);
+	// JSON without it comes from the site's own code (MethodAPI). A form
+	// is always the banner's, without JavaScript (MethodForm).
+	JS bool `json:"js,omitempty"`
 }
 
 // parseDecision reads a decision from a form or JSON body. It reports
 // whether the body was JSON, so the answer can match.
-func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bool) (d Decision, isJSON bool, err error) {
+func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bool) (d decisionRequest, isJSON bool, err error) {
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil && r.Header.Get("Content-Type") != "" {
 		return d, false, badDecision("malformed Content-Type header")
@@ -59,14 +56,14 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 		dec := json.NewDecoder(r.Body)
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&d); err != nil {
-			return d, true, fmt.Errorf("%w: body is not a valid decision JSON object: %w", ErrBadDecision, err)
+			return d, true, fmt.Errorf("%w: body is not a valid decision JSON object: %w", errBadDecision, err)
 		}
 		if _, err := dec.Token(); err != io.EOF {
 			return d, true, badDecision("unexpected data after the JSON object")
 		}
 	case "application/x-www-form-urlencoded", "":
 		if err := r.ParseForm(); err != nil {
-			return d, false, fmt.Errorf("%w: form could not be read: %w", ErrBadDecision, err)
+			return d, false, fmt.Errorf("%w: form could not be read: %w", errBadDecision, err)
 		}
 		f := r.PostForm
 		for _, k := range []string{"action", "return", "lang"} {
@@ -74,12 +71,12 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 				return d, false, badDecision("field %q given %d times", k, len(f[k]))
 			}
 		}
-		d = Decision{Action: f.Get("action"), Categories: f["category"], Return: f.Get("return"), Lang: f.Get("lang")}
+		d = decisionRequest{Action: f.Get("action"), Categories: f["category"], Return: f.Get("return"), Lang: f.Get("lang")}
 	default:
 		return d, false, badDecision("content type %q is not supported; send a form or application/json", ct)
 	}
 	switch d.Action {
-	case ActionAcceptAll, ActionRejectAll:
+	case actionAcceptAll, actionRejectAll:
 		if len(d.Categories) > 0 {
 			if isJSON {
 				return d, isJSON, badDecision("action %q takes no categories", d.Action)
@@ -88,7 +85,7 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 			// button; Accept all and Reject all mean what they say.
 			d.Categories = nil
 		}
-	case ActionSave:
+	case actionSave:
 	case "":
 		return d, isJSON, badDecision("missing action; use accept_all, reject_all or save")
 	default:
@@ -108,27 +105,6 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 		return d, isJSON, badDecision("lang is not a language tag")
 	}
 	return d, isJSON, nil
-}
-
-// safeReturn returns p when it is a path on this site, else "/": the
-// decision endpoint must never redirect elsewhere.
-func safeReturn(p string) string {
-	if p == "" || len(p) > 2048 || p[0] != '/' {
-		return "/"
-	}
-	if len(p) > 1 && (p[1] == '/' || p[1] == '\\') {
-		return "/"
-	}
-	for i := 0; i < len(p); i++ {
-		if p[i] < 0x20 || p[i] == 0x7f || p[i] == '\\' {
-			return "/"
-		}
-	}
-	u, err := url.Parse(p)
-	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
-		return "/"
-	}
-	return u.RequestURI()
 }
 
 // serveDecision is POST {prefix}/decision.
@@ -165,7 +141,7 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	gpc := gpcSignal(r.Header)
-	next := &State{rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second), decided: true, gpc: gpc, set: m.set}
+	next := m.decidedNow(gpc)
 	if prev != nil {
 		next.id = prev.id
 	} else if next.id, err = newID(m.cfg.Now()); err != nil {
@@ -173,11 +149,11 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	switch d.Action {
-	case ActionAcceptAll:
+	case actionAcceptAll:
 		next.granted = m.set.allMask
-	case ActionRejectAll:
+	case actionRejectAll:
 		next.granted = 1
-	case ActionSave:
+	case actionSave:
 		next.granted = 1
 		for _, c := range d.Categories {
 			next.granted |= 1 << uint(m.set.index(c))
@@ -186,9 +162,13 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 	if gpc {
 		next.granted &^= m.set.saleMask
 	}
-	next.method = MethodForm
-	if isJSON {
+	switch {
+	case !isJSON:
+		next.method = MethodForm
+	case d.JS:
 		next.method = MethodBanner
+	default:
+		next.method = MethodAPI
 	}
 	if !current {
 		prev = nil // withdrawal only means something under the same revision
@@ -210,7 +190,7 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		httpErrorJSON(w, isJSON, http.StatusInternalServerError, "could not save the consent cookie")
 		return
 	}
-	m.afterDecision(w, r, prev, next)
+	m.afterDecision(w, r, next)
 	w.Header().Set("Cache-Control", "no-store")
 	if isJSON {
 		w.Header().Set("Content-Type", "application/json")
@@ -220,9 +200,9 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeReturn(d.Return), http.StatusSeeOther)
 }
 
-// StateJSON is the JSON form of a State, as answered by the decision
+// decisionAnswer is the JSON form of a State, as answered by the decision
 // endpoint.
-type StateJSON struct {
+type decisionAnswer struct {
 	ConsentID string    `json:"consent_id"`
 	Granted   []string  `json:"granted"`
 	DecidedAt time.Time `json:"decided_at"`
@@ -236,8 +216,8 @@ type StateJSON struct {
 	ClearStorage []string `json:"clear_storage,omitempty"`
 }
 
-func (m *Manager) stateJSON(s *State) StateJSON {
-	out := StateJSON{ConsentID: s.ID(), Granted: s.Granted(), DecidedAt: s.DecidedAt(), Revision: s.Revision(), GPC: s.GPC(),
+func (m *Manager) stateJSON(s *State) decisionAnswer {
+	out := decisionAnswer{ConsentID: s.ID(), Granted: s.Granted(), DecidedAt: s.DecidedAt(), Revision: s.Revision(), GPC: s.GPC(),
 		ConsentMode: m.consentMode(s)}
 	for _, c := range m.set.ids {
 		if !s.Allowed(c) {
@@ -350,28 +330,4 @@ func truncate(s string, n int) string {
 		s = s[:len(s)-1]
 	}
 	return s
-}
-
-func wantsJSON(r *http.Request) bool {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return ct == "application/json" || strings.Contains(r.Header.Get("Accept"), "application/json")
-}
-
-func httpError(w http.ResponseWriter, r *http.Request, code int, msg string) {
-	httpErrorJSON(w, wantsJSON(r), code, msg)
-}
-
-func httpErrorJSON(w http.ResponseWriter, isJSON bool, code int, msg string) {
-	h := w.Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
-	if isJSON {
-		h.Set("Content-Type", "application/json")
-		w.WriteHeader(code)
-		_ = json.NewEncoder(w).Encode(map[string]string{"error": msg})
-		return
-	}
-	h.Set("Content-Type", "text/plain; charset=utf-8")
-	w.WriteHeader(code)
-	_, _ = io.WriteString(w, msg+"\n")
 }

@@ -19,7 +19,7 @@ func TestDecisionNamesStorageToClear(t *testing.T) {
 	})
 	resp, body := f.postJSON(t, f.c, `{"action":"save","categories":["analytics"]}`)
 	require.Equal(t, http.StatusOK, resp.StatusCode, string(body))
-	var got StateJSON
+	var got decisionAnswer
 	require.NoError(t, json.Unmarshal(body, &got))
 	assert.Equal(t, []string{"fb_*"}, got.ClearStorage)
 	assert.Equal(t, "granted", got.ConsentMode["analytics_storage"])

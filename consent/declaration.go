@@ -9,14 +9,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"maps"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
-
-	"golang.org/x/text/language"
 
 	"github.com/consentkit/consentkit/internal/locales"
 )
@@ -52,9 +49,9 @@ type DeclaredCategory struct {
 	Cookies []DeclaredCookie `json:"cookies"`
 }
 
-// Justified reports whether a cookie of the category carries a
+// justified reports whether a cookie of the category carries a
 // justification, so that the page shows that column.
-func (c DeclaredCategory) Justified() bool {
+func justified(c DeclaredCategory) bool {
 	return slices.ContainsFunc(c.Cookies, func(k DeclaredCookie) bool { return k.Justification != "" })
 }
 
@@ -92,7 +89,7 @@ type DeclaredCookie struct {
 var declFiles embed.FS
 
 var (
-	declTmpl = template.Must(template.New("declaration").ParseFS(declFiles, "templates/declaration.html"))
+	declTmpl = template.Must(template.New("declaration").Funcs(template.FuncMap{"justified": justified}).ParseFS(declFiles, "templates/declaration.html"))
 	declCSS  = func() template.CSS {
 		b, err := declFiles.ReadFile("templates/declaration.css")
 		if err != nil {
@@ -197,7 +194,7 @@ func (m *Manager) serveDeclaration(w http.ResponseWriter, r *http.Request) {
 // Accept-Language), with Config.Messages applied.
 func (m *Manager) declView(r *http.Request) declView {
 	l := m.localeFor(r, r.URL.Query().Get("lang"))
-	msg := func(key string) string { return m.message(l, key) }
+	msg := func(key string) string { return m.l10n.message(l, key) }
 	return declView{
 		Declaration: m.declaration(l),
 		Dir:         l.Dir,
@@ -222,7 +219,7 @@ func (m *Manager) declaration(l locales.Locale) Declaration {
 		Categories:        make([]DeclaredCategory, len(m.cfg.Categories)),
 	}
 	// The banner's texts of each category, so that both say the same.
-	for i, c := range m.ui.locale(l).cats {
+	for i, c := range m.l10n.locale(l).cats {
 		d.Categories[i] = DeclaredCategory{ID: c.ID, Title: c.Title, Description: c.Description, Cookies: []DeclaredCookie{}}
 	}
 	for i, s := range reg.specs {
@@ -231,14 +228,14 @@ func (m *Manager) declaration(l locales.Locale) Declaration {
 			Name:            s.Name,
 			Pattern:         strings.HasSuffix(s.Name, "*"),
 			Provider:        s.Provider,
-			Purpose:         pickText(s.Purpose, l.Tag),
-			Justification:   pickText(s.Justification, l.Tag),
+			Purpose:         resolveText(s.Purpose, l.Tag, ""),
+			Justification:   resolveText(s.Justification, l.Tag, ""),
 			Domain:          s.Domain,
 			Path:            cmp.Or(s.Path, "/"),
 			LifetimeSeconds: int64(s.Lifetime / time.Second),
 			Duration:        m.duration(l, s.Lifetime),
 			HTTPOnly:        s.HttpOnly,
-			Secure:          s.Secure || strings.HasPrefix(s.Name, "__Secure-") || strings.HasPrefix(s.Name, "__Host-"),
+			Secure:          s.Secure || secureByName(s.Name),
 			Hosts:           append([]string{}, s.Hosts...),
 			LocalStorage:    append([]string{}, s.LocalStorage...),
 		})
@@ -250,7 +247,7 @@ func (m *Manager) declaration(l locales.Locale) Declaration {
 // never lives longer than the page says.
 func (m *Manager) duration(l locales.Locale, d time.Duration) string {
 	if d <= 0 {
-		return m.message(l, "decl.session")
+		return m.l10n.message(l, "decl.session")
 	}
 	days := int((d + 24*time.Hour - 1) / (24 * time.Hour))
 	// A Config.Messages override of the plural form CLDR picks for days
@@ -258,57 +255,11 @@ func (m *Manager) duration(l locales.Locale, d time.Duration) string {
 	// m.message returns the catalog's text when there is none. An override
 	// without its one %d would print fmt's error markers on the page.
 	for _, key := range []string{locales.PluralKey(l.Tag, "decl.days", days), "decl.days"} {
-		format := m.message(l, key)
+		format := m.l10n.message(l, key)
 		if format != l.Text(key) && strings.Count(format, "%") == 1 && strings.Contains(format, "%d") {
 			return fmt.Sprintf(format, days)
 		}
 	}
 	// The catalog's form: "1 day", "2 dni", "5 dni", "21 день".
 	return l.Plural("decl.days", days)
-}
-
-// pickText returns the text for tag from a map of BCP 47 tag → text: the
-// same tag, else the same language in any region or script, else "en",
-// else the first by tag so that the choice is stable.
-func pickText(texts map[string]string, tag language.Tag) string {
-	s, _ := pickTextFor(texts, tag)
-	return s
-}
-
-// pickTextFor is pickText that also reports whether the text is in tag's
-// language rather than a fallback.
-func pickTextFor(texts map[string]string, tag language.Tag) (string, bool) {
-	if len(texts) == 0 {
-		return "", false
-	}
-	if s := texts[tag.String()]; s != "" {
-		return s, true
-	}
-	keys := slices.Sorted(maps.Keys(texts))
-	base, _ := tag.Base()
-	same := ""
-	for _, k := range keys {
-		t, err := language.Parse(k)
-		if err != nil || texts[k] == "" {
-			continue
-		}
-		if t == tag {
-			return texts[k], true
-		}
-		if b, _ := t.Base(); b == base && same == "" {
-			same = texts[k]
-		}
-	}
-	if same != "" {
-		return same, true
-	}
-	if s := texts["en"]; s != "" {
-		return s, false
-	}
-	for _, k := range keys {
-		if texts[k] != "" {
-			return texts[k], false
-		}
-	}
-	return "", false
 }

@@ -188,7 +188,7 @@ func TestDeclarationPage(t *testing.T) {
 func TestDeclarationFollowsBannerSettings(t *testing.T) {
 	t.Parallel()
 	m := cookieManager(t, func(c *Config) {
-		c.LangCookieName = "site_lang"
+		c.Cookie.LanguageName = "site_lang"
 		c.Messages = map[string]map[string]string{"es": {"decl.title": "Nuestras cookies", "decl.days": "días"}}
 	})
 	rec := getDecl(t, m, http.MethodGet, "/consent/cookies", "Accept-Language", "en", "Cookie", "site_lang=es")
@@ -336,7 +336,7 @@ func TestDeclarationJSON(t *testing.T) {
 			}
 			assert.True(t, nec[0].HTTPOnly)
 			assert.True(t, nec[0].Secure)
-			assert.Equal(t, int64(DefaultLifetime/time.Second), nec[0].LifetimeSeconds)
+			assert.Equal(t, int64(defaultLifetime/time.Second), nec[0].LifetimeSeconds)
 
 			an := d.Categories[2].Cookies
 			require.Len(t, an, 3)

@@ -70,7 +70,7 @@ func (c *Config) normalizeDiagnostics() error {
 	}
 	if d.Keep < 0 || d.Keep > maxDiagKeep {
 		return fmt.Errorf("%w: Diagnostics.Keep is %d; use between 1 and %d responses (0 for %d)",
-			ErrBadConfigure, d.Keep, maxDiagKeep, defaultDiagKeep)
+			ErrBadConfig, d.Keep, maxDiagKeep, defaultDiagKeep)
 	}
 	if d.Authorize == nil {
 		d.Authorize = loopbackOnly

@@ -366,7 +366,7 @@ func TestDiagnosticsConfig(t *testing.T) {
 	t.Parallel()
 	for _, keep := range []int{-1, maxDiagKeep + 1} {
 		_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog, Diagnostics: Diagnostics{Enabled: true, Keep: keep}})
-		require.ErrorIs(t, err, ErrBadConfigure, keep)
+		require.ErrorIs(t, err, ErrBadConfig, keep)
 		assert.Contains(t, err.Error(), "Diagnostics.Keep")
 	}
 	m := cookieManager(t, func(c *Config) { c.Diagnostics.Enabled = true })

@@ -29,7 +29,7 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 	case "/debug":
 		return m.serveDebug(w, r)
 	case "/history":
-		if m.cfg.History == nil {
+		if m.cfg.HistoryHandler == nil {
 			return false
 		}
 		m.serveHistory(w, r)
@@ -152,23 +152,4 @@ func (m *Manager) serveAsset(w http.ResponseWriter, r *http.Request, name string
 		_, _ = w.Write(body)
 	}
 	return true
-}
-
-func acceptsGzip(r *http.Request) bool {
-	for _, v := range r.Header.Values("Accept-Encoding") {
-		for _, part := range strings.Split(v, ",") {
-			name, params, _ := strings.Cut(strings.TrimSpace(part), ";")
-			if !strings.EqualFold(strings.TrimSpace(name), "gzip") {
-				continue
-			}
-			q := 1.0
-			if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-				if f, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil {
-					q = f
-				}
-			}
-			return q > 0
-		}
-	}
-	return false
 }

@@ -102,7 +102,7 @@ func ExampleFromRequest() {
 	// render the analytics tag
 }
 
-// A History handler of your own can answer in the language the banner
+// A HistoryHandler of your own can answer in the language the banner
 // speaks to the visitor, with the site's category names.
 func ExampleVisitorFrom() {
 	history := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -114,10 +114,10 @@ func ExampleVisitorFrom() {
 		fmt.Fprintf(w, "%s (%s, %s): %s\n", v.Text("history.title"), v.Lang, v.Dir, v.CategoryTitle("analytics"))
 	})
 	cm, err := consent.New(consent.Config{
-		Keys:    []consent.KeyPair{{HashKey: hashKey}},
-		Store:   consent.StoreFunc(func(context.Context, consent.Record) error { return nil }),
-		History: history,
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Keys:           []consent.KeyPair{{HashKey: hashKey}},
+		Store:          consent.StoreFunc(func(context.Context, consent.Record) error { return nil }),
+		HistoryHandler: history,
+		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
 		panic(err)

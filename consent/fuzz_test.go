@@ -85,10 +85,10 @@ func FuzzParseDecision(f *testing.F) {
 		rec := httptest.NewRecorder()
 		d, _, err := parseDecision(rec, req, func(c string) bool { return m.set.index(c) >= 0 })
 		if err != nil {
-			require.ErrorIs(t, err, ErrBadDecision)
+			require.ErrorIs(t, err, errBadDecision)
 			return
 		}
-		require.Contains(t, []string{ActionAcceptAll, ActionRejectAll, ActionSave}, d.Action)
+		require.Contains(t, []string{actionAcceptAll, actionRejectAll, actionSave}, d.Action)
 		for _, c := range d.Categories {
 			require.GreaterOrEqual(t, m.set.index(c), 0)
 		}

@@ -3,13 +3,8 @@ package consent
 import (
 	"compress/gzip"
 	"context"
-	"errors"
 	"io"
 )
-
-// errGunzipStopped is returned by writes after the decoder stopped: the
-// body was not gzip, or was corrupt, or went on past its end.
-var errGunzipStopped = errors.New("consent: the gzip-encoded HTML body could not be decoded; the rest of it is dropped")
 
 // gunzipHTML decodes a gzip-encoded HTML body on its way into the
 // rewriter, for handlers that compress whatever Accept-Encoding says.

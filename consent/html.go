@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/consentkit/consentkit/internal/banner"
+	"github.com/consentkit/consentkit/internal/locales"
 	"github.com/consentkit/consentkit/internal/rewrite"
 	"github.com/consentkit/consentkit/internal/trackers"
 )
@@ -51,7 +52,7 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 		loc := m.localeFor(r, "")
 		m.bannerData(s.data, r, st, loc, nonce)
 		s.data.Hosts = m.hosts.Name
-		s.langs = m.shortLanguages(s.langs, r, loc)
+		s.langs = m.l10n.shortLanguages(s.langs, r, loc)
 		s.data.Languages = s.langs
 		link = m.injected(s, r, h, nonce)
 	}
@@ -134,4 +135,30 @@ func hostsFile(t *trackers.Table) banner.File {
 		sets[i] = banner.HostSet{Category: c.Category, N: c.N, Data: c.Data}
 	}
 	return banner.HostsFile(gs.K, sets)
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+var dataPool = sync.Pool{New: func() any { return new(banner.Data) }}
+
+// bannerData fills a banner.Data for one request.
+func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc locales.Locale, nonce string) {
+	lt := m.l10n.locale(loc)
+	cats, mode := d.Categories[:0], d.ConsentMode[:0]
+	*d = banner.Data{
+		Lang: lt.tag, Dir: loc.Dir, Texts: lt.texts, Decided: st.Decided(), GPC: st.GPC(),
+		ConsentID: st.ID(), Prefix: m.cfg.Prefix, Return: safeReturn(r.URL.RequestURI()),
+		PolicyURL: m.cfg.PolicyURL, Nonce: nonce, Languages: lt.langs,
+		WaitForUpdate: m.cfg.ConsentMode.WaitForUpdate, Regions: m.cfg.ConsentMode.Regions,
+		Categories: cats, ConsentMode: mode,
+		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner,
+	}
+	// A GPC state's sale-or-sharing bits are already cleared (withGPC).
+	for i, c := range lt.cats {
+		c.Granted = st.granted&(1<<uint(i)) != 0 || c.Locked
+		d.Categories = append(d.Categories, c)
+	}
+	for i, name := range m.modes.names {
+		d.ConsentMode = append(d.ConsentMode, banner.ModeType{Name: name, Granted: m.modes.granted(st, i)})
+	}
 }

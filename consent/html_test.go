@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentkit/consentkit/internal/banner"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
@@ -157,8 +158,8 @@ func TestNotRewritten(t *testing.T) {
 	t.Parallel()
 	var logs bytes.Buffer
 	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{},
-		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-		Skip:   func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/raw") }})
+		Logger:    slog.New(slog.NewTextHandler(&logs, nil)),
+		NoRewrite: func(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/raw") }})
 	require.NoError(t, err)
 	tests := map[string]struct {
 		target string
@@ -327,7 +328,7 @@ func TestPreferencesLanguageAndAssets(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 	assert.Empty(t, rec.Result().Cookies())
 
-	js, css := m.assetNames()
+	js, css := banner.AssetNames()
 	for _, name := range []string{js, css} {
 		rec = get(t, h, "/consent/assets/"+name, "Accept-Encoding", "gzip, br")
 		require.Equal(t, 200, rec.Code, name)

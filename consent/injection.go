@@ -3,6 +3,8 @@ package consent
 import (
 	"net/http"
 	"strings"
+
+	"github.com/consentkit/consentkit/internal/banner"
 )
 
 // LeaveAlone asks the middleware to inject nothing into the response w is
@@ -11,13 +13,13 @@ import (
 // writing their header: the auditlog package's review and history pages do,
 // because their strict Content-Security-Policy would block the banner's
 // assets. A developer mounting them behind the middleware need not know
-// about Config.Skip.
+// about Config.NoRewrite.
 //
 // It is not Skip: the markup is still rewritten, so a tracker the page
 // names stays neutralised until the visitor grants its category, and
 // Set-Cookie is still filtered. Marking a page can therefore never let a
 // tracker through; to take a response out of the middleware altogether,
-// use Config.Skip.
+// use Config.NoRewrite.
 //
 // The middleware is found through w and the Unwrap methods of the writers
 // wrapped around it, the convention of http.ResponseController. LeaveAlone
@@ -75,7 +77,7 @@ func (m *Manager) pageCSP(r *http.Request, h http.Header, nonce string) cspAllow
 	if len(values) == 0 {
 		return allowAll
 	}
-	js, css := m.assetNames()
+	js, css := banner.AssetNames()
 	pre := m.cfg.Prefix
 	asset := cspURL{host: r.Host, path: [3]string{pre, "/assets/", js}}
 	style := cspURL{host: r.Host, path: [3]string{pre, "/assets/", css}}
@@ -297,4 +299,49 @@ func hostSourceMatches(s string, u cspURL) bool {
 		return u.pathHasPrefix(path)
 	}
 	return len(path) == u.pathLen() && u.pathHasPrefix(path)
+}
+
+// cspNonce finds the nonce of a Content-Security-Policy header's script-src
+// (or default-src) directive.
+func cspNonce(h http.Header) string {
+	for _, policy := range h.Values("Content-Security-Policy") {
+		var fallback string
+		for _, dir := range strings.Split(policy, ";") {
+			fields := strings.Fields(dir)
+			if len(fields) == 0 {
+				continue
+			}
+			name := strings.ToLower(fields[0])
+			if name != "script-src" && name != "script-src-elem" && name != "default-src" {
+				continue
+			}
+			for _, f := range fields[1:] {
+				if len(f) > 8 && strings.HasPrefix(f, "'nonce-") && f[len(f)-1] == '\'' {
+					n := f[7 : len(f)-1]
+					if !validNonce(n) {
+						continue
+					}
+					if name == "default-src" {
+						fallback = n
+					} else {
+						return n
+					}
+				}
+			}
+		}
+		if fallback != "" {
+			return fallback
+		}
+	}
+	return ""
+}
+
+func validNonce(n string) bool {
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_') {
+			return false
+		}
+	}
+	return n != ""
 }

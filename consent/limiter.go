@@ -11,8 +11,8 @@ import (
 
 // Default values of WriteLimits.
 const (
-	DefaultWritesPerAddress = 30
-	DefaultWritesPerID      = 5
+	defaultWritesPerAddress = 30
+	defaultWritesPerID      = 5
 )
 
 // WriteLimits bounds how fast one network or one browser can add records to
@@ -56,13 +56,13 @@ func (l *WriteLimits) normalize() error {
 		rate, burst *int
 		def         int
 		name        string
-	}{{&l.PerAddress, &l.AddressBurst, DefaultWritesPerAddress, "Address"}, {&l.PerID, &l.IDBurst, DefaultWritesPerID, "ID"}} {
+	}{{&l.PerAddress, &l.AddressBurst, defaultWritesPerAddress, "Address"}, {&l.PerID, &l.IDBurst, defaultWritesPerID, "ID"}} {
 		if *f.rate == 0 {
 			*f.rate = f.def
 		}
 		if *f.burst < 0 || (*f.rate < 0 && *f.burst != 0) {
 			return fmt.Errorf("%w: WriteLimits.%sBurst is %d; use a positive burst, or 0 for the default (twice the rate)",
-				ErrBadConfigure, f.name, *f.burst)
+				ErrBadConfig, f.name, *f.burst)
 		}
 		if *f.rate > 0 && *f.burst == 0 {
 			*f.burst = 2 * *f.rate

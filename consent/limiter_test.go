@@ -69,7 +69,7 @@ func floodPost(m *Manager, addr, cookie string, asJSON bool) *httptest.ResponseR
 func TestDecisionFloodPerAddress(t *testing.T) {
 	t.Parallel()
 	m, written, clk, _ := floodManager(t)
-	burst := 2 * DefaultWritesPerAddress
+	burst := 2 * defaultWritesPerAddress
 	for i := range burst {
 		rec := floodPost(m, "203.0.113."+strconv.Itoa(i%250), "", i%2 == 0)
 		require.NotEqual(t, http.StatusTooManyRequests, rec.Code, "write %d is within the burst", i)
@@ -115,7 +115,7 @@ func TestDecisionFloodPerID(t *testing.T) {
 	first := floodPost(m, "198.51.100.7", "", false)
 	require.Equal(t, http.StatusSeeOther, first.Code)
 	cookie := hostConsent + "=" + setCookies(first)[hostConsent].Value
-	burst := 2 * DefaultWritesPerID
+	burst := 2 * defaultWritesPerID
 	for i := range burst {
 		require.Equal(t, http.StatusSeeOther, floodPost(m, fmt.Sprintf("192.0.%d.1", i), cookie, false).Code, "write %d", i)
 	}
@@ -197,7 +197,7 @@ func TestGPCReplayAcrossValues(t *testing.T) {
 	}
 	// 100 s at 5 a minute: the burst of 10 and 8 more, decisions and
 	// withdrawals together, where 200 were asked.
-	assert.LessOrEqual(t, written.Load(), int64(1+2*DefaultWritesPerID+100/12+1))
+	assert.LessOrEqual(t, written.Load(), int64(1+2*defaultWritesPerID+100/12+1))
 	t.Logf("%d records for 200 attempts", written.Load())
 }
 
@@ -239,7 +239,7 @@ func TestWriteLimitsConfig(t *testing.T) {
 		cfg := Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog, Store: &memStore{}, WriteLimits: tt.in}
 		m, err := New(cfg)
 		if tt.err {
-			assert.ErrorIs(t, err, ErrBadConfigure, name)
+			assert.ErrorIs(t, err, ErrBadConfig, name)
 			if err != nil {
 				assert.Contains(t, err.Error(), "WriteLimits", name)
 			}

@@ -26,15 +26,16 @@ type Manager struct {
 	names  cookieNames
 	limits *writeLimiter
 	// withdrawn: the cookie values a GPC withdrawal was recorded for.
-	withdrawn *withdrawnSet
-	cop       *http.CrossOriginProtection
-	log       *slog.Logger
-	store     Store
-	undGPC    *State // the undecided state of a request with Sec-GPC: 1
-	cookies   *cookieRegistry
-	trackers  *trackers.Table
-	hosts     banner.File // the runtime guard's host set, from trackers
-	ui        *ui
+	withdrawn    *withdrawnSet
+	cop          *http.CrossOriginProtection
+	log          *slog.Logger
+	store        Store
+	undecidedGPC *State // the undecided state of a request with Sec-GPC: 1
+	cookies      *cookieRegistry
+	trackers     *trackers.Table
+	hosts        banner.File // the runtime guard's host set, from trackers
+	l10n         *l10n
+	modes        consentModes
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 	diag     diagnostics
@@ -75,7 +76,7 @@ func New(cfg Config) (*Manager, error) {
 	m.cop = http.NewCrossOriginProtection()
 	for _, o := range cfg.TrustedOrigins {
 		if err := m.cop.AddTrustedOrigin(o); err != nil {
-			return nil, fmt.Errorf("%w: trusted origin %q: %v", ErrBadConfigure, o, err)
+			return nil, fmt.Errorf("%w: trusted origin %q: %v", ErrBadConfig, o, err)
 		}
 	}
 	m.cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -86,14 +87,17 @@ func New(cfg Config) (*Manager, error) {
 		m.store = logStore{log: m.log}
 		m.log.Warn("consent: no Store configured; decisions are only logged, which is not a durable consent log (see consent/auditlog)")
 	}
-	m.undGPC = &State{set: m.set, gpc: true}
+	m.undecidedGPC = &State{set: m.set, gpc: true}
 	m.cookies = newCookieRegistry(&m.cfg)
 	m.trackers = trackers.Default()
 	if len(cfg.Trackers) > 0 {
 		m.trackers = m.trackers.With(cfg.Trackers)
 	}
 	m.hosts = hostsFile(m.trackers)
-	if err := m.initUI(); err != nil {
+	if m.modes, err = newConsentModes(cfg.ConsentMode.Mapping, m.set); err != nil {
+		return nil, err
+	}
+	if m.l10n, err = newL10n(&m.cfg); err != nil {
 		return nil, err
 	}
 	m.initDiagnostics()
@@ -120,7 +124,7 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 			strings.HasPrefix(r.URL.Path, m.cfg.Prefix) && m.serveEndpoint(w, r) {
 			return
 		}
-		if m.cfg.GPCWellKnown && r.URL.Path == "/.well-known/gpc.json" {
+		if m.cfg.GPC.WellKnown && r.URL.Path == "/.well-known/gpc.json" {
 			m.serveGPCJSON(w, r)
 			return
 		}
@@ -147,7 +151,7 @@ func (m *Manager) requestState(w http.ResponseWriter, r *http.Request) *State {
 	e, v := m.lookup(r.Header)
 	if e == nil {
 		if gpc {
-			return m.undGPC
+			return m.undecidedGPC
 		}
 		return &undecided
 	}
@@ -232,7 +236,7 @@ func (m *Manager) decodeValueAs(v string, old bool) (*State, error) {
 // ErrCookieTooLong, ErrCookieStale or ErrCookieExpired.
 //
 // The value is checked as one of the cookie's current name, then of its
-// old name (see Config.CookieName).
+// old name (see Config.Cookie.Name).
 func (m *Manager) DecodeCookie(value string) (*State, error) {
 	e, err := m.decodeCached(value)
 	if errors.Is(err, ErrCookieInvalid) && m.names.consentOld != "" {
@@ -269,39 +273,6 @@ func (m *Manager) previous(h http.Header) (st *State, current bool) {
 	return st, current
 }
 
-// gpcWithdraw records that a GPC signal withdrew the sale-or-sharing
-// categories the visitor had granted, and rewrites the cookie. It records
-// once per cookie value: the old value still verifies after the rewrite,
-// and replaying it must not write again. A store failure or the write
-// limit leaves the cookie as it was, to be recorded on a later request;
-// the signal is honoured for this request whatever happens.
-func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State, value string) {
-	if !m.withdrawn.claim(value) {
-		return // recorded already
-	}
-	if wait, ok := m.allowWrite(r, &old.id); !ok {
-		m.withdrawn.release(value)
-		m.log.Debug("consent: a GPC withdrawal is over the write limit; honoured now, recorded on a later request",
-			"consent_id", old.ID(), "retry_in", wait)
-		return
-	}
-	next := &State{id: old.id, rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second),
-		granted: old.granted &^ m.set.saleMask, method: MethodGPC, gpc: true, decided: true, set: m.set}
-	rec := m.record(r, next, old, "")
-	ctx, cancel := context.WithTimeout(r.Context(), m.cfg.StoreTimeout)
-	defer cancel()
-	if err := m.store.Record(ctx, rec); err != nil {
-		m.withdrawn.release(value)
-		m.log.Error("consent: could not record a GPC withdrawal; will retry on the next request", "err", err)
-		return
-	}
-	if err := m.setCookie(w, r, next); err != nil {
-		m.log.Error("consent: could not encode the consent cookie", "err", err)
-		return
-	}
-	m.afterDecision(w, r, old, next) // expire the withdrawn categories' cookies
-}
-
 // allowWrite takes one log write from the WriteLimits of r's address and
 // of consent ID id (nil for a first decision).
 func (m *Manager) allowWrite(r *http.Request, id *[16]byte) (time.Duration, bool) {
@@ -311,11 +282,6 @@ func (m *Manager) allowWrite(r *http.Request, id *[16]byte) (time.Duration, bool
 			"behind a reverse proxy, set Config.ClientIP to return the visitor's address", "address", addr.String())
 	}
 	return m.limits.allow(addr, id, m.cfg.Now())
-}
-
-func gpcSignal(h http.Header) bool {
-	v := h["Sec-Gpc"]
-	return len(v) == 1 && v[0] == "1"
 }
 
 // newID makes a consent ID made at now: 48 bits of Unix milliseconds,

@@ -3,7 +3,10 @@ package consent
 import (
 	"context"
 	"log/slog"
+	"net/http"
 	"time"
+
+	"github.com/consentkit/consentkit/internal/banner"
 )
 
 // Method says how a consent state came to be.
@@ -13,12 +16,15 @@ type Method string
 const (
 	// MethodNone is the method of an undecided state.
 	MethodNone Method = ""
-	// MethodBanner is a choice the visitor made in the banner with JavaScript.
+	// MethodBanner is a choice the visitor made in the banner with
+	// JavaScript: JSON the banner's loader posted, marked
+	// {"js": true}.
 	MethodBanner Method = "banner"
 	// MethodForm is a choice the visitor made through the banner's plain HTML
 	// form, without JavaScript.
 	MethodForm Method = "form"
-	// MethodAPI is a choice posted as JSON by the site's own code.
+	// MethodAPI is a choice posted as JSON by the site's own code: JSON
+	// without the loader's "js" mark.
 	MethodAPI Method = "api"
 	// MethodGPC marks a state whose sale-or-sharing categories were denied
 	// because the browser sent Sec-GPC: 1. It is never consent.
@@ -143,4 +149,18 @@ func (s logStore) Record(ctx context.Context, rec Record) error {
 		slog.String("user_agent", rec.UserAgent),
 	)
 	return nil
+}
+
+// describeBanner fills the record's language and the exact banner text the
+// visitor was shown (with the GPC notice when the request carried the
+// signal), with its hash.
+func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) {
+	lt := m.l10n.locale(m.localeFor(r, lang))
+	p := lt.proof[0]
+	if rec.GPC {
+		p = lt.proof[1]
+	}
+	rec.Language = lt.tag
+	rec.BannerVersion = banner.Version()
+	rec.BannerText, rec.TextHash = p.text, p.hash
 }

@@ -180,3 +180,10 @@ func NewState(categories []string, granted ...string) *State {
 	}
 	return s
 }
+
+// decidedNow is the one way a Manager starts a decision: decided now (to
+// the second, as the cookie keeps it) under the current revision, over the
+// Manager's categories, granting only necessary until the caller says more.
+func (m *Manager) decidedNow(gpc bool) *State {
+	return &State{decided: true, set: m.set, granted: 1, rev: m.rev, decidedAt: m.cfg.Now().UTC().Truncate(time.Second), gpc: gpc}
+}

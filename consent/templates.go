@@ -23,7 +23,7 @@ import (
 //
 //	t := template.Must(template.New("").Funcs(cm.TemplateFuncs()).ParseFS(…))
 //
-// For templates that cannot pass the request, see FuncsFor.
+// For templates that cannot pass the request, see TemplateFuncsFor.
 //
 // The settings link carries data-ck-settings. The middleware, seeing it (or
 // the attribute on an <a> or <button> of the page's own) before </body>,
@@ -38,12 +38,12 @@ func (m *Manager) TemplateFuncs() template.FuncMap {
 	}
 }
 
-// FuncsFor returns the functions of TemplateFuncs bound to r, without the
+// TemplateFuncsFor returns the functions of TemplateFuncs bound to r, without the
 // request argument: {{consentAllowed "analytics"}}, {{consentSettingsLink}},
 // {{consentScript "/app.js"}} (with Config.Nonce's nonce) and {{consentID}}.
 // Use them on a clone of a parsed template (Clone, then Funcs), because
 // Funcs changes the template it is called on.
-func (m *Manager) FuncsFor(r *http.Request) template.FuncMap {
+func (m *Manager) TemplateFuncsFor(r *http.Request) template.FuncMap {
 	st := FromRequest(r)
 	nonce := ""
 	if m.cfg.Nonce != nil {
@@ -62,7 +62,7 @@ func (m *Manager) settingsLink(r *http.Request) template.HTML {
 	if r != nil {
 		loc, ret = m.localeFor(r, ""), safeReturn(r.URL.RequestURI())
 	}
-	return banner.SettingsLink(m.cfg.Prefix, ret, m.message(loc, "settings.link"))
+	return banner.SettingsLink(m.cfg.Prefix, ret, m.l10n.message(loc, "settings.link"))
 }
 
 func stateOf(x any) *State {

@@ -30,9 +30,9 @@ func TestTemplateFuncs(t *testing.T) {
 	assert.Contains(t, out, `src="/app.js?a=1&amp;b=%3c2%3e"`)
 
 	// Bound to one request, without arguments.
-	bound := template.Must(template.Must(template.New("p").Funcs(m.FuncsFor(nil)).Parse(
+	bound := template.Must(template.Must(template.New("p").Funcs(m.TemplateFuncsFor(nil)).Parse(
 		`{{if consentAllowed "analytics"}}A{{else}}no-A{{end}}`)).Clone())
-	bound.Funcs(m.FuncsFor(req))
+	bound.Funcs(m.TemplateFuncsFor(req))
 	b.Reset()
 	require.NoError(t, bound.Execute(&b, nil))
 	assert.Equal(t, "A", b.String())

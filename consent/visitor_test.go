@@ -17,7 +17,7 @@ func TestHistoryHandlerGetsTheVisitor(t *testing.T) {
 	f := newFixture(t, func(c *Config) {
 		c.Categories = []Category{{ID: Necessary}, {ID: "analytics"}, {ID: "chat", Titles: map[string]string{"en": "Live chat"}}}
 		c.Messages = map[string]map[string]string{"he": {"history.title": "override"}}
-		c.History = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c.HistoryHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			v, ok := VisitorFrom(r.Context())
 			if !ok {
 				http.Error(w, "no visitor", http.StatusInternalServerError)

@@ -70,7 +70,7 @@ func (rw *respWriter) WriteHeader(code int) {
 	h := rw.w.Header()
 	rw.m.filterSetCookies(h, rw.st)
 	rw.m.filterLinkHeaders(h, rw.st)
-	if code == http.StatusOK && !rw.m.skipRewrite(rw.r, h) {
+	if code == http.StatusOK && !rw.m.skipRewrite(rw.r) {
 		if _, ok := h["Content-Type"]; !ok {
 			// net/http would sniff the first bytes: do the same, once
 			// we have them.
@@ -219,34 +219,34 @@ func (r readerFrom) ReadFrom(src io.Reader) (int64, error) { return r.rw.readFro
 // The combinations of optional interfaces. Each embeds the core by value
 // so that wrapping costs one allocation.
 type (
-	wF struct {
+	withFlush struct {
 		respWriter
 		flusher
 	}
-	wH struct {
+	withHijack struct {
 		respWriter
 		hijacker
 	}
-	wR struct {
+	withReadFrom struct {
 		respWriter
 		readerFrom
 	}
-	wFH struct {
+	withFlushHijack struct {
 		respWriter
 		flusher
 		hijacker
 	}
-	wFR struct {
+	withFlushReadFrom struct {
 		respWriter
 		flusher
 		readerFrom
 	}
-	wHR struct {
+	withHijackReadFrom struct {
 		respWriter
 		hijacker
 		readerFrom
 	}
-	wFHR struct {
+	withFlushHijackReadFrom struct {
 		respWriter
 		flusher
 		hijacker
@@ -263,31 +263,31 @@ func (m *Manager) wrap(w http.ResponseWriter, r *http.Request, st *State) (http.
 	_, rf := w.(io.ReaderFrom)
 	switch {
 	case f && h && rf:
-		x := &wFHR{respWriter: core}
+		x := &withFlushHijackReadFrom{respWriter: core}
 		x.flusher, x.hijacker, x.readerFrom = flusher{&x.respWriter}, hijacker{&x.respWriter}, readerFrom{&x.respWriter}
 		return x, &x.respWriter
 	case f && h:
-		x := &wFH{respWriter: core}
+		x := &withFlushHijack{respWriter: core}
 		x.flusher, x.hijacker = flusher{&x.respWriter}, hijacker{&x.respWriter}
 		return x, &x.respWriter
 	case f && rf:
-		x := &wFR{respWriter: core}
+		x := &withFlushReadFrom{respWriter: core}
 		x.flusher, x.readerFrom = flusher{&x.respWriter}, readerFrom{&x.respWriter}
 		return x, &x.respWriter
 	case h && rf:
-		x := &wHR{respWriter: core}
+		x := &withHijackReadFrom{respWriter: core}
 		x.hijacker, x.readerFrom = hijacker{&x.respWriter}, readerFrom{&x.respWriter}
 		return x, &x.respWriter
 	case f:
-		x := &wF{respWriter: core}
+		x := &withFlush{respWriter: core}
 		x.flusher = flusher{&x.respWriter}
 		return x, &x.respWriter
 	case h:
-		x := &wH{respWriter: core}
+		x := &withHijack{respWriter: core}
 		x.hijacker = hijacker{&x.respWriter}
 		return x, &x.respWriter
 	case rf:
-		x := &wR{respWriter: core}
+		x := &withReadFrom{respWriter: core}
 		x.readerFrom = readerFrom{&x.respWriter}
 		return x, &x.respWriter
 	}
@@ -303,20 +303,8 @@ func isHTML(ct string) bool {
 	return strings.EqualFold(ct, "text/html")
 }
 
-func addVary(h http.Header, v string) {
-	for _, line := range h.Values("Vary") {
-		for _, f := range strings.Split(line, ",") {
-			f = strings.TrimSpace(f)
-			if f == "*" || strings.EqualFold(f, v) {
-				return
-			}
-		}
-	}
-	h.Add("Vary", v)
-}
-
 // skipRewrite reports whether a 200 response to r must pass unchanged.
-func (m *Manager) skipRewrite(r *http.Request, h http.Header) bool {
+func (m *Manager) skipRewrite(r *http.Request) bool {
 	if r.Method == http.MethodHead {
 		return true
 	}
@@ -325,5 +313,5 @@ func (m *Manager) skipRewrite(r *http.Request, h http.Header) bool {
 	if len(r.Header["Hx-Request"]) > 0 && len(r.Header["Hx-Boosted"]) == 0 && !m.cfg.RewriteFragments {
 		return true // an htmx fragment, not a page
 	}
-	return m.cfg.Skip != nil && m.cfg.Skip(r)
+	return m.cfg.NoRewrite != nil && m.cfg.NoRewrite(r)
 }

@@ -57,7 +57,7 @@ func visitorView(e *Entry) VisitorEntry {
 // that is not a positive number is ignored.
 //
 // The page speaks the visitor's language: the one the consent Manager shows
-// them the banner in when it serves the handler as Config.History (see
+// them the banner in when it serves the handler as Config.HistoryHandler (see
 // consent.VisitorFrom), with the category names of the site's banner;
 // otherwise the best match of ?lang= and Accept-Language among the bundled
 // catalogs. Config.Messages overrides its texts like the banner's, under

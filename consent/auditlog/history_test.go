@@ -46,10 +46,10 @@ func TestHistoryPageSpeaksTheVisitorsLanguage(t *testing.T) {
 	const id = "0123456789abcdef0123456789abcdef"
 	l := historyLog(t, id, nil)
 	m, err := consent.New(consent.Config{
-		Keys:     []consent.KeyPair{{HashKey: []byte("0123456789abcdef0123456789abcdef")}},
-		Store:    l,
-		History:  HistoryHandler(l),
-		Messages: map[string]map[string]string{"de": {"history.title": "Ihre Einwilligungen"}},
+		Keys:           []consent.KeyPair{{HashKey: []byte("0123456789abcdef0123456789abcdef")}},
+		Store:          l,
+		HistoryHandler: HistoryHandler(l),
+		Messages:       map[string]map[string]string{"de": {"history.title": "Ihre Einwilligungen"}},
 		Categories: []consent.Category{{ID: consent.Necessary}, {ID: "analytics"},
 			{ID: "marketing", Titles: map[string]string{"de": "Werbepartner"}}},
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),

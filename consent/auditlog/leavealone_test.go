@@ -22,7 +22,7 @@ func (u unwrapping) Unwrap() http.ResponseWriter { return u.ResponseWriter }
 // The review and history pages mounted behind the middleware, as the README
 // suggests, get nothing injected: their CSP would block the banner's assets,
 // and an auditor's page is not the place for it. The developer does nothing
-// for it (no Config.Skip).
+// for it (no Config.NoRewrite).
 func TestAuditPagesBehindTheMiddlewareGetNoBanner(t *testing.T) {
 	t.Parallel()
 	const id = "0123456789abcdef0123456789abcdef"
@@ -30,10 +30,10 @@ func TestAuditPagesBehindTheMiddlewareGetNoBanner(t *testing.T) {
 	review, err := NewReviewHandler(l, ReviewOptions{Authorize: BasicAuth("dpo", "pw")})
 	require.NoError(t, err)
 	m, err := consent.New(consent.Config{
-		Keys:    []consent.KeyPair{{HashKey: []byte("0123456789abcdef0123456789abcdef")}},
-		Store:   l,
-		History: HistoryHandler(l), // the Manager's own {prefix}/history
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Keys:           []consent.KeyPair{{HashKey: []byte("0123456789abcdef0123456789abcdef")}},
+		Store:          l,
+		HistoryHandler: HistoryHandler(l), // the Manager's own {prefix}/history
+		Logger:         slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	require.NoError(t, err)
 	mux := http.NewServeMux()

@@ -73,9 +73,9 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 		// Plain HTTP on a development machine: browsers do keep Secure
 		// cookies for localhost, but not for every loopback name, and
 		// the demo must work everywhere. Never do this in production.
-		InsecureCookie: true,
-		GPCWellKnown:   true,
-		Languages:      []string{"en", "es"},
+		Cookie:    consent.Cookie{Insecure: true},
+		GPC:       consent.GPC{WellKnown: true},
+		Languages: []string{"en", "es"},
 		// The banner speaks the page's language; a visitor's choice in
 		// the banner's switcher still wins.
 		Language: func(r *http.Request) string {
@@ -87,8 +87,8 @@ func newApp(ctx context.Context, cfg appConfig) (*app, error) {
 			}
 			return ""
 		},
-		Cookies: demoCookies,
-		History: auditlog.HistoryHandler(logStore),
+		Cookies:        demoCookies,
+		HistoryHandler: auditlog.HistoryHandler(logStore),
 	})
 	if err != nil {
 		logStore.Close()

@@ -141,7 +141,7 @@ func TestDemoServerLimits(t *testing.T) {
 
 // The auditor's pages, mounted behind the middleware, get no banner: their
 // Content-Security-Policy would block its assets, and the review handler
-// says so itself (consent.LeaveAlone), without a Skip in the demo.
+// says so itself (consent.LeaveAlone), without a NoRewrite in the demo.
 func TestDemoReviewPagesHaveNoBanner(t *testing.T) {
 	a, srv, c := startDemo(t)
 	resp, err := c.PostForm(srv.URL+"/consent/decision", url.Values{"action": {"reject_all"}, "return": {"/"}})

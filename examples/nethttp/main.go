@@ -46,8 +46,8 @@ func main() {
 		Keys:           []consent.KeyPair{{HashKey: key("COOKIE_KEY")}},
 		PolicyVersion:  "2026-11",
 		Store:          clog,
-		History:        auditlog.HistoryHandler(clog),
-		InsecureCookie: true, // plain HTTP on a development machine only
+		HistoryHandler: auditlog.HistoryHandler(clog),
+		Cookie:         consent.Cookie{Insecure: true}, // plain HTTP on a development machine only
 		Cookies: []consent.CookieSpec{
 			{Name: "_ga", Category: "analytics", Provider: "Google Analytics", Lifetime: 390 * 24 * time.Hour,
 				Purpose: map[string]string{"en": "Distinguishes visitors."}},

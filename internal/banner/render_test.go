@@ -33,7 +33,7 @@ var states = []struct {
 func golden(t *testing.T, name, got string) {
 	t.Helper()
 	js, css := AssetNames()
-	got = strings.NewReplacer(js, "ck.HASH.js", css, "ck.HASH.css").Replace(got)
+	got = strings.NewReplacer(js, "ck.HASH.js", css, "ck.HASH.css", dialogCSSName, "ck.HASH.d.css").Replace(got)
 	path := filepath.Join("testdata", name)
 	if *update {
 		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))

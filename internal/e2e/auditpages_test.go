@@ -34,7 +34,7 @@ func withViolationLog() tabOption {
 }
 
 // The auditor's review pages mounted behind the middleware, as the README
-// suggests and without Config.Skip: no banner, no settings link, nothing
+// suggests and without Config.NoRewrite: no banner, no settings link, nothing
 // that their strict Content-Security-Policy refuses (#18 item 5).
 func TestReviewPagesBehindTheMiddleware(t *testing.T) {
 	t.Parallel()
@@ -48,8 +48,8 @@ func TestReviewPagesBehindTheMiddleware(t *testing.T) {
 	review, err := auditlog.NewReviewHandler(l, auditlog.ReviewOptions{Authorize: auditlog.BasicAuth("dpo", "pw")})
 	require.NoError(t, err)
 	m, err := consent.New(consent.Config{
-		Keys: []consent.KeyPair{{HashKey: testKey}}, Store: l, InsecureCookie: true,
-		History: auditlog.HistoryHandler(l), Logger: slog.New(slog.DiscardHandler),
+		Keys: []consent.KeyPair{{HashKey: testKey}}, Store: l, Cookie: consent.Cookie{Insecure: true},
+		HistoryHandler: auditlog.HistoryHandler(l), Logger: slog.New(slog.DiscardHandler),
 	})
 	require.NoError(t, err)
 	mux := http.NewServeMux()
@@ -92,7 +92,7 @@ func TestReviewPagesBehindTheMiddleware(t *testing.T) {
 func TestPagesOwnSettingsControl(t *testing.T) {
 	t.Parallel()
 	m, err := consent.New(consent.Config{
-		Keys: []consent.KeyPair{{HashKey: testKey}}, Store: &memStore{}, InsecureCookie: true,
+		Keys: []consent.KeyPair{{HashKey: testKey}}, Store: &memStore{}, Cookie: consent.Cookie{Insecure: true},
 		Logger: slog.New(slog.DiscardHandler),
 	})
 	require.NoError(t, err)

@@ -432,10 +432,10 @@ func corpusServer(t *testing.T, pages []corpustest.Page) string {
 		})
 	}
 	m, err := consent.New(consent.Config{
-		Keys:           []consent.KeyPair{{HashKey: testKey}},
-		Store:          &memStore{},
-		InsecureCookie: true, // plain HTTP on loopback
-		Logger:         slog.New(slog.DiscardHandler),
+		Keys:   []consent.KeyPair{{HashKey: testKey}},
+		Store:  &memStore{},
+		Cookie: consent.Cookie{Insecure: true}, // plain HTTP on loopback
+		Logger: slog.New(slog.DiscardHandler),
 	})
 	require.NoError(t, err)
 	mux := http.NewServeMux()

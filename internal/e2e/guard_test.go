@@ -48,10 +48,10 @@ func guardStartSite(t *testing.T, pages map[string]guardPage) *guardSite {
 	require.NoError(t, err)
 	s.tracker, s.ads = "http://tracker.test:"+port, "http://ads.test:"+port
 	m, err := consent.New(consent.Config{
-		Keys:           []consent.KeyPair{{HashKey: testKey}},
-		Store:          &memStore{},
-		InsecureCookie: true,
-		Trackers:       map[string]string{"tracker.test": "analytics", "ads.test": "marketing"},
+		Keys:     []consent.KeyPair{{HashKey: testKey}},
+		Store:    &memStore{},
+		Cookie:   consent.Cookie{Insecure: true},
+		Trackers: map[string]string{"tracker.test": "analytics", "ads.test": "marketing"},
 	})
 	require.NoError(t, err)
 	srv := newLoopbackServer(t, m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -28,9 +28,9 @@ const parentHost = "www.shop.test"
 func newParentSite(t *testing.T) string {
 	t.Helper()
 	m, err := consent.New(consent.Config{
-		Keys:           []consent.KeyPair{{HashKey: testKey}},
-		Store:          &memStore{},
-		InsecureCookie: true, // plain HTTP on loopback
+		Keys:   []consent.KeyPair{{HashKey: testKey}},
+		Store:  &memStore{},
+		Cookie: consent.Cookie{Insecure: true}, // plain HTTP on loopback
 		Cookies: []consent.CookieSpec{
 			{Name: "_ga", Category: "analytics", Provider: "Tracker"},
 			{Name: "_ga_*", Category: "analytics", Provider: "Tracker"},

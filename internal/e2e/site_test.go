@@ -100,11 +100,11 @@ func newSite(t *testing.T, opts ...func(*consent.Config)) *site {
 	s.ads = "http://ads.test:" + port
 
 	cfg := consent.Config{
-		Keys:           []consent.KeyPair{{HashKey: testKey}},
-		Store:          s.store,
-		InsecureCookie: true, // plain HTTP on loopback
-		GPCWellKnown:   true,
-		Trackers:       map[string]string{"tracker.test": "analytics", "ads.test": "marketing"},
+		Keys:     []consent.KeyPair{{HashKey: testKey}},
+		Store:    s.store,
+		Cookie:   consent.Cookie{Insecure: true}, // plain HTTP on loopback
+		GPC:      consent.GPC{WellKnown: true},
+		Trackers: map[string]string{"tracker.test": "analytics", "ads.test": "marketing"},
 		Cookies: []consent.CookieSpec{
 			{Name: "sid", Category: consent.Necessary, HttpOnly: true,
 				Justification: map[string]string{"en": "Keeps the reader signed in."}},

@@ -199,7 +199,7 @@ try {
 const r = await fetch(f.getAttribute('action'), {method: 'POST', headers: {'Content-Type': 'application/json'},
 // Only Save carries categories: the endpoint refuses them with accept_all
 // and reject_all, and the dialog's boxes are ticked for a decided visitor.
-body: JSON.stringify({action: v, categories: v == 'save' ? F.getAll('category') : [], return: F.get('return'), lang: F.get('lang')})});
+body: JSON.stringify({action: v, categories: v == 'save' ? F.getAll('category') : [], return: F.get('return'), lang: F.get('lang'), js: true})});
 if (!r.ok) throw 0;
 j = await r.json();
 } catch (_) {

@@ -49,8 +49,9 @@ func TestMessagesAndCategoryTextsOverride(t *testing.T) {
 func TestConsentModeMapping(t *testing.T) {
 	t.Parallel()
 	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: quietLog,
-		ConsentMode:        map[string][]string{"analytics": {"analytics_storage", "ad_user_data"}, "marketing": {"ad_storage", "ad_user_data"}},
-		ConsentModeRegions: []string{"ES", "US-CA"}})
+		ConsentMode: ConsentMode{
+			Mapping: map[string][]string{"analytics": {"analytics_storage", "ad_user_data"}, "marketing": {"ad_storage", "ad_user_data"}},
+			Regions: []string{"ES", "US-CA"}}})
 	require.NoError(t, err)
 	h := m.Handler(pageHandler(nil))
 	// analytics granted (bit 2), marketing not: ad_user_data needs both.
@@ -62,8 +63,8 @@ func TestConsentModeMapping(t *testing.T) {
 	assert.Contains(t, body, `region:["ES","US-CA"]`)
 	assert.NotContains(t, body, "wait_for_update", "a decided state is final from the first byte")
 
-	_, err = New(Config{Keys: []KeyPair{{HashKey: testKey1}}, ConsentMode: map[string][]string{"analytics": {"analytics_store"}}})
-	assert.ErrorIs(t, err, ErrBadConfigure)
+	_, err = New(Config{Keys: []KeyPair{{HashKey: testKey1}}, ConsentMode: ConsentMode{Mapping: map[string][]string{"analytics": {"analytics_store"}}}})
+	assert.ErrorIs(t, err, ErrBadConfig)
 	assert.ErrorContains(t, err, "analytics_store")
 }
 
@@ -76,7 +77,7 @@ func TestHistoryLinkAndEndpoint(t *testing.T) {
 	assert.Equal(t, http.StatusNotFound, get(t, without.Handler(http.NotFoundHandler()), "/consent/history?id=x").Code)
 
 	with, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: quietLog,
-		History: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		HistoryHandler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.WriteString(w, "history of "+r.URL.Query().Get("id"))
 		})})
 	require.NoError(t, err)
@@ -100,7 +101,7 @@ func TestLanguageSwitcherShortList(t *testing.T) {
 	assert.GreaterOrEqual(t, strings.Count(prefs, "<option "), 50, "the dialog offers every catalog")
 
 	_, err = New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Languages: []string{"tlh"}})
-	assert.ErrorIs(t, err, ErrBadConfigure)
+	assert.ErrorIs(t, err, ErrBadConfig)
 
 	none, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: quietLog, NoLanguageSwitcher: true})
 	require.NoError(t, err)

@@ -2,7 +2,6 @@ package consent
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"hash/maphash"
 	"net/http"
@@ -44,15 +43,6 @@ func methodCode(m Method) byte {
 	}
 	return 0
 }
-
-// Cookie decoding errors. A Manager never shows them to visitors: a cookie
-// that fails to decode means "undecided".
-var (
-	ErrCookieInvalid = errors.New("consent: cookie signature or format invalid")
-	ErrCookieTooLong = errors.New("consent: cookie too long")
-	ErrCookieExpired = errors.New("consent: consent expired")
-	ErrCookieStale   = errors.New("consent: consent given under an older revision")
-)
 
 type codec struct {
 	name   string // the name new cookies are written, and signed, under

@@ -15,7 +15,7 @@ import (
 // under the configured name, which securecookie signs with the value.
 func oldCookie(t *testing.T, m *Manager, st *State) string {
 	t.Helper()
-	c, err := newCodec(m.cfg.CookieName, m.cfg.Keys)
+	c, err := newCodec(m.cfg.Cookie.Name, m.cfg.Keys)
 	require.NoError(t, err)
 	v, err := c.encode(marshalPayload(st))
 	require.NoError(t, err)
@@ -32,10 +32,10 @@ func TestCookieNameRule(t *testing.T) {
 		wantDomain string
 	}{
 		{"host-only and Secure: prefixed", func(*Config) {}, hostConsent, hostLang, ""},
-		{"Domain configured: as configured", func(c *Config) { c.CookieDomain = "example.com" }, "consent", "consent_lang", "example.com"},
-		{"not Secure: as configured", func(c *Config) { c.InsecureCookie = true }, "consent", "consent_lang", ""},
-		{"configured names", func(c *Config) { c.CookieName, c.LangCookieName = "ck", "ck_lang" }, "__Host-ck", "__Host-ck_lang", ""},
-		{"already prefixed", func(c *Config) { c.CookieName, c.LangCookieName = "__Secure-ck", "__Host-lang" },
+		{"Domain configured: as configured", func(c *Config) { c.Cookie.Domain = "example.com" }, "consent", "consent_lang", "example.com"},
+		{"not Secure: as configured", func(c *Config) { c.Cookie.Insecure = true }, "consent", "consent_lang", ""},
+		{"configured names", func(c *Config) { c.Cookie.Name, c.Cookie.LanguageName = "ck", "ck_lang" }, "__Host-ck", "__Host-ck_lang", ""},
+		{"already prefixed", func(c *Config) { c.Cookie.Name, c.Cookie.LanguageName = "__Secure-ck", "__Host-lang" },
 			"__Secure-ck", "__Host-lang", ""},
 	}
 	for _, tt := range tests {
@@ -68,14 +68,7 @@ func TestCookieNameRule(t *testing.T) {
 
 // postLanguage posts the language switcher's form with the given Cookie header.
 func postLanguage(m *Manager, cookie string) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodPost, "https://www.example.com/consent/language", strings.NewReader("lang=es&return=/"))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	if cookie != "" {
-		req.Header.Set("Cookie", cookie)
-	}
-	rec := httptest.NewRecorder()
-	m.Handler(http.NotFoundHandler()).ServeHTTP(rec, req)
-	return rec
+	return postForm(m, "https://www.example.com/consent/language", cookie, "lang=es&return=/")
 }
 
 // TestCookieOldNameStillReads: a visitor who decided before the consent
@@ -187,9 +180,9 @@ func TestCookieNameConflicts(t *testing.T) {
 		"declares the prefixed name": func(c *Config) {
 			c.Cookies = append(c.Cookies, CookieSpec{Name: hostConsent, Category: Necessary, Justification: map[string]string{"en": "x"}})
 		},
-		"language cookie takes the consent cookie's name": func(c *Config) { c.LangCookieName = hostConsent },
-		"__Host- name with a Domain":                      func(c *Config) { c.CookieName, c.CookieDomain = "__Host-ck", "example.com" },
-		"__Secure- name not Secure":                       func(c *Config) { c.LangCookieName, c.InsecureCookie = "__Secure-l", true },
+		"language cookie takes the consent cookie's name": func(c *Config) { c.Cookie.LanguageName = hostConsent },
+		"__Host- name with a Domain":                      func(c *Config) { c.Cookie.Name, c.Cookie.Domain = "__Host-ck", "example.com" },
+		"__Secure- name not Secure":                       func(c *Config) { c.Cookie.LanguageName, c.Cookie.Insecure = "__Secure-l", true },
 	} {
 		_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog, Store: &memStore{}})
 		require.NoError(t, err)
@@ -197,5 +190,35 @@ func TestCookieNameConflicts(t *testing.T) {
 		mod(&cfg)
 		_, err = New(cfg)
 		assert.ErrorIs(t, err, ErrBadCookie, name)
+	}
+}
+
+// TestCookieRulesAgree: the domain check and the name prefix rules are
+// written once, so the middleware's own cookies and declared ones obey the
+// same ones. Config.Cookie.Domain used to accept "=", which CookieSpec.Domain
+// refused, and the declaration matched "__Secure-" case-sensitively while
+// withdrawal matched it in any case, as browsers do.
+func TestCookieRulesAgree(t *testing.T) {
+	t.Parallel()
+	for _, domain := range []string{"a=b.example", "a;b", "a..example.com", "."} {
+		_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog, Cookie: Cookie{Domain: domain}})
+		assert.ErrorIs(t, err, ErrBadCookie, "Cookie.Domain %q", domain)
+		_, err = New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog,
+			Cookies: []CookieSpec{{Name: "x", Category: "analytics", Domain: domain}}})
+		assert.ErrorIs(t, err, ErrBadCookie, "CookieSpec.Domain %q", domain)
+	}
+	_, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog,
+		Cookies: []CookieSpec{{Name: "__host-x", Category: "analytics", Domain: "example.com"}}})
+	assert.ErrorIs(t, err, ErrBadCookie, "a __Host- cookie in any case has no Domain")
+
+	m := cookieManager(t, func(c *Config) {
+		c.Cookies = []CookieSpec{{Name: "__secure-x", Category: "analytics"}, {Name: "__HOST-y", Category: "analytics"}}
+	})
+	for _, c := range m.CookieDeclaration("en").Categories {
+		for _, k := range c.Cookies {
+			if strings.HasPrefix(strings.ToLower(k.Name), "__") {
+				assert.True(t, k.Secure, "%s is Secure by its name", k.Name)
+			}
+		}
 	}
 }

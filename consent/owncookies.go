@@ -8,10 +8,60 @@ import (
 	"time"
 )
 
+// Cookie sets the names and attributes of the middleware's own cookies.
+// Both are necessary cookies, declared automatically.
+type Cookie struct {
+	// Name is the consent cookie's name. Default is "consent". A host-only
+	// Secure cookie (no Domain, Insecure unset) is written as "__Host-" +
+	// Name, which no subdomain can set or overwrite; the name without the
+	// prefix is still read, so cookies set before the prefix keep working
+	// until the next decision renames them.
+	Name string
+	// LanguageName is the cookie that remembers a visitor's choice in the
+	// banner's language switcher. Default is "consent_lang"; it gets the
+	// __Host- prefix as Name does.
+	LanguageName string
+	// Domain shares the cookies across subdomains when set, such as
+	// "example.com". Default is "" (host-only cookies).
+	Domain string
+	// Insecure drops the Secure attribute, for plain-HTTP development on
+	// hosts other than localhost. Default is false: the cookies are Secure.
+	Insecure bool
+	// SameSite is the cookies' SameSite attribute. Default is
+	// http.SameSiteLaxMode; http.SameSiteNoneMode requires Secure cookies.
+	SameSite http.SameSite
+}
+
 // hostPrefix is the cookie name prefix (RFC 6265bis 4.1.3.2) that browsers
 // accept only on a Secure, host-only cookie with Path=/: no subdomain and
 // no plain-HTTP page can set or overwrite a cookie with such a name.
 const hostPrefix = "__Host-"
+
+// hostOnlyByName and secureByName are the cookie name prefix rules
+// (RFC 6265bis 4.1.3), matched in any case as browsers match them: a
+// __Host- cookie is Secure, host-only and on "/"; a __Secure- cookie is
+// Secure. Every place that declares, checks, sets or expires a cookie asks
+// them.
+func hostOnlyByName(name string) bool { return hasPrefixFold(name, hostPrefix) }
+
+func secureByName(name string) bool {
+	return hasPrefixFold(name, hostPrefix) || hasPrefixFold(name, "__Secure-")
+}
+
+// hasPrefixFold reports whether name starts with prefix in any case: as
+// browsers match the cookie name prefixes (RFC 6265bis 4.1.3), and as CSP
+// source expressions and URL schemes are compared.
+func hasPrefixFold[T string | []byte](s T, prefix string) bool {
+	return len(s) >= len(prefix) && strings.EqualFold(string(s[:len(prefix)]), prefix)
+}
+
+// validCookieDomain reports whether d can be a Domain attribute: a host
+// name, with or without the leading dot browsers ignore. It is the one
+// check for Config.Cookie.Domain and CookieSpec.Domain.
+func validCookieDomain(d string) bool {
+	d = strings.TrimPrefix(d, ".")
+	return d != "" && !strings.ContainsAny(d, " ;,/:\\\"=") && !strings.Contains(d, "..")
+}
 
 // cookieNames are the names the middleware's own cookies are written and
 // read under. One rule names them all (nameRule); every place that sets,
@@ -26,38 +76,38 @@ type cookieNames struct {
 // attributes the prefix demands, or browsers would drop every cookie.
 func namesOf(c *Config) (cookieNames, error) {
 	var n cookieNames
-	for _, name := range []string{c.CookieName, c.LangCookieName} {
+	for _, name := range []string{c.Cookie.Name, c.Cookie.LanguageName} {
 		switch {
-		case strings.HasPrefix(name, hostPrefix) && c.CookieDomain != "":
-			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a __Host- cookie with a Domain; unset CookieDomain or "+
+		case hostOnlyByName(name) && c.Cookie.Domain != "":
+			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a __Host- cookie with a Domain; unset Cookie.Domain or "+
 				"drop the prefix", ErrBadCookie, name)
-		case (strings.HasPrefix(name, hostPrefix) || strings.HasPrefix(name, "__Secure-")) && c.InsecureCookie:
-			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a prefixed cookie without Secure; unset InsecureCookie "+
+		case secureByName(name) && c.Cookie.Insecure:
+			return n, fmt.Errorf("%w: cookie name %q: browsers refuse a prefixed cookie without Secure; unset Cookie.Insecure "+
 				"or drop the prefix", ErrBadCookie, name)
 		}
 	}
-	n.consent, n.consentOld = nameRule(c.CookieName, c)
-	n.lang, n.langOld = nameRule(c.LangCookieName, c)
+	n.consent, n.consentOld = nameRule(c.Cookie.Name, c)
+	n.lang, n.langOld = nameRule(c.Cookie.LanguageName, c)
 	return n, nil
 }
 
 // nameRule returns the name a middleware cookie configured as configured is
 // written under, and the other name it is still read under ("" for none).
 //
-// A host-only Secure cookie (no CookieDomain, InsecureCookie unset) gets
+// A host-only Secure cookie (no Cookie.Domain, Cookie.Insecure unset) gets
 // the __Host- prefix, so that a subdomain cannot toss a cookie of the same
 // name over it (a cookie set for the parent domain is sent along with the
 // site's own, and a server cannot tell which is which). The name without
 // the prefix is still read: cookies set before the prefix existed keep
 // working, and the next decision replaces them. The other way round, a
-// site that adds a CookieDomain keeps reading its __Host- cookies. A
+// site that adds a Cookie.Domain keeps reading its __Host- cookies. A
 // configured name that already has a __Host- or __Secure- prefix is used as
 // it is.
 func nameRule(configured string, c *Config) (name, old string) {
-	if strings.HasPrefix(configured, hostPrefix) || strings.HasPrefix(configured, "__Secure-") {
+	if secureByName(configured) {
 		return configured, ""
 	}
-	if c.CookieDomain == "" && !c.InsecureCookie {
+	if c.Cookie.Domain == "" && !c.Cookie.Insecure {
 		return hostPrefix + configured, configured
 	}
 	return configured, hostPrefix + configured
@@ -91,7 +141,7 @@ func (n *cookieNames) rename(specs []CookieSpec) error {
 	for i := 2; i < len(specs); i++ {
 		if s := specs[i].Name; s != "" && slices.Contains(names, s) {
 			return fmt.Errorf("%w: Cookies declares %q, a name of the middleware's own cookies; declare those under the names "+
-				"configured in CookieName and LangCookieName", ErrBadCookie, s)
+				"configured in Cookie.Name and Cookie.LanguageName", ErrBadCookie, s)
 		}
 	}
 	return nil
@@ -113,9 +163,9 @@ func (n *cookieNames) set(w http.ResponseWriter, r *http.Request, c *Config, nam
 // ownCookie is a middleware cookie with the attributes its name requires:
 // a __Host- cookie is Secure and host-only, whatever the configuration.
 func ownCookie(c *Config, name, v string, maxAge int) *http.Cookie {
-	ck := &http.Cookie{Name: name, Value: v, Path: "/", Domain: c.CookieDomain, MaxAge: maxAge,
-		Secure: !c.InsecureCookie, HttpOnly: true, SameSite: c.SameSite}
-	if strings.HasPrefix(name, hostPrefix) {
+	ck := &http.Cookie{Name: name, Value: v, Path: "/", Domain: c.Cookie.Domain, MaxAge: maxAge,
+		Secure: !c.Cookie.Insecure, HttpOnly: true, SameSite: c.Cookie.SameSite}
+	if hostOnlyByName(name) {
 		ck.Domain, ck.Secure = "", true
 	}
 	if maxAge < 0 {

@@ -44,10 +44,10 @@ const (
 // budget still reaches the likeliest copy of every cookie.
 //
 // A spec whose Domain the request host does not belong to is a third
-// party's cookie that shares the name, and is left alone. prev does not
-// matter: a first refusal cleans up too, which removes what a misbehaving
-// script set before the visitor decided.
-func (m *Manager) afterDecision(w http.ResponseWriter, r *http.Request, prev, next *State) {
+// party's cookie that shares the name, and is left alone. The previous
+// decision does not matter: a first refusal cleans up too, which removes
+// what a misbehaving script set before the visitor decided.
+func (m *Manager) afterDecision(w http.ResponseWriter, r *http.Request, next *State) {
 	reg := m.cookies
 	host := requestHost(r)
 	var names []withdrawnCookie
@@ -137,7 +137,7 @@ func expiryLines(host string, names []withdrawnCookie) (lines []string, left int
 // theirs), host-only, the domains between, and the same again on "/" when
 // the declared path is another. domains is cookieDomains of the host.
 func expiryForms(name string, s *CookieSpec, domains []string) []cookieForm {
-	if hasPrefixFold(name, "__Host-") {
+	if hostOnlyByName(name) {
 		// A browser accepts a __Host- cookie only host-only, on "/".
 		return []cookieForm{{"", "/"}}
 	}
@@ -184,16 +184,9 @@ func expiryLine(name string, s *CookieSpec, f cookieForm) string {
 		MaxAge:   -1,
 		Expires:  time.Unix(0, 0).UTC(),
 		HttpOnly: s.HttpOnly,
-		Secure:   s.Secure || hasPrefixFold(name, "__Secure-") || hasPrefixFold(name, "__Host-"),
+		Secure:   s.Secure || secureByName(name),
 	}
 	return c.String()
-}
-
-// hasPrefixFold reports whether name starts with prefix in any case: as
-// browsers match the cookie name prefixes (RFC 6265bis 4.1.3), and as CSP
-// source expressions and URL schemes are compared.
-func hasPrefixFold[T string | []byte](s T, prefix string) bool {
-	return len(s) >= len(prefix) && strings.EqualFold(string(s[:len(prefix)]), prefix)
 }
 
 // cookieDomains returns the domains a cookie that host can see may have
@@ -264,18 +257,6 @@ func cookieDomainName(s string) bool {
 		}
 	}
 	return letter && label > 0
-}
-
-// requestHost is the request's host name, lower case, without the port.
-func requestHost(r *http.Request) string {
-	h := r.Host
-	if h == "" && r.URL != nil {
-		h = r.URL.Host
-	}
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.HasSuffix(h, "]") {
-		h = h[:i]
-	}
-	return strings.ToLower(strings.Trim(h, "[]"))
 }
 
 // domainMatch reports whether a cookie set with Domain domain is visible to

@@ -111,7 +111,7 @@ func TestFilterSetCookies(t *testing.T) {
 	}{
 		{"undecided keeps only necessary", m, &undecided, []string{session, theme, ga, gaX, fbp}, []string{session}},
 		{"nil state is undecided", m, nil, []string{ga, session}, []string{session}},
-		{"undecided with GPC", m, m.undGPC, []string{fbp, session}, []string{session}},
+		{"undecided with GPC", m, m.undecidedGPC, []string{fbp, session}, []string{session}},
 		{"analytics granted", m, grant(m, "analytics"), []string{session, ga, fbp, gaX, theme}, []string{session, ga, gaX}},
 		{"everything granted", m, grant(m, "preferences", "analytics", "marketing"), []string{session, theme, ga, gaX, fbp},
 			[]string{session, theme, ga, gaX, fbp}},
@@ -211,7 +211,13 @@ func setCookies(rec *httptest.ResponseRecorder) map[string]*http.Cookie {
 // decide posts a form decision for host through m's middleware with the
 // given Cookie header.
 func decide(m *Manager, host, cookie string, form url.Values) *httptest.ResponseRecorder {
-	req := httptest.NewRequest(http.MethodPost, "https://"+host+"/consent/decision", strings.NewReader(form.Encode()))
+	return postForm(m, "https://"+host+"/consent/decision", cookie, form.Encode())
+}
+
+// postForm posts a form body to target through m's middleware with the
+// given Cookie header.
+func postForm(m *Manager, target, cookie, body string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(http.MethodPost, target, strings.NewReader(body))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if cookie != "" {
 		req.Header.Set("Cookie", cookie)
@@ -418,7 +424,7 @@ func TestGPCJSON(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			m := cookieManager(t, func(c *Config) { c.GPCWellKnown, c.GPCLastUpdate = tt.enabled, tt.lastDate })
+			m := cookieManager(t, func(c *Config) { c.GPC.WellKnown, c.GPC.LastUpdate = tt.enabled, tt.lastDate })
 			rec := httptest.NewRecorder()
 			m.Handler(stateApp()).ServeHTTP(rec, httptest.NewRequest(tt.method, "/.well-known/gpc.json", nil))
 			assert.Equal(t, tt.code, rec.Code)
@@ -503,26 +509,28 @@ func TestNormalizeCookiesKeepsCallerData(t *testing.T) {
 	assert.Equal(t, 1, n, "declared once")
 }
 
-func TestNameTable(t *testing.T) {
+func TestRegistryExactNames(t *testing.T) {
 	t.Parallel()
-	// Names that share length, first, middle and last bytes collide on
-	// purpose, so probing is exercised.
+	// Many names that share length, first, middle and last bytes: the
+	// registry must tell every one apart.
 	want := map[string]int{}
+	var specs []CookieSpec
 	for i := range 200 {
-		want[fmt.Sprintf("c%03dx", i)] = i
-		want[fmt.Sprintf("_%d", i)] = 1000 + i
+		for _, name := range []string{fmt.Sprintf("c%03dx", i), fmt.Sprintf("_%d", i)} {
+			want[name] = len(specs)
+			specs = append(specs, CookieSpec{Name: name, Category: "analytics"})
+		}
 	}
-	want[""] = 5000
-	tab := newNameTable(want)
+	reg := newCookieRegistry(&Config{Cookies: specs, Categories: DefaultCategories()})
 	for name, spec := range want {
-		assert.Equal(t, spec, tab.get(name), name)
+		assert.Equal(t, spec, reg.lookup(name), name)
 	}
-	for _, name := range []string{"c200x", "c000", "_ga", "x", "c0001x", "_1000"} {
-		assert.Equal(t, -1, tab.get(name), name)
+	for _, name := range []string{"c200x", "c000", "_ga", "x", "c0001x", "_1000", ""} {
+		assert.Equal(t, -1, reg.lookup(name), name)
 	}
-	empty := newNameTable(nil)
-	assert.Equal(t, -1, empty.get("a"))
-	assert.Equal(t, -1, empty.get(""))
+	empty := newCookieRegistry(&Config{})
+	assert.Equal(t, -1, empty.lookup("a"))
+	assert.Equal(t, -1, empty.lookup(""))
 }
 
 func TestSetCookieName(t *testing.T) {

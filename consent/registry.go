@@ -2,7 +2,6 @@ package consent
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -74,11 +73,6 @@ func (p UndeclaredPolicy) String() string {
 	return "UndeclaredPolicy(" + strconv.Itoa(int(p)) + ")"
 }
 
-// ErrMissingJustification is wrapped (together with ErrBadCookie) by New
-// when a necessary cookie has no justification: consent is waived only for
-// cookies the site cannot work without, and the declaration must say why.
-var ErrMissingJustification = errors.New("consent: necessary cookie without a justification")
-
 // The texts of the cookies the middleware declares itself. English only:
 // declare a cookie of the same name under the necessary category to add
 // other languages or change the provider (see normalizeCookies).
@@ -96,39 +90,32 @@ var (
 
 type builtinTexts struct{ purpose, justification string }
 
+// ownSpec declares a middleware cookie with the attributes it is written
+// with: those of ownCookie, the one place that builds them.
+func ownSpec(c *Config, name string, t builtinTexts) CookieSpec {
+	ck := ownCookie(c, name, "", int(c.Lifetime/time.Second))
+	return CookieSpec{Name: name, Category: Necessary, Domain: ck.Domain, Path: ck.Path, HttpOnly: ck.HttpOnly,
+		Secure: ck.Secure, Lifetime: c.Lifetime, Purpose: map[string]string{"en": t.purpose},
+		Justification: map[string]string{"en": t.justification}}
+}
+
 // maxWarnedNames bounds how many distinct undeclared cookie names get their
 // own warning: the names come from the application, but a handler that
 // echoes request data into cookie names must not grow memory without end.
 const maxWarnedNames = 256
 
-// normalizeCookies checks Config.Cookies, puts the middleware's own cookies
-// first and fills GPCLastUpdate. It runs after the categories are
-// normalised, so it can check category IDs against them.
+// normalizeCookies checks Config.Cookies and puts the middleware's own
+// cookies first. It runs after the defaults are filled and the categories
+// and cookie names checked.
 func (c *Config) normalizeCookies() error {
 	if c.UndeclaredCookies != BlockUndeclared && c.UndeclaredCookies != AllowUndeclared {
 		return fmt.Errorf("%w: unknown UndeclaredCookies policy %d", ErrBadCookie, c.UndeclaredCookies)
-	}
-	if c.GPCLastUpdate.IsZero() {
-		c.GPCLastUpdate = c.Now()
 	}
 	cats := make(map[string]bool, len(c.Categories))
 	for _, cat := range c.Categories {
 		cats[cat.ID] = true
 	}
-	// LangCookieName gets its default after this runs.
-	langCookie := cmp.Or(c.LangCookieName, DefaultLangCookie)
-	builtin := []CookieSpec{
-		{Name: c.CookieName, Category: Necessary, Domain: c.CookieDomain, Path: "/", HttpOnly: true, Secure: !c.InsecureCookie,
-			Lifetime: c.Lifetime, Purpose: map[string]string{"en": consentCookieTexts.purpose},
-			Justification: map[string]string{"en": consentCookieTexts.justification}},
-		// As the language endpoint sets it.
-		{Name: langCookie, Category: Necessary, Domain: c.CookieDomain, Path: "/", HttpOnly: true, Secure: !c.InsecureCookie,
-			Lifetime: c.Lifetime, Purpose: map[string]string{"en": langCookieTexts.purpose},
-			Justification: map[string]string{"en": langCookieTexts.justification}},
-	}
-	if c.CookieName == langCookie {
-		builtin = builtin[:1] // an error in normalize, after this
-	}
+	builtin := []CookieSpec{ownSpec(c, c.Cookie.Name, consentCookieTexts), ownSpec(c, c.Cookie.LanguageName, langCookieTexts)}
 	out := make([]CookieSpec, 0, len(builtin)+len(c.Cookies))
 	out = append(out, builtin...)
 	seenName := make(map[string]int, len(c.Cookies))
@@ -189,16 +176,13 @@ func checkSpec(s CookieSpec, cats map[string]bool, where string) error {
 	if !cats[s.Category] {
 		return fmt.Errorf("%w: %s: unknown category %q; add it to Config.Categories", ErrBadCookie, where, s.Category)
 	}
-	if s.Domain != "" {
-		d := strings.TrimPrefix(s.Domain, ".")
-		if d == "" || strings.ContainsAny(d, " ;,/:\\\"=") || strings.Contains(d, "..") {
-			return fmt.Errorf("%w: %s: domain %q is not a host name", ErrBadCookie, where, s.Domain)
-		}
+	if s.Domain != "" && !validCookieDomain(s.Domain) {
+		return fmt.Errorf("%w: %s: domain %q is not a host name", ErrBadCookie, where, s.Domain)
 	}
 	if s.Path != "" && (s.Path[0] != '/' || strings.ContainsFunc(s.Path, func(r rune) bool { return r < ' ' || r == ';' || r == 0x7f })) {
 		return fmt.Errorf("%w: %s: path %q must start with / and hold no ';' or control characters", ErrBadCookie, where, s.Path)
 	}
-	if strings.HasPrefix(s.Name, "__Host-") && (s.Domain != "" || (s.Path != "" && s.Path != "/")) {
+	if hostOnlyByName(s.Name) && (s.Domain != "" || (s.Path != "" && s.Path != "/")) {
 		return fmt.Errorf("%w: %s: a __Host- cookie has no Domain and Path /", ErrBadCookie, where)
 	}
 	if s.Lifetime < 0 {
@@ -260,11 +244,13 @@ func mergeTexts(b, dev CookieSpec) CookieSpec {
 
 // cookieRegistry is the lookup built once from the normalised
 // Config.Cookies: exact names in a map and prefix patterns longest first,
-// so that the per-response filter costs a map lookup per Set-Cookie.
+// so that the per-response filter costs a map lookup per Set-Cookie. (A
+// hand-rolled table hashing four bytes of the name saved 7 ns a lookup, not
+// worth its 60 lines.)
 type cookieRegistry struct {
-	specs    []CookieSpec // Config.Cookies, built-ins first
-	cat      []int        // category index of each spec, parallel to specs
-	exact    nameTable
+	specs    []CookieSpec   // Config.Cookies, built-ins first
+	cat      []int          // category index of each spec, parallel to specs
+	exact    map[string]int // exact name -> spec
 	prefixes []prefixSpec
 	policy   UndeclaredPolicy
 	storage  map[string][]string // category ID -> localStorage keys
@@ -281,7 +267,7 @@ type prefixSpec struct {
 
 func newCookieRegistry(cfg *Config) *cookieRegistry {
 	reg := &cookieRegistry{policy: cfg.UndeclaredCookies, storage: make(map[string][]string)}
-	exact := make(map[string]int, len(cfg.Cookies))
+	reg.exact = make(map[string]int, len(cfg.Cookies))
 	index := make(map[string]int, len(cfg.Categories))
 	for i, c := range cfg.Categories {
 		index[c.ID] = i
@@ -296,20 +282,19 @@ func newCookieRegistry(cfg *Config) *cookieRegistry {
 		case strings.HasSuffix(s.Name, "*"):
 			reg.prefixes = append(reg.prefixes, prefixSpec{strings.TrimSuffix(s.Name, "*"), i})
 		default:
-			exact[s.Name] = i
+			reg.exact[s.Name] = i
 		}
 	}
-	reg.exact = newNameTable(exact)
 	// Longest prefix first: "_ga_x*" is more specific than "_ga*".
 	slices.SortStableFunc(reg.prefixes, func(a, b prefixSpec) int { return cmp.Compare(len(b.prefix), len(a.prefix)) })
-	reg.gpcJSON = []byte(`{"gpc": true, "lastUpdate": "` + cfg.GPCLastUpdate.Format(time.DateOnly) + `"}` + "\n")
+	reg.gpcJSON = []byte(`{"gpc": true, "lastUpdate": "` + cfg.GPC.LastUpdate.Format(time.DateOnly) + `"}` + "\n")
 	return reg
 }
 
 // lookup returns the index of the spec declaring the cookie called name, or
 // -1. Exact names win over patterns.
 func (reg *cookieRegistry) lookup(name string) int {
-	if i := reg.exact.get(name); i >= 0 {
+	if i, ok := reg.exact[name]; ok {
 		return i
 	}
 	for _, p := range reg.prefixes {
@@ -318,62 +303,4 @@ func (reg *cookieRegistry) lookup(name string) int {
 		}
 	}
 	return -1
-}
-
-// nameTable is an open-addressing table of the exact cookie names. It does
-// what a map[string]int does, at half the cost on this hot path: its hash
-// reads four bytes and the length instead of every byte. Collisions only
-// cost probes, and the names are the developer's, not a visitor's.
-type nameTable struct {
-	slots []nameSlot // a power of two, at least half empty
-	mask  uint32
-}
-
-type nameSlot struct {
-	name string
-	spec int32 // -1: empty
-}
-
-func nameHash(s string) uint32 {
-	n := len(s)
-	if n == 0 {
-		return 0
-	}
-	h := uint32(n) * 0x9E3779B1
-	h ^= uint32(s[0]) | uint32(s[n-1])<<8 | uint32(s[n/2])<<16 | uint32(s[(n-1)/3])<<24
-	h *= 0x85EBCA6B
-	return h ^ h>>15
-}
-
-func newNameTable(names map[string]int) nameTable {
-	size := 4
-	for size < 2*len(names)+1 {
-		size *= 2
-	}
-	t := nameTable{slots: make([]nameSlot, size), mask: uint32(size - 1)}
-	for i := range t.slots {
-		t.slots[i].spec = -1
-	}
-	for name, spec := range names {
-		i := nameHash(name) & t.mask
-		for t.slots[i].spec >= 0 {
-			i = (i + 1) & t.mask
-		}
-		t.slots[i] = nameSlot{name, int32(spec)}
-	}
-	return t
-}
-
-// get returns the spec of name, or -1. An empty slot always ends the probe,
-// since the table is at most half full.
-func (t *nameTable) get(name string) int {
-	for i := nameHash(name) & t.mask; ; i = (i + 1) & t.mask {
-		sl := &t.slots[i]
-		if sl.spec < 0 {
-			return -1
-		}
-		if sl.name == name {
-			return int(sl.spec)
-		}
-	}
 }
