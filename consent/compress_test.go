@@ -256,7 +256,7 @@ func TestOwnGzipIsTheRewrittenPage(t *testing.T) {
 // live; the explanation is for the developer's own browser only.
 func TestEncodedHTMLFromInsideIsNotServed(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs logBuffer
 	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	require.NoError(t, err)
 	payload := "\x8b\x1f<script src=https://www.googletagmanager.com/gtag/js></script>" // stands for compressed bytes
@@ -305,7 +305,7 @@ func TestEncodedHTMLFromInsideIsNotServed(t *testing.T) {
 // once that it costs a decompression.
 func TestGzipFromInsideWarnsOnce(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs logBuffer
 	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	require.NoError(t, err)
 	h := m.Handler(gzipAlways(plainPage))
@@ -321,7 +321,7 @@ func TestGzipFromInsideWarnsOnce(t *testing.T) {
 // passed on as it is.
 func TestCorruptGzipFromInside(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs logBuffer
 	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	require.NoError(t, err)
 	var werr error
@@ -666,22 +666,4 @@ func TestCompressionConfig(t *testing.T) {
 			assert.NotZero(t, m.cfg.Compression.MinSize)
 		})
 	}
-}
-
-// syncBuffer is a log sink safe for the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -1,14 +1,12 @@
 package consent
 
 import (
-	"bytes"
 	"html/template"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,27 +14,9 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// lockedBuffer is a log destination safe for parallel requests.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func loggedManager(t *testing.T) (*Manager, *lockedBuffer) {
+func loggedManager(t *testing.T) (*Manager, *logBuffer) {
 	t.Helper()
-	var logs lockedBuffer
+	var logs logBuffer
 	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{},
 		Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 		Now:    func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) }})

@@ -61,7 +61,7 @@ func grant(m *Manager, ids ...string) *State {
 }
 
 // logBuffer is a slog handler's output that tests can read while the
-// Manager writes to it.
+// Manager (and a server's goroutines) write to it.
 type logBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -71,6 +71,12 @@ func (b *logBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 func (b *logBuffer) lines(level string) []string {
