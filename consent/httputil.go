@@ -99,3 +99,13 @@ func addVary(h http.Header, v string) {
 	}
 	h.Add("Vary", v)
 }
+
+// first returns h's first value for key, which must be in canonical form.
+// Header.Get canonicalises its key on every call, which shows on the path
+// every response takes.
+func first(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}

@@ -86,10 +86,10 @@ func (rw *respWriter) WriteHeader(code int) {
 // startHTML begins rewriting when the response is HTML, and returns the
 // status to send.
 func (rw *respWriter) startHTML(h http.Header, code int) int {
-	if !isHTML(h.Get("Content-Type")) {
+	if !isHTML(first(h, "Content-Type")) {
 		return code
 	}
-	if ce := h.Get("Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
+	if ce := first(h, "Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
 		return rw.encodedHTML(h, code) // never passed on unrewritten
 	}
 	rw.beginRewrite(h)
