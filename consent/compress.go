@@ -237,7 +237,7 @@ func (rw *respWriter) sendHeader(code int) {
 		return
 	}
 	h := rw.w.Header()
-	if h.Get("Content-Encoding") != "" || h.Get("Content-Range") != "" || !compressibleType(h.Get("Content-Type")) || noTransform(h) {
+	if first(h, "Content-Encoding") != "" || first(h, "Content-Range") != "" || !compressibleType(first(h, "Content-Type")) || noTransform(h) {
 		rw.w.WriteHeader(code)
 		return
 	}
@@ -245,7 +245,7 @@ func (rw *respWriter) sendHeader(code int) {
 	if rw.accept&acceptNoIdentity != 0 {
 		minSize = 0
 	}
-	if cl := h.Get("Content-Length"); cl != "" {
+	if cl := first(h, "Content-Length"); cl != "" {
 		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n < int64(minSize) {
 			rw.w.WriteHeader(code) // known to be small: no need to hold anything
 			return
