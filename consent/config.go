@@ -225,6 +225,11 @@ type Config struct {
 	// response and why: a header on every response and a protected page
 	// at {prefix}/debug. Development only. Default is off.
 	Diagnostics Diagnostics
+	// Regions applies privacy models by where the visitor is: opt-in,
+	// opt-out with a "Do Not Sell or Share" link, or a notice only. The
+	// zero value is opt-in for every visitor. See Regions.
+	Regions Regions
+
 	// Banner look (issue #14).
 
 	// BannerLayout places the first layer: LayoutBar, a bar along the
@@ -389,6 +394,9 @@ func (c *Config) normalize() error {
 		return err
 	}
 	if err := c.normalizeDiagnostics(); err != nil {
+		return err
+	}
+	if err := c.normalizeRegions(); err != nil {
 		return err
 	}
 	return c.normalizeLook()

@@ -21,7 +21,8 @@ import (
 //	[17:25]  revision
 //	[25:33]  decided at, Unix seconds, big endian
 //	[33:41]  granted categories, bit i = configured category i
-//	[41]     method
+//	[41]     method; its top bit marks an opt-out of sale and sharing
+//	         (State.optOut), which is not a consent
 const (
 	payloadVersion = 1
 	payloadLen     = 42
@@ -32,6 +33,9 @@ const (
 	// cookie is treated as forged.
 	clockSkew = 5 * time.Minute
 )
+
+// optOutBit is set in the method byte of an opt-out's cookie.
+const optOutBit = 0x80
 
 var methodCodes = []Method{MethodNone, MethodBanner, MethodForm, MethodAPI, MethodGPC}
 
@@ -149,6 +153,9 @@ func marshalPayload(s *State) []byte {
 	binary.BigEndian.PutUint64(b[25:33], uint64(s.decidedAt.Unix()))
 	binary.BigEndian.PutUint64(b[33:41], s.granted)
 	b[41] = methodCode(s.method)
+	if s.optOut {
+		b[41] |= optOutBit
+	}
 	return b
 }
 
@@ -167,10 +174,12 @@ func unmarshalPayload(b []byte, set *categorySet) (*State, error) {
 	}
 	s.decidedAt = time.Unix(int64(sec), 0).UTC()
 	s.granted = binary.BigEndian.Uint64(b[33:41])&set.allMask | 1
-	if int(b[41]) >= len(methodCodes) || b[41] == 0 {
+	s.optOut = b[41]&optOutBit != 0
+	code := b[41] &^ optOutBit
+	if int(code) >= len(methodCodes) || code == 0 {
 		return nil, ErrCookieInvalid
 	}
-	s.method = methodCodes[b[41]]
+	s.method = methodCodes[code]
 	return s, nil
 }
 

@@ -24,6 +24,7 @@ const (
 	actionAcceptAll = "accept_all"
 	actionRejectAll = "reject_all"
 	actionSave      = "save"
+	// actionOptOut (optout.go) is the "Do Not Sell or Share" form's.
 )
 
 // decisionRequest is a parsed decision request, form or JSON.
@@ -86,10 +87,12 @@ func parseDecision(w http.ResponseWriter, r *http.Request, known func(string) bo
 			d.Categories = nil
 		}
 	case actionSave:
+	case actionOptOut:
+		d.Categories = nil // the opt-out page posts no boxes; it refuses sale and sharing only
 	case "":
-		return d, isJSON, badDecision("missing action; use accept_all, reject_all or save")
+		return d, isJSON, badDecision("missing action; use accept_all, reject_all, save or opt_out")
 	default:
-		return d, isJSON, badDecision("unknown action %.40q; use accept_all, reject_all or save", d.Action)
+		return d, isJSON, badDecision("unknown action %.40q; use accept_all, reject_all, save or opt_out", d.Action)
 	}
 	seen := map[string]bool{}
 	for _, c := range d.Categories {
@@ -158,6 +161,8 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		for _, c := range d.Categories {
 			next.granted |= 1 << uint(m.set.index(c))
 		}
+	case actionOptOut:
+		m.optOutState(next, prev, current)
 	}
 	if gpc {
 		next.granted &^= m.set.saleMask
@@ -174,6 +179,9 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		prev = nil // withdrawal only means something under the same revision
 	}
 	rec := m.record(r, next, prev, d.Lang)
+	if d.Action == actionOptOut {
+		rec.Outcome = OutcomeOptOut
+	}
 	if rec.PageURL == "" && d.Return != "" {
 		rec.PageURL = safeReturn(d.Return)
 	}
@@ -256,13 +264,18 @@ func (m *Manager) record(r *http.Request, next, prev *State, lang string) Record
 			rec.Withdrawn = append(rec.Withdrawn, id)
 		}
 	}
-	switch granted {
-	case optional:
+	switch {
+	case next.optOut:
+		rec.Outcome = OutcomeOptOut
+	case granted == optional:
 		rec.Outcome = OutcomeAcceptAll
-	case 0:
+	case granted == 0:
 		rec.Outcome = OutcomeRejectAll
 	default:
 		rec.Outcome = OutcomeCustom
+	}
+	if reg, rule := m.regionOf(r); rule != nil {
+		rec.Region, rec.Model = reg.String(), rule.model
 	}
 	m.describeBanner(r, &rec, lang)
 	return rec

@@ -22,6 +22,8 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 		m.serveLanguage(w, r)
 	case "/preferences":
 		m.servePreferences(w, r)
+	case "/optout":
+		m.serveOptOut(w, r)
 	case "/embed":
 		m.serveEmbed(w, r)
 	case "/cookies", "/cookies.json":

@@ -153,6 +153,15 @@ func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc loc
 		Categories: cats, ConsentMode: mode,
 		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner,
 	}
+	if st != nil && st.model != "" { // Regions (region.go)
+		d.Decided = st.decided || st.model != ModelOptIn // no banner but in the opt-in model
+		d.OptOut = st.model == ModelOptOut && !m.regions.ownLink
+		d.Honored = st.honored
+		d.Notice = st.model == ModelNotice && !st.decided
+		if st.region.IsZero() && !st.decided {
+			d.RegionModes = m.regionModes[b2i(st.gpc)]
+		}
+	}
 	// A GPC state's sale-or-sharing bits are already cleared (withGPC).
 	for i, c := range lt.cats {
 		c.Granted = st.granted&(1<<uint(i)) != 0 || c.Locked

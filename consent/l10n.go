@@ -111,6 +111,8 @@ func (lz *l10n) build(loc locales.Locale) *localeTexts {
 		Close: msg("prefs.close"), AlwaysOn: msg("prefs.always_on"), Receipt: msg("prefs.receipt"),
 		History: msg("prefs.history"), Saved: msg("prefs.saved"), Settings: msg("settings.link"),
 		EmbedBlocked: msg("embed.blocked"), EmbedOnce: msg("embed.once"), EmbedAlways: msg("embed.always"),
+		OptOut: msg("optout.link"), OptOutText: msg("optout.text"), OptOutSubmit: msg("optout.submit"),
+		Honored: msg("optout.honored"), Notice: msg("notice.text"),
 	}
 	if lz.noHistory {
 		lt.texts.History = "" // no history page to link to

@@ -36,6 +36,9 @@ type Manager struct {
 	hosts        banner.File // the runtime guard's host set, from trackers
 	l10n         *l10n
 	modes        consentModes
+	// regions: Config.Regions compiled; nil without rules (region.go).
+	regions     *regionTable
+	regionModes [2][]banner.RegionMode // [gpc]: see Manager.buildRegionModes
 
 	warnOnce sync.Map // message -> struct{}: warnings logged once
 	diag     diagnostics
@@ -100,6 +103,9 @@ func New(cfg Config) (*Manager, error) {
 	if m.l10n, err = newL10n(&m.cfg); err != nil {
 		return nil, err
 	}
+	if m.regions = m.newRegionTable(); m.regions != nil {
+		m.regionModes = m.buildRegionModes(m.regions)
+	}
 	m.initDiagnostics()
 	return m, nil
 }
@@ -149,6 +155,12 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 func (m *Manager) requestState(w http.ResponseWriter, r *http.Request) *State {
 	gpc := gpcSignal(r.Header)
 	e, v := m.lookup(r.Header)
+	if m.regions != nil {
+		return m.regionalState(w, r, gpc, e, v)
+	}
+	if e != nil && e.plain.optOut {
+		e = nil // an opt-out is no consent, and there is no opt-out model
+	}
 	if e == nil {
 		if gpc {
 			return m.undecidedGPC

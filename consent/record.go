@@ -98,6 +98,12 @@ type Record struct {
 	IPPrefix string `json:"ip_prefix"`
 	// UserAgent is the browser's User-Agent header, cut to 512 bytes.
 	UserAgent string `json:"user_agent"`
+	// Region is where the visitor was located, "US-CA" or "DE"; "" when
+	// unknown or without Config.Regions.
+	Region string `json:"region,omitempty"`
+	// Model is the privacy model in force for the visitor (see Regions);
+	// "" without Config.Regions, which is ModelOptIn.
+	Model Model `json:"model,omitempty"`
 }
 
 // Granted returns the IDs of the categories the record grants.
@@ -147,6 +153,8 @@ func (s logStore) Record(ctx context.Context, rec Record) error {
 		slog.String("page_url", rec.PageURL),
 		slog.String("ip_prefix", rec.IPPrefix),
 		slog.String("user_agent", rec.UserAgent),
+		slog.String("region", rec.Region),
+		slog.String("model", string(rec.Model)),
 	)
 	return nil
 }

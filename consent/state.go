@@ -18,7 +18,15 @@ type State struct {
 	method    Method
 	gpc       bool // the request carried Sec-GPC: 1
 	decided   bool
-	set       *categorySet
+	// optOut: the cookie holds an opt-out of sale and sharing (the
+	// "Do Not Sell or Share" control, or a binding GPC signal), not a
+	// consent. Only the opt-out and notice models apply it; see region.go.
+	optOut bool
+	// honored: the page tells the visitor their opt-out is honoured.
+	honored bool
+	model   Model // "" when the Manager has no regions
+	region  Region
+	set     *categorySet
 }
 
 // categorySet is the configured categories of one Manager, shared by every
@@ -82,6 +90,30 @@ func (s *State) Method() Method {
 // GPC reports whether the request carried a Global Privacy Control signal
 // (Sec-GPC: 1), which denies the sale-or-sharing categories.
 func (s *State) GPC() bool { return s != nil && s.gpc }
+
+// Region returns where the visitor was located for this request; the zero
+// Region when unknown or when the Manager has no regions.
+func (s *State) Region() Region {
+	if s == nil {
+		return Region{}
+	}
+	return s.region
+}
+
+// Model returns the privacy model in force for this request (see Regions):
+// ModelOptIn when the Manager has no regions.
+func (s *State) Model() Model {
+	if s == nil || s.model == "" {
+		return ModelOptIn
+	}
+	return s.model
+}
+
+// OptedOut reports whether the visitor's opt-out of sale and sharing is in
+// force and honoured under the opt-out model: they used the "Do Not Sell or
+// Share" control, or their browser's GPC signal is binding where they are.
+// The page then shows "Opt-out request honored".
+func (s *State) OptedOut() bool { return s != nil && s.honored }
 
 // Allowed reports whether category is granted. Necessary is always allowed;
 // unknown categories never are.

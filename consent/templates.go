@@ -17,6 +17,10 @@ import (
 //	                                   which replaces the automatic one
 //	consentScript "/app.js" NONCE    → <script src> carrying the CSP nonce
 //	consentID REQ                    → the visitor's consent ID ("" if undecided)
+//	consentOptOutLink REQ            → the localized "Do Not Sell or Share My
+//	                                   Personal Information" link, with the
+//	                                   "Opt-out request honored" status when it
+//	                                   is (see Regions.OwnOptOutLink)
 //
 // REQ is the *http.Request, its context.Context, or the *State. A value of
 // another type counts as undecided. Register them once at parse time:
@@ -35,6 +39,7 @@ func (m *Manager) TemplateFuncs() template.FuncMap {
 		"consentSettingsLink": func(x any) template.HTML { return m.settingsLink(requestOf(x)) },
 		"consentScript":       func(src, nonce string) template.HTML { return banner.ScriptTag(src, nonce) },
 		"consentID":           func(x any) string { return stateOf(x).ID() },
+		"consentOptOutLink":   func(x any) template.HTML { return m.optOutLink(requestOf(x)) },
 	}
 }
 
@@ -54,6 +59,7 @@ func (m *Manager) TemplateFuncsFor(r *http.Request) template.FuncMap {
 		"consentSettingsLink": func() template.HTML { return m.settingsLink(r) },
 		"consentScript":       func(src string) template.HTML { return banner.ScriptTag(src, nonce) },
 		"consentID":           func() string { return st.ID() },
+		"consentOptOutLink":   func() template.HTML { return m.optOutLink(r) },
 	}
 }
 

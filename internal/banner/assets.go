@@ -9,7 +9,7 @@ import (
 	"io/fs"
 )
 
-//go:embed assets/ck.js assets/ck.css assets/ck.d.css templates/banner.tmpl
+//go:embed assets/ck.js assets/ck.css assets/ck.d.css templates/banner.tmpl templates/optout.tmpl
 var embedded embed.FS
 
 // asset is one static file as served: minified, with its gzip form ready so
@@ -47,6 +47,7 @@ func init() {
 		dialogCSSName: {dcss, gzipBytes(dcss), "text/css; charset=utf-8"},
 	}
 	h.Write(mustRead("templates/banner.tmpl"))
+	h.Write(mustRead("templates/optout.tmpl"))
 	version = hex.EncodeToString(h.Sum(nil))[:12]
 }
 

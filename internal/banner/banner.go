@@ -43,6 +43,12 @@ type Texts struct {
 	EmbedBlocked string // embed.blocked
 	EmbedOnce    string // embed.once
 	EmbedAlways  string // embed.always
+	// The opt-out and notice models (consent.Regions).
+	OptOut       string // optout.link: "Do Not Sell or Share My Personal Information"
+	OptOutText   string // optout.text: what opting out does, on the opt-out page
+	OptOutSubmit string // optout.submit: the opt-out page's button
+	Honored      string // optout.honored: "Opt-out request honored"
+	Notice       string // notice.text: the notice-only model's notice
 }
 
 // Embed describes the iframe a placeholder stands for.
@@ -130,6 +136,25 @@ type Data struct {
 	// Regions optionally restricts the Consent Mode defaults to ISO 3166-2
 	// regions such as "ES" or "US-CA"; malformed entries are left out.
 	Regions []string
+	// RegionModes are Consent Mode defaults for named regions, sent
+	// before the general default, for a visitor the server could not
+	// place: Google's tag applies the one of the visitor's region.
+	RegionModes []RegionMode
+	// OptOut puts the "Do Not Sell or Share My Personal Information" link
+	// at the end of the page (the opt-out model); Honored adds the
+	// "Opt-out request honored" status beside it and in the preferences.
+	OptOut, Honored bool
+	// Notice puts the notice-only model's non-blocking notice at the end
+	// of the page.
+	Notice bool
+}
+
+// RegionMode is the Consent Mode v2 default state of a set of regions.
+type RegionMode struct {
+	// Regions are ISO 3166-1 or 3166-2 codes, such as "US-CA".
+	Regions []string
+	// Types are the Consent Mode types and their state there.
+	Types []ModeType
 }
 
 // dir returns the text direction, "ltr" unless d asks for "rtl".

@@ -62,6 +62,8 @@ var (
 	headCache  = &cache{name: "head", prep: prepHead, m: map[uint64][]*entry{}}
 	startCache = &cache{name: "start", prep: func(*view) {}, m: map[uint64][]*entry{}}
 	bodyCache  = &cache{name: "body", prep: prepBody, m: map[uint64][]*entry{}}
+	// optoutCache renders the opt-out and notice models' block (optout.go).
+	optoutCache = &cache{name: "optout", prep: func(*view) {}, m: map[uint64][]*entry{}}
 )
 
 func randomMark() string {
@@ -119,6 +121,7 @@ func (c *cache) build(d *Data) *entry {
 	k.Languages = append([]Language(nil), d.Languages...)
 	k.ConsentMode = append([]ModeType(nil), d.ConsentMode...)
 	k.Regions = append([]string(nil), d.Regions...)
+	k.RegionModes = cloneRegionModes(d.RegionModes)
 	k.Return, k.ConsentID = markReturn, ""
 	if d.Nonce != "" {
 		k.Nonce = markNonce
@@ -226,6 +229,18 @@ func keyHash(d *Data) uint64 {
 	for _, r := range d.Regions {
 		s(r)
 	}
+	for _, rm := range d.RegionModes {
+		for _, r := range rm.Regions {
+			s(r)
+		}
+		for _, m := range rm.Types {
+			s(m.Name)
+			flag(m.Granted)
+		}
+	}
+	flag(d.OptOut)
+	flag(d.Honored)
+	flag(d.Notice)
 	return h.Sum64()
 }
 
@@ -237,7 +252,32 @@ func sameKey(k, d *Data) bool {
 		(k.Nonce != "") == (d.Nonce != "") && k.Prefix == d.Prefix && k.Hosts == d.Hosts && k.PolicyURL == d.PolicyURL &&
 		k.Layout == d.Layout && k.Corner == d.Corner &&
 		equalSlices(k.Languages, d.Languages) && equalSlices(k.ConsentMode, d.ConsentMode) &&
-		k.WaitForUpdate == d.WaitForUpdate && equalSlices(k.Regions, d.Regions)
+		k.WaitForUpdate == d.WaitForUpdate && equalSlices(k.Regions, d.Regions) &&
+		k.OptOut == d.OptOut && k.Honored == d.Honored && k.Notice == d.Notice &&
+		equalRegionModes(k.RegionModes, d.RegionModes)
+}
+
+func cloneRegionModes(rms []RegionMode) []RegionMode {
+	if rms == nil {
+		return nil
+	}
+	out := make([]RegionMode, len(rms))
+	for i, rm := range rms {
+		out[i] = RegionMode{Regions: append([]string(nil), rm.Regions...), Types: append([]ModeType(nil), rm.Types...)}
+	}
+	return out
+}
+
+func equalRegionModes(a, b []RegionMode) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !equalSlices(a[i].Regions, b[i].Regions) || !equalSlices(a[i].Types, b[i].Types) {
+			return false
+		}
+	}
+	return true
 }
 
 func equalSlices[T comparable](a, b []T) bool {

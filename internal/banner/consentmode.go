@@ -26,9 +26,55 @@ func appendMode(b []byte, d *Data) []byte {
 		return b
 	}
 	b = append(b, gtagStub...)
+	for _, rm := range d.RegionModes {
+		b = appendRegionMode(b, rm)
+	}
 	b = append(b, `gtag("consent","default",{`...)
+	b = appendTypes(b, d.ConsentMode)
+	count := typeCount(d.ConsentMode)
+	// A decided state is final from the first byte: nothing to wait for.
+	if d.WaitForUpdate > 0 && !d.Decided {
+		if count > 0 {
+			b = append(b, ',')
+		}
+		count++
+		b = append(b, "wait_for_update:"...)
+		b = strconv.AppendInt(b, int64(d.WaitForUpdate), 10)
+	}
+	b = appendRegions(b, d.Regions, count > 0)
+	return append(b, "})"...)
+}
+
+// appendRegionMode appends a Consent Mode default command for the regions
+// of rm; nothing when no region of it is valid.
+func appendRegionMode(b []byte, rm RegionMode) []byte {
+	valid := false
+	for _, reg := range rm.Regions {
+		valid = valid || validRegion(reg)
+	}
+	if !valid {
+		return b
+	}
+	b = append(b, `gtag("consent","default",{`...)
+	b = appendTypes(b, rm.Types)
+	b = appendRegions(b, rm.Regions, typeCount(rm.Types) > 0)
+	return append(b, "})"...)
+}
+
+func typeCount(types []ModeType) int {
 	n := 0
-	for _, m := range d.ConsentMode {
+	for _, m := range types {
+		if modeTypes[m.Name] {
+			n++
+		}
+	}
+	return n
+}
+
+// appendTypes appends the known types of list as name:"state" pairs.
+func appendTypes(b []byte, list []ModeType) []byte {
+	n := 0
+	for _, m := range list {
 		if !modeTypes[m.Name] {
 			continue
 		}
@@ -43,22 +89,19 @@ func appendMode(b []byte, d *Data) []byte {
 			b = append(b, `:"denied"`...)
 		}
 	}
-	// A decided state is final from the first byte: nothing to wait for.
-	if d.WaitForUpdate > 0 && !d.Decided {
-		if n > 0 {
-			b = append(b, ',')
-		}
-		n++
-		b = append(b, "wait_for_update:"...)
-		b = strconv.AppendInt(b, int64(d.WaitForUpdate), 10)
-	}
+	return b
+}
+
+// appendRegions appends the region parameter for the valid entries of
+// regions, after a comma when more is true; nothing when none is valid.
+func appendRegions(b []byte, regions []string, more bool) []byte {
 	r := 0
-	for _, reg := range d.Regions {
+	for _, reg := range regions {
 		if !validRegion(reg) {
 			continue
 		}
 		if r == 0 {
-			if n > 0 {
+			if more {
 				b = append(b, ',')
 			}
 			b = append(b, "region:["...)
@@ -73,7 +116,7 @@ func appendMode(b []byte, d *Data) []byte {
 	if r > 0 {
 		b = append(b, ']')
 	}
-	return append(b, "})"...)
+	return b
 }
 
 // validRegion accepts ISO 3166-1 and 3166-2 shapes ("ES", "US-CA"): letters,

@@ -13,7 +13,7 @@ var templates = parseTemplates()
 
 func parseTemplates() *template.Template {
 	// Line breaks only lay the source out; see the note atop the file.
-	src := strings.ReplaceAll(string(mustRead("templates/banner.tmpl")), "\n", "")
+	src := strings.ReplaceAll(string(mustRead("templates/banner.tmpl"))+string(mustRead("templates/optout.tmpl")), "\n", "")
 	return template.Must(template.New("banner").Funcs(template.FuncMap{"query": queryValue}).Parse(src))
 }
 
@@ -42,6 +42,7 @@ type view struct {
 	Page       bool
 	Link       link
 	Embed      embedView
+	Own        bool // the site's own opt-out link (OptOutLink)
 }
 
 // embedView is the placeholder's data, its texts filled in.
@@ -109,15 +110,20 @@ func BodyStart(buf *bytes.Buffer, d *Data) {
 	}
 }
 
-// Body renders what goes right before </body>: the control that reopens
+// Body renders what goes right before </body>: in the opt-out model the
+// "Do Not Sell or Share" link (Data.OptOut), in the notice model the notice
+// (Data.Notice); then the control that reopens
 // the preferences, floating in the corner Data.Corner names (hidden while
 // the banner shows; the loader reveals it after a choice). The preferences
 // dialog is not included: the loader fetches it on demand, which keeps the
 // first page small.
 //
-// Body returns where the control begins in buf, for the rewriter to leave
+// Body returns where the reopen control begins in buf, for the rewriter to leave
 // it out of a page that renders its own (SettingsLink).
 func Body(buf *bytes.Buffer, d *Data) (link int) {
+	if d.OptOut || d.Notice {
+		optoutCache.render(buf, d)
+	}
 	n := buf.Len()
 	bodyCache.render(buf, d) // the control is all of it
 	return n
