@@ -13,10 +13,22 @@ import (
 	"github.com/consentkit/consentkit/consent"
 )
 
-// HashVersion is the version of the canonical encoding that HashRecord
-// writes. Each row stores the version it was hashed with, so a later
-// encoding can be introduced without rewriting old rows.
-const HashVersion = 1
+// HashVersion is the newest version of the canonical encoding that
+// HashRecord writes. Each row stores the version it was hashed with, so a
+// later encoding can be introduced without rewriting old rows. Version 2
+// adds the region and the privacy model (consent.Regions); a record
+// without either is still hashed as version 1, so that records written
+// before regions existed, and by sites without them, verify unchanged.
+const HashVersion = 2
+
+// hashVersion is the one version a record is hashed with: 1 unless it
+// carries a region or a model.
+func hashVersion(rec *consent.Record) int {
+	if rec.Region == "" && rec.Model == "" {
+		return 1
+	}
+	return 2
+}
 
 // GenesisHash is the prev_hash of the first record of a log that was never
 // purged: 64 zeros, the length of a hex SHA-256. A constant, so that what
@@ -27,6 +39,7 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // mistaken for a checkpoint or chain head encoding and vice versa.
 const (
 	recordDomain     = "consentkit/auditlog/record/v1"
+	recordDomainV2   = "consentkit/auditlog/record/v2"
 	checkpointDomain = "consentkit/auditlog/checkpoint/v1"
 	headDomain       = "consentkit/auditlog/head/v1"
 	keyIDDomain      = "consentkit/auditlog/key-id/v1"
@@ -63,10 +76,17 @@ func HashRecord(seq int64, rec *consent.Record, prevHash string) (string, error)
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// appendRecord appends the canonical version-1 encoding of a record to dst.
-// The writer reuses dst between records to stay off the allocator.
+// appendRecord appends the canonical encoding of a record to dst, in the
+// version hashVersion gives it: version 2 has its own domain and ends with
+// the region and the model. The writer reuses dst between records to stay
+// off the allocator.
 func appendRecord(dst []byte, seq int64, rec *consent.Record, prev [sha256.Size]byte) []byte {
-	dst = appendString(dst, recordDomain)
+	v2 := hashVersion(rec) == 2
+	if v2 {
+		dst = appendString(dst, recordDomainV2)
+	} else {
+		dst = appendString(dst, recordDomain)
+	}
 	dst = binary.BigEndian.AppendUint64(dst, uint64(seq))
 	dst = binary.BigEndian.AppendUint64(dst, uint64(rec.Time.UnixMicro()))
 	dst = appendString(dst, rec.ConsentID)
@@ -92,6 +112,10 @@ func appendRecord(dst []byte, seq int64, rec *consent.Record, prev [sha256.Size]
 	dst = appendString(dst, rec.PageURL)
 	dst = appendString(dst, rec.IPPrefix)
 	dst = appendString(dst, rec.UserAgent)
+	if v2 {
+		dst = appendString(dst, rec.Region)
+		dst = appendString(dst, string(rec.Model))
+	}
 	return append(dst, prev[:]...)
 }
 
@@ -190,6 +214,8 @@ func normalize(rec consent.Record, now time.Time) consent.Record {
 	rec.PageURL = clean(rec.PageURL)
 	rec.IPPrefix = clean(rec.IPPrefix)
 	rec.UserAgent = clean(rec.UserAgent)
+	rec.Region = clean(rec.Region)
+	rec.Model = consent.Model(clean(string(rec.Model)))
 	return rec
 }
 

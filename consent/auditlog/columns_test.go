@@ -2,6 +2,7 @@ package auditlog
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -131,10 +132,13 @@ func writeV1Log(t *testing.T, be backend, loc string, n int) {
 	prev := GenesisHash
 	var args []any
 	texts := map[string]bool{}
+	// Version 1 had neither region nor model, the last two columns.
+	const v1Count = recordColumnCount - 2
+	v1Columns := strings.TrimSuffix(recordColumns, ", region, model")
 	flush := func() {
 		if len(args) > 0 {
-			be.raw(t, loc, `INSERT INTO consent_records (`+recordColumns+`) VALUES `+
-				placeholders(len(args)/recordColumnCount, recordColumnCount), args...)
+			be.raw(t, loc, `INSERT INTO consent_records (`+v1Columns+`) VALUES `+
+				placeholders(len(args)/v1Count, v1Count), args...)
 			args = args[:0]
 		}
 	}
@@ -153,7 +157,8 @@ func writeV1Log(t *testing.T, be backend, loc string, n int) {
 			be.raw(t, loc, `INSERT INTO banner_texts (sha, text) VALUES (?, ?)`, sh, rec.BannerText)
 		}
 		args, _ = appendRecordArgs(args, nil, seq, &rec, sh, prev, hash)
-		if len(args) >= 200*recordColumnCount {
+		args = args[:len(args)-2]
+		if len(args) >= 200*v1Count {
 			flush()
 		}
 		prev = hash

@@ -20,7 +20,7 @@ func CSVHeader() []string { return slices.Clone(csvHeader) }
 // csvHeader is what CSVHeader returns.
 var csvHeader = []string{"seq", "time", "consent_id", "outcome", "method", "gpc", "granted", "denied", "withdrawn",
 	"language", "policy_version", "policy_url", "revision", "banner_version", "text_hash", "page_url",
-	"ip_prefix", "user_agent", "hash_version", "prev_hash", "hash"}
+	"ip_prefix", "user_agent", "hash_version", "prev_hash", "hash", "region", "model"}
 
 // csvRow returns e's CSV cells in CSVHeader order. Category lists are
 // space-separated.
@@ -35,7 +35,7 @@ func csvRow(e *Entry, row []string) []string {
 		string(e.Outcome), string(e.Method), strconv.FormatBool(e.GPC), strings.Join(e.Granted(), " "),
 		strings.Join(denied, " "), strings.Join(e.Withdrawn, " "), e.Language, e.PolicyVersion, e.PolicyURL,
 		e.Revision, e.BannerVersion, e.TextHash, e.PageURL, e.IPPrefix, e.UserAgent,
-		strconv.Itoa(e.HashVersion), e.PrevHash, e.Hash)
+		strconv.Itoa(e.HashVersion), e.PrevHash, e.Hash, e.Region, string(e.Model))
 	for i, c := range row {
 		row[i] = SafeCSVCell(c)
 	}

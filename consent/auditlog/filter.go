@@ -62,10 +62,23 @@ func ParseFilter(v url.Values) (Filter, error) {
 		}
 	}
 	switch o := consent.Outcome(v.Get("outcome")); o {
-	case "", consent.OutcomeAcceptAll, consent.OutcomeRejectAll, consent.OutcomeCustom:
+	case "", consent.OutcomeAcceptAll, consent.OutcomeRejectAll, consent.OutcomeCustom, consent.OutcomeOptOut:
 		f.Outcome = o
 	default:
-		return f, bad("outcome", "must be accept_all, reject_all or custom")
+		return f, bad("outcome", "must be accept_all, reject_all, custom or opt_out")
+	}
+	if reg := strings.TrimSpace(v.Get("region")); reg != "" {
+		r, ok := consent.ParseRegion(reg)
+		if !ok {
+			return f, bad("region", "must be an ISO 3166 code such as US or US-CA")
+		}
+		f.Region = r.String()
+	}
+	switch md := consent.Model(v.Get("model")); md {
+	case "", consent.ModelOptIn, consent.ModelOptOut, consent.ModelNotice:
+		f.Model = md
+	default:
+		return f, bad("model", "must be opt_in, opt_out or notice")
 	}
 	switch m := consent.Method(v.Get("method")); m {
 	case "", consent.MethodBanner, consent.MethodForm, consent.MethodAPI, consent.MethodGPC:
@@ -162,5 +175,7 @@ func (f Filter) values() url.Values {
 	set("outcome", string(f.Outcome))
 	set("method", string(f.Method))
 	set("language", f.Language)
+	set("region", f.Region)
+	set("model", string(f.Model))
 	return v
 }

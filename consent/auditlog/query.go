@@ -25,6 +25,11 @@ type Filter struct {
 	Outcome  consent.Outcome
 	Language string
 	Method   consent.Method
+	// Region selects records of a region: a country ("US") selects its
+	// subdivisions too. Model selects records made under a privacy model;
+	// consent.ModelOptIn includes the records made without regions.
+	Region string
+	Model  consent.Model
 	// After and Before are exclusive bounds on Seq: the cursor for paging.
 	After, Before int64
 	// Desc returns the newest records first.
@@ -60,6 +65,18 @@ func (f *Filter) where() (string, []any) {
 	if f.Outcome != "" {
 		add("r.outcome = ?", string(f.Outcome))
 	}
+	if f.Region != "" {
+		conds = append(conds, "(r.region = ? OR r.region LIKE ?)")
+		args = append(args, f.Region, f.Region+"-%")
+	}
+	switch f.Model {
+	case "":
+	case consent.ModelOptIn:
+		conds = append(conds, "r.model IN (?, '')")
+		args = append(args, string(f.Model))
+	default:
+		add("r.model = ?", string(f.Model))
+	}
 	if f.Language != "" {
 		add("r.language = ?", f.Language)
 	}
@@ -88,7 +105,8 @@ const decisionIs = `EXISTS (SELECT 1 FROM consent_decisions d WHERE d.seq = r.se
 // rows, which scanEntry compares with its decisions.
 const entrySelect = `SELECT r.seq, r.ts, r.consent_id, r.revision, r.policy_version, r.policy_url,
 r.decisions, r.withdrawn, r.outcome, r.method, r.gpc, r.language, r.banner_version, r.text_hash,
-COALESCE(b.text, ''), r.page_url, r.ip_prefix, r.user_agent, r.hash_version, r.prev_hash, r.hash, ` + decisionRows + `
+COALESCE(b.text, ''), r.page_url, r.ip_prefix, r.user_agent, r.hash_version, r.prev_hash, r.hash, ` + decisionRows + `,
+r.region, r.model
 FROM consent_records r LEFT JOIN banner_texts b ON b.sha = r.banner_sha`
 
 // alteredCategory is the decision scanEntry adds to a record whose stored
@@ -102,15 +120,16 @@ const alteredCategory = "\x00altered"
 func scanEntry(rs engine.Rows) (Entry, error) {
 	var e Entry
 	var ts, gpc, version int64
-	var decisions, withdrawn, outcome, method, rows string
+	var decisions, withdrawn, outcome, method, rows, model string
 	err := rs.Scan(&e.Seq, &ts, &e.ConsentID, &e.Revision, &e.PolicyVersion, &e.PolicyURL,
 		&decisions, &withdrawn, &outcome, &method, &gpc, &e.Language, &e.BannerVersion, &e.TextHash,
-		&e.BannerText, &e.PageURL, &e.IPPrefix, &e.UserAgent, &version, &e.PrevHash, &e.Hash, &rows)
+		&e.BannerText, &e.PageURL, &e.IPPrefix, &e.UserAgent, &version, &e.PrevHash, &e.Hash, &rows, &e.Region, &model)
 	if err != nil {
 		return e, err
 	}
 	e.Time = time.UnixMicro(ts).UTC()
 	e.Outcome = consent.Outcome(outcome)
+	e.Model = consent.Model(model)
 	e.Method = consent.Method(method)
 	e.GPC = gpc != 0
 	e.HashVersion = int(version)

@@ -135,6 +135,7 @@ type reviewPage struct {
 	Query              string // the filter, encoded, for links
 	Outcomes           []consent.Outcome
 	Methods            []consent.Method
+	Models             []consent.Model
 
 	Entries []Entry
 	Cursor  int64
@@ -182,7 +183,8 @@ func (h *reviewHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	f, err := ParseFilter(q)
 	p := &reviewPage{Form: q, Query: f.values().Encode(), Outcomes: []consent.Outcome{
 		consent.OutcomeAcceptAll, consent.OutcomeRejectAll, consent.OutcomeCustom},
-		Methods: []consent.Method{consent.MethodBanner, consent.MethodForm, consent.MethodAPI, consent.MethodGPC}}
+		Methods: []consent.Method{consent.MethodBanner, consent.MethodForm, consent.MethodAPI, consent.MethodGPC},
+		Models:  []consent.Model{consent.ModelOptIn, consent.ModelOptOut, consent.ModelNotice}}
 	if err != nil {
 		h.fail(w, p, http.StatusBadRequest, err.Error())
 		return
@@ -256,7 +258,7 @@ func (h *reviewHandler) record(w http.ResponseWriter, r *http.Request, p *review
 	}
 	p.Title, p.Entry = "Record "+strconv.FormatInt(seq, 10), &e
 	hash, err := HashRecord(e.Seq, &e.Record, e.PrevHash)
-	p.HashOK = err == nil && e.HashVersion == HashVersion && hash == e.Hash
+	p.HashOK = err == nil && e.HashVersion == hashVersion(&e.Record) && hash == e.Hash
 	h.render(w, http.StatusOK, "record", p)
 }
 

@@ -9,7 +9,15 @@ import (
 )
 
 // schemaVersion is the schema version this package migrates databases to.
-const schemaVersion = 2
+const schemaVersion = 3
+
+// schemaV3Regions adds the region and the privacy model of each record
+// (consent.Regions), for both engines. Older records get "", which is what
+// they hashed (see hashVersion).
+var schemaV3Regions = []string{
+	`ALTER TABLE consent_records ADD COLUMN region TEXT NOT NULL DEFAULT ''`,
+	`ALTER TABLE consent_records ADD COLUMN model TEXT NOT NULL DEFAULT ''`,
+}
 
 // migrate brings the schema to schemaVersion inside one transaction, so a
 // failed migration leaves nothing half-done, and checks the signing key.

@@ -36,7 +36,7 @@ func (env *tamperEnv) insert(e Entry) {
 
 // forge returns a self-consistent record at seq chained after prevHash.
 func (env *tamperEnv) forge(seq int64, prevHash string) Entry {
-	e := Entry{Seq: seq, Record: testRecord(1), HashVersion: HashVersion, PrevHash: prevHash}
+	e := Entry{Seq: seq, Record: testRecord(1), HashVersion: 1, PrevHash: prevHash}
 	e.ConsentID = strings.Repeat("f", 32)
 	e.Time = env.es[0].Time
 	var err error

@@ -363,7 +363,7 @@ func (w *walker) step(e *Entry) *Break {
 		return &Break{Seq: want, Kind: BreakDeleted,
 			Detail: fmt.Sprintf("records %d to %d are missing", want, e.Seq-1)}
 	}
-	contentOK := e.HashVersion == HashVersion && w.hashAt(e, e.Seq, e.PrevHash) == e.Hash
+	contentOK := e.HashVersion == hashVersion(&e.Record) && w.hashAt(e, e.Seq, e.PrevHash) == e.Hash
 	linkOK := e.PrevHash == w.hash
 	brk := &Break{Seq: e.Seq, ConsentID: e.ConsentID}
 	switch {
