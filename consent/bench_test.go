@@ -119,6 +119,32 @@ func BenchmarkHandlerRepeatVisitor(b *testing.B) {
 	serveLoop(b, m.Handler(okHandler), req, w)
 }
 
+// BenchmarkHandlerRepeatVisitorRegions is BenchmarkHandlerRepeatVisitor
+// with every region preset configured and the visitor located by a geo
+// header: the cost of Regions on every request (locate, match, the State
+// copy that carries the region). Each sub-benchmark is one model.
+func BenchmarkHandlerRepeatVisitorRegions(b *testing.B) {
+	_, v := benchCookie(b)
+	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: quietLog,
+		Now:     func() time.Time { return time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC) },
+		Regions: Regions{Rules: allPresets(), Locate: LocateHeaders(GeoHeaders{Cloudflare: true})}})
+	require.NoError(b, err)
+	h := m.Handler(okHandler)
+	for _, where := range []struct{ name, country, region string }{
+		{"opt-in DE", "DE", ""}, {"opt-out US-CA", "US", "CA"}, {"unknown", "", ""}} {
+		b.Run(where.name, func(b *testing.B) {
+			req, w := benchRequest(b, v)
+			if where.country != "" {
+				req.Header.Set("CF-IPCountry", where.country)
+			}
+			if where.region != "" {
+				req.Header.Set("CF-Region-Code", where.region)
+			}
+			serveLoop(b, h, req, w)
+		})
+	}
+}
+
 // BenchmarkHandlerFirstVisit is a visitor without a cookie.
 func BenchmarkHandlerFirstVisit(b *testing.B) {
 	m, _ := benchCookie(b)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gorilla/securecookie"
@@ -233,6 +234,9 @@ type cached struct {
 	// old: the value verified under the consent cookie's old name (see
 	// cookieNames), and is valid under that name only.
 	old bool
+	// regional[gpc] is the last State Regions made of plain or gpc for a
+	// request (region.go), reused while the visitor stays where they are.
+	regional [2]atomic.Pointer[State]
 }
 
 func newVerifiedCache(size int) *verifiedCache {

@@ -73,8 +73,19 @@ func (m *Manager) regionalState(w http.ResponseWriter, r *http.Request, gpc bool
 			base, honored = e.gpc, rule.gpcBinding
 		}
 	}
+	if e != nil {
+		// Given the cookie and the signal, the state depends only on
+		// the region and its rule: a repeat visitor who has not moved
+		// gets the State made for their previous request.
+		if p := e.regional[g].Load(); p != nil && p.region == reg && p.model == rule.model && p.honored == honored && p.optOut == base.optOut && p.decided == base.decided {
+			return p
+		}
+	}
 	c := *base
 	c.region, c.model, c.honored = reg, rule.model, honored
+	if e != nil {
+		e.regional[g].Store(&c)
+	}
 	return &c
 }
 

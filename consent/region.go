@@ -93,6 +93,10 @@ func (r Region) String() string {
 // countryOnly returns r without its subdivision.
 func (r Region) countryOnly() Region { return Region{country: r.country} }
 
+// countryIndex numbers the country codes AA..ZZ from 0; a Region's country
+// is always two upper-case letters (MakeRegion).
+func (r Region) countryIndex() int { return int(r.country[0]-'A')*26 + int(r.country[1]-'A') }
+
 func asciiLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
 func upper(c byte) byte {
@@ -205,6 +209,11 @@ type regionRule struct {
 type regionTable struct {
 	rules     []*regionRule
 	byArea    map[Region]int // area → index of the first rule naming it
+	// byCountry[c] is 1 + the index of the first rule naming country c
+	// (countryIndex), 0 for none; hasSubs[c] tells whether any rule names
+	// a subdivision of c. Arrays, not the map, answer the common case.
+	byCountry [26 * 26]int16
+	hasSubs   [26 * 26]bool
 	elsewhere *regionRule
 	unknown   *regionRule // the strictest of rules and elsewhere
 	locate    func(*http.Request) Region
@@ -258,6 +267,11 @@ func (m *Manager) newRegionTable() *regionTable {
 			r, _ := ParseRegion(a)
 			if _, seen := t.byArea[r]; !seen {
 				t.byArea[r] = i
+				if r.sub == [3]byte{} {
+					t.byCountry[r.countryIndex()] = int16(i + 1)
+				} else {
+					t.hasSubs[r.countryIndex()] = true
+				}
 			}
 		}
 	}
@@ -294,14 +308,12 @@ func (t *regionTable) match(r Region) *regionRule {
 	if r.IsZero() {
 		return t.unknown
 	}
-	best := -1
-	if r.sub != [3]byte{} {
-		if i, ok := t.byArea[r]; ok {
+	c := r.countryIndex()
+	best := int(t.byCountry[c]) - 1
+	if t.hasSubs[c] && r.sub != [3]byte{} {
+		if i, ok := t.byArea[r]; ok && (best < 0 || i < best) {
 			best = i
 		}
-	}
-	if i, ok := t.byArea[r.countryOnly()]; ok && (best < 0 || i < best) {
-		best = i
 	}
 	if best < 0 {
 		return t.elsewhere
