@@ -207,8 +207,8 @@ type regionRule struct {
 
 // regionTable is Config.Regions compiled: the first rule for each area.
 type regionTable struct {
-	rules     []*regionRule
-	byArea    map[Region]int // area → index of the first rule naming it
+	rules  []*regionRule
+	byArea map[Region]int // area → index of the first rule naming it
 	// byCountry[c] is 1 + the index of the first rule naming country c
 	// (countryIndex), 0 for none; hasSubs[c] tells whether any rule names
 	// a subdivision of c. Arrays, not the map, answer the common case.
