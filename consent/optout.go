@@ -2,6 +2,7 @@ package consent
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"html/template"
 	"net/http"
@@ -147,7 +148,7 @@ func (m *Manager) serveOptOut(w http.ResponseWriter, r *http.Request) {
 	d := dataPool.Get().(*banner.Data)
 	defer dataPool.Put(d)
 	m.bannerData(d, r, st, m.localeFor(r, q.Get("lang")), m.nonceFor(r, w.Header()))
-	d.Return = safeReturn(q.Get("return"))
+	d.Return = safeReturn(cmp.Or(q.Get("return"), pageURL(r))) // the automatic link sends no return: see optout.tmpl
 	d.Honored = st.honored || st.optOut && st.Model() != ModelOptIn
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)

@@ -252,7 +252,7 @@ func TestRegionCaliforniaGPC(t *testing.T) {
 		require.Equal(t, http.StatusOK, resp.StatusCode)
 		assert.NotContains(t, body, `id="ck-banner"`, "no blocking banner in the opt-out model")
 		assert.Contains(t, body, "Do Not Sell or Share My Personal Information")
-		assert.Contains(t, body, `<span class="ck-honored" role="status">Opt-out request honored</span>`)
+		assert.Contains(t, body, `<span class="ck-honored">Opt-out request honored</span>`)
 		assert.Contains(t, body, `data-ck-blocked="marketing"`, "sale/sharing blocked")
 		assert.Contains(t, body, `<script data-consent="analytics" src="/stats.js"></script>`, "analytics runs by default")
 		assert.NotContains(t, setCookieNames(resp), "_fbp")

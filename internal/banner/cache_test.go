@@ -34,7 +34,7 @@ func TestCacheEqualsTemplate(t *testing.T) {
 		name string
 		data func() *Data
 	}{"hostile", hostile}) {
-		for _, c := range []*cache{headCache, bodyCache} {
+		for _, c := range []*cache{headCache, bodyCache, optoutCache} {
 			t.Run(s.name+"/"+c.name, func(t *testing.T) {
 				t.Parallel()
 				for _, v := range holeValues {

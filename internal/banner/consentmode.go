@@ -58,7 +58,7 @@ func appendRegionMode(b []byte, rm RegionMode) []byte {
 	b = append(b, `gtag("consent","default",{`...)
 	b = appendTypes(b, rm.Types)
 	b = appendRegions(b, rm.Regions, typeCount(rm.Types) > 0)
-	return append(b, "})"...)
+	return append(b, "});"...) // another command follows
 }
 
 func typeCount(types []ModeType) int {

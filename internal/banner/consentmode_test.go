@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -78,4 +79,39 @@ func TestConsentModeRunsInNode(t *testing.T) {
 		"analytics_storage": "granted", "functionality_storage": "denied", "personalization_storage": "denied",
 		"security_storage": "granted", "region": []any{"ES"},
 	}}, queued[0])
+}
+
+// TestRegionModesScript: per-region defaults come before the general one,
+// each a separate statement, and malformed regions never reach the script.
+func TestRegionModesScript(t *testing.T) {
+	t.Parallel()
+	d := unplaced()
+	d.RegionModes = append(d.RegionModes, RegionMode{Regions: []string{"</script>"}, Types: d.ConsentMode})
+	got := string(appendMode(nil, d))
+	assert.Contains(t, got, `security_storage:"granted",region:["US-CA"]});gtag("consent","default",{ad_storage:"denied"`)
+	assert.NotContains(t, got, "script")
+	assert.NotContains(t, got, `bad"region`)
+	assert.Equal(t, 2, strings.Count(got, `gtag("consent","default"`), "a region mode without a valid region is left out")
+}
+
+// TestRegionModesRunInNode: the per-region commands are valid JavaScript
+// and queue before the general default.
+func TestRegionModesRunInNode(t *testing.T) {
+	t.Parallel()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	script := "var window=globalThis;" + string(appendMode(nil, unplaced())) +
+		";console.log(JSON.stringify(dataLayer.map(a=>Array.from(a))))"
+	path := filepath.Join(t.TempDir(), "mode.js")
+	require.NoError(t, os.WriteFile(path, []byte(script), 0o600))
+	out, err := exec.Command(node, path).Output()
+	require.NoError(t, err)
+	var queued [][]any
+	require.NoError(t, json.Unmarshal(bytes.TrimSpace(out), &queued))
+	require.Len(t, queued, 2)
+	assert.Equal(t, []any{"US-CA"}, queued[0][2].(map[string]any)["region"])
+	assert.Equal(t, "granted", queued[0][2].(map[string]any)["ad_storage"])
+	assert.Nil(t, queued[1][2].(map[string]any)["region"])
 }

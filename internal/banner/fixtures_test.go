@@ -113,3 +113,37 @@ func rtl() *Data {
 	d.Languages = []Language{{Tag: "en", Name: "English"}, {Tag: "ar", Name: "العربية", Selected: true}}
 	return d
 }
+
+// optOutHonored is a California visitor whose GPC signal was honoured:
+// no banner, everything but marketing granted by default, the
+// "Do Not Sell or Share" link and the status (consent.Regions).
+func optOutHonored() *Data {
+	d := decided()
+	d.GPC, d.OptOut, d.Honored = true, true, true
+	d.Categories = enCategories("preferences", "analytics")
+	d.ConsentMode = modeFor(d.Categories, true)
+	d.Texts.OptOut = "Do Not Sell or Share My Personal Information"
+	d.Texts.Honored = "Opt-out request honored"
+	d.Texts.OptOutText = "You can opt out of the sale or sharing of your personal information."
+	d.Texts.OptOutSubmit = "Opt out"
+	return d
+}
+
+// notice is a visitor in a notice-only region: a non-blocking notice, and
+// unknown-region Consent Mode defaults per region.
+func notice() *Data {
+	d := decided()
+	d.ConsentID = ""
+	d.Notice = true
+	d.Categories = enCategories("preferences", "analytics", "marketing")
+	d.Texts.Notice = "This site uses cookies to work, to measure visits and for advertising."
+	return d
+}
+
+// unplaced is a first visit the server could not locate under
+// consent.Regions: the banner, and Consent Mode defaults per region.
+func unplaced() *Data {
+	d := undecided()
+	d.RegionModes = []RegionMode{{Regions: []string{"US-CA", "bad\"region"}, Types: modeFor(enCategories("preferences", "analytics", "marketing"), true)}}
+	return d
+}

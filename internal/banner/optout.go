@@ -27,7 +27,7 @@ func OptOutLink(d *Data, honored bool) template.HTML {
 	var b strings.Builder
 	execute(&b, "optoutlink", v)
 	if honored {
-		b.WriteString(` <span class="ck-honored" role="status">`)
+		b.WriteString(` <span class="ck-honored">`)
 		template.HTMLEscape(&b, []byte(d.Texts.Honored))
 		b.WriteString(`</span>`)
 	}

@@ -25,6 +25,9 @@ var states = []struct {
 	{"decided", decided},
 	{"gpc", gpc},
 	{"rtl", rtl},
+	{"optout", optOutHonored},
+	{"notice", notice},
+	{"unplaced", unplaced},
 }
 
 // golden compares got with testdata/name, or rewrites it under -update. The
@@ -56,6 +59,16 @@ func TestGolden(t *testing.T) {
 	t.Run("page", func(t *testing.T) {
 		t.Parallel()
 		golden(t, "decided.page.html", prefs(decided(), false)+"\n")
+	})
+	t.Run("opt-out page", func(t *testing.T) {
+		t.Parallel()
+		form := optOutHonored()
+		form.Honored = false
+		for name, d := range map[string]*Data{"optout.page.html": optOutHonored(), "optout-form.page.html": form} {
+			var buf bytes.Buffer
+			OptOutPage(&buf, d)
+			golden(t, name, buf.String()+"\n")
+		}
 	})
 }
 
@@ -368,6 +381,12 @@ func TestBodyReportsWhereTheSettingsLinkBegins(t *testing.T) {
 			_, own := attr(settings, "data-ck-settings")
 			assert.False(t, own, "the automatic link is not the page's own")
 			rest := buf.String()[len("[before]"):at]
+			if d.OptOut || d.Notice {
+				// The opt-out link or the notice stays when the page
+				// places its own settings control.
+				assert.True(t, strings.HasPrefix(rest, `<p class="ck-optout"`) || strings.HasPrefix(rest, `<p class="ck-notice"`), rest)
+				return
+			}
 			assert.Empty(t, rest, "the body-end snippet is the control alone, cut off whole (the banner goes after <body>: BodyStart)")
 		})
 	}
