@@ -175,8 +175,10 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 	default:
 		next.method = MethodAPI
 	}
-	if !current {
-		prev = nil // withdrawal only means something under the same revision
+	if !current || prev != nil && prev.optOut {
+		// Withdrawal only means something under the same revision, and of
+		// a consent: what an opt-out left on by default was never given.
+		prev = nil
 	}
 	rec := m.record(r, next, prev, d.Lang)
 	if d.Action == actionOptOut {

@@ -402,3 +402,33 @@ func TestRegionOwnOptOutLink(t *testing.T) {
 	assert.Contains(t, body, `<a class="ck-dns" href="/consent/optout?return=/news?a%3d1" data-ck-optout>`)
 	assert.Contains(t, body, "Opt-out request honored")
 }
+
+// TestRegionOptOutIsNoConsentToWithdraw: a visitor who opted out in an
+// opt-out region and then rejects all in an opt-in one withdraws nothing:
+// what the opt-out model left on by default was never consented to.
+func TestRegionOptOutIsNoConsentToWithdraw(t *testing.T) {
+	t.Parallel()
+	s := newRegionSite(t, true)
+	c := s.client(t)
+	post := func(action string, hdr ...string) {
+		form := url.Values{"action": {action}, "return": {"/"}}
+		req, err := http.NewRequest(http.MethodPost, s.srv.URL+"/consent/decision", strings.NewReader(form.Encode()))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		resp, err := c.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		require.Equal(t, http.StatusSeeOther, resp.StatusCode)
+	}
+	post("opt_out", "X-Test-Country", "US", "X-Test-Region", "TX")
+	post("reject_all", "X-Test-Country", "DE")
+	recs := s.store.all()
+	require.Len(t, recs, 2)
+	assert.Equal(t, recs[0].ConsentID, recs[1].ConsentID, "one browser, one consent ID")
+	assert.Equal(t, OutcomeRejectAll, recs[1].Outcome)
+	assert.Empty(t, recs[1].Withdrawn)
+	assert.Equal(t, ModelOptIn, recs[1].Model)
+}
