@@ -432,3 +432,22 @@ func TestRegionOptOutIsNoConsentToWithdraw(t *testing.T) {
 	assert.Empty(t, recs[1].Withdrawn)
 	assert.Equal(t, ModelOptIn, recs[1].Model)
 }
+
+// FuzzMakeRegion: whatever a header holds, a Region is unknown or a valid
+// code that parses back to itself.
+func FuzzMakeRegion(f *testing.F) {
+	for _, s := range [][2]string{{"US", "CA"}, {"us", "US-TX"}, {"XX", ""}, {"T1", ""}, {"DE", "Berlin"}, {"\xff\xfe", "\x00"}} {
+		f.Add(s[0], s[1])
+	}
+	f.Fuzz(func(t *testing.T, country, sub string) {
+		r := MakeRegion(country, sub)
+		if r.IsZero() {
+			return
+		}
+		back, ok := ParseRegion(r.String())
+		require.True(t, ok, "%q", r.String())
+		require.Equal(t, r, back)
+		require.LessOrEqual(t, len(r.String()), 6)
+		require.Equal(t, strings.ToUpper(r.String()), r.String())
+	})
+}
