@@ -42,7 +42,9 @@ hv = v => {
 for (const x of String(v).split(',')) {
 try {
 // The host, then each parent domain: the first listed gives the category.
-for (let u = new URL(x.match(/[^\s"']+/), d.baseURI).hostname.replace(/\.+$/, ''); u; u = u.slice(u.indexOf('.') + 1 || u.length)) {
+// The host set of advanced Consent Mode lets the Google tag's own URLs
+// through (self.ckX).
+for (let y = new URL(x.match(/[^\s"']+/), d.baseURI), u = W.ckX?.(y) ? '' : y.hostname.replace(/\.+$/, ''); u; u = u.slice(u.indexOf('.') + 1 || u.length)) {
 let z = 0x811c9dc5;
 for (const c of u) z = Math.imul(z ^ c.charCodeAt(), 0x01000193) >>> 0;
 for (const [c, S] of H) if (S.has(z)) { if (!G.has(c)) return c; u = ''; }
@@ -188,7 +190,7 @@ if (u != t) y.textContent = u;
 };
 // A decision form is posted as JSON; if that fails, the plain form is sent.
 d.addEventListener('submit', async e => {
-const f = e.target, b = e.submitter, v = b && b.value || 'save';
+const f = e.target, b = e.submitter, v = b?.value || 'save';
 if (!f.matches('.ck-d')) return;
 e.preventDefault();
 const F = new FormData(f);
@@ -210,6 +212,9 @@ return f.submit();
 }
 const n = new Set(j.granted);
 if (W.gtag && j.consent_mode) gtag('consent', 'update', j.consent_mode);
+// The vendors hear the choice before a withdrawal's reload, and before
+// what it allows runs.
+W.ckS?.(j);
 // Storage the server cannot reach: declared keys of refused categories.
 try {
 for (const k of j.clear_storage || []) for (const x of Object.keys(localStorage)) if (k.endsWith('*') ? x.startsWith(k.slice(0, -1)) : x == k) localStorage.removeItem(x);
@@ -233,7 +238,7 @@ d.dispatchEvent(new CustomEvent('consent:change', {detail: {granted: [...G]}}));
 // Choose and Cookie settings open the dialog in place; a modified click
 // (new tab) keeps the link's no-JS page. Close only closes.
 d.addEventListener('click', e => {
-const a = e.target.closest && e.target.closest('.ck-choose,.ck-settings,[data-ck-settings],.ck-close');
+const a = e.target.closest?.('.ck-choose,.ck-settings,[data-ck-settings],.ck-close');
 if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
 const x = a.closest('dialog');
 if (a.matches('.ck-close')) { if (x) { e.preventDefault(); x.close(); } return; }
