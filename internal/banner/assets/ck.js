@@ -190,7 +190,7 @@ if (u != t) y.textContent = u;
 };
 // A decision form is posted as JSON; if that fails, the plain form is sent.
 d.addEventListener('submit', async e => {
-const f = e.target, b = e.submitter, v = b?.value || 'save';
+const f = e.target, b = e.submitter, v = b && b.value || 'save';
 if (!f.matches('.ck-d')) return;
 e.preventDefault();
 const F = new FormData(f);
@@ -238,7 +238,7 @@ d.dispatchEvent(new CustomEvent('consent:change', {detail: {granted: [...G]}}));
 // Choose and Cookie settings open the dialog in place; a modified click
 // (new tab) keeps the link's no-JS page. Close only closes.
 d.addEventListener('click', e => {
-const a = e.target.closest?.('.ck-choose,.ck-settings,[data-ck-settings],.ck-close');
+const a = e.target.closest && e.target.closest('.ck-choose,.ck-settings,[data-ck-settings],.ck-close');
 if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
 const x = a.closest('dialog');
 if (a.matches('.ck-close')) { if (x) { e.preventDefault(); x.close(); } return; }

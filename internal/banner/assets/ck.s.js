@@ -24,22 +24,29 @@ return Object.assign(m, j && j.consent_mode);
 const send = j => {
 const m = mode(j), g = j ? j.granted : K.granted(), on = (t, c) => m[t] ? m[t] == 'granted' : g.includes(c);
 const ad = on('ad_storage', 'marketing'), an = on('analytics_storage', 'analytics'), first = d == D;
-const once = k => S[k] != d && (S[k] = d);
+// tell calls a vendor present (on) once per decision; a vendor that
+// throws must not stop the loader, which calls this in the middle of a
+// choice.
+const tell = (k, on, f) => {
+if (!on || S[k] == d) return;
+S[k] = d;
+try { f(); } catch (_) {}
+};
 // Meta Pixel: fbq('consent', 'grant' | 'revoke'),
 // https://developers.facebook.com/docs/meta-pixel/implementation/gdpr
-if (typeof W.fbq == 'function' && once('fbq')) W.fbq('consent', ad ? 'grant' : 'revoke');
+tell('fbq', typeof W.fbq == 'function', () => W.fbq('consent', ad ? 'grant' : 'revoke'));
 // Microsoft Advertising UET consent mode ("What is UET consent mode?" in
 // Microsoft Advertising help): uetq.push('consent', 'default' | 'update',
 // {ad_storage}); a default first, updates after; without one UET assumes
 // granted. An array uetq is the queue bat.js reads when it loads.
-if (W.uetq && once('uetq')) W.uetq.push('consent', first ? 'default' : 'update', {ad_storage: G(ad)});
+tell('uetq', W.uetq, () => W.uetq.push('consent', first ? 'default' : 'update', {ad_storage: G(ad)}));
 // Microsoft Clarity consent API v2: both types, capital S as documented,
 // https://learn.microsoft.com/en-us/clarity/setup-and-installation/clarity-consent-api-v2
-if (typeof W.clarity == 'function' && once('clarity')) W.clarity('consentv2', {ad_Storage: G(ad), analytics_Storage: G(an)});
+tell('clarity', typeof W.clarity == 'function', () => W.clarity('consentv2', {ad_Storage: G(ad), analytics_Storage: G(an)}));
 // Tag Manager: an event to trigger tags on, with the granted categories as
 // one space-separated string (GTM merges arrays by index, which would keep
 // a withdrawn category of a longer earlier list).
-if (W.google_tag_manager && once('gtm')) (W.dataLayer = W.dataLayer || []).push({event: first ? 'consent_default' : 'consent_update', consent_categories: g.join(' ')});
+tell('gtm', W.google_tag_manager, () => (W.dataLayer = W.dataLayer || []).push({event: first ? 'consent_default' : 'consent_update', consent_categories: g.join(' ')}));
 };
 W.ckS = j => { d = j; send(j); };
 K.onChange(() => send(d == D ? null : d));
