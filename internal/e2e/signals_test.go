@@ -145,14 +145,22 @@ func TestVendorSignalsAcceptThenWithdraw(t *testing.T) {
 	accept := signalsState("update", "consent_update", true, true, "necessary preferences analytics marketing")
 	assert.Equal(t, "["+load+","+accept+"]", signalCalls(tb), "after accept: grants, each once")
 
+	// A decided visitor's next page (deferred loader, no guard) sends the
+	// granted state as its defaults.
+	tb.reload()
+	tb.waitFor(`JSON.parse(sessionStorage.getItem('calls') || '[]').length >= 12`)
+	granted := signalsState("default", "consent_default", true, true, "necessary preferences analytics marketing")
+	assert.Equal(t, "["+load+","+accept+","+granted+"]", signalCalls(tb), "a granted visitor's page load")
+
 	tb.click(".ck-settings")
 	tb.waitFor(prefsOpen)
 	tb.clickAndWaitLoad("#ck-prefs .ck-reject")
-	tb.waitFor(`document.readyState === 'complete' && JSON.parse(sessionStorage.getItem('calls') || '[]').length >= 16`)
+	tb.waitFor(`document.readyState === 'complete' && JSON.parse(sessionStorage.getItem('calls') || '[]').length >= 20`)
 	withdraw := signalsState("update", "consent_update", false, false, "necessary")
 	reloaded := signalsState("default", "consent_default", false, false, "necessary")
-	assert.Equal(t, "["+load+","+accept+","+withdraw+","+reloaded+"]", signalCalls(tb),
+	assert.Equal(t, "["+load+","+accept+","+granted+","+withdraw+","+reloaded+"]", signalCalls(tb),
 		"a withdrawal revokes before the reload; the reloaded page sends the denied state again")
+	assert.Equal(t, 1, signalsModuleLoads(assets), "the module is fetched once, then cached: %v", assets.snapshot())
 }
 
 func TestVendorSignalsReject(t *testing.T) {
