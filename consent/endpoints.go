@@ -127,8 +127,10 @@ func supportedLocale(lang string) (locales.Locale, bool) {
 func (m *Manager) serveAsset(w http.ResponseWriter, r *http.Request, name string) bool {
 	body, ctype, ok := banner.Asset(name)
 	gz, _ := banner.AssetGzip(name)
-	if !ok && name != "" && name == m.hosts.Name {
-		body, gz, ctype, ok = m.hosts.Body, m.hosts.Gzip, m.hosts.ContentType, true
+	for _, f := range [...]*banner.File{&m.hosts, &m.gtagHosts} {
+		if !ok && name != "" && name == f.Name {
+			body, gz, ctype, ok = f.Body, f.Gzip, f.ContentType, true
+		}
 	}
 	if !ok {
 		return false

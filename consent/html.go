@@ -28,6 +28,9 @@ type htmlRewrite struct {
 	m    *Manager
 	rec  *diagRecord
 	path string
+	// googleTag: the head carries the Consent Mode defaults and the site
+	// chose advanced Consent Mode, so the Google tag may load.
+	googleTag bool
 }
 
 var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
@@ -67,6 +70,9 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 	body := s.body.Bytes()
 	cfg := rewrite.Config{Head: s.head.Bytes(), BodyStart: s.start.Bytes(), BodyEnd: body[:link], Settings: body[link:],
 		Consent: st, Trackers: m.trackers, Report: s}
+	if s.googleTag {
+		cfg.Trackers = m.gtagTrackers
+	}
 	if !m.cfg.NoBanner && !alone && framesSelf(h) {
 		cfg.Placeholder = s.ph
 	}
@@ -102,6 +108,15 @@ func (m *Manager) injected(s *htmlRewrite, r *http.Request, h http.Header, nonce
 		m.warnOncef("csp-inline", "consent: the page's Content-Security-Policy blocks inline scripts, so the Consent Mode defaults are left out; give the middleware your CSP nonce (Config.Nonce) to keep them",
 			"path", r.URL.Path)
 		s.data.ConsentMode = s.data.ConsentMode[:0]
+	}
+	// Advanced Consent Mode lets the Google tag load only under the
+	// defaults: a page without them keeps it blocked, in the markup and in
+	// the guard.
+	if m.gtagTrackers != nil && len(s.data.ConsentMode) > 0 {
+		s.googleTag = true
+		if s.data.Hosts != "" {
+			s.data.Hosts = m.gtagHosts.Name
+		}
 	}
 	banner.Head(s.head, s.data)
 	banner.BodyStart(s.start, s.data)
@@ -151,7 +166,7 @@ func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc loc
 		PolicyURL: m.cfg.PolicyURL, Nonce: nonce, Languages: lt.langs,
 		WaitForUpdate: m.cfg.ConsentMode.WaitForUpdate, Regions: m.cfg.ConsentMode.Regions,
 		Categories: cats, ConsentMode: mode,
-		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner,
+		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner, Signals: m.cfg.ConsentMode.VendorSignals,
 	}
 	// A GPC state's sale-or-sharing bits are already cleared (withGPC).
 	for i, c := range lt.cats {

@@ -34,6 +34,11 @@ type Manager struct {
 	cookies      *cookieRegistry
 	trackers     *trackers.Table
 	hosts        banner.File // the runtime guard's host set, from trackers
+	// With ConsentMode.Advanced, the table and host set that let the
+	// Google tag through, for pages that carry the Consent Mode defaults;
+	// nil and zero otherwise.
+	gtagTrackers *trackers.Table
+	gtagHosts    banner.File
 	l10n         *l10n
 	modes        consentModes
 
@@ -96,6 +101,13 @@ func New(cfg Config) (*Manager, error) {
 	m.hosts = hostsFile(m.trackers)
 	if m.modes, err = newConsentModes(cfg.ConsentMode.Mapping, m.set); err != nil {
 		return nil, err
+	}
+	if err := checkAdvanced(&cfg.ConsentMode, &m.modes); err != nil {
+		return nil, err
+	}
+	if cfg.ConsentMode.Advanced {
+		m.gtagTrackers = m.trackers.WithGoogleTag()
+		m.gtagHosts = banner.GoogleTagHostsFile(m.hosts)
 	}
 	if m.l10n, err = newL10n(&m.cfg); err != nil {
 		return nil, err

@@ -72,7 +72,7 @@ func TestLoaderParses(t *testing.T) {
 func TestMinifyJS(t *testing.T) {
 	t.Parallel()
 	for _, s := range []struct{ name, in, want string }{
-		{"comments and indentation", "// doc\n  const a = 1; \n\n\t// more\nf(a)\n", "const a=1;f(a)\n"},
+		{"comments and indentation", "// doc\n  const a = 1; \n\n\t// more\nf(a)\n", "let a=1;f(a)\n"},
 		{"strings untouched", "s = '// not a comment';\n", "s='// not a comment';\n"},
 		{"trailing code kept with its comment", "x(); // why\ny()\n", "x(); // why\ny()\n"},
 		{"regular expressions untouched", "s = x.replace(/ a  b /g, ' ');\n", "s=x.replace(/ a  b /g,' ');\n"},
@@ -86,6 +86,8 @@ func TestMinifyJS(t *testing.T) {
 		{"a line ending in a literal it cannot follow", "s = 'a  b\n", "s = 'a  b\n"},
 		{"joined where no semicolon can be inserted", "f(a,\n  b);\nif (x) {\n  y();\n}\nreturn\nz\n", "f(a,b);if(x){y()}return\nz\n"},
 		{"a break after } kept before ++", "a = {}\n++b\nc = {}\n-d\n", "a={}\n++b\nc={}\n-d\n"},
+		{"const becomes let", "const a = 1, constant = 2; for (const x of y) x.const = z.constructor; s = 'const';\n",
+			"let a=1,constant=2;for(let x of y)x.const=z.constructor;s='const';\n"},
 		{"empty", "", ""},
 	} {
 		t.Run(s.name, func(t *testing.T) {

@@ -127,6 +127,11 @@ type Data struct {
 	// right-to-left languages); "" renders it as a plain link at the end
 	// of the page, for sites that place their own.
 	Corner string
+	// Signals makes the head load the loader that also tells Meta, Microsoft
+	// UET, Clarity and Tag Manager the visitor's state, importing the
+	// signals module (ck.<hash>.s.js) only on a page where one of them is.
+	// Off, the page gets the plain loader, which is smaller.
+	Signals bool
 	// Regions optionally restricts the Consent Mode defaults to ISO 3166-2
 	// regions such as "ES" or "US-CA"; malformed entries are left out.
 	Regions []string

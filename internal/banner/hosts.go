@@ -104,3 +104,31 @@ func riceDeltas(data []byte, n int, k uint8) []uint32 {
 	}
 	return out
 }
+
+// googleTagGuard is what the runtime guard lets through under advanced
+// Consent Mode while analytics or marketing is refused: the Google tag's
+// script, exactly www.googletagmanager.com/gtag/js without a Tag Manager
+// container ID (trackers.Table.WithGoogleTag, read here with the browser's
+// own URL parser), and the cookieless pings it then sends to Google
+// Analytics' /g/collect. The loader calls self.ckX with each URL it parsed.
+const googleTagGuard = `self.ckX=u=>/^https?:$/.test(u.protocol)&&(u.hostname=="www.googletagmanager.com"&&u.pathname=="/gtag/js"&&!u.searchParams.getAll("id").some(i=>/^gtm-/i.test(i))||/(^|\.)google-analytics\.com$|^analytics\.google\.com$/.test(u.hostname)&&u.pathname=="/g/collect");` + "\n"
+
+// GoogleTagHostsFile returns the host set f with the advanced Consent Mode
+// exception added (see googleTagGuard), under a name of its own. Pages get
+// it instead of f only where the Google tag may load before consent: when
+// the site chose advanced Consent Mode and the page carries the Consent
+// Mode defaults. The zero File stays zero: without a host set there is no
+// guard to make an exception in.
+func GoogleTagHostsFile(f File) File {
+	if f.Name == "" {
+		return f
+	}
+	b := append(append([]byte(nil), f.Body...), googleTagGuard...)
+	sum := sha256.Sum256(b)
+	return File{
+		Name:        "ck-hosts." + hex.EncodeToString(sum[:4]) + ".js",
+		Body:        b,
+		Gzip:        gzipBytes(b),
+		ContentType: f.ContentType,
+	}
+}

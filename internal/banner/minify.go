@@ -55,7 +55,9 @@ func minifyJS(src []byte) []byte {
 // squeeze drops the spaces of one line of code that no token needs, those
 // between two characters that would not merge into another token ("a = b"
 // becomes "a=b", but "x in y", "a - -b" and "1 .x" stay), and the semicolons
-// right before "}" (empty statements). String and regular expression
+// right before "}" (empty statements); the keyword const becomes let (the
+// sources never name a property "const" in an object literal, the one place
+// the word is not the keyword). String and regular expression
 // literals are copied as they are. A line holding a template literal, a
 // comment, or a literal squeeze cannot follow to its end is returned
 // unchanged, with ok false: only spaces and such semicolons ever go, and only
@@ -89,6 +91,13 @@ func squeeze(line []byte) (out []byte, ok bool) {
 			i = j - 1
 		case c == '}' && last == ';':
 			out = append(bytes.TrimRight(out, ";"), c)
+		case c == 'c' && !word(last) && last != '.' && bytes.HasPrefix(line[i:], []byte("const")) &&
+			(i+5 == len(line) || !word(line[i+5])):
+			// The keyword const becomes let: the same block scope and
+			// temporal dead zone, two bytes shorter, and ck.js never assigns
+			// a constant twice, the one case where they differ (it throws).
+			out = append(out, "let"...)
+			i += 4
 		default:
 			out = append(out, c)
 		}

@@ -61,6 +61,9 @@ type link struct {
 
 func newView(d *Data) *view {
 	v := &view{Data: d, Dir: d.dir(), JS: jsName, CSS: cssName, DialogCSS: dialogCSSName, LangSubmit: d.Texts.LanguageSubmit}
+	if d.Signals {
+		v.JS = signalsJSName
+	}
 	if v.LangSubmit == "" {
 		v.LangSubmit = d.Texts.Language
 	}

@@ -42,7 +42,9 @@ hv = v => {
 for (const x of String(v).split(',')) {
 try {
 // The host, then each parent domain: the first listed gives the category.
-for (let u = new URL(x.match(/[^\s"']+/), d.baseURI).hostname.replace(/\.+$/, ''); u; u = u.slice(u.indexOf('.') + 1 || u.length)) {
+// The host set of advanced Consent Mode lets the Google tag's own URLs
+// through (self.ckX).
+for (let y = new URL(x.match(/[^\s"']+/), d.baseURI), u = W.ckX?.(y) ? '' : y.hostname.replace(/\.+$/, ''); u; u = u.slice(u.indexOf('.') + 1 || u.length)) {
 let z = 0x811c9dc5;
 for (const c of u) z = Math.imul(z ^ c.charCodeAt(), 0x01000193) >>> 0;
 for (const [c, S] of H) if (S.has(z)) { if (!G.has(c)) return c; u = ''; }
@@ -210,6 +212,9 @@ return f.submit();
 }
 const n = new Set(j.granted);
 if (W.gtag && j.consent_mode) gtag('consent', 'update', j.consent_mode);
+// The vendors hear the choice before a withdrawal's reload, and before
+// what it allows runs.
+W.ckS?.(j);
 // Storage the server cannot reach: declared keys of refused categories.
 try {
 for (const k of j.clear_storage || []) for (const x of Object.keys(localStorage)) if (k.endsWith('*') ? x.startsWith(k.slice(0, -1)) : x == k) localStorage.removeItem(x);
