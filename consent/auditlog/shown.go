@@ -15,7 +15,7 @@ import (
 var ErrShownAltered = errors.New("auditlog: the stored snapshot does not match its hash; restore banner_snapshots from a backup")
 
 // schemaV3 adds what issue #17 needs for exact evidence: each record's
-// shown_hash (hashed from HashVersion 2 on; older rows keep ” and verify
+// shown_hash (hashed from HashVersion 2 on; older rows keep it empty and verify
 // under version 1) and banner_snapshots, each snapshot once. Written for
 // both engines: integer is the 64-bit type, ifNotExists what the engine
 // allows in ADD COLUMN.
