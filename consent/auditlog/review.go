@@ -102,7 +102,8 @@ type reviewHandler struct {
 //	shown?seq=N        what record N's visitor was shown, byte for byte, sandboxed
 //	counts             decisions per day: accept, reject, custom, and per category
 //	verify             the result of Log.Verify and the latest checkpoints
-//	export?format=csv|jsonl&…  the filtered records, streamed
+//	export?format=csv|jsonl|dpv&…  the filtered records, streamed; dpv is
+//	                   ISO/IEC TS 27560 JSON-LD (see WriteDPV)
 //
 // Every page takes the filter parameters of ParseFilter; the list page also
 // exports with ?format=csv or ?format=jsonl. Requests that Authorize
