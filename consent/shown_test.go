@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -99,4 +100,41 @@ func TestShownHashIsUnambiguous(t *testing.T) {
 	assert.NotEqual(t, a.Hash(), b.Hash())
 	assert.NotEqual(t, a.Hash(), c.Hash())
 	assert.Equal(t, a.Hash(), (&Shown{HTML: "x", Providers: []CategoryProviders{{Category: "ab", Providers: []string{"c"}}}}).Hash())
+}
+
+// BenchmarkShown measures what the snapshot adds to a decision (never to a
+// page view): the lookup every decision pays, and the rendering the first
+// decision under a language and switcher pays once per process, against
+// the whole record a decision builds, lookup included.
+func BenchmarkShown(b *testing.B) {
+	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: quietLog,
+		Languages: []string{"en", "es"}})
+	require.NoError(b, err)
+	r := httptest.NewRequest(http.MethodPost, "/consent/decision", nil)
+	r.Header.Set("Accept-Language", "es-ES,es;q=0.9,en;q=0.8")
+	next := m.decidedNow(false)
+	next.granted = m.set.allMask
+	b.Run("baseline/record", func(b *testing.B) {
+		b.ReportAllocs()
+		for range b.N {
+			_ = m.record(r, next, nil, "")
+		}
+	})
+	b.Run("lookup", func(b *testing.B) {
+		var rec Record
+		m.describeShown(r, &rec, "")
+		b.ReportAllocs()
+		b.ResetTimer()
+		for range b.N {
+			m.describeShown(r, &rec, "")
+		}
+	})
+	b.Run("render", func(b *testing.B) {
+		short := m.l10n.shortLanguages(nil, r, m.localeFor(r, ""))
+		b.ReportAllocs()
+		for range b.N {
+			_ = m.renderShown(r, "", false, short)
+		}
+		b.ReportMetric(float64(len(m.renderShown(r, "", false, short).shown.HTML)), "snapshot-bytes")
+	})
 }
