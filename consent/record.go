@@ -105,7 +105,8 @@ type Record struct {
 	// Shown is the snapshot ShownHash names, on the records made before a
 	// Store accepted it in this process; nil on the others, whose Store
 	// has it already. A Store that keeps snapshots stores it with the
-	// record when it does not hold it yet; others ignore it.
+	// record when it does not hold it yet; others ignore it. It is shared
+	// between records: a Store must not modify it.
 	Shown *Shown `json:"-"`
 }
 

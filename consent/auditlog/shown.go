@@ -14,12 +14,12 @@ import (
 // was changed by hand. The records themselves may still verify.
 var ErrShownAltered = errors.New("auditlog: the stored snapshot does not match its hash; restore banner_snapshots from a backup")
 
-// schemaV3 adds what issue #17 needs for exact evidence: each record's
+// schemaShown adds what issue #17 needs for exact evidence: each record's
 // shown_hash (hashed from HashVersion 2 on; older rows keep it empty and verify
 // under version 1) and banner_snapshots, each snapshot once. Written for
 // both engines: integer is the 64-bit type, ifNotExists what the engine
 // allows in ADD COLUMN.
-func schemaV3(integer, ifNotExists string) []string {
+func schemaShown(integer, ifNotExists string) []string {
 	return []string{
 		`ALTER TABLE consent_records ADD COLUMN ` + ifNotExists + `shown_hash TEXT NOT NULL DEFAULT ''`,
 		`CREATE TABLE IF NOT EXISTS banner_snapshots (
