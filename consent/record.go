@@ -165,7 +165,8 @@ func (s logStore) Record(ctx context.Context, rec Record) error {
 // visitor was shown (with the GPC notice when the request carried the
 // signal), with its hash.
 func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) {
-	lt := m.l10n.locale(m.localeFor(r, lang))
+	loc := m.localeFor(r, lang)
+	lt := m.l10n.locale(loc)
 	p := lt.proof[0]
 	if rec.GPC {
 		p = lt.proof[1]
@@ -173,5 +174,5 @@ func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) {
 	rec.Language = lt.tag
 	rec.BannerVersion = banner.Version()
 	rec.BannerText, rec.TextHash = p.text, p.hash
-	m.describeShown(r, rec, lang)
+	m.describeShown(r, rec, loc)
 }

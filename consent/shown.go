@@ -13,6 +13,7 @@ import (
 	"sync/atomic"
 
 	"github.com/consentkit/consentkit/internal/banner"
+	"github.com/consentkit/consentkit/internal/locales"
 )
 
 // Shown is what a visitor was shown when they decided, kept by the consent
@@ -105,11 +106,10 @@ type shownCache struct {
 }
 
 // describeShown sets rec.ShownHash to the snapshot of what r's visitor is
-// shown before deciding, in language lang, and rec.Shown to the snapshot
+// shown before deciding, in the banner's language loc, and rec.Shown to the snapshot
 // itself until a Store has accepted it once in this process. It runs on
 // the decision endpoint only, never on page views.
-func (m *Manager) describeShown(r *http.Request, rec *Record, lang string) {
-	loc := m.localeFor(r, lang)
+func (m *Manager) describeShown(r *http.Request, rec *Record, loc locales.Locale) {
 	short := m.l10n.shortLanguages(nil, r, loc)
 	var key strings.Builder
 	key.WriteString(loc.Tag.String())
@@ -124,7 +124,7 @@ func (m *Manager) describeShown(r *http.Request, rec *Record, lang string) {
 	e := m.shown.m[k]
 	m.shown.mu.Unlock()
 	if e == nil {
-		e = m.renderShown(r, lang, rec.GPC, short)
+		e = m.renderShown(r, loc, rec.GPC, short)
 		m.shown.mu.Lock()
 		if old := m.shown.m[k]; old != nil {
 			e = old
@@ -143,13 +143,13 @@ func (m *Manager) describeShown(r *http.Request, rec *Record, lang string) {
 }
 
 // renderShown renders the snapshot of an undecided visitor's banner.
-func (m *Manager) renderShown(r *http.Request, lang string, gpc bool, short []banner.Language) *shownEntry {
+func (m *Manager) renderShown(r *http.Request, loc locales.Locale, gpc bool, short []banner.Language) *shownEntry {
 	st := &undecided
 	if gpc {
 		st = m.undecidedGPC
 	}
 	var d banner.Data
-	m.bannerData(&d, r, st, m.localeFor(r, lang), "")
+	m.bannerData(&d, r, st, loc, "")
 	d.Return = "/"
 	var buf bytes.Buffer
 	banner.Snapshot(&buf, &d, short)
