@@ -46,6 +46,9 @@ type Manager struct {
 	diag     diagnostics
 	// embedMACs pools keyed hashes that sign placeholder URLs (embed.go).
 	embedMACs sync.Pool
+	// providers are the declared third parties per category (shown.go).
+	providers []CategoryProviders
+	shown     shownCache
 }
 
 // New checks cfg, fills its defaults and returns a Manager. Every
@@ -64,7 +67,6 @@ func New(cfg Config) (*Manager, error) {
 		}
 	}
 	m.set.allMask = 1<<uint(len(m.set.ids)) - 1
-	m.rev = revision(cfg.PolicyVersion, cfg.Categories)
 	var err error
 	if m.names, err = namesOf(&cfg); err != nil {
 		return nil, err
@@ -94,6 +96,8 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.undecidedGPC = &State{set: m.set, gpc: true}
 	m.cookies = newCookieRegistry(&m.cfg)
+	m.providers = providersOf(&m.cfg)
+	m.rev = revision(cfg.PolicyVersion, cfg.Categories, m.providers)
 	m.trackers = trackers.Default()
 	if len(cfg.Trackers) > 0 {
 		m.trackers = m.trackers.With(cfg.Trackers)
@@ -117,7 +121,8 @@ func New(cfg Config) (*Manager, error) {
 }
 
 // Revision returns the current consent revision (16 hex digits), derived
-// from the policy version and the categories.
+// from the policy version, the categories and their declared third
+// parties.
 func (m *Manager) Revision() string { return revisionString(m.rev) }
 
 // Categories returns the configured categories, necessary first.

@@ -15,8 +15,11 @@ import (
 
 // HashVersion is the version of the canonical encoding that HashRecord
 // writes. Each row stores the version it was hashed with, so a later
-// encoding can be introduced without rewriting old rows.
-const HashVersion = 1
+// encoding can be introduced without rewriting old rows: version 1 rows
+// still verify under version 1 (see HashRecordVersion). Version 2 adds
+// Record.ShownHash, so that the snapshot of what the visitor was shown
+// cannot be swapped for another without breaking the chain.
+const HashVersion = 2
 
 // GenesisHash is the prev_hash of the first record of a log that was never
 // purged: 64 zeros, the length of a hex SHA-256. A constant, so that what
@@ -27,6 +30,7 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // mistaken for a checkpoint or chain head encoding and vice versa.
 const (
 	recordDomain     = "consentkit/auditlog/record/v1"
+	recordDomainV2   = "consentkit/auditlog/record/v2"
 	checkpointDomain = "consentkit/auditlog/checkpoint/v1"
 	headDomain       = "consentkit/auditlog/head/v1"
 	keyIDDomain      = "consentkit/auditlog/key-id/v1"
@@ -49,24 +53,43 @@ type Entry struct {
 	Hash string `json:"hash"`
 }
 
-// HashRecord returns the hex SHA-256 hash of the record at position seq
-// whose predecessor hashed to prevHash (hex). The hash covers a
-// length-prefixed encoding of seq, every field of rec (time in
+// HashRecord returns the hex SHA-256 hash, under HashVersion, of the record
+// at position seq whose predecessor hashed to prevHash (hex). The hash
+// covers a length-prefixed encoding of seq, every field of rec (time in
 // microseconds, UTC), and prevHash, so no two different records encode the
-// same way. It fails only when prevHash is not 64 hex digits.
+// same way. It fails only when prevHash is not 64 hex digits. Use
+// HashRecordVersion for a record stored under an older version.
 func HashRecord(seq int64, rec *consent.Record, prevHash string) (string, error) {
+	return HashRecordVersion(HashVersion, seq, rec, prevHash)
+}
+
+// HashRecordVersion is HashRecord under the given encoding version, for
+// re-verifying an export whose records carry their hash_version. It fails
+// for a version this package does not know.
+func HashRecordVersion(version int, seq int64, rec *consent.Record, prevHash string) (string, error) {
+	if version != 1 && version != 2 {
+		return "", fmt.Errorf("%w: hash version %d, this package knows 1 and 2", ErrBadHash, version)
+	}
 	prev, err := decodeHash(prevHash)
 	if err != nil {
 		return "", fmt.Errorf("prev hash: %w", err)
 	}
-	sum := sha256.Sum256(appendRecord(nil, seq, rec, prev))
+	sum := sha256.Sum256(appendRecord(nil, version, seq, rec, prev))
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// appendRecord appends the canonical version-1 encoding of a record to dst.
-// The writer reuses dst between records to stay off the allocator.
-func appendRecord(dst []byte, seq int64, rec *consent.Record, prev [sha256.Size]byte) []byte {
-	dst = appendString(dst, recordDomain)
+// appendRecord appends the canonical encoding of a record under version
+// (1 or 2; any other encodes as 2 with a domain no stored hash can match)
+// to dst. The writer reuses dst between records to stay off the allocator.
+func appendRecord(dst []byte, version int, seq int64, rec *consent.Record, prev [sha256.Size]byte) []byte {
+	switch version {
+	case 1:
+		dst = appendString(dst, recordDomain)
+	case 2:
+		dst = appendString(dst, recordDomainV2)
+	default:
+		dst = appendString(dst, "consentkit/auditlog/record/unknown")
+	}
 	dst = binary.BigEndian.AppendUint64(dst, uint64(seq))
 	dst = binary.BigEndian.AppendUint64(dst, uint64(rec.Time.UnixMicro()))
 	dst = appendString(dst, rec.ConsentID)
@@ -92,6 +115,9 @@ func appendRecord(dst []byte, seq int64, rec *consent.Record, prev [sha256.Size]
 	dst = appendString(dst, rec.PageURL)
 	dst = appendString(dst, rec.IPPrefix)
 	dst = appendString(dst, rec.UserAgent)
+	if version != 1 {
+		dst = appendString(dst, rec.ShownHash)
+	}
 	return append(dst, prev[:]...)
 }
 
@@ -190,6 +216,7 @@ func normalize(rec consent.Record, now time.Time) consent.Record {
 	rec.PageURL = clean(rec.PageURL)
 	rec.IPPrefix = clean(rec.IPPrefix)
 	rec.UserAgent = clean(rec.UserAgent)
+	rec.ShownHash = clean(rec.ShownHash)
 	return rec
 }
 

@@ -2,6 +2,7 @@ package auditlog
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -131,10 +132,12 @@ func writeV1Log(t *testing.T, be backend, loc string, n int) {
 	prev := GenesisHash
 	var args []any
 	texts := map[string]bool{}
+	// Version 1 had neither shown_hash nor hash version 2.
+	v1Columns, v1Count := strings.TrimSuffix(recordColumns, ", shown_hash"), recordColumnCount-1
 	flush := func() {
 		if len(args) > 0 {
-			be.raw(t, loc, `INSERT INTO consent_records (`+recordColumns+`) VALUES `+
-				placeholders(len(args)/recordColumnCount, recordColumnCount), args...)
+			be.raw(t, loc, `INSERT INTO consent_records (`+v1Columns+`) VALUES `+
+				placeholders(len(args)/v1Count, v1Count), args...)
 			args = args[:0]
 		}
 	}
@@ -145,7 +148,7 @@ func writeV1Log(t *testing.T, be backend, loc string, n int) {
 			rec.Withdrawn = []string{"marketing", "analytics"}
 		}
 		seq := int64(i + 1)
-		hash, err := HashRecord(seq, &rec, prev)
+		hash, err := HashRecordVersion(1, seq, &rec, prev)
 		require.NoError(t, err)
 		sh := sha256Hex(rec.BannerText)
 		if !texts[sh] {
@@ -153,7 +156,9 @@ func writeV1Log(t *testing.T, be backend, loc string, n int) {
 			be.raw(t, loc, `INSERT INTO banner_texts (sha, text) VALUES (?, ?)`, sh, rec.BannerText)
 		}
 		args, _ = appendRecordArgs(args, nil, seq, &rec, sh, prev, hash)
-		if len(args) >= 200*recordColumnCount {
+		args = args[:len(args)-1]    // no shown_hash
+		args[len(args)-3] = int64(1) // hash_version
+		if len(args) >= 200*v1Count {
 			flush()
 		}
 		prev = hash

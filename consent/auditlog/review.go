@@ -99,9 +99,11 @@ type reviewHandler struct {
 //
 //	./                 records, newest first, with filters and paging
 //	record?seq=N       one record, with the banner text shown and its hash check
+//	shown?seq=N        what record N's visitor was shown, byte for byte, sandboxed
 //	counts             decisions per day: accept, reject, custom, and per category
 //	verify             the result of Log.Verify and the latest checkpoints
-//	export?format=csv|jsonl&…  the filtered records, streamed
+//	export?format=csv|jsonl|dpv&…  the filtered records, streamed; dpv is
+//	                   ISO/IEC TS 27560 JSON-LD (see WriteDPV)
 //
 // Every page takes the filter parameters of ParseFilter; the list page also
 // exports with ?format=csv or ?format=jsonl. Requests that Authorize
@@ -142,6 +144,10 @@ type reviewPage struct {
 
 	Entry  *Entry
 	HashOK bool
+	// Shown is the record's snapshot; ShownProblem says why there is
+	// none to show.
+	Shown        *consent.Shown
+	ShownProblem string
 
 	Days       []DayCount
 	Categories []string
@@ -196,6 +202,8 @@ func (h *reviewHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.list(w, r, f, p)
 	case "record":
 		h.record(w, r, p)
+	case "shown":
+		h.shown(w, r, p)
 	case "counts":
 		h.counts(w, r, f, p)
 	case "verify":
@@ -255,8 +263,24 @@ func (h *reviewHandler) record(w http.ResponseWriter, r *http.Request, p *review
 		return
 	}
 	p.Title, p.Entry = "Record "+strconv.FormatInt(seq, 10), &e
-	hash, err := HashRecord(e.Seq, &e.Record, e.PrevHash)
-	p.HashOK = err == nil && e.HashVersion == HashVersion && hash == e.Hash
+	hash, err := HashRecordVersion(e.HashVersion, e.Seq, &e.Record, e.PrevHash)
+	p.HashOK = err == nil && hash == e.Hash
+	if e.ShownHash != "" {
+		s, err := h.log.Shown(r.Context(), e.ShownHash)
+		switch {
+		case err == nil:
+			p.Shown = &s
+			// The snapshot is framed from the shown page, sandboxed.
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		case errors.Is(err, ErrNotFound):
+			p.ShownProblem = "The log holds no snapshot under this hash."
+		case errors.Is(err, ErrShownAltered):
+			p.ShownProblem = "The stored snapshot does not match this hash: it was altered."
+		default:
+			h.dbError(w, p, err)
+			return
+		}
+	}
 	h.render(w, http.StatusOK, "record", p)
 }
 
