@@ -9,17 +9,20 @@
 // of the chain (a gin.ResponseWriter over it), so c.HTML, c.JSON, c.Stream
 // and friends all write through consentkit.
 //
-// Two placements work; prefer the first, which also covers what Gin writes
-// after its handler chain has returned (the body of its default 404 and 405
-// pages, a redirect to the path with or without a trailing slash):
+// Two placements pass the same tests. Prefer the middleware, registered
+// first, so that Recovery's 500 page goes through it too; it keeps Gin's own
+// startup (engine.Run, engine.RunTLS):
+//
+//	import consentgin "github.com/consentkit/consentkit/frameworks/gin"
+//
+//	engine.Use(consentgin.Middleware(cm))
+//
+// With it, the text of Gin's default 404 and 405 pages is written after the
+// middleware has returned: their headers are filtered all the same, and the
+// text is plain, which consentkit would not rewrite anyway. When you build the
+// http.Server yourself, wrapping the whole engine covers those too:
 //
 //	http.ListenAndServe(addr, cm.Handler(engine))
-//
-//	engine.Use(consentgin.Middleware(cm)) // first, before Recovery and the rest
-//
-// With the second, Gin's default 404 text is written after the middleware has
-// returned; its headers were already filtered, and it is plain text, which
-// consentkit would not rewrite anyway.
 //
 // Either way consent.FromRequest(c.Request) is the visitor's State in every
 // handler.
