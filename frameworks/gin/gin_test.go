@@ -2,6 +2,7 @@ package consentgin
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -173,4 +174,33 @@ func BenchmarkGin(b *testing.B) {
 	b.Run("middleware", func(b *testing.B) {
 		frameworktest.Benchmark(b, app(frameworktest.Hooks{}, Middleware(cm)), frameworktest.DataPath, cookie)
 	})
+}
+
+// TestHijack checks that a handler behind Middleware can still take over the
+// connection (WebSocket libraries do), through consentkit's writer.
+func TestHijack(t *testing.T) {
+	cm := frameworktest.NewManager(t)
+	e := gin.New()
+	e.Use(Middleware(cm))
+	e.GET("/ws", func(c *gin.Context) {
+		conn, buf, err := c.Writer.Hijack()
+		if err != nil {
+			t.Errorf("Hijack: %v", err)
+			return
+		}
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nraw ok")
+		_ = buf.Flush()
+	})
+	srv := httptest.NewServer(e)
+	defer srv.Close()
+	resp, err := http.Get(srv.URL + "/ws")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if string(b) != "raw ok" {
+		t.Errorf("body %q, want the hijacked connection's %q", b, "raw ok")
+	}
 }
