@@ -1,0 +1,127 @@
+// Package ckfiber runs consentkit in a Fiber (v3) app: a Fiber middleware
+// that gives handlers the visitor's consent state, serves consentkit's
+// endpoints (the decision post, the preferences page, the assets), and
+// applies consentkit's rewrite and Set-Cookie filter to what the rest of the
+// chain wrote, error pages included.
+//
+//	cm, err := consent.New(consent.Config{Keys: keys})
+//	...
+//	mw, err := ckfiber.New(cm, ckfiber.Options{})
+//	...
+//	app := fiber.New()
+//	app.Use(mw) // first, before the routes and any middleware that writes
+//	app.Get("/", func(c fiber.Ctx) error {
+//		if ckfiber.FromCtx(c).Allowed("analytics") { ... }
+//		return c.Type("html").SendString(page)
+//	})
+//
+// # Why an adapter
+//
+// Fiber runs on fasthttp, not net/http. Its adaptor.HTTPMiddleware(cm.Handler)
+// compiles and serves, but protects nothing: it throws away the
+// http.ResponseWriter the middleware passes down and runs the rest of the
+// chain after the middleware has returned, so the page goes out with no
+// banner, its trackers live and every Set-Cookie let through, without any
+// error. The tests prove it (TestWrongMountIsNotProtected).
+//
+// # How it works, and what it costs
+//
+// The middleware converts the fasthttp request into an *http.Request once,
+// runs cm.Handler over it, and inside that handler calls c.Next() with the
+// consent state in c.Context(). When the chain returns (an error is handed
+// to the app's ErrorHandler right there, so error pages are rewritten too),
+// the status, headers and body Fiber holds are written through consentkit's
+// writer and the result is copied back into the fasthttp response.
+//
+// Fiber builds whole bodies in memory, so the rewrite works on a buffered
+// body, bounded by Options.MaxBody (default 8 MiB). An HTML page larger than
+// that is never sent unrewritten: the visitor gets a 500 and the log an
+// error naming the fix. Other responses of any size pass through consentkit
+// as they are (gzip-compressed by it where the client accepts gzip).
+//
+// Streaming: a response body set with SetBodyStreamWriter or SendStream that
+// is not HTML (event streams, downloads, files) passes through as a stream,
+// its headers filtered. An HTML body stream is read to its end (up to
+// MaxBody) and rewritten as a whole: its first bytes reach the visitor only
+// when the handler's stream has ended. Stream HTML pages from a net/http
+// router behind cm.Handler when early flushes matter.
+//
+// Compression: consentkit gzips its own output and hides Accept-Encoding
+// from the chain, so Fiber's compress middleware, wherever it is registered,
+// has nothing to do; leave it out (a page it compressed with br or zstd
+// anyway is refused by consentkit rather than served with live trackers).
+package ckfiber
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/consentkit/consentkit/consent"
+	"github.com/gofiber/fiber/v3"
+)
+
+// DefaultMaxBody is the default of Options.MaxBody: larger than the HTML
+// pages of real sites by two orders of magnitude, small enough that a few
+// hundred concurrent pages fit in memory.
+const DefaultMaxBody = 8 << 20
+
+// ErrBadOptions is wrapped by every error New returns.
+var ErrBadOptions = errors.New("ckfiber: bad options")
+
+// Options configures the middleware. The zero value is the defaults.
+type Options struct {
+	// MaxBody bounds, in bytes, the HTML body the middleware holds in
+	// memory to rewrite, including a streamed one it reads to the end.
+	// An HTML response over it is replaced by a 500 (never sent
+	// unrewritten); other responses are not bounded. Default is
+	// DefaultMaxBody (8 MiB).
+	MaxBody int
+	// Logger receives the error logged when a page is over MaxBody.
+	// Default is slog.Default().
+	Logger *slog.Logger
+}
+
+// New returns the Fiber middleware that runs cm in front of the rest of the
+// chain. Register it with app.Use before the routes and before any
+// middleware that writes a response, so that what they write passes through
+// it.
+func New(cm *consent.Manager, o Options) (fiber.Handler, error) {
+	if cm == nil {
+		return nil, fmt.Errorf("%w: nil *consent.Manager; build one with consent.New", ErrBadOptions)
+	}
+	if o.MaxBody < 0 {
+		return nil, fmt.Errorf("%w: MaxBody %d is negative; use a size in bytes, or 0 for the default", ErrBadOptions, o.MaxBody)
+	}
+	if o.MaxBody == 0 {
+		o.MaxBody = DefaultMaxBody
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	m := &middleware{max: o.MaxBody, log: o.Logger}
+	m.h = cm.Handler(http.HandlerFunc(m.serve))
+	return m.handle, nil
+}
+
+// requestKey is the Locals key of the request the middleware built.
+type requestKey struct{}
+
+// FromCtx returns the consent state of the request c serves, as
+// consent.FromRequest does for net/http: what the visitor granted, or the
+// undecided state when c did not pass through the middleware. It reads
+// c.Context(), so consent.FromContext(c.Context()) is the same.
+func FromCtx(c fiber.Ctx) *consent.State {
+	return consent.FromContext(c.Context())
+}
+
+// Request returns the *http.Request the middleware handed to consentkit for
+// c, with the consent state in its context, for the consent package's
+// helpers that take one (cm.TemplateFuncsFor, cm.CookieTable). It is nil
+// when c did not pass through the middleware. Like c itself it is valid
+// only until the handler returns.
+func Request(c fiber.Ctx) *http.Request {
+	r, _ := c.Locals(requestKey{}).(*http.Request)
+	return r
+}
