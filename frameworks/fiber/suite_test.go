@@ -1,0 +1,85 @@
+package ckfiber_test
+
+import (
+	"bufio"
+	"errors"
+	"net/http/httputil"
+	"net/url"
+	"testing"
+
+	"github.com/consentkit/consentkit/consent"
+	ckfiber "github.com/consentkit/consentkit/frameworks/fiber"
+	"github.com/consentkit/consentkit/internal/frameworktest"
+	"github.com/gofiber/fiber/v3"
+	"github.com/gofiber/fiber/v3/middleware/adaptor"
+)
+
+// suiteApp builds the shared suite's routes the Fiber way, with mount (nil:
+// none) as the app's first middleware.
+func suiteApp(h frameworktest.Hooks, mount fiber.Handler) *fiber.App {
+	app := fiber.New(fiber.Config{
+		ErrorHandler: func(c fiber.Ctx, err error) error {
+			c.Cookie(&fiber.Cookie{Name: frameworktest.CookieName, Value: "1"})
+			return fiber.DefaultErrorHandler(c, err)
+		},
+	})
+	if mount != nil {
+		app.Use(mount)
+	}
+	app.Get("/page", func(c fiber.Ctx) error {
+		c.Cookie(&fiber.Cookie{Name: frameworktest.CookieName, Value: "1"})
+		return c.Type("html").SendString(frameworktest.Page)
+	})
+	app.Get("/state", func(c fiber.Ctx) error {
+		return c.SendString(frameworktest.StateText(ckfiber.FromCtx(c)))
+	})
+	app.Get("/stream", func(c fiber.Ctx) error {
+		c.Type("html")
+		return c.SendStreamWriter(func(w *bufio.Writer) {
+			h.Stream(w, func() { _ = w.Flush() })
+		})
+	})
+	app.Get(frameworktest.DataPath, func(c fiber.Ctx) error {
+		c.Type("json")
+		return c.SendString(frameworktest.DataBody)
+	})
+	return app
+}
+
+// TestSuite runs the shared scenarios against app.Use(ckfiber.New(cm)).
+// Streams is false: an HTML page streamed with SendStreamWriter is read to
+// its end and rewritten whole (see the package documentation);
+// TestNonHTMLStreamStreams shows that other streams do stream.
+func TestSuite(t *testing.T) {
+	frameworktest.Run(t, frameworktest.Target{
+		Name: "fiber app.Use(ckfiber.New(cm))",
+		Start: func(t testing.TB, cm *consent.Manager, h frameworktest.Hooks) string {
+			if cm == nil {
+				return start(t, suiteApp(h, nil))
+			}
+			return start(t, suiteApp(h, middleware(t, cm, ckfiber.Options{})))
+		},
+	})
+}
+
+// TestSuiteWrongMount: the shared protection check, through a reverse proxy
+// to the real Fiber server, catches adaptor.HTTPMiddleware(cm.Handler) and
+// passes ckfiber.
+func TestSuiteWrongMount(t *testing.T) {
+	cm := frameworktest.NewManager(t)
+	proxy := func(base string) *httputil.ReverseProxy {
+		u, err := url.Parse(base)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return httputil.NewSingleHostReverseProxy(u)
+	}
+	wrong := proxy(start(t, suiteApp(frameworktest.Hooks{}, adaptor.HTTPMiddleware(cm.Handler))))
+	if err := frameworktest.CheckProtected(t, wrong); !errors.Is(err, frameworktest.ErrNotProtected) {
+		t.Fatalf("adaptor.HTTPMiddleware(cm.Handler): CheckProtected = %v, want ErrNotProtected", err)
+	}
+	right := proxy(start(t, suiteApp(frameworktest.Hooks{}, middleware(t, cm, ckfiber.Options{}))))
+	if err := frameworktest.CheckProtected(t, right); err != nil {
+		t.Fatalf("ckfiber: %v", err)
+	}
+}
