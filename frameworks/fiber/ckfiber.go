@@ -39,12 +39,14 @@
 // error naming the fix. Other responses of any size pass through consentkit
 // as they are (gzip-compressed by it where the client accepts gzip).
 //
-// Streaming: a response body set with SetBodyStreamWriter or SendStream that
-// is not HTML (event streams, downloads, files) passes through as a stream,
-// its headers filtered. An HTML body stream is read to its end (up to
-// MaxBody) and rewritten as a whole: its first bytes reach the visitor only
-// when the handler's stream has ended. Stream HTML pages from a net/http
-// router behind cm.Handler when early flushes matter.
+// Streaming: a response body set with c.SendStreamWriter or c.SendStream
+// that is not HTML (event streams, downloads, files) passes through as a
+// stream, its headers filtered. An HTML page streamed with
+// c.SendStreamWriter is read to its end (up to MaxBody) and rewritten as a
+// whole: its first bytes reach the visitor only when the stream has ended.
+// A page that must reach the visitor as it is written uses
+// ckfiber.SendStreamWriter instead: it streams through consentkit, flush by
+// flush, without bound.
 //
 // Compression: consentkit gzips its own output and hides Accept-Encoding
 // from the chain, so Fiber's compress middleware, wherever it is registered,
@@ -53,6 +55,7 @@
 package ckfiber
 
 import (
+	"bufio"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -100,13 +103,18 @@ func New(cm *consent.Manager, o Options) (fiber.Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
-	m := &middleware{max: o.MaxBody, log: o.Logger}
+	m := &middleware{cm: cm, max: o.MaxBody, log: o.Logger}
 	m.h = cm.Handler(http.HandlerFunc(m.serve))
 	return m.handle, nil
 }
 
-// requestKey is the Locals key of the request the middleware built.
-type requestKey struct{}
+// exchangeKey is the Locals key of the request's exchange.
+type exchangeKey struct{}
+
+func exchangeFor(c fiber.Ctx) *exchange {
+	x, _ := c.Locals(exchangeKey{}).(*exchange)
+	return x
+}
 
 // FromCtx returns the consent state of the request c serves, as
 // consent.FromRequest does for net/http: what the visitor granted, or the
@@ -122,6 +130,31 @@ func FromCtx(c fiber.Ctx) *consent.State {
 // when c did not pass through the middleware. Like c itself it is valid
 // only until the handler returns.
 func Request(c fiber.Ctx) *http.Request {
-	r, _ := c.Locals(requestKey{}).(*http.Request)
-	return r
+	if x := exchangeFor(c); x != nil {
+		return x.r
+	}
+	return nil
+}
+
+// SendStreamWriter is c.SendStreamWriter for HTML pages that must stream:
+// the page goes through consentkit as sw writes it, and each sw.Flush sends
+// what consentkit has rewritten so far, so the visitor gets the first bytes
+// before sw returns. Set the status and headers (c.Type("html")) before
+// calling it, as with c.SendStreamWriter.
+//
+// Why a function of its own: Fiber's c.SendStreamWriter hands the stream to
+// fasthttp, which the middleware can only read to its end before rewriting
+// it (the page is then bounded by Options.MaxBody and nothing reaches the
+// visitor early). Without the middleware it is c.SendStreamWriter.
+//
+// sw runs on another goroutine after the handler has returned, as with
+// c.SendStreamWriter: it must not use c.
+func SendStreamWriter(c fiber.Ctx, sw func(w *bufio.Writer)) error {
+	x := exchangeFor(c)
+	if x == nil || x.sw != nil {
+		return c.SendStreamWriter(sw)
+	}
+	c.Response().ResetBody()
+	x.sw = sw
+	return nil
 }

@@ -1,6 +1,7 @@
 package ckfiber
 
 import (
+	"bufio"
 	"net/http"
 	"sync"
 
@@ -15,6 +16,8 @@ import (
 type exchange struct {
 	c       fiber.Ctx
 	req     http.Request
+	r       *http.Request       // req as consentkit hands it to the chain
+	sw      func(*bufio.Writer) // a page begun with SendStreamWriter
 	hdr     http.Header
 	status  int
 	entered bool // consentkit ran the chain (not one of its endpoints)
@@ -28,9 +31,9 @@ type exchange struct {
 	out  []byte // what consentkit wrote, otherwise
 	in   []byte // a streamed page, read to its end
 
-	passStream bool // a non-HTML body stream stays in the fasthttp response
+	keepStream bool // the fasthttp response keeps its body stream
 	streamLen  int  // its Content-Length (-1: chunked)
-	origCE     bool // it had its own Content-Encoding
+	dropCE     bool // consentkit's Content-Encoding does not apply to it
 }
 
 var exchanges = sync.Pool{New: func() any {
@@ -130,7 +133,7 @@ func (x *exchange) commit(resp *fasthttp.Response) {
 		case "Content-Length", "Transfer-Encoding", "Date":
 			continue // fasthttp writes these itself
 		case "Content-Encoding":
-			if x.passStream && !x.origCE {
+			if x.dropCE {
 				continue // consentkit meant to gzip the empty body it saw
 			}
 		}
@@ -139,7 +142,7 @@ func (x *exchange) commit(resp *fasthttp.Response) {
 		}
 	}
 	switch {
-	case x.passStream:
+	case x.keepStream:
 		resp.Header.SetContentLength(x.streamLen)
 	case x.same:
 		// The body is the chain's own, unchanged.

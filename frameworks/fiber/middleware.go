@@ -1,12 +1,14 @@
 package ckfiber
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
 
+	"github.com/consentkit/consentkit/consent"
 	"github.com/gofiber/fiber/v3"
 	"github.com/valyala/fasthttp"
 	"github.com/valyala/fasthttp/fasthttpadaptor"
@@ -14,6 +16,7 @@ import (
 
 // middleware is the configured Fiber middleware.
 type middleware struct {
+	cm  *consent.Manager
 	h   http.Handler // cm.Handler(http.HandlerFunc(serve)), built once
 	max int
 	log *slog.Logger
@@ -35,6 +38,10 @@ func (m *middleware) handle(c fiber.Ctx) error {
 		r = r.WithContext(uc) // values set by middleware before this one
 	}
 	m.h.ServeHTTP(x, r)
+	if x.sw != nil {
+		m.stream(c, x, r)
+		return nil
+	}
 	x.commit(c.Response())
 	return nil
 }
@@ -52,8 +59,9 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	c := x.c
 	x.entered = true
+	x.r = r
 	c.SetContext(r.Context())
-	c.Locals(requestKey{}, r)
+	c.Locals(exchangeKey{}, x)
 	if _, ok := r.Header["Accept-Encoding"]; !ok {
 		// consentkit compresses its own output and hid Accept-Encoding
 		// from the handlers: hide it from Fiber's too (compress
@@ -63,9 +71,13 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request) {
 	if err := c.Next(); err != nil {
 		// What Fiber's router does after the chain, done here so that the
 		// error page passes through consentkit too.
+		x.sw = nil // the error page replaces a stream begun with SendStreamWriter
 		if err := c.App().ErrorHandler(c, err); err != nil {
 			_ = c.SendStatus(fiber.StatusInternalServerError) //nolint:errcheck // as Fiber itself
 		}
+	}
+	if x.sw != nil {
+		return // SendStreamWriter: handle streams the page through consentkit again
 	}
 	m.forward(w, r, x, c.Response())
 }
@@ -84,9 +96,9 @@ func (m *middleware) forward(w http.ResponseWriter, r *http.Request, x *exchange
 			// Not a page: the stream goes out as it is, with the headers
 			// consentkit filtered. The Content-Length hint keeps
 			// consentkit from holding the (empty) body to compress it.
-			x.passStream = true
+			x.keepStream = true
 			x.streamLen = resp.Header.ContentLength()
-			x.origCE = len(h["Content-Encoding"]) > 0
+			x.dropCE = len(h["Content-Encoding"]) == 0
 			h["Content-Length"] = []string{"0"}
 			w.WriteHeader(status)
 			return
@@ -200,3 +212,115 @@ func headerKey(k []byte) string {
 	}
 	return http.CanonicalHeaderKey(string(k))
 }
+
+// stream sends a page begun with SendStreamWriter: a second trip through
+// consentkit, on the goroutine fasthttp runs stream writers on, so that its
+// output can go out flush by flush after handle has returned. r is the
+// request of the first trip; the state is computed again from the same
+// headers. handle waits until consentkit has decided the headers, because
+// fasthttp sends them when handle returns.
+func (m *middleware) stream(c fiber.Ctx, x *exchange, r *http.Request) {
+	resp := c.Response()
+	status := resp.StatusCode()
+	hdr := make(http.Header)
+	for k, v := range resp.Header.All() {
+		if string(k) != "Content-Length" {
+			hdr.Add(string(k), string(v))
+		}
+	}
+	r = detach(r)
+	sw := x.sw
+	ready := make(chan struct{})
+	sr := &streamRecorder{hdr: make(http.Header), ready: ready}
+	resp.SetBodyStreamWriter(func(bw *bufio.Writer) {
+		sr.bw = bw
+		m.cm.Handler(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+			h := w.Header()
+			for k, v := range hdr {
+				h[k] = v
+			}
+			w.WriteHeader(status)
+			f, _ := w.(http.Flusher)
+			pw := bufio.NewWriter(flushWriter{w, f})
+			sw(pw)
+			_ = pw.Flush() //nolint:errcheck // the visitor left: nothing to tell
+		})).ServeHTTP(sr, r)
+		sr.WriteHeader(http.StatusOK) // nothing was written: a 200 with no body
+	})
+	<-ready
+	x.hdr, x.status = sr.head, sr.status
+	x.entered, x.keepStream, x.streamLen = true, true, -1
+	x.commit(resp)
+}
+
+// detach returns a copy of r that stays valid after the handler returns:
+// the request fasthttpadaptor converts points into fasthttp's buffers,
+// which are reused for the next request.
+func detach(r *http.Request) *http.Request {
+	r2 := new(http.Request)
+	*r2 = *r
+	r2.Method = strings.Clone(r.Method)
+	r2.Proto = strings.Clone(r.Proto)
+	r2.Host = strings.Clone(r.Host)
+	r2.RemoteAddr = strings.Clone(r.RemoteAddr)
+	r2.RequestURI = strings.Clone(r.RequestURI)
+	u := *r.URL
+	u.Scheme, u.Host, u.Path, u.RawPath, u.RawQuery = strings.Clone(u.Scheme), strings.Clone(u.Host),
+		strings.Clone(u.Path), strings.Clone(u.RawPath), strings.Clone(u.RawQuery)
+	r2.URL = &u
+	r2.Header = make(http.Header, len(r.Header))
+	for k, vs := range r.Header {
+		c := make([]string, len(vs))
+		for i, v := range vs {
+			c[i] = strings.Clone(v)
+		}
+		r2.Header[strings.Clone(k)] = c
+	}
+	r2.Body, r2.ContentLength, r2.GetBody = http.NoBody, 0, nil
+	return r2
+}
+
+// flushWriter is what a SendStreamWriter writer writes to: every write
+// that leaves its buffer (on Flush, or when it is full) goes through
+// consentkit and out at once.
+type flushWriter struct {
+	w http.ResponseWriter
+	f http.Flusher
+}
+
+func (fw flushWriter) Write(p []byte) (int, error) {
+	n, err := fw.w.Write(p)
+	if err == nil && fw.f != nil {
+		fw.f.Flush()
+	}
+	return n, err
+}
+
+// streamRecorder is the ResponseWriter of a streamed page's trip through
+// consentkit: the headers it decides are handed to handle once, the body
+// goes to fasthttp's stream.
+type streamRecorder struct {
+	hdr    http.Header
+	head   http.Header // hdr when the status was sent
+	status int
+	bw     *bufio.Writer
+	ready  chan struct{}
+}
+
+func (s *streamRecorder) Header() http.Header { return s.hdr }
+
+func (s *streamRecorder) WriteHeader(code int) {
+	if s.status != 0 || code < 200 {
+		return
+	}
+	s.status, s.head = code, s.hdr.Clone()
+	close(s.ready)
+}
+
+func (s *streamRecorder) Write(p []byte) (int, error) {
+	s.WriteHeader(http.StatusOK)
+	return s.bw.Write(p)
+}
+
+// Flush sends what was written so far.
+func (s *streamRecorder) Flush() { _ = s.bw.Flush() }

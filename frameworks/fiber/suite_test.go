@@ -35,7 +35,7 @@ func suiteApp(h frameworktest.Hooks, mount fiber.Handler) *fiber.App {
 	})
 	app.Get("/stream", func(c fiber.Ctx) error {
 		c.Type("html")
-		return c.SendStreamWriter(func(w *bufio.Writer) {
+		return ckfiber.SendStreamWriter(c, func(w *bufio.Writer) {
 			h.Stream(w, func() { _ = w.Flush() })
 		})
 	})
@@ -47,12 +47,12 @@ func suiteApp(h frameworktest.Hooks, mount fiber.Handler) *fiber.App {
 }
 
 // TestSuite runs the shared scenarios against app.Use(ckfiber.New(cm)).
-// Streams is false: an HTML page streamed with SendStreamWriter is read to
-// its end and rewritten whole (see the package documentation);
-// TestNonHTMLStreamStreams shows that other streams do stream.
+// /stream streams with ckfiber.SendStreamWriter; a page streamed with
+// Fiber's own c.SendStreamWriter is read to its end instead (TestMaxBody).
 func TestSuite(t *testing.T) {
 	frameworktest.Run(t, frameworktest.Target{
-		Name: "fiber app.Use(ckfiber.New(cm))",
+		Name:    "fiber app.Use(ckfiber.New(cm))",
+		Streams: true,
 		Start: func(t testing.TB, cm *consent.Manager, h frameworktest.Hooks) string {
 			if cm == nil {
 				return start(t, suiteApp(h, nil))
