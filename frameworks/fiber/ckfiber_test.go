@@ -295,3 +295,41 @@ func mustRequest(tb testing.TB, method, target string) *http.Request {
 	}
 	return req
 }
+
+func TestSendStreamWriter(t *testing.T) {
+	t.Parallel()
+	app := newApp(middleware(t, newManager(t, nil), ckfiber.Options{}))
+	app.Get("/streamed", func(c fiber.Ctx) error {
+		c.Cookie(&fiber.Cookie{Name: gaCookie, Value: "1"})
+		c.Type("html")
+		return ckfiber.SendStreamWriter(c, func(w *bufio.Writer) {
+			half := len(testPage) / 2
+			_, _ = w.WriteString(testPage[:half])
+			_ = w.Flush()
+			_, _ = w.WriteString(testPage[half:])
+		})
+	})
+	app.Get("/empty", func(c fiber.Ctx) error {
+		return ckfiber.SendStreamWriter(c, func(*bufio.Writer) {})
+	})
+	app.Get("/fails", func(c fiber.Ctx) error {
+		_ = ckfiber.SendStreamWriter(c, func(w *bufio.Writer) { _, _ = w.WriteString("never sent") })
+		return fiber.ErrTeapot
+	})
+	base := start(t, app)
+
+	resp, body := get(t, client(t), base+"/streamed")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Contains(t, body, `id="ck-banner"`)
+	assert.Contains(t, body, `data-ck-src="`+trackerSrc+`"`)
+	assert.NotContains(t, body, `<script src="`+trackerSrc+`"`)
+	assert.False(t, setsCookie(resp, gaCookie), "the streamed page's cookie is filtered")
+
+	resp, body = get(t, client(t), base+"/empty")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Empty(t, body)
+
+	resp, body = get(t, client(t), base+"/fails")
+	assert.Equal(t, http.StatusTeapot, resp.StatusCode, "an error after SendStreamWriter: the error page")
+	assert.NotContains(t, body, "never sent")
+}
