@@ -112,7 +112,7 @@ func New(cm *consent.Manager, o Options) (fiber.Handler, error) {
 type exchangeKey struct{}
 
 func exchangeFor(c fiber.Ctx) *exchange {
-	x, _ := c.Locals(exchangeKey{}).(*exchange)
+	x, _ := c.RequestCtx().UserValue(exchangeKey{}).(*exchange)
 	return x
 }
 

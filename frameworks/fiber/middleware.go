@@ -11,7 +11,6 @@ import (
 	"github.com/consentkit/consentkit/consent"
 	"github.com/gofiber/fiber/v3"
 	"github.com/valyala/fasthttp"
-	"github.com/valyala/fasthttp/fasthttpadaptor"
 )
 
 // middleware is the configured Fiber middleware.
@@ -26,7 +25,7 @@ type middleware struct {
 func (m *middleware) handle(c fiber.Ctx) error {
 	x := getExchange(c)
 	defer x.release()
-	if err := fasthttpadaptor.ConvertRequest(c.RequestCtx(), &x.req, true); err != nil {
+	if err := convert(c.RequestCtx(), &x.req); err != nil {
 		// A request target net/url cannot read: consentkit cannot judge
 		// it, and the app's routes never see it. Not a server error.
 		c.Response().Reset()
@@ -61,7 +60,7 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request) {
 	x.entered = true
 	x.r = r
 	c.SetContext(r.Context())
-	c.Locals(exchangeKey{}, x)
+	c.RequestCtx().SetUserValue(exchangeKey{}, x) // c.Locals, without its variadic allocation
 	if _, ok := r.Header["Accept-Encoding"]; !ok {
 		// consentkit compresses its own output and hid Accept-Encoding
 		// from the handlers: hide it from Fiber's too (compress
@@ -84,11 +83,8 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request) {
 
 // forward writes resp's status, headers and body through w.
 func (m *middleware) forward(w http.ResponseWriter, r *http.Request, x *exchange, resp *fasthttp.Response) {
+	copyHeader(w.Header(), &resp.Header)
 	h := w.Header()
-	for k, v := range resp.Header.All() {
-		key := headerKey(k)
-		h[key] = append(h[key], string(v))
-	}
 	status := resp.StatusCode()
 	page := status == http.StatusOK && r.Method != http.MethodHead && mayBeHTML(h)
 	if resp.IsBodyStream() {
@@ -181,6 +177,34 @@ func mayBeHTML(h http.Header) bool {
 		v = v[:i]
 	}
 	return strings.EqualFold(strings.TrimSpace(v), "text/html")
+}
+
+// copyHeader adds the headers of src to dst, their values pieces of one
+// string copied once: commit rewrites src from dst, so dst must not point
+// into src's buffers.
+func copyHeader(dst http.Header, src *fasthttp.ResponseHeader) {
+	n, kvs := 0, 0
+	for _, v := range src.All() {
+		n += len(v)
+		kvs++
+	}
+	buf := make([]byte, 0, n)
+	for _, v := range src.All() {
+		buf = append(buf, v...)
+	}
+	arena := string(buf)
+	vals := make([]string, kvs)
+	i := 0
+	for k, v := range src.All() {
+		key := headerKey(k)
+		vals[i], arena = arena[:len(v)], arena[len(v):]
+		if old, ok := dst[key]; ok {
+			dst[key] = append(old[:len(old):len(old)], vals[i])
+		} else {
+			dst[key] = vals[i : i+1 : i+1]
+		}
+		i++
+	}
 }
 
 // headerKey returns k as an http.Header key, without allocating for the
