@@ -3,6 +3,8 @@ package ckfiber_test
 import (
 	"bufio"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
 	"testing"
@@ -81,5 +83,27 @@ func TestSuiteWrongMount(t *testing.T) {
 	right := proxy(start(t, suiteApp(frameworktest.Hooks{}, middleware(t, cm, ckfiber.Options{}))))
 	if err := frameworktest.CheckProtected(t, right); err != nil {
 		t.Fatalf("ckfiber: %v", err)
+	}
+}
+
+// TestWrappedEngine pins why the README does not offer the other placement
+// for Fiber: cm.Handler(adaptor.FiberApp(app)) on a net/http server
+// protects the pages, but Fiber's adaptor does not pass the request's
+// context on, so handlers never see the visitor's choice (and Fiber then
+// runs on net/http through a conversion per request).
+func TestWrappedEngine(t *testing.T) {
+	cm := frameworktest.NewManager(t)
+	h := cm.Handler(adaptor.FiberApp(suiteApp(frameworktest.Hooks{}, nil)))
+	if err := frameworktest.CheckProtected(t, h); err != nil {
+		t.Fatalf("cm.Handler(adaptor.FiberApp(app)): %v", err)
+	}
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	c := client(t)
+	if resp := postDecision(t, c, srv.URL, srv.URL); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("decision: status %d", resp.StatusCode)
+	}
+	if _, state := get(t, c, srv.URL+"/state"); state != "decided=false granted=necessary" {
+		t.Fatalf("/state after accepting = %q: the adaptor now passes the context on; offer this placement in the README", state)
 	}
 }
