@@ -27,6 +27,11 @@ func BenchmarkFiber(b *testing.B) {
 		{"page/undecided", "/page", "document", ""},
 		{"json/repeat-visitor", "/data.json", "empty", cookie},
 	} {
+		b.Run(tc.name+"/consentkit-nethttp", func(b *testing.B) {
+			// consentkit's own cost on the same request and body, under
+			// net/http: what ckfiber adds is ckfiber minus bare minus this.
+			benchNetHTTP(b, cm, tc.path, tc.dest, tc.cookie)
+		})
 		for _, mounted := range []bool{false, true} {
 			name := tc.name + "/bare"
 			var mw fiber.Handler
@@ -85,4 +90,56 @@ func consentCookie(tb testing.TB, cm *consent.Manager) string {
 	}
 	tb.Fatalf("accepting all set no consent cookie (status %d)", rec.Code)
 	return ""
+}
+
+// benchNetHTTP serves the same route as newApp with net/http, behind
+// cm.Handler, into a writer that discards.
+func benchNetHTTP(b *testing.B, cm *consent.Manager, path, dest, cookie string) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /page", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: gaCookie, Value: "1"})
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte(testPage))
+	})
+	mux.HandleFunc("GET /data.json", func(w http.ResponseWriter, r *http.Request) {
+		http.SetCookie(w, &http.Cookie{Name: gaCookie, Value: "1"})
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"ok":true}`))
+	})
+	h := cm.Handler(mux)
+	req := httptest.NewRequest(http.MethodGet, "http://example.com"+path, nil)
+	req.Header.Set("Accept", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8")
+	req.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+	req.Header.Set("Accept-Language", "en-US,en;q=0.9")
+	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/140.0")
+	req.Header.Set("Sec-Fetch-Dest", dest)
+	if cookie != "" {
+		req.Header.Set("Cookie", cookie)
+	}
+	w := &discardWriter{h: make(http.Header)}
+	b.ReportAllocs()
+	for b.Loop() {
+		clear(w.h)
+		w.code = 0
+		h.ServeHTTP(w, req)
+	}
+	if w.code != http.StatusOK {
+		b.Fatalf("status %d", w.code)
+	}
+}
+
+type discardWriter struct {
+	h    http.Header
+	code int
+}
+
+func (w *discardWriter) Header() http.Header { return w.h }
+func (w *discardWriter) WriteHeader(code int) {
+	if w.code == 0 {
+		w.code = code
+	}
+}
+func (w *discardWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(p), nil
 }
