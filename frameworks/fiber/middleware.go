@@ -108,7 +108,7 @@ func (m *middleware) forward(w http.ResponseWriter, r *http.Request, x *exchange
 		}
 		if err != nil {
 			m.log.Error("ckfiber: reading a streamed page failed; the page was not sent", "path", r.URL.Path, "error", err)
-			http.Error(w, "Internal Server Error", http.StatusBadGateway)
+			http.Error(w, "Internal Server Error", http.StatusInternalServerError)
 			return
 		}
 		delete(h, "Content-Length")
