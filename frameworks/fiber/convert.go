@@ -12,41 +12,42 @@ import (
 
 // convert fills r from ctx's request, as fasthttpadaptor.ConvertRequest
 // does, in fewer allocations and without pointing into fasthttp's buffers:
-// every string of r (target, host, header keys and values) is a piece of
-// one string copied once, so a handler that edits the fasthttp request
-// changes nothing consentkit reads, and one header costs no allocation of
-// its own. r.Header must be an empty map.
-func convert(ctx *fasthttp.RequestCtx, r *http.Request) error {
-	rh := &ctx.Request.Header
-	var remote []byte
-	if a, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
-		remote = a.AddrPort().AppendTo(make([]byte, 0, 64))
-	} else {
-		remote = []byte(ctx.RemoteAddr().String())
-	}
-	n := len(ctx.RequestURI()) + len(ctx.Host()) + len(remote)
-	kvs := 0
-	for k, v := range rh.All() {
-		n += len(k) + len(v)
-		kvs++
-	}
-	buf := make([]byte, 0, n)
-	buf = append(buf, ctx.RequestURI()...)
+// every string of r (target, host, address, header keys and values) is a
+// piece of one string copied once, so a handler that edits the fasthttp
+// request changes nothing consentkit reads, and one header costs no
+// allocation of its own. r.Header must be an empty map; scratch is a
+// buffer kept from one request to the next.
+func convert(ctx *fasthttp.RequestCtx, r *http.Request, scratch *[]byte) error {
+	// One pass over the headers copies them into scratch and notes where
+	// each one is; the string made of scratch is then cut at those places.
+	type span struct{ k, v int }
+	var stack [24]span
+	spans := stack[:0]
+	buf := append((*scratch)[:0], ctx.RequestURI()...)
+	nURI := len(buf)
 	buf = append(buf, ctx.Host()...)
-	buf = append(buf, remote...)
-	for k, v := range rh.All() {
+	nHost := len(buf) - nURI
+	if a, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
+		buf = a.AddrPort().AppendTo(buf)
+	} else {
+		buf = append(buf, ctx.RemoteAddr().String()...)
+	}
+	nRemote := len(buf) - nURI - nHost
+	for k, v := range ctx.Request.Header.All() {
 		buf = append(buf, k...)
 		buf = append(buf, v...)
+		spans = append(spans, span{len(k), len(v)})
 	}
+	*scratch = buf
 	arena := string(buf)
 	take := func(l int) string {
 		s := arena[:l]
 		arena = arena[l:]
 		return s
 	}
-	r.RequestURI = take(len(ctx.RequestURI()))
-	r.Host = take(len(ctx.Host()))
-	r.RemoteAddr = take(len(remote))
+	r.RequestURI = take(nURI)
+	r.Host = take(nHost)
+	r.RemoteAddr = take(nRemote)
 	u, err := url.ParseRequestURI(r.RequestURI)
 	if err != nil {
 		return err
@@ -54,7 +55,7 @@ func convert(ctx *fasthttp.RequestCtx, r *http.Request) error {
 	r.URL = u
 	r.Method = method(ctx.Method())
 	r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/1.1", 1, 1
-	if p := rh.Protocol(); string(p) == "HTTP/1.0" {
+	if p := ctx.Request.Header.Protocol(); string(p) == "HTTP/1.0" {
 		r.Proto, r.ProtoMinor = "HTTP/1.0", 0
 	} else if string(p) == "HTTP/2" {
 		r.Proto, r.ProtoMajor, r.ProtoMinor = "HTTP/2.0", 2, 0
@@ -66,20 +67,19 @@ func convert(ctx *fasthttp.RequestCtx, r *http.Request) error {
 	} else {
 		r.Body = http.NoBody
 	}
-	vals := make([]string, kvs)
-	i := 0
-	for k, v := range rh.All() {
-		key := take(len(k))
-		if ck := knownRequestKey(k); ck != "" {
+	vals := make([]string, len(spans))
+	for i, sp := range spans {
+		key := take(sp.k)
+		if ck := knownRequestKey(key); ck != "" {
 			key = ck
 		} else {
 			key = http.CanonicalHeaderKey(key)
 		}
-		val := take(len(v))
-		if key == "Host" {
+		val := take(sp.v)
+		switch key {
+		case "Host":
 			continue // r.Host, as net/http's server does
-		}
-		if key == "Transfer-Encoding" {
+		case "Transfer-Encoding":
 			r.TransferEncoding = append(r.TransferEncoding, val)
 			continue
 		}
@@ -89,7 +89,6 @@ func convert(ctx *fasthttp.RequestCtx, r *http.Request) error {
 		}
 		vals[i] = val
 		r.Header[key] = vals[i : i+1 : i+1]
-		i++
 	}
 	return nil
 }
@@ -118,8 +117,8 @@ func method(m []byte) string {
 
 // knownRequestKey returns the canonical form of the request headers
 // browsers send on every request, or "".
-func knownRequestKey(k []byte) string {
-	switch string(k) {
+func knownRequestKey(k string) string {
+	switch k {
 	case "Host":
 		return "Host"
 	case "User-Agent":

@@ -31,6 +31,8 @@ type exchange struct {
 	out  []byte // what consentkit wrote, otherwise
 	in   []byte // a streamed page, read to its end
 
+	scratch []byte // convert's buffer
+
 	keepStream bool // the fasthttp response keeps its body stream
 	streamLen  int  // its Content-Length (-1: chunked)
 	dropCE     bool // consentkit's Content-Encoding does not apply to it
@@ -54,14 +56,17 @@ func (x *exchange) release() {
 	clear(h)
 	x.req = http.Request{Header: h}
 	clear(x.hdr)
-	out, in := x.out[:0], x.in[:0]
+	out, in, scratch := x.out[:0], x.in[:0], x.scratch[:0]
 	if cap(out) > maxPooledBuf {
 		out = nil
 	}
 	if cap(in) > maxPooledBuf {
 		in = nil
 	}
-	*x = exchange{req: x.req, hdr: x.hdr, out: out, in: in}
+	if cap(scratch) > 64<<10 {
+		scratch = nil
+	}
+	*x = exchange{req: x.req, hdr: x.hdr, out: out, in: in, scratch: scratch}
 	exchanges.Put(x)
 }
 

@@ -25,7 +25,7 @@ type middleware struct {
 func (m *middleware) handle(c fiber.Ctx) error {
 	x := getExchange(c)
 	defer x.release()
-	if err := convert(c.RequestCtx(), &x.req); err != nil {
+	if err := convert(c.RequestCtx(), &x.req, &x.scratch); err != nil {
 		// A request target net/url cannot read: consentkit cannot judge
 		// it, and the app's routes never see it. Not a server error.
 		c.Response().Reset()
@@ -83,7 +83,7 @@ func (m *middleware) serve(w http.ResponseWriter, r *http.Request) {
 
 // forward writes resp's status, headers and body through w.
 func (m *middleware) forward(w http.ResponseWriter, r *http.Request, x *exchange, resp *fasthttp.Response) {
-	copyHeader(w.Header(), &resp.Header)
+	copyHeader(w.Header(), &resp.Header, &x.scratch)
 	h := w.Header()
 	status := resp.StatusCode()
 	page := status == http.StatusOK && r.Method != http.MethodHead && mayBeHTML(h)
@@ -181,23 +181,23 @@ func mayBeHTML(h http.Header) bool {
 
 // copyHeader adds the headers of src to dst, their values pieces of one
 // string copied once: commit rewrites src from dst, so dst must not point
-// into src's buffers.
-func copyHeader(dst http.Header, src *fasthttp.ResponseHeader) {
-	n, kvs := 0, 0
-	for _, v := range src.All() {
-		n += len(v)
-		kvs++
-	}
-	buf := make([]byte, 0, n)
+// into src's buffers. scratch is a buffer kept from one request to the
+// next.
+func copyHeader(dst http.Header, src *fasthttp.ResponseHeader, scratch *[]byte) {
+	var stack [16]int
+	lens := stack[:0]
+	buf := (*scratch)[:0]
 	for _, v := range src.All() {
 		buf = append(buf, v...)
+		lens = append(lens, len(v))
 	}
+	*scratch = buf
 	arena := string(buf)
-	vals := make([]string, kvs)
+	vals := make([]string, len(lens))
 	i := 0
-	for k, v := range src.All() {
+	for k := range src.All() {
 		key := headerKey(k)
-		vals[i], arena = arena[:len(v)], arena[len(v):]
+		vals[i], arena = arena[:lens[i]], arena[lens[i]:]
 		if old, ok := dst[key]; ok {
 			dst[key] = append(old[:len(old):len(old)], vals[i])
 		} else {
