@@ -29,7 +29,8 @@
 // The middleware converts the fasthttp request into an *http.Request once,
 // runs cm.Handler over it, and inside that handler calls c.Next() with the
 // consent state in c.Context(). When the chain returns (an error is handed
-// to the app's ErrorHandler right there, so error pages are rewritten too),
+// to the app's ErrorHandler right there, so error pages pass through
+// consentkit too, their Set-Cookie headers filtered),
 // the status, headers and body Fiber holds are written through consentkit's
 // writer and the result is copied back into the fasthttp response.
 //
@@ -137,7 +138,7 @@ func Request(c fiber.Ctx) *http.Request {
 }
 
 // SendStreamWriter is c.SendStreamWriter for HTML pages that must stream:
-// the page goes through consentkit as sw writes it, and each sw.Flush sends
+// the page goes through consentkit as sw writes it, and each w.Flush sends
 // what consentkit has rewritten so far, so the visitor gets the first bytes
 // before sw returns. Set the status and headers (c.Type("html")) before
 // calling it, as with c.SendStreamWriter.
