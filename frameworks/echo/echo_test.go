@@ -2,6 +2,7 @@ package consentecho
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,6 +23,7 @@ var errBroken = errors.New("broken handler")
 func app(h frameworktest.Hooks, mw echo.MiddlewareFunc) *echo.Echo {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.Logger.SetOutput(io.Discard) // Recover logs the /panic route's stack
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if !c.Response().Committed {
 			c.SetCookie(&http.Cookie{Name: frameworktest.CookieName, Value: "1"})

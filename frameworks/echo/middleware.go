@@ -9,12 +9,18 @@
 // the error to the error handler while consentkit still wraps the writer,
 // the way Echo's own Logger middleware commits errors.
 //
-// Two placements work; prefer the first, which also covers whatever Echo
-// writes outside its middleware chain:
+// Two placements pass the same tests. Prefer the middleware, registered
+// first, so that Recover's error pages go through it too; it keeps Echo's own
+// startup (e.Start, e.StartTLS, e.Shutdown):
+//
+//	import consentecho "github.com/consentkit/consentkit/frameworks/echo"
+//
+//	e.Use(consentecho.Middleware(cm))
+//
+// When you build the http.Server yourself, wrapping the whole engine works as
+// well and also covers what e.Pre middleware writes (its redirects):
 //
 //	http.ListenAndServe(addr, cm.Handler(e))   // e is the *echo.Echo
-//
-//	e.Use(consentecho.Middleware(cm))          // first, before Recover and the rest
 //
 // Either way consent.FromRequest(c.Request()) is the visitor's State in
 // every handler.
