@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/valyala/fasthttp"
 )
@@ -25,7 +26,13 @@ func convert(ctx *fasthttp.RequestCtx, r *http.Request, scratch *[]byte) error {
 	spans := stack[:0]
 	buf := append((*scratch)[:0], ctx.RequestURI()...)
 	nURI := len(buf)
-	buf = append(buf, ctx.Host()...)
+	// The Host header, as net/http's r.Host; ctx.Host() would parse the
+	// whole URI for it.
+	host := ctx.Request.Header.Host()
+	if len(host) == 0 {
+		host = ctx.Host() // an absolute request target without Host
+	}
+	buf = append(buf, host...)
 	nHost := len(buf) - nURI
 	if a, ok := ctx.RemoteAddr().(*net.TCPAddr); ok {
 		buf = a.AddrPort().AppendTo(buf)
@@ -48,7 +55,7 @@ func convert(ctx *fasthttp.RequestCtx, r *http.Request, scratch *[]byte) error {
 	r.RequestURI = take(nURI)
 	r.Host = take(nHost)
 	r.RemoteAddr = take(nRemote)
-	u, err := url.ParseRequestURI(r.RequestURI)
+	u, err := parseTarget(r.RequestURI)
 	if err != nil {
 		return err
 	}
@@ -91,6 +98,42 @@ func convert(ctx *fasthttp.RequestCtx, r *http.Request, scratch *[]byte) error {
 		r.Header[key] = vals[i : i+1 : i+1]
 	}
 	return nil
+}
+
+// parseTarget is url.ParseRequestURI, with a short cut for the usual
+// target: an absolute path of the bytes net/url leaves unescaped in a path,
+// and maybe a query without escapes, fragment, control or non-ASCII bytes:
+// its URL is its two halves as they are.
+func parseTarget(t string) (*url.URL, error) {
+	if len(t) == 0 || t[0] != '/' || (len(t) > 1 && t[1] == '/') {
+		return url.ParseRequestURI(t)
+	}
+	q := -1
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c <= ' ' || c >= 0x7f || c == '%' || c == '#':
+			return url.ParseRequestURI(t)
+		case q >= 0:
+		case c == '?':
+			q = i
+		case !plainPathByte(c):
+			return url.ParseRequestURI(t)
+		}
+	}
+	if q < 0 {
+		return &url.URL{Path: t}, nil
+	}
+	return &url.URL{Path: t[:q], RawQuery: t[q+1:], ForceQuery: q == len(t)-1}, nil
+}
+
+// plainPathByte reports whether net/url keeps c as it is in a path.
+func plainPathByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-_.~$&+,/:;=@", c) >= 0
 }
 
 // method returns m as one of net/http's method constants, without
