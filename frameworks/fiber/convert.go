@@ -128,13 +128,15 @@ func parseTarget(t string) (*url.URL, error) {
 }
 
 // plainPathByte reports whether net/url keeps c as it is in a path.
-func plainPathByte(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
+func plainPathByte(c byte) bool { return plainPath[c] }
+
+var plainPath = func() (t [256]bool) {
+	for c := 0; c < 256; c++ {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			strings.IndexByte("-_.~$&+,/:;=@", byte(c)) >= 0
 	}
-	return strings.IndexByte("-_.~$&+,/:;=@", c) >= 0
-}
+	return t
+}()
 
 // method returns m as one of net/http's method constants, without
 // allocating, or as a new string.
