@@ -333,3 +333,20 @@ func TestSendStreamWriter(t *testing.T) {
 	assert.Equal(t, http.StatusTeapot, resp.StatusCode, "an error after SendStreamWriter: the error page")
 	assert.NotContains(t, body, "never sent")
 }
+
+// TestSizedStreamKeepsItsLength: a download sent with c.SendStream and a
+// known size keeps its Content-Length and its bytes.
+func TestSizedStreamKeepsItsLength(t *testing.T) {
+	t.Parallel()
+	app := newApp(middleware(t, newManager(t, nil), ckfiber.Options{}))
+	data := strings.Repeat("0123456789", 1000)
+	app.Get("/file.bin", func(c fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "application/octet-stream")
+		return c.SendStream(strings.NewReader(data), len(data))
+	})
+	base := start(t, app)
+	resp, body := get(t, client(t), base+"/file.bin")
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
+	assert.Equal(t, int64(len(data)), resp.ContentLength)
+	assert.Equal(t, data, body)
+}
