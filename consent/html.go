@@ -67,8 +67,14 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 	body := s.body.Bytes()
 	cfg := rewrite.Config{Head: s.head.Bytes(), BodyStart: s.start.Bytes(), BodyEnd: body[:link], Settings: body[link:],
 		Consent: st, Trackers: m.trackers, Report: s}
-	if !m.cfg.NoBanner && !alone && framesSelf(h) {
-		cfg.Placeholder = s.ph
+	if !m.cfg.NoBanner && !alone {
+		frames, objects := placeheld(h)
+		if frames {
+			cfg.Placeholder = s.ph
+		}
+		if objects {
+			cfg.ObjectPlaceholder = s.ph
+		}
 	}
 	s.rw = rewrite.Get(dst, cfg)
 	return s
