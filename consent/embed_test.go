@@ -144,7 +144,7 @@ func TestPlaceheld(t *testing.T) {
 		{[]string{"script-src 'nonce-x'; object-src 'none'; base-uri 'none'"}, true, false},
 		{[]string{"default-src 'none'; object-src 'self'; frame-src 'self'"}, true, true},
 		{[]string{"object-src 'self'; object-src 'none'"}, true, true}, // the first of duplicates counts
-		{[]string{"object-src"}, true, false},                           // an empty list allows nothing
+		{[]string{"object-src"}, true, false},                          // an empty list allows nothing
 	} {
 		h := http.Header{"Content-Security-Policy": tt.policies}
 		frames, objects := placeheld(h)
