@@ -153,10 +153,9 @@ func Preferences(buf *bytes.Buffer, d *Data, fragment bool) {
 // Placeholder renders the page a neutralised iframe, embed or object shows
 // in its place and size (see Data.Texts.EmbedBlocked): the provider and the
 // category named, "Load this once" (a link that navigates only this frame
-// to the embed) and
-// "Always allow <category>", a decision form posted to the top window that
-// keeps the categories already granted and adds this one. Both work
-// without JavaScript.
+// to the embed) and "Always allow <category>", a decision form posted to
+// the top window that keeps the categories already granted and adds this
+// one. Both work without JavaScript.
 func Placeholder(buf *bytes.Buffer, d *Data, e Embed) {
 	v := newView(d)
 	title := e.Category
