@@ -73,8 +73,14 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 	if s.googleTag {
 		cfg.Trackers = m.gtagTrackers
 	}
-	if !m.cfg.NoBanner && !alone && framesSelf(h) {
-		cfg.Placeholder = s.ph
+	if !m.cfg.NoBanner && !alone {
+		frames, objects := placeheld(h)
+		if frames {
+			cfg.Placeholder = s.ph
+		}
+		if objects {
+			cfg.ObjectPlaceholder = s.ph
+		}
 	}
 	s.rw = rewrite.Get(dst, cfg)
 	return s

@@ -45,13 +45,13 @@ type Texts struct {
 	EmbedAlways  string // embed.always
 }
 
-// Embed describes the iframe a placeholder stands for.
+// Embed describes the iframe, embed or object a placeholder stands for.
 type Embed struct {
 	// Category is the ID of the category that blocks it.
 	Category string
 	// Provider names where it comes from, such as "youtube.com".
 	Provider string
-	// Load is the iframe's own URL, for "Load this once", which navigates
+	// Load is the element's own URL, for "Load this once", which navigates
 	// the placeholder's frame there; "" leaves the button out.
 	Load string
 }

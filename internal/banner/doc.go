@@ -2,8 +2,8 @@
 // (Google Consent Mode v2 defaults, the runtime guard's host set and the
 // loader), the first-layer banner, the preferences dialog, the "Cookie
 // settings" control that reopens them, the placeholder page of a blocked
-// iframe, and the embedded CSS and JavaScript served under the consent
-// prefix.
+// iframe, embed or object, and the embedded CSS and JavaScript served under
+// the consent prefix.
 //
 // The package takes plain data ([Data]) and imports neither consent nor
 // locales, so that every state can be rendered and tested in isolation; the

@@ -20,8 +20,10 @@ func TestEveryFetchingElement(t *testing.T) {
 	none := rewrite.Config{}
 	tests := []struct{ name, in, want string }{
 		{"embed", `<embed src="` + dc + `" type="application/x-shockwave-flash">`,
-			`<embed data-ck-blocked="marketing" data-ck-src="` + dc + `" type="application/x-shockwave-flash">`},
+			`<embed data-ck-blocked="marketing" data-ck-src="` + dc + `" data-ck-type="application/x-shockwave-flash">`},
 		{"object data", `<object data="` + dc + `"></object>`, `<object data-ck-blocked="marketing" data-ck-data="` + dc + `"></object>`},
+		{"object type", `<object type="application/pdf" data="` + dc + `"></object>`,
+			`<object data-ck-blocked="marketing" data-ck-type="application/pdf" data-ck-data="` + dc + `"></object>`},
 		{"video src and poster", `<video src="/v.mp4" poster="` + px + `"></video>`,
 			`<video data-ck-blocked="marketing" data-ck-src="/v.mp4" data-ck-poster="` + px + `"></video>`},
 		{"audio", `<audio src="` + dc + `/a.mp3"></audio>`, `<audio data-ck-blocked="marketing" data-ck-src="` + dc + `/a.mp3"></audio>`},
