@@ -9,7 +9,9 @@ import (
 	"io/fs"
 )
 
-//go:embed assets/ck.js assets/ck.v.js assets/ck.s.js assets/ck.css assets/ck.d.css templates/banner.tmpl
+//go:generate go run ./gen
+
+//go:embed assets/min/ck.js assets/min/ck.v.js assets/min/ck.s.js assets/ck.css assets/ck.d.css templates/banner.tmpl
 var embedded embed.FS
 
 // asset is one static file as served: minified, with its gzip form ready so
@@ -19,7 +21,8 @@ type asset struct {
 	contentType string
 }
 
-// The static files, built once at start-up from the readable sources.
+// The static files, built once at start-up: the scripts as generated, the
+// stylesheets minified from their readable sources.
 var (
 	jsName, cssName string
 	// dialogCSSName is the dialog's stylesheet, cssName with ".d.css": the
@@ -33,14 +36,11 @@ var (
 )
 
 func init() {
-	src := mustRead("assets/ck.js")
-	js := minifyJS(src)
-	// The hook goes last inside the loader's function, where it sees W, d
-	// and C; the source ends with "})();".
-	end := bytes.LastIndex(src, []byte("})();"))
-	vsrc := append(append(append([]byte(nil), src[:end]...), mustRead("assets/ck.v.js")...), src[end:]...)
-	vjs := minifyJS(vsrc)
-	sjs := minifyJS(mustRead("assets/ck.s.js"))
+	// The scripts are minified by esbuild at go generate time (see gen and
+	// TestMinifiedAssetsAreFresh); the stylesheets here, by minifyCSS.
+	js := mustRead("assets/min/ck.js")
+	vjs := mustRead("assets/min/ck.v.js")
+	sjs := mustRead("assets/min/ck.s.js")
 	css := minifyCSS(mustRead("assets/ck.css"))
 	dcss := minifyCSS(mustRead("assets/ck.d.css"))
 	// One hash for the loader and what it loads: the loader finds the

@@ -206,7 +206,7 @@ f.append(i);
 return f.submit();
 }
 let n = new Set(j.granted);
-if (W.gtag && j.consent_mode) gtag('consent', 'update', j.consent_mode);
+j.consent_mode && W.gtag?.('consent', 'update', j.consent_mode);
 // The vendors hear the choice before a withdrawal's reload, and before
 // what it allows runs.
 W.ckS?.(j);
@@ -243,7 +243,7 @@ if (e.key == 'Tab' && l[0] && d.activeElement == (x.open ? l.at(b - 1) : !b && d
 // (new tab) keeps the link's no-JS page. Close only closes.
 d.addEventListener('click', e => {
 let a = e.target.closest?.('.ck-choose,.ck-settings,[data-ck-settings],.ck-close');
-if (!a || e.ctrlKey || e.metaKey || e.shiftKey) return;
+if (!a || e.ctrlKey | e.metaKey | e.shiftKey) return;
 let x = a.closest('dialog');
 if (a.matches('.ck-close')) { if (x) { e.preventDefault(); x.close(); } return; }
 e.preventDefault();
