@@ -50,21 +50,22 @@ type ConsentMode struct {
 	// a type without a default as granted). Default is false: the Google
 	// tag waits for consent like any tracker ("basic" Consent Mode).
 	Advanced bool
-	// VendorSignals tells the consent APIs of other vendors the visitor's
-	// state, as the Consent Mode snippet tells Google's: Meta's
-	// fbq('consent', 'grant'|'revoke'), Microsoft UET's consent mode
-	// (ad_storage), Microsoft Clarity's consentv2 (ad_Storage and
-	// analytics_Storage), and consent_default and consent_update events in
-	// dataLayer for Tag Manager, carrying the granted categories. The
-	// Consent Mode state decides, so Mapping drives them: ad_storage for
-	// Meta, UET and Clarity's ad_Storage, analytics_storage for Clarity's
+	// NoVendorSignals turns off telling the consent APIs of other vendors
+	// the visitor's state. By default the loader tells them, as the
+	// Consent Mode snippet tells Google: Meta's fbq('consent',
+	// 'grant'|'revoke'), Microsoft UET's consent mode (ad_storage),
+	// Microsoft Clarity's consentv2 (ad_Storage and analytics_Storage), and
+	// consent_default and consent_update events in dataLayer for Tag
+	// Manager, carrying the granted categories. The Consent Mode state
+	// decides, so Mapping drives them: ad_storage for Meta, UET and
+	// Clarity's ad_Storage, analytics_storage for Clarity's
 	// analytics_Storage. Each vendor hears it only where its global is on
 	// the page, at load and after each choice (before the reload that
-	// follows a withdrawal). Pages get a loader about 70 bytes larger
-	// (gzipped, cached), which is why it is a switch: it imports a small
-	// module (under 600 bytes gzipped) only on pages where one of those
-	// vendors is. Default is false.
-	VendorSignals bool
+	// follows a withdrawal): the loader's hook (about 70 bytes gzipped)
+	// imports a small module (under 600 bytes gzipped) only on pages where
+	// one of those vendors is. A site that uses none of them may set this
+	// to save those 70 bytes.
+	NoVendorSignals bool
 }
 
 // googleTagTypes are the Consent Mode types the Google tag must find

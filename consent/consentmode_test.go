@@ -139,7 +139,7 @@ func TestVendorSignalsLoader(t *testing.T) {
 	loader := regexp.MustCompile(`<script src="/consent/assets/(ck\.[0-9a-f]{8}\.js)"`)
 	src := func(signals bool) (string, *Manager) {
 		c := Config{Keys: []KeyPair{{HashKey: testKey1}}, Store: &memStore{}, Logger: quietLog}
-		c.ConsentMode.VendorSignals = signals
+		c.ConsentMode.NoVendorSignals = !signals
 		m, err := New(c)
 		require.NoError(t, err)
 		page := get(t, m.Handler(pageHandler(nil)), "/").Body.String()

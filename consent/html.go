@@ -172,7 +172,7 @@ func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc loc
 		PolicyURL: m.cfg.PolicyURL, Nonce: nonce, Languages: lt.langs,
 		WaitForUpdate: m.cfg.ConsentMode.WaitForUpdate, Regions: m.cfg.ConsentMode.Regions,
 		Categories: cats, ConsentMode: mode,
-		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner, Signals: m.cfg.ConsentMode.VendorSignals,
+		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner, Signals: !m.cfg.ConsentMode.NoVendorSignals,
 	}
 	// A GPC state's sale-or-sharing bits are already cleared (withGPC).
 	for i, c := range lt.cats {

@@ -100,7 +100,7 @@
 //
 // # Vendor signals and advanced Consent Mode
 //
-// A site that turns vendor signals on (Data.Signals) gets a second loader,
+// Pages get, unless the site turns vendor signals off (Data.Signals false), a second loader,
 // ck.js with the hook of ck.v.js, under a hash of its own with copies of the
 // stylesheet names it derives from its own. The hook imports the module
 // ck.<hash>.s.js, which tells Meta, UET, Clarity and Tag Manager the

@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// The vendors' consent signals (ConsentMode.VendorSignals) and advanced
+// The vendors' consent signals (on unless ConsentMode.NoVendorSignals) and advanced
 // Consent Mode, in a browser. The vendors are never fetched: their globals
 // are recorders defined by the page, which keep every call in
 // sessionStorage, across the reload that follows a withdrawal.
@@ -132,7 +132,7 @@ func signalsState(uet, dl string, ad, an bool, cats string) string {
 
 func TestVendorSignalsAcceptThenWithdraw(t *testing.T) {
 	t.Parallel()
-	url, assets := signalsSite(t, consent.ConsentMode{VendorSignals: true})
+	url, assets := signalsSite(t, consent.ConsentMode{})
 	tb := newTab(t)
 	tb.open(url + "/vendors")
 	load := signalsState("default", "consent_default", false, false, "necessary")
@@ -165,7 +165,7 @@ func TestVendorSignalsAcceptThenWithdraw(t *testing.T) {
 
 func TestVendorSignalsReject(t *testing.T) {
 	t.Parallel()
-	url, _ := signalsSite(t, consent.ConsentMode{VendorSignals: true})
+	url, _ := signalsSite(t, consent.ConsentMode{})
 	tb := newTab(t)
 	tb.open(url + "/vendors")
 	tb.waitFor(`JSON.parse(sessionStorage.getItem('calls') || '[]').length >= 4`)
@@ -178,7 +178,7 @@ func TestVendorSignalsReject(t *testing.T) {
 
 func TestVendorSignalsChooseAnalytics(t *testing.T) {
 	t.Parallel()
-	url, _ := signalsSite(t, consent.ConsentMode{VendorSignals: true})
+	url, _ := signalsSite(t, consent.ConsentMode{})
 	tb := newTab(t)
 	tb.open(url + "/vendors")
 	tb.waitFor(`JSON.parse(sessionStorage.getItem('calls') || '[]').length >= 4`)
@@ -194,7 +194,7 @@ func TestVendorSignalsChooseAnalytics(t *testing.T) {
 
 func TestVendorSignalsPlainPage(t *testing.T) {
 	t.Parallel()
-	url, assets := signalsSite(t, consent.ConsentMode{VendorSignals: true})
+	url, assets := signalsSite(t, consent.ConsentMode{})
 	tb := newTab(t)
 	tb.open(url + "/plain")
 	tb.click("#ck-banner .ck-accept")
