@@ -158,6 +158,7 @@ type tokenizer struct {
 	endTag    bool
 	name      [16]byte // lower-case tag name prefix
 	nameLen   int      // may exceed len(name): then no interesting element
+	anames    uint64   // lengths of the tag's attribute names; see scanAttrs
 	elem      elem
 	overflow  bool // it grew past maxTag and was let through
 	headAfter bool // a meta that gets Head before or after it
@@ -298,8 +299,9 @@ func (r *Rewriter) run(p []byte) {
 
 		case sBeforeAttrName, sAttrName, sAfterAttrName, sBeforeAttrValue,
 			sAttrValueDQ, sAttrValueSQ, sAttrValueUnquoted, sAfterAttrValueQuoted:
-			j, st := scanAttrs(p, i, r.st)
+			j, st, seen := scanAttrs(p, i, r.st)
 			r.st = st
+			r.anames |= seen
 			if j == n {
 				i = n
 				continue
