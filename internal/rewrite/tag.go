@@ -171,11 +171,9 @@ func containsFold(tag []byte, w string) bool {
 // data-consent says so) and the visitor has not granted the category, and
 // any element's style attribute when it points at such a tracker.
 func (r *Rewriter) decide(e elem, tag []byte) []byte {
-	judged := urlAttrs[e] != nil && (needle[e] == "" || containsFold(tag, needle[e]))
-	if e == elemMeta && r.anames&bitHTTPEquiv == 0 {
-		// A meta only fetches as a refresh, which takes http-equiv.
-		judged = false
-	}
+	// A meta only fetches as a refresh, which takes http-equiv.
+	judged := urlAttrs[e] != nil && (e != elemMeta || r.anames&bitHTTPEquiv != 0) &&
+		(needle[e] == "" || containsFold(tag, needle[e]))
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold
