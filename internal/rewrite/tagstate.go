@@ -50,9 +50,34 @@ beforeName:
 	return n, sBeforeAttrName, seen
 
 name:
+	// Four bytes a step, on a slice whose length the compiler knows, so
+	// that the loop has neither bounds checks nor a compare per byte.
+	for {
+		q := p[i:]
+		if len(q) < 4 {
+			break
+		}
+		if attrNameStop[q[0]] {
+			goto nameEnd
+		}
+		if attrNameStop[q[1]] {
+			i++
+			goto nameEnd
+		}
+		if attrNameStop[q[2]] {
+			i += 2
+			goto nameEnd
+		}
+		if attrNameStop[q[3]] {
+			i += 3
+			goto nameEnd
+		}
+		i += 4
+	}
 	for i < n && !attrNameStop[p[i]] {
 		i++
 	}
+nameEnd:
 	if i > ns { // else resumed with every bit set
 		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + uint(i-ns)) & 63)
 	}
