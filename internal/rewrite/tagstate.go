@@ -8,7 +8,7 @@ import "bytes"
 // a tight loop of its own and transitions are jumps, not a dispatch per byte.
 //
 // It also returns a mask of the attribute names it read, one bit per name
-// (see nameBit): the attributes that make the rewriter look at an ordinary
+// of a length asked about (see nameBit and askedLens): the attributes that make the rewriter look at an ordinary
 // tag again are few (style, data-ck-settings, http-equiv), so most tags are
 // dismissed on one AND instead of being parsed a second time. A name that
 // began in an earlier Write sets every bit: its first letter is gone, and the
@@ -78,8 +78,10 @@ name:
 		i++
 	}
 nameEnd:
-	if i > ns { // else resumed with every bit set
-		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + uint(i-ns)) & 63)
+	// Only names of the lengths asked about get their bit; when resumed,
+	// every bit is set already.
+	if l := uint(i - ns); l < 64 && askedLens>>l&1 != 0 {
+		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + l) & 63)
 	}
 	if i == n {
 		return n, sAttrName, seen
@@ -183,6 +185,10 @@ afterQuoted:
 func nameBit(first, last byte, n int) uint64 {
 	return 1 << ((uint(first|0x20)*34 + uint(last|0x20)*23 + uint(n)) & 63)
 }
+
+// askedLens has a bit per length of the names below: scanAttrs hashes no
+// other name.
+const askedLens = 1<<len("style") | 1<<len("http-equiv") | 1<<len(SettingsAttr)
 
 // The bits of the attribute names a tag must have for a second look.
 var (
