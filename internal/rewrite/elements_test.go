@@ -111,6 +111,14 @@ func TestCSS(t *testing.T) {
 		{"style element first party and comments", `<style>/* https://pixel.quantserve.com is mentioned */ a{background:url(/x.png)}</style>`,
 			`<style>/* ` + m + `https://pixel.quantserve.com is mentioned */ a{background:url(/x.png)}</style>`},
 		{"look-alike", `<style>a{background:url(https://notquantserve.com/x)}</style>`, ""},
+		// The tokenizer dismisses tags by a mask of their attribute names
+		// (first and last letter, length): each spelling must still count.
+		{"style attribute in upper case", `<div STYLE="x:url(` + px + `)">`,
+			`<div data-ck-blocked="marketing" style="x:url(` + m + px + `)" data-ck-style="x:url(` + px + `)">`},
+		{"style attribute right after a quoted value", `<div class="a"style="x:url(` + px + `)">`,
+			`<div data-ck-blocked="marketing" style="x:url(` + m + px + `)" class="a"data-ck-style="x:url(` + px + `)">`},
+		{"style attribute after a slash and spaces", `<div/ style =x:url(` + px + `)>`,
+			`<div data-ck-blocked="marketing" style="x:url(` + m + px + `)"/ data-ck-style =x:url(` + px + `)>`},
 		{"style text ends the element", `<style>a{}</style><p style="x:url(` + px + `)">`,
 			`<style>a{}</style><p data-ck-blocked="marketing" style="x:url(` + m + px + `)" data-ck-style="x:url(` + px + `)">`},
 	}

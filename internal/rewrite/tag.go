@@ -178,7 +178,9 @@ func containsFold(tag []byte, w string) bool {
 // data-consent says so) and the visitor has not granted the category, and
 // any element's style attribute when it points at such a tracker.
 func (r *Rewriter) decide(e elem, tag []byte) []byte {
-	judged := urlAttrs[e] != nil && (needle[e] == "" || containsFold(tag, needle[e]))
+	// A meta only fetches as a refresh, which takes http-equiv.
+	judged := urlAttrs[e] != nil && (e != elemMeta || r.anames&bitHTTPEquiv != 0) &&
+		(needle[e] == "" || containsFold(tag, needle[e]))
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold
@@ -186,7 +188,7 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	if !judged && len(tag) < r.nameLen+len(` style="x:url(//a.b)"`) {
 		return nil
 	}
-	styled := bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0
+	styled := r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)
 	if !judged && !styled {
 		return nil
 	}
