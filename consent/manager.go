@@ -41,6 +41,9 @@ type Manager struct {
 	diag     diagnostics
 	// embedMACs pools keyed hashes that sign placeholder URLs (embed.go).
 	embedMACs sync.Pool
+	// disc counts undeclared cookies and blocked hosts (discovery.go);
+	// nil when Config.Discovery.Off.
+	disc *discoverer
 }
 
 // New checks cfg, fills its defaults and returns a Manager. Every
@@ -89,6 +92,7 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.undecidedGPC = &State{set: m.set, gpc: true}
 	m.cookies = newCookieRegistry(&m.cfg)
+	m.initDiscovery()
 	m.trackers = trackers.Default()
 	if len(cfg.Trackers) > 0 {
 		m.trackers = m.trackers.With(cfg.Trackers)
@@ -127,6 +131,9 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		if m.cfg.GPC.WellKnown && r.URL.Path == "/.well-known/gpc.json" {
 			m.serveGPCJSON(w, r)
 			return
+		}
+		if m.disc != nil {
+			m.discoverRequest(r)
 		}
 		st := m.requestState(w, r)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
