@@ -1,0 +1,230 @@
+package auditlog
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentkit/consentkit/consent"
+	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/require"
+)
+
+// statsBenchRecords is the size of BenchmarkDecisionStats's log.
+const statsBenchRecords = 1_000_000
+
+// statsBenchStart is when the benchmark log's first record was made; the
+// records spread over one year from there.
+var statsBenchStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// statsBenchRecord is the i-th of n records of a year of traffic: three
+// banner versions one after the other, ten languages, 55% accept all, 25%
+// reject all, 20% custom, and one record in 33 a withdrawal.
+func statsBenchRecord(i, n int) consent.Record {
+	rec := testRecord(i)
+	rec.Time = statsBenchStart.Add(time.Duration(int64(i) * int64(365*24*time.Hour) / int64(n)))
+	rec.ConsentID = fmt.Sprintf("%032x", i+1)
+	rec.BannerVersion = []string{"2025-01", "2025-05", "2025-09"}[i*3/n]
+	rec.Language = []string{"en", "en", "en", "es", "es", "de", "fr", "it", "pt-BR", "nl", "pl", "sv"}[i%12]
+	switch h := (i * 2654435761) % 100; {
+	case h < 55:
+		rec.Outcome = consent.OutcomeAcceptAll
+	case h < 80:
+		rec.Outcome = consent.OutcomeRejectAll
+	default:
+		rec.Outcome = consent.OutcomeCustom
+	}
+	rec.Decisions = []consent.CategoryDecision{
+		{Category: "analytics", Granted: rec.Outcome != consent.OutcomeRejectAll},
+		{Category: "marketing", Granted: rec.Outcome == consent.OutcomeAcceptAll},
+		{Category: "necessary", Granted: true},
+		{Category: "preferences", Granted: rec.Outcome != consent.OutcomeRejectAll},
+	}
+	rec.Withdrawn = nil
+	if i%33 == 32 {
+		rec.Withdrawn = []string{"marketing"}
+	}
+	rec.PageURL = "/news/" + strconv.Itoa(i%5000)
+	return normalize(rec, rec.Time)
+}
+
+// generate appends records [from, n) to the log at loc through the Log's
+// own append path (appendBatch: the rows are the ones Record writes, chain
+// and triggers included), maxInsertRows to a transaction, without waiting
+// for a writer goroutine per record: a million Record calls take minutes.
+func generateStatsLog(tb testing.TB, be backend, loc string, from, n int) {
+	ctx := context.Background()
+	l, err := be.open(ctx, loc, Options{Key: testKey})
+	require.NoError(tb, err)
+	defer l.Close()
+	batch := make([]*pending, 0, maxInsertRows)
+	start := time.Now()
+	for i := from; i < n; {
+		batch = batch[:0]
+		for ; i < n && len(batch) < maxInsertRows; i++ {
+			batch = append(batch, &pending{ctx: ctx, rec: statsBenchRecord(i, n)})
+		}
+		err := l.eng.Write(ctx, func(tx engine.Tx) error {
+			texts, _, err := l.appendBatch(ctx, tx, batch, nil)
+			for _, t := range texts {
+				l.texts[t] = true
+			}
+			return err
+		})
+		require.NoError(tb, err)
+		if i%100_000 == 0 {
+			tb.Logf("%s: %d records in %s", be.name, i, time.Since(start).Round(time.Second))
+		}
+	}
+}
+
+// statsBenchLog returns the location of a log of n benchmark records,
+// kept between runs (a file in the temporary directory, a schema on the
+// PostgreSQL server), generated on first use.
+func statsBenchLog(b *testing.B, be backend, n int) string {
+	ctx := context.Background()
+	name := fmt.Sprintf("consentkit_bench_stats_v%d_%d", schemaVersion, n)
+	var loc string
+	switch be.name {
+	case sqliteBackend.name:
+		dir := filepath.Join(os.TempDir(), "consentkit-bench")
+		require.NoError(b, os.MkdirAll(dir, 0o755))
+		loc = filepath.Join(dir, name+".db")
+	default:
+		dsn := pgDSN(b)
+		conn, err := pgx.Connect(ctx, dsn)
+		require.NoError(b, err)
+		_, err = conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+name)
+		conn.Close(ctx)
+		require.NoError(b, err)
+		sep := "?"
+		if strings.Contains(dsn, "?") {
+			sep = "&"
+		}
+		loc = dsn + sep + "search_path=" + name
+	}
+	l, err := be.open(ctx, loc, Options{Key: testKey})
+	require.NoError(b, err)
+	var have int64
+	require.NoError(b, l.eng.Reader().QueryRow(ctx, `SELECT COUNT(*) FROM consent_records`).Scan(&have))
+	require.NoError(b, l.Close())
+	if have < int64(n) {
+		generateStatsLog(b, be, loc, int(have), n)
+	}
+	return loc
+}
+
+// BenchmarkDecisionStats is the statistics page's query on a log of a
+// million records over a year: rollup reads consent_stats (what
+// DecisionStats does); scan groups the records themselves through a
+// covering index on (ts, banner_version, language, outcome, withdrawn), the
+// alternative to a rollup. Each reads the whole year and one month.
+func BenchmarkDecisionStats(b *testing.B) {
+	for _, be := range backends {
+		b.Run(be.name, func(b *testing.B) {
+			ctx := context.Background()
+			loc := statsBenchLog(b, be, statsBenchRecords)
+			l := openLog(b, be, loc, Options{})
+			year := Filter{}
+			month := Filter{From: statsBenchStart.AddDate(0, 6, 0), To: statsBenchStart.AddDate(0, 7, 0)}
+			for _, r := range []struct {
+				name string
+				f    Filter
+			}{{"year", year}, {"month", month}} {
+				b.Run("rollup/"+r.name, func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						s, err := l.DecisionStats(ctx, r.f)
+						if err != nil || s.Total.Decisions == 0 {
+							b.Fatal(err, s.Total)
+						}
+					}
+				})
+			}
+			for _, r := range []struct {
+				name string
+				f    Filter
+			}{{"year", year}, {"month", month}} {
+				b.Run("scan/"+r.name, func(b *testing.B) {
+					statsScanIndex(b, be, loc)
+					b.ReportAllocs()
+					for b.Loop() {
+						if n := statsByScan(b, l, r.f); n == 0 {
+							b.Fatal("no records")
+						}
+					}
+				})
+			}
+		})
+	}
+}
+
+// statsScanIndex creates the covering index the scan alternative needs.
+func statsScanIndex(b *testing.B, be backend, loc string) {
+	be.raw(b, loc, `CREATE INDEX IF NOT EXISTS bench_stats_scan ON consent_records (ts, banner_version, language, outcome, withdrawn)`)
+	if be.name == postgresBackend.name {
+		be.raw(b, loc, `VACUUM ANALYZE consent_records`)
+	} else {
+		be.raw(b, loc, `ANALYZE`)
+	}
+}
+
+// statsByScan computes what DecisionStats does from the records, and
+// returns the number of decisions.
+func statsByScan(b *testing.B, l *Log, f Filter) int64 {
+	where, args := f.where()
+	q := `SELECT ` + statsValues("r") + `, COUNT(*) FROM consent_records r` + where + ` GROUP BY 1, 2, 3, 4, 5`
+	var s DecisionStats
+	groups := map[string]*StatGroup{}
+	err := scanRows(context.Background(), l.eng.Reader(), q, args, func(rs engine.Rows) error {
+		var day, withdrawal, n int64
+		var version, language, outcome string
+		if err := rs.Scan(&day, &version, &language, &outcome, &withdrawal, &n); err != nil {
+			return err
+		}
+		s.Total.add(outcome, withdrawal != 0, n)
+		for _, k := range []string{"d" + strconv.FormatInt(day, 10), "v" + version, "l" + language} {
+			g := groups[k]
+			if g == nil {
+				g = &StatGroup{Key: k[1:]}
+				groups[k] = g
+			}
+			g.add(outcome, withdrawal != 0, n)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s.Total.Decisions
+}
+
+// TestStatsBenchLogCounts checks the benchmark's generator on a small
+// log: the rollup it leaves agrees with a recount, so the benchmark
+// measures the right rows.
+func TestStatsBenchLogCounts(t *testing.T) {
+	forEachBackend(t, func(t *testing.T, be backend) {
+		t.Parallel()
+		loc := be.fresh(t)
+		generateStatsLog(t, be, loc, 0, 3000)
+		l := openLog(t, be, loc, Options{})
+		rep, err := l.Verify(context.Background())
+		require.NoError(t, err)
+		require.True(t, rep.OK, "the generated chain verifies: %+v", rep.Break)
+		es, err := l.collect(context.Background(), Filter{})
+		require.NoError(t, err)
+		require.Len(t, es, 3000)
+		got, err := l.DecisionStats(context.Background(), Filter{})
+		require.NoError(t, err)
+		want := recount(es, time.Time{}, time.Time{})
+		require.Equal(t, want.Total, got.Total)
+		require.Equal(t, sortedGroups(want.Languages), sortedGroups(got.Languages))
+		require.Equal(t, sortedGroups(want.BannerVersions), sortedGroups(got.BannerVersions))
+	})
+}
