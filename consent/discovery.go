@@ -35,7 +35,7 @@ type Discovery struct {
 	// endpoint answers 404. Default is on.
 	Off bool
 	// Size is how many distinct names and hosts are counted between two
-	// flushes: memory stays under Size × 300 bytes however many distinct
+	// flushes: memory stays under Size × 400 bytes however many distinct
 	// names arrive. Default is 512.
 	Size int
 	// SampleCookies reads the Cookie header of one request in

@@ -53,8 +53,8 @@ func knownPurpose(e cookiedb.Entry) string {
 }
 
 // retention reads the database's retention text ("2 years", "13 months",
-// "30 minutes", "session", …) as a Lifetime; 0 (a session cookie) for
-// what it cannot read.
+// "30 minutes", "session", …) as a Lifetime, at most the 400 days
+// browsers keep a cookie; 0 (a session cookie) for what it cannot read.
 func retention(s string) time.Duration {
 	n, unit, ok := strings.Cut(strings.ToLower(strings.TrimSpace(s)), " ")
 	if !ok {
