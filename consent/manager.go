@@ -97,7 +97,7 @@ func New(cfg Config) (*Manager, error) {
 	if len(cfg.Trackers) > 0 {
 		m.trackers = m.trackers.With(cfg.Trackers)
 	}
-	m.hosts = hostsFile(m.trackers)
+	m.hosts = hostsFile(m.trackers, !cfg.Discovery.Off)
 	if m.modes, err = newConsentModes(cfg.ConsentMode.Mapping, m.set); err != nil {
 		return nil, err
 	}

@@ -9,7 +9,7 @@ import (
 	"io/fs"
 )
 
-//go:embed assets/ck.js assets/ck.css assets/ck.d.css templates/banner.tmpl
+//go:embed assets/ck.js assets/ck-r.js assets/ck.css assets/ck.d.css templates/banner.tmpl
 var embedded embed.FS
 
 // asset is one static file as served: minified, with its gzip form ready so
@@ -25,6 +25,10 @@ var (
 	// dialogCSSName is the dialog's stylesheet, cssName with ".d.css": the
 	// loader derives it from its own name when the dialog opens.
 	dialogCSSName string
+	// reporterName is the discovery reporter, ck-r.<hash>.js, which the
+	// host set loads only once the guard blocked something (HostsFile):
+	// it is not part of what every visitor downloads.
+	reporterName string
 	assets        map[string]asset
 	version       string
 )
@@ -46,6 +50,10 @@ func init() {
 		cssName:       {css, gzipBytes(css), "text/css; charset=utf-8"},
 		dialogCSSName: {dcss, gzipBytes(dcss), "text/css; charset=utf-8"},
 	}
+	rjs := minifyJS(mustRead("assets/ck-r.js"))
+	rsum := sha256.Sum256(rjs)
+	reporterName = "ck-r." + hex.EncodeToString(rsum[:4]) + ".js"
+	assets[reporterName] = asset{rjs, gzipBytes(rjs), "text/javascript; charset=utf-8"}
 	h.Write(mustRead("templates/banner.tmpl"))
 	version = hex.EncodeToString(h.Sum(nil))[:12]
 }
