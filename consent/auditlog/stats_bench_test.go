@@ -19,6 +19,9 @@ import (
 // statsBenchRecords is the size of BenchmarkDecisionStats's log.
 const statsBenchRecords = 1_000_000
 
+// statsBenchGen is the version of statsBenchRecord.
+const statsBenchGen = 2
+
 // statsBenchStart is when the benchmark log's first record was made; the
 // records spread over one year from there.
 var statsBenchStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -28,7 +31,7 @@ var statsBenchStart = time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 // reject all, 20% custom, and one record in 33 a withdrawal.
 func statsBenchRecord(i, n int) consent.Record {
 	rec := testRecord(i)
-	rec.Time = statsBenchStart.Add(time.Duration(int64(i) * int64(365*24*time.Hour) / int64(n)))
+	rec.Time = statsBenchStart.Add(time.Duration(i) * (365 * 24 * time.Hour / time.Duration(n)))
 	rec.ConsentID = fmt.Sprintf("%032x", i+1)
 	rec.BannerVersion = []string{"2025-01", "2025-05", "2025-09"}[i*3/n]
 	rec.Language = []string{"en", "en", "en", "es", "es", "de", "fr", "it", "pt-BR", "nl", "pl", "sv"}[i%12]
@@ -89,7 +92,9 @@ func generateStatsLog(tb testing.TB, be backend, loc string, from, n int) {
 // PostgreSQL server), generated on first use.
 func statsBenchLog(b *testing.B, be backend, n int) string {
 	ctx := context.Background()
-	name := fmt.Sprintf("consentkit_bench_stats_v%d_%d", schemaVersion, n)
+	// The name changes with the generator (statsBenchGen), so that a log
+	// kept from an older run is not measured by mistake.
+	name := fmt.Sprintf("consentkit_bench_stats_v%d_g%d_%d", schemaVersion, statsBenchGen, n)
 	var loc string
 	switch be.name {
 	case sqliteBackend.name:

@@ -29,8 +29,8 @@ var (
 	// host set loads only once the guard blocked something (HostsFile):
 	// it is not part of what every visitor downloads.
 	reporterName string
-	assets        map[string]asset
-	version       string
+	assets       map[string]asset
+	version      string
 )
 
 func init() {
