@@ -13,6 +13,7 @@ import (
 	"github.com/consentkit/consentkit/consent"
 	"github.com/consentkit/consentkit/consent/auditlog/internal/engine"
 	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -231,5 +232,10 @@ func TestStatsBenchLogCounts(t *testing.T) {
 		require.Equal(t, want.Total, got.Total)
 		require.Equal(t, sortedGroups(want.Languages), sortedGroups(got.Languages))
 		require.Equal(t, sortedGroups(want.BannerVersions), sortedGroups(got.BannerVersions))
+		assert.Equal(t, statsBenchStart.AddDate(1, 0, 0).Add(-24*time.Hour).Format(dateLayout), got.Days[len(got.Days)-1].Key,
+			"the records spread over one year")
+		month, err := l.DecisionStats(context.Background(), Filter{From: statsBenchStart.AddDate(0, 6, 0), To: statsBenchStart.AddDate(0, 7, 0)})
+		require.NoError(t, err)
+		assert.InDelta(t, 3000/12, month.Total.Decisions, 30, "a month holds a twelfth")
 	})
 }
