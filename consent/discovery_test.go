@@ -302,3 +302,41 @@ func TestRetention(t *testing.T) {
 		assert.Equal(t, want, retention(in), in)
 	}
 }
+
+// TestDiscoverRequestNoAlloc: a sampled request whose undeclared cookies
+// are already counted allocates nothing, and neither does one that is not
+// sampled.
+func TestDiscoverRequestNoAlloc(t *testing.T) {
+	for _, every := range []int{1, 1 << 30} {
+		m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog,
+			Discovery: Discovery{SampleCookies: every}})
+		require.NoError(t, err)
+		req := httptest.NewRequest("GET", "/", nil)
+		req.Header.Set("Cookie", "_session=abc123; "+m.names.consent+"=v; theme=dark; _ga=GA1.2.3")
+		m.discoverRequest(req) // counts the names once
+		assert.Zero(t, testing.AllocsPerRun(100, func() { m.discoverRequest(req) }), "SampleCookies %d", every)
+	}
+}
+
+// BenchmarkDiscoverRequest is what the Cookie sampling adds to a request:
+// "sampled" reads the header and counts three undeclared names, "skipped"
+// is the default's other fifteen requests in sixteen. BenchmarkDiscoverNone
+// is the baseline: discovery off.
+func BenchmarkDiscoverRequest(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		every int
+	}{{"sampled", 1}, {"skipped", 1 << 30}, {"default", 0}} {
+		b.Run(c.name, func(b *testing.B) {
+			m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog,
+				Discovery: Discovery{SampleCookies: c.every}})
+			require.NoError(b, err)
+			req := httptest.NewRequest("GET", "/", nil)
+			req.Header.Set("Cookie", "_session=abc123; "+m.names.consent+"=v; theme=dark; _ga=GA1.2.3")
+			b.ReportAllocs()
+			for b.Loop() {
+				m.discoverRequest(req)
+			}
+		})
+	}
+}

@@ -25,8 +25,10 @@ import (
 // statDimensions.
 const statsKey = `day, banner_version, language, outcome, withdrawal`
 
-// statsTable creates consent_stats.
-func statsTable(integer string) string {
+// statsTable creates consent_stats; suffix is " WITHOUT ROWID" on SQLite,
+// where the rows are then stored in the key's order, in half the pages of
+// a table beside its key's index.
+func statsTable(integer, suffix string) string {
 	return `CREATE TABLE IF NOT EXISTS consent_stats (
 		day ` + integer + ` NOT NULL,
 		banner_version TEXT NOT NULL,
@@ -35,7 +37,7 @@ func statsTable(integer string) string {
 		withdrawal ` + integer + ` NOT NULL,
 		n ` + integer + ` NOT NULL,
 		PRIMARY KEY (` + statsKey + `)
-	)`
+	)` + suffix
 }
 
 // statsValues is the rollup key of record alias r.
@@ -61,7 +63,7 @@ var (
 
 // schemaV3SQLite adds consent_stats with its triggers, and discoveries.
 var schemaV3SQLite = append([]string{
-	statsTable("INTEGER"),
+	statsTable("INTEGER", " WITHOUT ROWID"),
 	`CREATE TRIGGER IF NOT EXISTS consent_stats_insert AFTER INSERT ON consent_records BEGIN ` + sqliteStatsAdd + ` END`,
 	`CREATE TRIGGER IF NOT EXISTS consent_stats_update AFTER UPDATE ON consent_records BEGIN ` +
 		sqliteStatsSub + sqliteStatsAdd + ` END`,
@@ -84,7 +86,7 @@ var (
 // schemaV3Postgres is schemaV3SQLite for PostgreSQL, whose triggers run
 // once a statement (see schemaV2Postgres).
 var schemaV3Postgres = append([]string{
-	statsTable("BIGINT"),
+	statsTable("BIGINT", ""),
 	`CREATE OR REPLACE FUNCTION consent_stats_insert() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 	BEGIN ` + pgStatsAdd + ` RETURN NULL; END $$`,
 	`CREATE OR REPLACE FUNCTION consent_stats_update() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
