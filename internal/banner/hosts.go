@@ -76,7 +76,10 @@ func HostsFile(k uint8, sets []HostSet, report bool) File {
 	b = append(b, "];\n"...)
 	if report {
 		// currentScript is read now: it is null once this script has run.
-		b = append(b, `self.ckR=((q,s)=>(u,c)=>(q.push(u+" "+c)<2&&document.head.append(Object.assign(document.createElement("script"),`+
+		// The prototype's createElement: the reporter is not the page's
+		// script, and a wrapper the page put on document (a tag manager's)
+		// has no business seeing it.
+		b = append(b, `self.ckR=((q,s)=>(u,c)=>(q.push(u+" "+c)<2&&document.head.append(Object.assign(Document.prototype.createElement.call(document,"script"),`+
 			`{src:s.src.replace(/[^/]*$/,"`+reporterName+`"),nonce:s.nonce})),c))(self.ckQ=[],document.currentScript);`+"\n"...)
 	} else {
 		b = append(b, "self.ckR=(u,c)=>c;\n"...)
