@@ -228,6 +228,10 @@ type Config struct {
 	// response and why: a header on every response and a protected page
 	// at {prefix}/debug. Development only. Default is off.
 	Diagnostics Diagnostics
+	// Discovery counts the undeclared cookies and the tracker hosts the
+	// site really uses, from live traffic (see Discovery). Default is on,
+	// with a Cookie header read in one request of 16.
+	Discovery Discovery
 	// Banner look (issue #14).
 
 	// BannerLayout places the first layer: LayoutBar, a bar along the
@@ -392,6 +396,9 @@ func (c *Config) normalize() error {
 		return err
 	}
 	if err := c.normalizeDiagnostics(); err != nil {
+		return err
+	}
+	if err := c.Discovery.normalize(); err != nil {
 		return err
 	}
 	return c.normalizeLook()

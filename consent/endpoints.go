@@ -28,6 +28,11 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 		m.serveDeclaration(w, r)
 	case "/debug":
 		return m.serveDebug(w, r)
+	case "/report":
+		if m.disc == nil {
+			return false
+		}
+		m.serveReport(w, r)
 	case "/history":
 		if m.cfg.HistoryHandler == nil {
 			return false

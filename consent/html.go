@@ -149,13 +149,13 @@ func (s *htmlRewrite) Close() error {
 // Manager's own tracker table, with the developer's Config.Trackers, so it
 // is built once per Manager and served by it under a name that changes with
 // the table. Pages link it while some category is refused (banner.Head).
-func hostsFile(t *trackers.Table) banner.File {
+func hostsFile(t *trackers.Table, report bool) banner.File {
 	gs := t.GuardSet()
 	sets := make([]banner.HostSet, len(gs.Sets))
 	for i, c := range gs.Sets {
 		sets[i] = banner.HostSet{Category: c.Category, N: c.N, Data: c.Data}
 	}
-	return banner.HostsFile(gs.K, sets)
+	return banner.HostsFile(gs.K, sets, report)
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}

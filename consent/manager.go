@@ -49,6 +49,9 @@ type Manager struct {
 	// providers are the declared third parties per category (shown.go).
 	providers []CategoryProviders
 	shown     shownCache
+	// disc counts undeclared cookies and blocked hosts (discovery.go);
+	// nil when Config.Discovery.Off.
+	disc *discoverer
 }
 
 // New checks cfg, fills its defaults and returns a Manager. Every
@@ -98,11 +101,12 @@ func New(cfg Config) (*Manager, error) {
 	m.cookies = newCookieRegistry(&m.cfg)
 	m.providers = providersOf(&m.cfg)
 	m.rev = revision(cfg.PolicyVersion, cfg.Categories, m.providers)
+	m.initDiscovery()
 	m.trackers = trackers.Default()
 	if len(cfg.Trackers) > 0 {
 		m.trackers = m.trackers.With(cfg.Trackers)
 	}
-	m.hosts = hostsFile(m.trackers)
+	m.hosts = hostsFile(m.trackers, !cfg.Discovery.Off)
 	if m.modes, err = newConsentModes(cfg.ConsentMode.Mapping, m.set); err != nil {
 		return nil, err
 	}
@@ -144,6 +148,9 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		if m.cfg.GPC.WellKnown && r.URL.Path == "/.well-known/gpc.json" {
 			m.serveGPCJSON(w, r)
 			return
+		}
+		if m.disc != nil {
+			m.discoverRequest(r)
 		}
 		st := m.requestState(w, r)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))

@@ -35,6 +35,12 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		return out
 	},
 	"prev": func(n int64) int64 { return max(n-1, 1) },
+	"pct":  func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
+	"num":  func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+	"or1":  func(f float64) float64 { return max(f, 1) },
+	"table": func(caption, head string, rows []StatGroup) statsTableData {
+		return statsTableData{Caption: caption, Head: head, Rows: rows}
+	},
 	"next": func(n int64) int64 { return n + 1 },
 	"sha256": func(s string) string {
 		sum := sha256.Sum256([]byte(s))
@@ -53,6 +59,12 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		return out
 	},
 }).ParseFS(templateFS, "templates/*.html"))
+
+// statsTableData is a table of the statistics page.
+type statsTableData struct {
+	Caption, Head string
+	Rows          []StatGroup
+}
 
 // ReviewOptions configures NewReviewHandler.
 type ReviewOptions struct {
@@ -101,6 +113,10 @@ type reviewHandler struct {
 //	record?seq=N       one record, with the banner text shown and its hash check
 //	shown?seq=N        what record N's visitor was shown, byte for byte, sandboxed
 //	counts             decisions per day: accept, reject, custom, and per category
+//	stats              rates by day, banner version and language, as charts
+//	                   and tables, or with ?format=json as DecisionStats
+//	discovered         undeclared cookies and blocked hosts (consent.Discovery)
+//	                   with the Open Cookie Database's suggestion
 //	verify             the result of Log.Verify and the latest checkpoints
 //	export?format=csv|jsonl|dpv&…  the filtered records, streamed; dpv is
 //	                   ISO/IEC TS 27560 JSON-LD (see WriteDPV)
@@ -156,6 +172,10 @@ type reviewPage struct {
 	Report      *Report
 	Checkpoints []Checkpoint
 
+	Stats       *DecisionStats
+	Charts      []chart
+	Discoveries []discoveryRow
+
 	Error string
 }
 
@@ -206,6 +226,10 @@ func (h *reviewHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.shown(w, r, p)
 	case "counts":
 		h.counts(w, r, f, p)
+	case "stats":
+		h.stats(w, r, f, p)
+	case "discovered":
+		h.discovered(w, r, p)
 	case "verify":
 		h.verify(w, r, p)
 	case "export":

@@ -9,7 +9,7 @@ import (
 )
 
 // schemaVersion is the schema version this package migrates databases to.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // migrate brings the schema to schemaVersion inside one transaction, so a
 // failed migration leaves nothing half-done, and checks the signing key.

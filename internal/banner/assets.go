@@ -11,7 +11,7 @@ import (
 
 //go:generate go run ./gen
 
-//go:embed assets/min/ck.js assets/min/ck.v.js assets/min/ck.s.js assets/ck.css assets/ck.d.css templates/banner.tmpl
+//go:embed assets/min/ck.js assets/min/ck.v.js assets/min/ck.s.js assets/min/ck-r.js assets/ck.css assets/ck.d.css templates/banner.tmpl
 var embedded embed.FS
 
 // asset is one static file as served: minified, with its gzip form ready so
@@ -31,8 +31,12 @@ var (
 	// signalsJSName is the loader with the vendor signals hook (ck.v.js),
 	// and signalsName the module it imports, ck.<hash>.s.js beside it.
 	signalsJSName, signalsName string
-	assets                     map[string]asset
-	version                    string
+	// reporterName is the discovery reporter, ck-r.<hash>.js, which the
+	// host set loads only once the guard blocked something (HostsFile):
+	// it is not part of what every visitor downloads.
+	reporterName string
+	assets       map[string]asset
+	version      string
 )
 
 func init() {
@@ -69,6 +73,10 @@ func init() {
 		"ck." + vsum + ".d.css": dcssAsset,
 		signalsName:             {sjs, gzipBytes(sjs), jsType},
 	}
+	rjs := mustRead("assets/min/ck-r.js")
+	rsum := sha256.Sum256(rjs)
+	reporterName = "ck-r." + hex.EncodeToString(rsum[:4]) + ".js"
+	assets[reporterName] = asset{rjs, gzipBytes(rjs), jsType}
 	h := sha256.New()
 	h.Write(js)
 	h.Write(css)

@@ -43,7 +43,13 @@ type File struct {
 // 4,000 of them into Sets with split and parseInt in 1 to 3 ms, where reading
 // the Golomb-Rice bits one by one took 15 ms, on every page; the text weighs
 // an eighth more once gzipped, once per visitor.
-func HostsFile(k uint8, sets []HostSet) File {
+//
+// With report, the script also leaves self.ckR, which the guard calls with
+// each host it blocks and its category: the first call loads the discovery
+// reporter (ck-r.<hash>.js), which sends them to {prefix}/report; until it
+// runs they wait in self.ckQ. Without report, ckR only passes the category
+// on. The guard needs ckR either way.
+func HostsFile(k uint8, sets []HostSet, report bool) File {
 	b := append(make([]byte, 0, 64), "self.ckH=["...)
 	n := 0
 	for _, s := range sets {
@@ -68,6 +74,16 @@ func HostsFile(k uint8, sets []HostSet) File {
 		return File{}
 	}
 	b = append(b, "];\n"...)
+	if report {
+		// currentScript is read now: it is null once this script has run.
+		// The prototype's createElement: the reporter is not the page's
+		// script, and a wrapper the page put on document (a tag manager's)
+		// has no business seeing it.
+		b = append(b, `self.ckR=((q,s)=>(u,c)=>(q.push(u+" "+c)<2&&document.head.append(Object.assign(Document.prototype.createElement.call(document,"script"),`+
+			`{src:s.src.replace(/[^/]*$/,"`+reporterName+`"),nonce:s.nonce})),c))(self.ckQ=[],document.currentScript);`+"\n"...)
+	} else {
+		b = append(b, "self.ckR=(u,c)=>c;\n"...)
+	}
 	sum := sha256.Sum256(b)
 	return File{
 		Name:        "ck-hosts." + hex.EncodeToString(sum[:4]) + ".js",

@@ -49,7 +49,7 @@ func TestHeadSignalsLoader(t *testing.T) {
 func TestGoogleTagHostsFile(t *testing.T) {
 	t.Parallel()
 	assert.Equal(t, File{}, GoogleTagHostsFile(File{}), "no host set, no guard, no exception")
-	f := HostsFile(3, []HostSet{{Category: "analytics", N: 2, Data: riceCode([]uint32{5, 9}, 3)}})
+	f := HostsFile(3, []HostSet{{Category: "analytics", N: 2, Data: riceCode([]uint32{5, 9}, 3)}}, true)
 	require.NotEmpty(t, f.Name)
 	g := GoogleTagHostsFile(f)
 	assert.Regexp(t, `^ck-hosts\.[0-9a-f]{8}\.js$`, g.Name)
@@ -66,7 +66,7 @@ func TestSignalsSize(t *testing.T) {
 	hook, _ := AssetGzip(signalsJSName)
 	module, _ := AssetGzip(signalsName)
 	body, _, _ := Asset(signalsName)
-	f := HostsFile(3, []HostSet{{Category: "analytics", N: 2, Data: riceCode([]uint32{5, 9}, 3)}})
+	f := HostsFile(3, []HostSet{{Category: "analytics", N: 2, Data: riceCode([]uint32{5, 9}, 3)}}, true)
 	g := GoogleTagHostsFile(f)
 	t.Logf("loader %d B gz, with the signals hook %d B gz (+%d); signals module %d B raw / %d B gz; advanced Consent Mode adds %d B raw / %d B gz to the host set",
 		len(plain), len(hook), len(hook)-len(plain), len(body), len(module), len(g.Body)-len(f.Body), len(g.Gzip)-len(f.Gzip))

@@ -9,8 +9,10 @@
 // category is refused, the host set (ck-hosts.<hash>.js, loaded just before
 // this script, which then runs synchronously before any script of the page)
 // leaves self.ckH, and the guard holds what the page's scripts point at
-// trackers of refused categories. Bindings are let, never const: two bytes
-// fewer each on the wire.
+// trackers of refused categories. It also leaves self.ckR, which the guard
+// calls with each host it blocks and its category, and which returns the
+// category: the discovery reporter, loaded on the first call (ck-r.js).
+// Bindings are let, never const: the minifier keeps them as written.
 (() => {
 let d = document, s = d.currentScript, N = s.nonce, W = self, E = Element.prototype, SA = E.setAttribute;
 let P = s.src.replace(/\/assets\/[^/]*$/, ''), C = s.src.replace(/js$/, 'css');
@@ -48,7 +50,7 @@ try {
 for (let y = new URL(x.match(/[^\s"']+/), d.baseURI), u = W.ckX?.(y) ? '' : y.hostname.replace(/\.+$/, ''); u; u = u.slice(u.indexOf('.') + 1 || u.length)) {
 let z = 0x811c9dc5;
 for (let c of u) z = Math.imul(z ^ c.charCodeAt(), 0x01000193) >>> 0;
-for (let [c, S] of H) if (S.has(z)) { if (!G.has(c)) return c; u = ''; }
+for (let [c, S] of H) if (S.has(z)) { if (!G.has(c)) return ckR(u, c); u = ''; }
 }
 } catch (_) {}
 }
@@ -173,7 +175,7 @@ a == 'blocked' || (/:/.test(a) ? o.setAttributeNS('http://www.w3.org/1999/xlink'
 }
 R = 0;
 // A source or track of a media element counts only after load().
-if (o.matches('video>*,audio>*')) o.parentNode.load();
+o.matches('video>*,audio>*') && o.parentNode.load();
 }
 }
 // A tracker URL in a <style> element carries the marker
@@ -185,7 +187,7 @@ if (u != t) y.textContent = u;
 };
 // A decision form is posted as JSON; if that fails, the plain form is sent.
 d.addEventListener('submit', async e => {
-let f = e.target, b = e.submitter, v = b?.value || 'save';
+let f = e.target, v = e.submitter?.value || 'save';
 if (!f.matches('.ck-d')) return;
 e.preventDefault();
 let F = new FormData(f);
@@ -222,7 +224,7 @@ O = 0;
 let x = q('#ck-prefs'), l = q('#ck-open') || q('[data-ck-settings],.ck-settings'), p = d.createElement('p');
 q('#ck-banner')?.remove();
 x?.close();
-if (l) { l.hidden = false; l.focus(); }
+if (l) { l.hidden = 0; l.focus(); }
 // A fresh live region, filled a moment later, is announced reliably.
 p.className = 'ck-sr'; p.setAttribute('role', 'status');
 d.body.append(p);
