@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 )
@@ -82,8 +83,10 @@ type Config struct {
 	Categories []Category
 
 	// PolicyVersion names the version of the privacy policy. Together with
-	// the categories it makes the consent revision: changing either asks
-	// every visitor again. Default is "1".
+	// the categories and the third parties declared in Cookies
+	// (CookieSpec.Provider) it makes the consent revision: changing any of
+	// them asks every visitor again; changing the banner's wording does not.
+	// Default is "1".
 	PolicyVersion string
 
 	// PolicyURL is the privacy policy the banner links to. Default is
@@ -230,6 +233,10 @@ type Config struct {
 	// zero value is opt-in for every visitor. See Regions.
 	Regions Regions
 
+	// Discovery counts the undeclared cookies and the tracker hosts the
+	// site really uses, from live traffic (see Discovery). Default is on,
+	// with a Cookie header read in one request of 16.
+	Discovery Discovery
 	// Banner look (issue #14).
 
 	// BannerLayout places the first layer: LayoutBar, a bar along the
@@ -399,6 +406,9 @@ func (c *Config) normalize() error {
 	if err := c.normalizeRegions(); err != nil {
 		return err
 	}
+	if err := c.Discovery.normalize(); err != nil {
+		return err
+	}
 	return c.normalizeLook()
 }
 
@@ -464,14 +474,31 @@ func validCookieName(s string) bool {
 }
 
 // revision derives the consent revision from everything a visitor agreed
-// to: the policy version and each category with its flags. Any change
-// gives a new revision, so visitors are asked again without anybody having
-// to remember to bump a number.
-func revision(policyVersion string, cats []Category) [8]byte {
+// to: the policy version, each category with its flags, and the third
+// parties each category shares data with (CookieSpec.Provider), so that a
+// new third party asks every visitor again while a change of wording does
+// not. Any change gives a new revision, so visitors are asked again without
+// anybody having to remember to bump a number.
+//
+// The providers are hashed only when some category has one, after what
+// version 1 hashed: a site that declares no third party keeps its
+// revision, and its visitors are not asked again for an upgrade that
+// changes nothing they agreed to. A site that declares providers gets a new
+// revision once, since its visitors' consent never covered a list.
+func revision(policyVersion string, cats []Category, providers []CategoryProviders) [8]byte {
 	h := sha256.New()
 	fmt.Fprintf(h, "consentkit/rev/1\x00%d:%s\x00", len(policyVersion), policyVersion)
 	for _, c := range cats {
 		fmt.Fprintf(h, "%d:%s:%t\x00", len(c.ID), c.ID, c.SaleOrSharing)
+	}
+	if slices.ContainsFunc(providers, func(p CategoryProviders) bool { return len(p.Providers) > 0 }) {
+		fmt.Fprintf(h, "providers\x00")
+		for _, p := range providers {
+			fmt.Fprintf(h, "%d:%s:%d\x00", len(p.Category), p.Category, len(p.Providers))
+			for _, name := range p.Providers {
+				fmt.Fprintf(h, "%d:%s\x00", len(name), name)
+			}
+		}
 	}
 	var out [8]byte
 	copy(out[:], h.Sum(nil))

@@ -1,5 +1,7 @@
 package consent
 
+import "slices"
+
 // The seven Google Consent Mode v2 types.
 var consentModeTypes = []string{
 	"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
@@ -30,6 +32,60 @@ type ConsentMode struct {
 	// Regions restricts the Consent Mode defaults to ISO 3166-2 regions,
 	// such as {"ES", "US-CA"}. Default is none: everywhere.
 	Regions []string
+	// Advanced is Google's "advanced" Consent Mode: the Google tag
+	// (https://www.googletagmanager.com/gtag/js, that exact path) loads
+	// before consent, under the head snippet's defaults, which deny every
+	// type until the visitor decides; it then sends Google cookieless pings
+	// (no identifiers stored), from which Google models the conversions and
+	// visits of visitors who refuse. Tag Manager containers (gtm.js, or
+	// gtag/js asked for a GTM- ID), every other tracker and inline snippets
+	// stay blocked. The trade-off: more measurement for the site, but a
+	// request to Google, with the visitor's IP address and the page, from
+	// every visitor, even one who refuses; some regulators read the
+	// ePrivacy rules as needing consent for that too. Pages whose
+	// Content-Security-Policy keeps the defaults out keep the tag blocked.
+	// New refuses it with Regions (outside them the tag would run without
+	// defaults) or with a Mapping that leaves out one of ad_storage,
+	// ad_user_data, ad_personalization and analytics_storage (Google treats
+	// a type without a default as granted). Default is false: the Google
+	// tag waits for consent like any tracker ("basic" Consent Mode).
+	Advanced bool
+	// NoVendorSignals turns off telling the consent APIs of other vendors
+	// the visitor's state. By default the loader tells them, as the
+	// Consent Mode snippet tells Google: Meta's fbq('consent',
+	// 'grant'|'revoke'), Microsoft UET's consent mode (ad_storage),
+	// Microsoft Clarity's consentv2 (ad_Storage and analytics_Storage), and
+	// consent_default and consent_update events in dataLayer for Tag
+	// Manager, carrying the granted categories. The Consent Mode state
+	// decides, so Mapping drives them: ad_storage for Meta, UET and
+	// Clarity's ad_Storage, analytics_storage for Clarity's
+	// analytics_Storage. Each vendor hears it only where its global is on
+	// the page, at load and after each choice (before the reload that
+	// follows a withdrawal): the loader's hook (about 70 bytes gzipped)
+	// imports a small module (under 600 bytes gzipped) only on pages where
+	// one of those vendors is. A site that uses none of them may set this
+	// to save those 70 bytes.
+	NoVendorSignals bool
+}
+
+// googleTagTypes are the Consent Mode types the Google tag must find
+// denied by default before advanced Consent Mode may load it.
+var googleTagTypes = []string{"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage"}
+
+// checkAdvanced reports why advanced Consent Mode cannot be used with cm.
+func checkAdvanced(c *ConsentMode, cm *consentModes) error {
+	if !c.Advanced {
+		return nil
+	}
+	if len(c.Regions) > 0 {
+		return errorf(ErrBadConfig, "ConsentMode: Advanced loads the Google tag before consent, so its defaults must apply everywhere; leave Regions empty or turn Advanced off")
+	}
+	for _, t := range googleTagTypes {
+		if !slices.Contains(cm.names, t) {
+			return errorf(ErrBadConfig, "ConsentMode: Advanced needs a default for %s, which Google otherwise treats as granted; map a category to it in Mapping or turn Advanced off", t)
+		}
+	}
+	return nil
 }
 
 // consentModes is ConsentMode.Mapping compiled against the categories: the

@@ -195,6 +195,7 @@ func (m *Manager) serveDecision(w http.ResponseWriter, r *http.Request) {
 		httpErrorJSON(w, isJSON, http.StatusServiceUnavailable, "your choice could not be saved right now; nothing was changed, please try again")
 		return
 	}
+	m.shownStored(&rec)
 	if err := m.setCookie(w, r, next); err != nil {
 		m.log.Error("consent: could not encode the consent cookie", "err", err)
 		httpErrorJSON(w, isJSON, http.StatusInternalServerError, "could not save the consent cookie")

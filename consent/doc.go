@@ -86,7 +86,7 @@
 //	#ck-open        the floating reopen control (class ck ck-settings, plus ck-end)
 //	#ck-css         the stylesheet <link> (added by the loader when absent)
 //	#ck-dcss        the dialog's stylesheet <link>, loaded when the dialog opens
-//	#ck-ph          the embed placeholder's content, inside the blocked iframe
+//	#ck-ph          the embed placeholder's content, inside the blocked iframe, embed or object
 //	.ck             every root element the package renders; theme variables live here
 //	.ck-d           a decision form (intercepted by the loader)
 //	.ck-btn         the equal-weight buttons, with one of:

@@ -14,53 +14,71 @@ import (
 	"github.com/consentkit/consentkit/internal/banner"
 )
 
-// Click-to-load placeholders. A neutralised iframe would show an empty box;
-// the rewriter gives it a src of its own instead, {prefix}/embed, a page in
-// the visitor's language naming the provider and the category, with "Load
+// Click-to-load placeholders. A neutralised iframe, embed or object would
+// show an empty box; the rewriter gives it a URL of its own instead (an
+// iframe's or embed's src, an object's data), {prefix}/embed, a page in the
+// visitor's language naming the provider and the category, with "Load
 // this once" (a link that navigates only that frame to the embed) and
 // "Always allow <category>" (a decision form posted to the top window).
-// Both work without JavaScript; on grant the loader puts the iframe's own
-// src back, as it does every data-ck-<name>.
+// Browsers show an HTML page in an embed or object as in an iframe, once
+// the rewriter has put the element's type aside with its URL. Both work
+// without JavaScript; on grant the loader puts the element's own URL (and
+// type) back, as it does every data-ck-<name>.
 //
 // The embed's URL travels in the placeholder's query, so that the page
 // needs no state; it is signed, so that {prefix}/embed cannot be made to
 // offer a link to anywhere else.
 
-// framesSelf reports whether the page's Content-Security-Policy lets it
-// frame its own origin: the placeholder is a page of the site, and a policy
-// whose frame-src (else child-src, else default-src) lists only the
-// providers would block it, which shows worse than an empty box. Every
-// policy must allow it; 'self' and * do.
-func framesSelf(h http.Header) bool {
+// placeheld reports whether the page's Content-Security-Policy lets it show
+// its own origin in a frame (frames: frame-src, else child-src, else
+// default-src) and in an embed or object (objects: object-src, else
+// default-src). The placeholder is a page of the site, and a policy that
+// lists only the providers would block it, which shows worse than an empty
+// box. Every policy must allow it; 'self' and * do. Strict policies often
+// say object-src 'none' and still allow frames, hence two answers.
+func placeheld(h http.Header) (frames, objects bool) {
+	frames, objects = true, true
 	for _, policy := range h.Values("Content-Security-Policy") {
-		var src [3][]string // frame-src, child-src, default-src
+		var src [4][]string // frame-src, child-src, default-src, object-src
 		for _, dir := range strings.Split(policy, ";") {
 			f := strings.Fields(dir)
 			if len(f) == 0 {
 				continue
 			}
+			i := -1
 			switch strings.ToLower(f[0]) {
 			case "frame-src":
-				src[0] = append(f[1:], "")
+				i = 0
 			case "child-src":
-				src[1] = append(f[1:], "")
+				i = 1
 			case "default-src":
-				src[2] = append(f[1:], "")
+				i = 2
+			case "object-src":
+				i = 3
+			}
+			if i >= 0 && src[i] == nil {
+				src[i] = append(f[1:], "") // non-nil even when empty
 			}
 		}
-		for _, list := range src {
-			if list == nil {
-				continue
-			}
-			ok := false
-			for _, v := range list {
-				ok = ok || strings.EqualFold(v, "'self'") || v == "*"
-			}
-			if !ok {
-				return false
-			}
-			break
+		frames = frames && allowsSelf(src[0], src[1], src[2])
+		objects = objects && allowsSelf(src[3], nil, src[2])
+	}
+	return frames, objects
+}
+
+// allowsSelf reports whether the first non-nil source list (the directive
+// that applies) lists 'self' or *; with none, nothing restricts it.
+func allowsSelf(lists ...[]string) bool {
+	for _, list := range lists {
+		if list == nil {
+			continue
 		}
+		for _, v := range list {
+			if strings.EqualFold(v, "'self'") || v == "*" {
+				return true
+			}
+		}
+		return false
 	}
 	return true
 }
@@ -70,7 +88,7 @@ var embedLabel = []byte("consentkit embed\x00")
 
 // embedMAC appends to dst the signature of an embed URL: HMAC-SHA256 with
 // the first cookie key, 128 bits, base64url. The keyed hashes are pooled:
-// pages with embeds sign one per iframe.
+// pages with embeds sign one per embedded element.
 func (m *Manager) embedMAC(dst []byte, u []byte) []byte {
 	sg := m.embedMACs.Get().(*embedSigner)
 	sg.h.Reset()
@@ -93,8 +111,9 @@ func newEmbedMAC(key []byte) func() any {
 	return func() any { return &embedSigner{h: hmac.New(sha256.New, key)} }
 }
 
-// placeholder is the rewriter's Config.Placeholder: the URL of the
-// placeholder page for an iframe blocked by category whose src was src. A
+// placeholder is the rewriter's Config.Placeholder and ObjectPlaceholder:
+// the URL of the placeholder page for an iframe, embed or object blocked by
+// category whose src (an object's data) was src. A
 // relative src is resolved against the page, whose path the placeholder
 // does not share; an absolute one costs no allocation.
 func (s *htmlRewrite) placeholder(dst []byte, category string, src []byte) []byte {

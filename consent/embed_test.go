@@ -1,6 +1,7 @@
 package consent
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -123,26 +124,107 @@ func TestEmbedPlaceholderRefusesForgeries(t *testing.T) {
 	}
 }
 
-// TestFramesSelf: a page whose policy would block the placeholder frame
-// keeps its blocked iframes empty instead.
-func TestFramesSelf(t *testing.T) {
+// TestPlaceheld: a page whose policy would block the placeholder in a frame
+// or in an embed/object keeps those blocked elements empty instead; a
+// strict policy's object-src 'none' leaves iframes their placeholder.
+func TestPlaceheld(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		policies []string
-		want     bool
+		policies        []string
+		frames, objects bool
 	}{
-		{nil, true},
-		{[]string{"script-src 'nonce-x'"}, true},
-		{[]string{"frame-src 'self' https://www.youtube.com"}, true},
-		{[]string{"frame-src https://www.youtube.com"}, false},
-		{[]string{"default-src 'none'; script-src 'self'"}, false},
-		{[]string{"default-src 'none'; frame-src 'SELF'"}, true},
-		{[]string{"child-src *; default-src 'none'"}, true},
-		{[]string{"frame-src 'self'", "default-src https:"}, false},
+		{nil, true, true},
+		{[]string{"script-src 'nonce-x'"}, true, true},
+		{[]string{"frame-src 'self' https://www.youtube.com"}, true, true},
+		{[]string{"frame-src https://www.youtube.com"}, false, true},
+		{[]string{"default-src 'none'; script-src 'self'"}, false, false},
+		{[]string{"default-src 'none'; frame-src 'SELF'"}, true, false},
+		{[]string{"child-src *; default-src 'none'"}, true, false},
+		{[]string{"frame-src 'self'", "default-src https:"}, false, false},
+		{[]string{"script-src 'nonce-x'; object-src 'none'; base-uri 'none'"}, true, false},
+		{[]string{"default-src 'none'; object-src 'self'; frame-src 'self'"}, true, true},
+		{[]string{"object-src 'self'; object-src 'none'"}, true, true}, // the first of duplicates counts
+		{[]string{"object-src"}, true, false},                          // an empty list allows nothing
 	} {
 		h := http.Header{"Content-Security-Policy": tt.policies}
-		assert.Equal(t, tt.want, framesSelf(h), "%q", tt.policies)
+		frames, objects := placeheld(h)
+		assert.Equal(t, tt.frames, frames, "frames: %q", tt.policies)
+		assert.Equal(t, tt.objects, objects, "objects: %q", tt.policies)
 	}
+}
+
+// TestObjectPlaceholderMarkup follows a blocked <embed> and <object> (a
+// tracker's PDF and a map by data-consent) through the middleware: each
+// gets the placeholder page in its own URL attribute, its type kept aside
+// so the browser shows that page, and its size attributes untouched; the
+// placeholder names the provider and the category and loads the original
+// once; a policy with object-src 'none' leaves them empty but not iframes.
+func TestObjectPlaceholderMarkup(t *testing.T) {
+	t.Parallel()
+	const page = `<!doctype html><html><head><title>t</title></head><body>` +
+		`<embed id="e" src="https://ad.doubleclick.net/doc.pdf?a=1&amp;b=2" type="application/pdf" width="400" height="300">` +
+		`<object id="o" data-consent="preferences" data="/maps/harbour" type="text/html" style="width:640px;height:360px"><p>Map</p></object>` +
+		`<iframe src="https://www.youtube.com/embed/abc"></iframe></body></html>`
+	m := fuzzManager(t)
+	csp := ""
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if csp != "" {
+			w.Header().Set("Content-Security-Policy", csp)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, page)
+	}))
+	tags := func(body string) map[string]map[string]string {
+		out := map[string]map[string]string{}
+		z := html.NewTokenizer(strings.NewReader(body))
+		for tt := z.Next(); tt != html.ErrorToken; tt = z.Next() {
+			if tok := z.Token(); tt == html.StartTagToken || tt == html.SelfClosingTagToken {
+				if tok.Data == "embed" || tok.Data == "object" || tok.Data == "iframe" {
+					a := map[string]string{}
+					for _, x := range tok.Attr {
+						if _, dup := a[x.Key]; !dup { // the first of duplicates counts, as in a browser
+							a[x.Key] = x.Val
+						}
+					}
+					out[tok.Data] = a
+				}
+			}
+		}
+		return out
+	}
+	el := tags(get(t, h, "/news/harbour?id=1").Body.String())
+	require.Len(t, el, 3)
+	e, o := el["embed"], el["object"]
+	assert.Equal(t, map[string]string{"data-ck-src": "https://ad.doubleclick.net/doc.pdf?a=1&b=2", "data-ck-type": "application/pdf",
+		"width": "400", "height": "300", "id": "e", "data-ck-blocked": "marketing", "src": e["src"]}, e)
+	assert.Equal(t, map[string]string{"data-ck-data": "/maps/harbour", "data-ck-type": "text/html", "style": "width:640px;height:360px",
+		"id": "o", "data-consent": "preferences", "data-ck-blocked": "preferences", "data": o["data"]}, o)
+
+	for _, tt := range []struct {
+		name, src, provider, always, load string
+	}{
+		{"embed", e["src"], "ad.doubleclick.net", "Always allow Marketing", "https://ad.doubleclick.net/doc.pdf?a=1&b=2"},
+		{"object", o["data"], "example.com", "Always allow Preferences", "/maps/harbour"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			require.True(t, strings.HasPrefix(tt.src, "/consent/embed?"), "the %s shows the placeholder: %q", tt.name, tt.src)
+			rec := get(t, h, tt.src)
+			require.Equal(t, http.StatusOK, rec.Code)
+			assert.Contains(t, rec.Body.String(), "Content from "+tt.provider)
+			assert.Contains(t, rec.Body.String(), tt.always)
+			load, form, attrs := placeholderForm(t, rec.Body.String())
+			assert.Equal(t, tt.load, load, "Load this once goes to the element's own URL")
+			assert.Equal(t, "_top", attrs["target"])
+			assert.Equal(t, "/news/harbour?id=1", form.Get("return"))
+		})
+	}
+
+	csp = "script-src 'self' 'unsafe-inline'; style-src 'self'; form-action 'self'; object-src 'none'"
+	el = tags(get(t, h, "/news/harbour?id=1").Body.String())
+	assert.NotContains(t, el["embed"], "src", "object-src 'none' would refuse the placeholder: the embed stays empty")
+	assert.NotContains(t, el["object"], "data")
+	assert.Equal(t, "application/pdf", el["embed"]["data-ck-type"])
+	assert.True(t, strings.HasPrefix(el["iframe"]["src"], "/consent/embed?"), "the iframe keeps its placeholder: %q", el["iframe"]["src"])
 }
 
 func TestAppendQueryEscapeMatchesURL(t *testing.T) {

@@ -30,6 +30,11 @@ func (m *Manager) serveEndpoint(w http.ResponseWriter, r *http.Request) bool {
 		m.serveDeclaration(w, r)
 	case "/debug":
 		return m.serveDebug(w, r)
+	case "/report":
+		if m.disc == nil {
+			return false
+		}
+		m.serveReport(w, r)
 	case "/history":
 		if m.cfg.HistoryHandler == nil {
 			return false
@@ -129,8 +134,10 @@ func supportedLocale(lang string) (locales.Locale, bool) {
 func (m *Manager) serveAsset(w http.ResponseWriter, r *http.Request, name string) bool {
 	body, ctype, ok := banner.Asset(name)
 	gz, _ := banner.AssetGzip(name)
-	if !ok && name != "" && name == m.hosts.Name {
-		body, gz, ctype, ok = m.hosts.Body, m.hosts.Gzip, m.hosts.ContentType, true
+	for _, f := range [...]*banner.File{&m.hosts, &m.gtagHosts} {
+		if !ok && name != "" && name == f.Name {
+			body, gz, ctype, ok = f.Body, f.Gzip, f.ContentType, true
+		}
 	}
 	if !ok {
 		return false

@@ -68,6 +68,7 @@ func (m *Manager) gpcWithdraw(w http.ResponseWriter, r *http.Request, old *State
 		m.log.Error("consent: could not record a GPC withdrawal; will retry on the next request", "err", err)
 		return
 	}
+	m.shownStored(&rec)
 	if err := m.setCookie(w, r, next); err != nil {
 		m.log.Error("consent: could not encode the consent cookie", "err", err)
 		return

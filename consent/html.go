@@ -28,6 +28,9 @@ type htmlRewrite struct {
 	m    *Manager
 	rec  *diagRecord
 	path string
+	// googleTag: the head carries the Consent Mode defaults and the site
+	// chose advanced Consent Mode, so the Google tag may load.
+	googleTag bool
 }
 
 var rewritePool = sync.Pool{New: func() any { return new(htmlRewrite) }}
@@ -67,8 +70,17 @@ func (m *Manager) startHTML(dst io.Writer, r *http.Request, st *State, h http.He
 	body := s.body.Bytes()
 	cfg := rewrite.Config{Head: s.head.Bytes(), BodyStart: s.start.Bytes(), BodyEnd: body[:link], Settings: body[link:],
 		Consent: st, Trackers: m.trackers, Report: s}
-	if !m.cfg.NoBanner && !alone && framesSelf(h) {
-		cfg.Placeholder = s.ph
+	if s.googleTag {
+		cfg.Trackers = m.gtagTrackers
+	}
+	if !m.cfg.NoBanner && !alone {
+		frames, objects := placeheld(h)
+		if frames {
+			cfg.Placeholder = s.ph
+		}
+		if objects {
+			cfg.ObjectPlaceholder = s.ph
+		}
 	}
 	s.rw = rewrite.Get(dst, cfg)
 	return s
@@ -103,6 +115,15 @@ func (m *Manager) injected(s *htmlRewrite, r *http.Request, h http.Header, nonce
 			"path", r.URL.Path)
 		s.data.ConsentMode = s.data.ConsentMode[:0]
 	}
+	// Advanced Consent Mode lets the Google tag load only under the
+	// defaults: a page without them keeps it blocked, in the markup and in
+	// the guard.
+	if m.gtagTrackers != nil && len(s.data.ConsentMode) > 0 {
+		s.googleTag = true
+		if s.data.Hosts != "" {
+			s.data.Hosts = m.gtagHosts.Name
+		}
+	}
 	banner.Head(s.head, s.data)
 	banner.BodyStart(s.start, s.data)
 	return banner.Body(s.body, s.data)
@@ -128,13 +149,13 @@ func (s *htmlRewrite) Close() error {
 // Manager's own tracker table, with the developer's Config.Trackers, so it
 // is built once per Manager and served by it under a name that changes with
 // the table. Pages link it while some category is refused (banner.Head).
-func hostsFile(t *trackers.Table) banner.File {
+func hostsFile(t *trackers.Table, report bool) banner.File {
 	gs := t.GuardSet()
 	sets := make([]banner.HostSet, len(gs.Sets))
 	for i, c := range gs.Sets {
 		sets[i] = banner.HostSet{Category: c.Category, N: c.N, Data: c.Data}
 	}
-	return banner.HostsFile(gs.K, sets)
+	return banner.HostsFile(gs.K, sets, report)
 }
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
@@ -151,7 +172,7 @@ func (m *Manager) bannerData(d *banner.Data, r *http.Request, st *State, loc loc
 		PolicyURL: m.cfg.PolicyURL, Nonce: nonce, Languages: lt.langs,
 		WaitForUpdate: m.cfg.ConsentMode.WaitForUpdate, Regions: m.cfg.ConsentMode.Regions,
 		Categories: cats, ConsentMode: mode,
-		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner,
+		Layout: m.cfg.BannerLayout, Corner: m.cfg.ReopenCorner, Signals: !m.cfg.ConsentMode.NoVendorSignals,
 	}
 	if st != nil && st.model != "" { // Regions (region.go)
 		d.Decided = st.decided || st.model != ModelOptIn // no banner but in the opt-in model

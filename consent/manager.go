@@ -34,6 +34,11 @@ type Manager struct {
 	cookies      *cookieRegistry
 	trackers     *trackers.Table
 	hosts        banner.File // the runtime guard's host set, from trackers
+	// With ConsentMode.Advanced, the table and host set that let the
+	// Google tag through, for pages that carry the Consent Mode defaults;
+	// nil and zero otherwise.
+	gtagTrackers *trackers.Table
+	gtagHosts    banner.File
 	l10n         *l10n
 	modes        consentModes
 	// regions: Config.Regions compiled; nil without rules (region.go).
@@ -44,6 +49,12 @@ type Manager struct {
 	diag     diagnostics
 	// embedMACs pools keyed hashes that sign placeholder URLs (embed.go).
 	embedMACs sync.Pool
+	// providers are the declared third parties per category (shown.go).
+	providers []CategoryProviders
+	shown     shownCache
+	// disc counts undeclared cookies and blocked hosts (discovery.go);
+	// nil when Config.Discovery.Off.
+	disc *discoverer
 }
 
 // New checks cfg, fills its defaults and returns a Manager. Every
@@ -62,7 +73,6 @@ func New(cfg Config) (*Manager, error) {
 		}
 	}
 	m.set.allMask = 1<<uint(len(m.set.ids)) - 1
-	m.rev = revision(cfg.PolicyVersion, cfg.Categories)
 	var err error
 	if m.names, err = namesOf(&cfg); err != nil {
 		return nil, err
@@ -92,13 +102,23 @@ func New(cfg Config) (*Manager, error) {
 	}
 	m.undecidedGPC = &State{set: m.set, gpc: true}
 	m.cookies = newCookieRegistry(&m.cfg)
+	m.providers = providersOf(&m.cfg)
+	m.rev = revision(cfg.PolicyVersion, cfg.Categories, m.providers)
+	m.initDiscovery()
 	m.trackers = trackers.Default()
 	if len(cfg.Trackers) > 0 {
 		m.trackers = m.trackers.With(cfg.Trackers)
 	}
-	m.hosts = hostsFile(m.trackers)
+	m.hosts = hostsFile(m.trackers, !cfg.Discovery.Off)
 	if m.modes, err = newConsentModes(cfg.ConsentMode.Mapping, m.set); err != nil {
 		return nil, err
+	}
+	if err := checkAdvanced(&cfg.ConsentMode, &m.modes); err != nil {
+		return nil, err
+	}
+	if cfg.ConsentMode.Advanced {
+		m.gtagTrackers = m.trackers.WithGoogleTag()
+		m.gtagHosts = banner.GoogleTagHostsFile(m.hosts)
 	}
 	if m.l10n, err = newL10n(&m.cfg); err != nil {
 		return nil, err
@@ -111,7 +131,8 @@ func New(cfg Config) (*Manager, error) {
 }
 
 // Revision returns the current consent revision (16 hex digits), derived
-// from the policy version and the categories.
+// from the policy version, the categories and their declared third
+// parties.
 func (m *Manager) Revision() string { return revisionString(m.rev) }
 
 // Categories returns the configured categories, necessary first.
@@ -133,6 +154,9 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 		if m.cfg.GPC.WellKnown && r.URL.Path == "/.well-known/gpc.json" {
 			m.serveGPCJSON(w, r)
 			return
+		}
+		if m.disc != nil {
+			m.discoverRequest(r)
 		}
 		st := m.requestState(w, r)
 		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))

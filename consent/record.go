@@ -104,6 +104,16 @@ type Record struct {
 	// Model is the privacy model in force for the visitor (see Regions);
 	// "" without Config.Regions, which is ModelOptIn.
 	Model Model `json:"model,omitempty"`
+	// ShownHash is the Hash of what the visitor was shown (see Shown):
+	// the banner's layers as served in Language and the third parties of
+	// each category. A consent log keeps each Shown once, under this hash.
+	ShownHash string `json:"shown_hash,omitempty"`
+	// Shown is the snapshot ShownHash names, on the records made before a
+	// Store accepted it in this process; nil on the others, whose Store
+	// has it already. A Store that keeps snapshots stores it with the
+	// record when it does not hold it yet; others ignore it. It is shared
+	// between records: a Store must not modify it.
+	Shown *Shown `json:"-"`
 }
 
 // Granted returns the IDs of the categories the record grants.
@@ -163,7 +173,8 @@ func (s logStore) Record(ctx context.Context, rec Record) error {
 // visitor was shown (with the GPC notice when the request carried the
 // signal), with its hash.
 func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) {
-	lt := m.l10n.locale(m.localeFor(r, lang))
+	loc := m.localeFor(r, lang)
+	lt := m.l10n.locale(loc)
 	p := lt.proof[0]
 	if rec.GPC {
 		p = lt.proof[1]
@@ -171,4 +182,5 @@ func (m *Manager) describeBanner(r *http.Request, rec *Record, lang string) {
 	rec.Language = lt.tag
 	rec.BannerVersion = banner.Version()
 	rec.BannerText, rec.TextHash = p.text, p.hash
+	m.describeShown(r, rec, loc)
 }

@@ -171,7 +171,7 @@ func checkSpec(s CookieSpec, cats map[string]bool, where string) error {
 		}
 	}
 	if s.Category == "" {
-		return fmt.Errorf("%w: %s has no Category", ErrBadCookie, where)
+		return fmt.Errorf("%w: %s has no Category; set one (KnownCookie fills it only for names the Open Cookie Database knows)", ErrBadCookie, where)
 	}
 	if !cats[s.Category] {
 		return fmt.Errorf("%w: %s: unknown category %q; add it to Config.Categories", ErrBadCookie, where, s.Category)

@@ -65,6 +65,9 @@ func (m *Manager) filterSetCookies(h http.Header, st *State) {
 			keep = m.grantsIndex(st, reg.cat[spec])
 		default:
 			keep = reg.policy == AllowUndeclared
+			if m.disc != nil {
+				m.discover(DiscoveredSetCookie, name, "")
+			}
 		}
 		if !keep && isDeletion(line, m.cfg.Now) {
 			keep = true

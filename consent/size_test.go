@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -62,6 +63,11 @@ func TestBannerWeightThroughTheMiddleware(t *testing.T) {
 	require.Contains(t, string(undecided), `<option value="fr"`, "the switcher offers the site's languages")
 	require.Contains(t, string(undecided), `lang="de"`)
 	require.Contains(t, string(undecided), m.hosts.Name, "an undecided page loads the host set")
+	// The loader the page really references: with vendor signals on (the
+	// default) that is the loader with the hook, not AssetNames' plain one.
+	loader := regexp.MustCompile(`/assets/(ck\.[0-9a-f]+\.js)"`).FindSubmatch(undecided)
+	require.NotNil(t, loader, "the page loads a loader")
+	js = string(loader[1])
 	jsGz, cssGz, hostsGz := len(served(js)), len(served(css)), len(served(m.hosts.Name))
 	total := gzLen(t, undecided) + jsGz + cssGz
 	t.Logf("undecided: markup %d B raw / %d B gz, js (loader and guard) %d B gz, css %d B gz: %d B gz in all",

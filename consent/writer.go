@@ -2,6 +2,7 @@ package consent
 
 import (
 	"bufio"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -43,7 +44,21 @@ const (
 	wsSniff                 // 200 without Content-Type: decide at first Write
 	wsSent                  // headers sent
 	wsHijacked              // connection taken over
+	wsDone                  // the handler returned and finish ran
 )
+
+// errLateWrite is what a write gets after the middleware's handler
+// returned. A framework that keeps the middleware's writer and writes its
+// error page later (Echo's central error handler behind echo.WrapMiddleware)
+// would otherwise send bytes that no filter saw, or, with the middleware's
+// gzip already closed, an empty 200 with no word of why.
+var errLateWrite = errors.New("consent: write after the consent middleware's handler returned; the bytes are dropped, not sent unfiltered: mount the middleware so that every write happens inside it (see Frameworks in the README)")
+
+// late refuses a write or header after finish, and says so once.
+func (rw *respWriter) late() error {
+	rw.m.warnOncef("late-write", errLateWrite.Error(), "path", rw.r.URL.Path)
+	return errLateWrite
+}
 
 func (rw *respWriter) Header() http.Header { return rw.w.Header() }
 
@@ -51,6 +66,10 @@ func (rw *respWriter) Header() http.Header { return rw.w.Header() }
 func (rw *respWriter) Unwrap() http.ResponseWriter { return rw.w }
 
 func (rw *respWriter) WriteHeader(code int) {
+	if rw.state == wsDone {
+		_ = rw.late()
+		return
+	}
 	if rw.state != wsFresh {
 		if rw.state == wsSniff {
 			return // already a 200 waiting for its first bytes
@@ -127,6 +146,8 @@ func (rw *respWriter) Write(p []byte) (int, error) {
 		rw.sendHeader(code)
 	case wsHijacked:
 		return 0, http.ErrHijacked
+	case wsDone:
+		return 0, rw.late()
 	}
 	if rw.html != nil {
 		return rw.html.Write(p)
@@ -155,9 +176,15 @@ func (rw *respWriter) finish() {
 		rw.cz.close(rw.state == wsHijacked)
 		rw.cz = nil
 	}
+	if rw.state != wsHijacked {
+		rw.state = wsDone
+	}
 }
 
 func (rw *respWriter) flush() error {
+	if rw.state == wsDone {
+		return rw.late()
+	}
 	if rw.state == wsFresh {
 		rw.WriteHeader(http.StatusOK)
 	}

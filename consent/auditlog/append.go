@@ -88,12 +88,14 @@ func (l *Log) appendBatch(ctx context.Context, tx engine.Tx, batch []*pending, g
 	args := make([]any, 0, len(batch)*recordColumnCount)
 	var textArgs []any
 	var newTexts []string
+	var shownArgs []any
+	var shownHashes []string
 	var cps []Checkpoint
 	l.batchCP = nil
 	for _, p := range batch {
 		rec := &p.rec
 		seq++
-		l.buf = appendRecord(l.buf[:0], seq, rec, prev)
+		l.buf = appendRecord(l.buf[:0], HashVersion, seq, rec, prev)
 		sum := sha256.Sum256(l.buf)
 		hashHex := hex.EncodeToString(sum[:])
 		sh := l.textSHA(rec.BannerText)
@@ -102,6 +104,10 @@ func (l *Log) appendBatch(ctx context.Context, tx engine.Tx, batch []*pending, g
 			textArgs = append(textArgs, sh, rec.BannerText)
 		}
 		args, l.buf = appendRecordArgs(args, l.buf, seq, rec, sh, prevHex, hashHex)
+		if s := rec.Shown; s != nil && !contains(shownHashes, rec.ShownHash) {
+			shownHashes = append(shownHashes, rec.ShownHash)
+			shownArgs = append(shownArgs, rec.ShownHash, s.HTML, string(appendProvidersJSON(nil, s.Providers)), rec.Time.UnixMicro())
+		}
 		if seq%int64(l.opts.CheckpointEvery) == 0 {
 			cps = append(cps, Checkpoint{Kind: CheckpointPeriodic, Seq: seq, Hash: hashHex, Time: l.now()})
 		}
@@ -127,6 +133,12 @@ func (l *Log) appendBatch(ctx context.Context, tx engine.Tx, batch []*pending, g
 	if len(textArgs) > 0 {
 		tx.DeferExec(ctx, `INSERT INTO banner_texts (sha, text) VALUES `+placeholders(len(textArgs)/2, 2)+
 			` ON CONFLICT (sha) DO NOTHING`, textArgs...)
+	}
+	if len(shownArgs) > 0 {
+		// Kept once: the first record under a snapshot brings it, the
+		// others (and other instances) find it there.
+		tx.DeferExec(ctx, `INSERT INTO banner_snapshots (hash, html, providers, created) VALUES `+
+			placeholders(len(shownArgs)/4, 4)+` ON CONFLICT (hash) DO NOTHING`, shownArgs...)
 	}
 	for len(args) > 0 {
 		n := min(len(args)/recordColumnCount, maxInsertRows)

@@ -129,7 +129,7 @@ func BenchmarkHashRecord(b *testing.B) {
 		}
 	})
 	b.Run("baseline/sha256", func(b *testing.B) {
-		enc := appendRecord(nil, 7, &rec, [32]byte{})
+		enc := appendRecord(nil, HashVersion, 7, &rec, [32]byte{})
 		b.ReportAllocs()
 		for range b.N {
 			_ = sha256.Sum256(enc)

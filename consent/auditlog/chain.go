@@ -13,21 +13,26 @@ import (
 	"github.com/consentkit/consentkit/consent"
 )
 
-// HashVersion is the newest version of the canonical encoding that
-// HashRecord writes. Each row stores the version it was hashed with, so a
-// later encoding can be introduced without rewriting old rows. Version 2
-// adds the region and the privacy model (consent.Regions); a record
-// without either is still hashed as version 1, so that records written
-// before regions existed, and by sites without them, verify unchanged.
-const HashVersion = 2
+// HashVersion is the version of the canonical encoding that HashRecord
+// writes. Each row stores the version it was hashed with, so a later
+// encoding can be introduced without rewriting old rows: version 1 and 2
+// rows still verify under their version (see HashRecordVersion). Version 2
+// adds Record.ShownHash, so that the snapshot of what the visitor was
+// shown cannot be swapped for another without breaking the chain; version
+// 3 adds Record.Region and Record.Model (consent.Regions), so that the law
+// a decision was taken under cannot be changed either.
+const HashVersion = 3
 
-// hashVersion is the one version a record is hashed with: 1 unless it
-// carries a region or a model.
-func hashVersion(rec *consent.Record) int {
-	if rec.Region == "" && rec.Model == "" {
-		return 1
+// coveredByVersion reports whether every field of rec that the encoding
+// version does not cover is empty: a row hashed under version 1 has no
+// ShownHash, one under version 1 or 2 no Region or Model. Those versions
+// were written before the fields existed, so a value there was put in by
+// hand, and a check of the hash alone would not see it.
+func coveredByVersion(version int, rec *consent.Record) bool {
+	if version < 2 && rec.ShownHash != "" {
+		return false
 	}
-	return 2
+	return version >= 3 || (rec.Region == "" && rec.Model == "")
 }
 
 // GenesisHash is the prev_hash of the first record of a log that was never
@@ -40,6 +45,7 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 const (
 	recordDomain     = "consentkit/auditlog/record/v1"
 	recordDomainV2   = "consentkit/auditlog/record/v2"
+	recordDomainV3   = "consentkit/auditlog/record/v3"
 	checkpointDomain = "consentkit/auditlog/checkpoint/v1"
 	headDomain       = "consentkit/auditlog/head/v1"
 	keyIDDomain      = "consentkit/auditlog/key-id/v1"
@@ -62,30 +68,46 @@ type Entry struct {
 	Hash string `json:"hash"`
 }
 
-// HashRecord returns the hex SHA-256 hash of the record at position seq
-// whose predecessor hashed to prevHash (hex). The hash covers a
-// length-prefixed encoding of seq, every field of rec (time in
+// HashRecord returns the hex SHA-256 hash, under HashVersion, of the record
+// at position seq whose predecessor hashed to prevHash (hex). The hash
+// covers a length-prefixed encoding of seq, every field of rec (time in
 // microseconds, UTC), and prevHash, so no two different records encode the
-// same way. It fails only when prevHash is not 64 hex digits.
+// same way. It fails only when prevHash is not 64 hex digits. Use
+// HashRecordVersion for a record stored under an older version.
 func HashRecord(seq int64, rec *consent.Record, prevHash string) (string, error) {
+	return HashRecordVersion(HashVersion, seq, rec, prevHash)
+}
+
+// HashRecordVersion is HashRecord under the given encoding version, for
+// re-verifying an export whose records carry their hash_version. It fails
+// for a version this package does not know.
+func HashRecordVersion(version int, seq int64, rec *consent.Record, prevHash string) (string, error) {
+	if version < 1 || version > 3 {
+		return "", fmt.Errorf("%w: hash version %d, this package knows 1, 2 and 3", ErrBadHash, version)
+	}
 	prev, err := decodeHash(prevHash)
 	if err != nil {
 		return "", fmt.Errorf("prev hash: %w", err)
 	}
-	sum := sha256.Sum256(appendRecord(nil, seq, rec, prev))
+	sum := sha256.Sum256(appendRecord(nil, version, seq, rec, prev))
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// appendRecord appends the canonical encoding of a record to dst, in the
-// version hashVersion gives it: version 2 has its own domain and ends with
-// the region and the model. The writer reuses dst between records to stay
-// off the allocator.
-func appendRecord(dst []byte, seq int64, rec *consent.Record, prev [sha256.Size]byte) []byte {
-	v2 := hashVersion(rec) == 2
-	if v2 {
-		dst = appendString(dst, recordDomainV2)
-	} else {
+// appendRecord appends the canonical encoding of a record under version
+// (1, 2 or 3; any other encodes as 3 with a domain no stored hash can
+// match) to dst. Version 2 ends with the shown hash, version 3 with the
+// shown hash, the region and the model. The writer reuses dst between
+// records to stay off the allocator.
+func appendRecord(dst []byte, version int, seq int64, rec *consent.Record, prev [sha256.Size]byte) []byte {
+	switch version {
+	case 1:
 		dst = appendString(dst, recordDomain)
+	case 2:
+		dst = appendString(dst, recordDomainV2)
+	case 3:
+		dst = appendString(dst, recordDomainV3)
+	default:
+		dst = appendString(dst, "consentkit/auditlog/record/unknown")
 	}
 	dst = binary.BigEndian.AppendUint64(dst, uint64(seq))
 	dst = binary.BigEndian.AppendUint64(dst, uint64(rec.Time.UnixMicro()))
@@ -112,7 +134,10 @@ func appendRecord(dst []byte, seq int64, rec *consent.Record, prev [sha256.Size]
 	dst = appendString(dst, rec.PageURL)
 	dst = appendString(dst, rec.IPPrefix)
 	dst = appendString(dst, rec.UserAgent)
-	if v2 {
+	if version != 1 {
+		dst = appendString(dst, rec.ShownHash)
+	}
+	if version != 1 && version != 2 {
 		dst = appendString(dst, rec.Region)
 		dst = appendString(dst, string(rec.Model))
 	}
@@ -214,6 +239,7 @@ func normalize(rec consent.Record, now time.Time) consent.Record {
 	rec.PageURL = clean(rec.PageURL)
 	rec.IPPrefix = clean(rec.IPPrefix)
 	rec.UserAgent = clean(rec.UserAgent)
+	rec.ShownHash = clean(rec.ShownHash)
 	rec.Region = clean(rec.Region)
 	rec.Model = consent.Model(clean(string(rec.Model)))
 	return rec

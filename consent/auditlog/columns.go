@@ -18,9 +18,9 @@ import (
 // every read checks them against it (see scanEntry).
 const recordColumns = `seq, ts, consent_id, revision, policy_version, policy_url, decisions, withdrawn,
 outcome, method, gpc, language, banner_version, text_hash, banner_sha, page_url, ip_prefix, user_agent,
-hash_version, prev_hash, hash, region, model`
+hash_version, prev_hash, hash, shown_hash, region, model`
 
-const recordColumnCount = 23
+const recordColumnCount = 24
 
 // appendRecordArgs appends the arguments that store rec at seq in the order
 // of recordColumns. bannerSHA is the key of its banner text (see textSHA),
@@ -33,7 +33,7 @@ func appendRecordArgs(args []any, buf []byte, seq int64, rec *consent.Record, ba
 	return append(args, seq, rec.Time.UnixMicro(), rec.ConsentID, rec.Revision, rec.PolicyVersion,
 		rec.PolicyURL, decisions, withdrawn, string(rec.Outcome), string(rec.Method),
 		boolInt(rec.GPC), rec.Language, rec.BannerVersion, rec.TextHash, bannerSHA, rec.PageURL, rec.IPPrefix,
-		rec.UserAgent, int64(hashVersion(rec)), prevHash, hash, rec.Region, string(rec.Model)), buf
+		rec.UserAgent, int64(HashVersion), prevHash, hash, rec.ShownHash, rec.Region, string(rec.Model)), buf
 }
 
 // appendDecisionsJSON appends decisions as the JSON array that

@@ -132,9 +132,9 @@ func writeV1Log(t *testing.T, be backend, loc string, n int) {
 	prev := GenesisHash
 	var args []any
 	texts := map[string]bool{}
-	// Version 1 had neither region nor model, the last two columns.
-	const v1Count = recordColumnCount - 2
-	v1Columns := strings.TrimSuffix(recordColumns, ", region, model")
+	// Version 1 had neither shown_hash (hash version 2) nor region and
+	// model (hash version 3): the last three columns.
+	v1Columns, v1Count := strings.TrimSuffix(recordColumns, ", shown_hash, region, model"), recordColumnCount-3
 	flush := func() {
 		if len(args) > 0 {
 			be.raw(t, loc, `INSERT INTO consent_records (`+v1Columns+`) VALUES `+
@@ -149,7 +149,7 @@ func writeV1Log(t *testing.T, be backend, loc string, n int) {
 			rec.Withdrawn = []string{"marketing", "analytics"}
 		}
 		seq := int64(i + 1)
-		hash, err := HashRecord(seq, &rec, prev)
+		hash, err := HashRecordVersion(1, seq, &rec, prev)
 		require.NoError(t, err)
 		sh := sha256Hex(rec.BannerText)
 		if !texts[sh] {
@@ -157,7 +157,8 @@ func writeV1Log(t *testing.T, be backend, loc string, n int) {
 			be.raw(t, loc, `INSERT INTO banner_texts (sha, text) VALUES (?, ?)`, sh, rec.BannerText)
 		}
 		args, _ = appendRecordArgs(args, nil, seq, &rec, sh, prev, hash)
-		args = args[:len(args)-2]
+		args = args[:len(args)-3]    // no shown_hash, region, model
+		args[len(args)-3] = int64(1) // hash_version
 		if len(args) >= 200*v1Count {
 			flush()
 		}

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consentkit/consentkit/consent/auditlog/postgres"
+	"github.com/consentkit/consentkit/consent/auditlog/sqlite"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -56,4 +58,24 @@ func TestOpenWithoutDatabase(t *testing.T) {
 	_, err := Open(context.Background(), nil, Options{Key: testKey})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "sqlite.File(path) or postgres.DSN(dsn)", "the message says what to pass")
+}
+
+// TestOpenWithTypedNilDatabase: a nil *sqlite.Database or *postgres.Database
+// is a non-nil Database, so Open's own check misses it; it must still be an
+// error that says what to pass, not a panic.
+func TestOpenWithTypedNilDatabase(t *testing.T) {
+	t.Parallel()
+	var file *sqlite.Database
+	var dsn *postgres.Database
+	for _, tc := range []struct {
+		db   Database
+		want string
+	}{
+		{file, "sqlite.File(path)"},
+		{dsn, "postgres.DSN(dsn)"},
+	} {
+		_, err := Open(context.Background(), tc.db, Options{Key: testKey})
+		require.Error(t, err)
+		assert.Contains(t, err.Error(), tc.want)
+	}
 }

@@ -22,7 +22,8 @@
 // Records form a hash chain. Each row keeps its position (seq, gap-free from
 // 1), the previous row's hash and its own hash: SHA-256 over a versioned,
 // length-prefixed encoding of every field and the previous hash (see
-// HashRecord). The chain is not keyed, so anyone holding a JSON Lines export
+// HashRecord; a row stored under an older encoding verifies under its own,
+// see HashRecordVersion). The chain is not keyed, so anyone holding a JSON Lines export
 // can recompute it without the secret. What the chain alone cannot stop, a
 // rewrite of the whole tail with recomputed hashes, is caught by HMAC-SHA256
 // signatures made with Options.Key, which never lives in the database:

@@ -179,8 +179,21 @@ func (h *reviewHandler) export(w http.ResponseWriter, r *http.Request, f Filter,
 		write, ctype, ext = WriteCSV, "text/csv; charset=utf-8", "csv"
 	case "jsonl":
 		write, ctype, ext = WriteJSONL, "application/x-ndjson; charset=utf-8", "jsonl"
+	case "dpv":
+		// ISO/IEC TS 27560 in the DPV JSON-LD profile; the third
+		// parties come from the snapshots, read before streaming.
+		shown, err := h.log.shownProviders(r.Context())
+		if err != nil {
+			h.opts.Logger.Error("auditlog: export", "format", format, "err", err)
+			http.Error(w, "the consent log cannot be read right now", http.StatusServiceUnavailable)
+			return
+		}
+		write = func(w io.Writer, es iter.Seq2[Entry, error]) error {
+			return WriteDPV(w, es, h.log.opts.Controller, shown)
+		}
+		ctype, ext = "application/ld+json; charset=utf-8", "jsonld"
 	default:
-		http.Error(w, "format must be csv or jsonl", http.StatusBadRequest)
+		http.Error(w, "format must be csv, jsonl or dpv", http.StatusBadRequest)
 		return
 	}
 	f.Desc = false

@@ -65,8 +65,8 @@ func FuzzRecordEncoding(f *testing.F) {
 		r1, r2 := testRecord(0), testRecord(0)
 		r1.Revision, r1.PolicyVersion = a, b
 		r2.Revision, r2.PolicyVersion = joined[:cut], joined[cut:]
-		e1 := appendRecord(nil, 1, &r1, [32]byte{})
-		e2 := appendRecord(nil, 1, &r2, [32]byte{})
+		e1 := appendRecord(nil, HashVersion, 1, &r1, [32]byte{})
+		e2 := appendRecord(nil, HashVersion, 1, &r2, [32]byte{})
 		assert.Equal(t, cut == len(a), bytes.Equal(e1, e2))
 		h1, err := HashRecord(1, &r1, GenesisHash)
 		require.NoError(t, err)

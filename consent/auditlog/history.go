@@ -50,6 +50,12 @@ func visitorView(e *Entry) VisitorEntry {
 // malformed ID gets 400, an ID without records 404, and nothing
 // identifying (network, user agent, pages) is shown.
 //
+// Each decision links to its receipt, ?id=…&receipt=<seq>: a printable page
+// in the visitor's language, and with &format=json a download in the
+// shape of the Kantara Consent Receipt v1.1, naming Options.Controller and
+// the third parties the banner named. A receipt is served only under the
+// consent ID it was made under.
+//
 // A page holds at most HistoryPageSize decisions, because anyone holding a
 // consent cookie can pile up records under its ID. The page links to the
 // older and newer pages with ?before= and ?after= (the JSON answer in a
@@ -77,29 +83,27 @@ func HistoryHandler(log *Log) http.Handler {
 		tr := historyTextFor(r)
 		reply := func(status int, p historyPage) {
 			if asJSON {
-				w.Header().Set("Content-Type", "application/json; charset=utf-8")
 				if p.Older != "" {
 					w.Header().Add("Link", "<"+p.Older+`>; rel="next"`)
 				}
 				if p.Newer != "" {
 					w.Header().Add("Link", "<"+p.Newer+`>; rel="prev"`)
 				}
-				w.WriteHeader(status)
 				var body any = p.Entries
 				if p.Error != "" {
 					body = map[string]string{"error": p.Error}
 				}
-				_ = json.NewEncoder(w).Encode(body)
+				writeJSON(w, status, body)
 				return
 			}
-			p.Lang, p.Dir, p.T = tr.lang, tr.dir, tr.text
-			w.Header().Set("Content-Type", "text/html; charset=utf-8")
-			w.Header().Set("Content-Language", tr.lang)
-			w.WriteHeader(status)
-			_ = templates.ExecuteTemplate(w, "history", p)
+			renderHistory(w, status, tr, p)
 		}
 		if !validConsentID(id) {
 			reply(http.StatusBadRequest, historyPage{Error: tr.text("history.error.bad_id")})
+			return
+		}
+		if q.Has("receipt") {
+			serveReceipt(w, r, log, id, tr, asJSON)
 			return
 		}
 		before, after := historyCursor(q.Get("before")), historyCursor(q.Get("after"))
@@ -118,11 +122,29 @@ func HistoryHandler(log *Log) http.Handler {
 		for i := range hp.Entries {
 			p.Entries[i] = visitorView(&hp.Entries[i])
 			if !asJSON {
-				p.Rows = append(p.Rows, tr.row(&p.Entries[i]))
+				row := tr.row(&p.Entries[i])
+				row.Receipt = receiptLink(q, id, p.Entries[i].Seq)
+				p.Rows = append(p.Rows, row)
 			}
 		}
 		reply(http.StatusOK, p)
 	})
+}
+
+// writeJSON answers with v as JSON.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// renderHistory answers with the history page p in tr's language.
+func renderHistory(w http.ResponseWriter, status int, tr historyText, p historyPage) {
+	p.Lang, p.Dir, p.T = tr.lang, tr.dir, tr.text
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", tr.lang)
+	w.WriteHeader(status)
+	_ = templates.ExecuteTemplate(w, "history", p)
 }
 
 // historyCursor reads a page cursor; anything but a positive position
@@ -170,6 +192,7 @@ type historyRow struct {
 	Allowed, Refused, Withdrawn string
 	How                         string
 	PolicyVersion, PolicyURL    string
+	Receipt                     string // the link to the decision's receipt
 }
 
 // historyText translates the history page for one request.

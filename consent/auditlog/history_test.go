@@ -165,7 +165,7 @@ func pileUp(t testing.TB, be backend, loc, id string, n int) {
 			n(i) AS (SELECT 1 + a.x + 10*b.x + 100*c.x + 1000*e.x + 10000*f.x FROM d a, d b, d c, d e, d f)
 		SELECT i, 1767225600000000 + CAST(i AS BIGINT) * 1000000, ?, 'r1', '2026-01', '/privacy',
 			'[{"category":"analytics","granted":false},{"category":"necessary","granted":true}]', '[]',
-			'reject_all', 'gpc', 1, 'en', 'b1', '', '', '/', '203.0.113.0/24', 'Mozilla/5.0', 1, '', '', '', ''
+			'reject_all', 'gpc', 1, 'en', 'b1', '', '', '/', '203.0.113.0/24', 'Mozilla/5.0', 1, '', '', '', '', ''
 		FROM n WHERE i <= ? ORDER BY i`, id, int64(n))
 }
 

@@ -111,6 +111,9 @@ func (l *Log) Record(ctx context.Context, rec consent.Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	if err := checkShown(&rec); err != nil {
+		return err
+	}
 	p := &pending{ctx: ctx, rec: normalize(rec, l.opts.Now()), done: make(chan error, 1)}
 	l.mu.RLock()
 	if l.closed {

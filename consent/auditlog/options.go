@@ -54,6 +54,11 @@ type Options struct {
 	// not close it. Default is none: a rollback is then detected only by a
 	// running Log, and Verify reports how many records are unproven.
 	Witness Witness
+	// Controller is the site's data controller, named in the ISO/IEC TS
+	// 27560 export (WriteDPV, Log.DPV) and in visitors' receipts
+	// (HistoryHandler), which both standards require. Default is none:
+	// they then name no controller.
+	Controller Controller
 }
 
 func (o Options) withDefaults() (Options, error) {

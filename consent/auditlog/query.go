@@ -105,7 +105,7 @@ const decisionIs = `EXISTS (SELECT 1 FROM consent_decisions d WHERE d.seq = r.se
 // rows, which scanEntry compares with its decisions.
 const entrySelect = `SELECT r.seq, r.ts, r.consent_id, r.revision, r.policy_version, r.policy_url,
 r.decisions, r.withdrawn, r.outcome, r.method, r.gpc, r.language, r.banner_version, r.text_hash,
-COALESCE(b.text, ''), r.page_url, r.ip_prefix, r.user_agent, r.hash_version, r.prev_hash, r.hash, ` + decisionRows + `,
+COALESCE(b.text, ''), r.page_url, r.ip_prefix, r.user_agent, r.hash_version, r.prev_hash, r.hash, r.shown_hash, ` + decisionRows + `,
 r.region, r.model
 FROM consent_records r LEFT JOIN banner_texts b ON b.sha = r.banner_sha`
 
@@ -123,7 +123,7 @@ func scanEntry(rs engine.Rows) (Entry, error) {
 	var decisions, withdrawn, outcome, method, rows, model string
 	err := rs.Scan(&e.Seq, &ts, &e.ConsentID, &e.Revision, &e.PolicyVersion, &e.PolicyURL,
 		&decisions, &withdrawn, &outcome, &method, &gpc, &e.Language, &e.BannerVersion, &e.TextHash,
-		&e.BannerText, &e.PageURL, &e.IPPrefix, &e.UserAgent, &version, &e.PrevHash, &e.Hash, &rows, &e.Region, &model)
+		&e.BannerText, &e.PageURL, &e.IPPrefix, &e.UserAgent, &version, &e.PrevHash, &e.Hash, &e.ShownHash, &rows, &e.Region, &model)
 	if err != nil {
 		return e, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,31 +20,94 @@ func regionRecord(i int, region string, model consent.Model) consent.Record {
 	return rec
 }
 
-// TestRegionsHashVersions: a record with a region or a model is hashed with
-// version 2, which covers both; one without keeps version 1, so logs of
-// sites without regions hash as they always did.
+// TestRegionsHashVersions: version 3, which new records are written
+// under, covers the region and the model; versions 1 and 2, written before
+// either existed, do not, so a row of those versions that carries one was
+// edited by hand and is not covered by its hash.
 func TestRegionsHashVersions(t *testing.T) {
 	t.Parallel()
-	plain := testRecord(0)
-	v1, err := HashRecord(1, &plain, GenesisHash)
-	require.NoError(t, err)
+	require.Equal(t, 3, HashVersion)
 	withRegion := regionRecord(0, "US-CA", consent.ModelOptOut)
-	v2, err := HashRecord(1, &withRegion, GenesisHash)
+	withRegion.ShownHash = strings.Repeat("ab", 32)
+	hashes := map[string]int{}
+	for v := 1; v <= 3; v++ {
+		h, err := HashRecordVersion(v, 1, &withRegion, GenesisHash)
+		require.NoError(t, err)
+		hashes[h] = v
+	}
+	assert.Len(t, hashes, 3, "each version has its own domain")
+	v3, err := HashRecord(1, &withRegion, GenesisHash)
 	require.NoError(t, err)
-	assert.NotEqual(t, v1, v2)
-	assert.Equal(t, 1, hashVersion(&plain))
-	assert.Equal(t, 2, hashVersion(&withRegion))
+	assert.Equal(t, 3, hashes[v3], "HashRecord writes version 3")
 	for _, alter := range []func(r *consent.Record){
 		func(r *consent.Record) { r.Region = "US-TX" },
 		func(r *consent.Record) { r.Model = consent.ModelOptIn },
 		func(r *consent.Record) { r.Region = "" },
+		func(r *consent.Record) { r.ShownHash = "" },
 	} {
 		r := withRegion
 		alter(&r)
 		h, err := HashRecord(1, &r, GenesisHash)
 		require.NoError(t, err)
-		assert.NotEqual(t, v2, h, "the hash covers the region and the model")
+		assert.NotEqual(t, v3, h, "the hash covers the shown hash, the region and the model")
 	}
+	_, err = HashRecordVersion(4, 1, &withRegion, GenesisHash)
+	assert.ErrorIs(t, err, ErrBadHash)
+
+	plain := testRecord(0)
+	shown := plain
+	shown.ShownHash = withRegion.ShownHash
+	for _, c := range []struct {
+		version int
+		rec     consent.Record
+		want    bool
+	}{
+		{1, plain, true}, {1, shown, false}, {1, withRegion, false},
+		{2, plain, true}, {2, shown, true}, {2, withRegion, false},
+		{2, regionRecord(0, "", consent.ModelOptIn), false},
+		{3, plain, true}, {3, withRegion, true},
+	} {
+		assert.Equal(t, c.want, coveredByVersion(c.version, &c.rec), "version %d, %+v", c.version, c.rec)
+	}
+}
+
+// TestRegionsOldRowsKeepTheirVersion: a log written before regions
+// existed (version 1 rows, migrated through every step) still verifies,
+// new records extend it under version 3, and a region or model put by
+// hand on an old row, which its hash does not cover, breaks Verify.
+func TestRegionsOldRowsKeepTheirVersion(t *testing.T) {
+	t.Parallel()
+	forEachBackend(t, func(t *testing.T, be backend) {
+		t.Parallel()
+		loc := be.fresh(t)
+		writeV1Log(t, be, loc, 4)
+		l := openLog(t, be, loc, Options{})
+		ctx := context.Background()
+		require.NoError(t, l.Record(ctx, regionRecord(4, "US-CA", consent.ModelOptOut)))
+		rep, err := l.Verify(ctx)
+		require.NoError(t, err)
+		require.True(t, rep.OK, "%+v", rep.Break)
+		old, err := l.Get(ctx, 2)
+		require.NoError(t, err)
+		assert.Equal(t, 1, old.HashVersion)
+		e, err := l.Get(ctx, 5)
+		require.NoError(t, err)
+		assert.Equal(t, 3, e.HashVersion)
+		assert.Equal(t, "US-CA", e.Region)
+
+		for _, edit := range []string{
+			`UPDATE consent_records SET region = 'US-CA' WHERE seq = 2`,
+			`UPDATE consent_records SET model = 'opt_out' WHERE seq = 2`,
+		} {
+			be.raw(t, loc, edit)
+			rep, err = l.Verify(ctx)
+			require.NoError(t, err)
+			require.False(t, rep.OK, edit)
+			assert.Equal(t, BreakModified, rep.Break.Kind, edit)
+			assert.Equal(t, int64(2), rep.Break.Seq, edit)
+			be.raw(t, loc, `UPDATE consent_records SET region = '', model = '' WHERE seq = 2`)
+		}
+	})
 }
 
 // TestRegionsStoredFilteredVerified: the log keeps region and model, the
@@ -85,7 +149,7 @@ func TestRegionsStoredFilteredVerified(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, "US-CA", e.Region)
 			assert.Equal(t, consent.ModelOptOut, e.Model)
-			assert.Equal(t, 2, e.HashVersion)
+			assert.Equal(t, 3, e.HashVersion)
 		}
 		rep, err := l.Verify(ctx)
 		require.NoError(t, err)

@@ -35,6 +35,12 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		return out
 	},
 	"prev": func(n int64) int64 { return max(n-1, 1) },
+	"pct":  func(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" },
+	"num":  func(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) },
+	"or1":  func(f float64) float64 { return max(f, 1) },
+	"table": func(caption, head string, rows []StatGroup) statsTableData {
+		return statsTableData{Caption: caption, Head: head, Rows: rows}
+	},
 	"next": func(n int64) int64 { return n + 1 },
 	"sha256": func(s string) string {
 		sum := sha256.Sum256([]byte(s))
@@ -53,6 +59,12 @@ var templates = template.Must(template.New("").Funcs(template.FuncMap{
 		return out
 	},
 }).ParseFS(templateFS, "templates/*.html"))
+
+// statsTableData is a table of the statistics page.
+type statsTableData struct {
+	Caption, Head string
+	Rows          []StatGroup
+}
 
 // ReviewOptions configures NewReviewHandler.
 type ReviewOptions struct {
@@ -99,9 +111,15 @@ type reviewHandler struct {
 //
 //	./                 records, newest first, with filters and paging
 //	record?seq=N       one record, with the banner text shown and its hash check
+//	shown?seq=N        what record N's visitor was shown, byte for byte, sandboxed
 //	counts             decisions per day: accept, reject, custom, and per category
+//	stats              rates by day, banner version and language, as charts
+//	                   and tables, or with ?format=json as DecisionStats
+//	discovered         undeclared cookies and blocked hosts (consent.Discovery)
+//	                   with the Open Cookie Database's suggestion
 //	verify             the result of Log.Verify and the latest checkpoints
-//	export?format=csv|jsonl&…  the filtered records, streamed
+//	export?format=csv|jsonl|dpv&…  the filtered records, streamed; dpv is
+//	                   ISO/IEC TS 27560 JSON-LD (see WriteDPV)
 //
 // Every page takes the filter parameters of ParseFilter; the list page also
 // exports with ?format=csv or ?format=jsonl. Requests that Authorize
@@ -143,6 +161,10 @@ type reviewPage struct {
 
 	Entry  *Entry
 	HashOK bool
+	// Shown is the record's snapshot; ShownProblem says why there is
+	// none to show.
+	Shown        *consent.Shown
+	ShownProblem string
 
 	Days       []DayCount
 	Categories []string
@@ -150,6 +172,10 @@ type reviewPage struct {
 
 	Report      *Report
 	Checkpoints []Checkpoint
+
+	Stats       *DecisionStats
+	Charts      []chart
+	Discoveries []discoveryRow
 
 	Error string
 }
@@ -198,8 +224,14 @@ func (h *reviewHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.list(w, r, f, p)
 	case "record":
 		h.record(w, r, p)
+	case "shown":
+		h.shown(w, r, p)
 	case "counts":
 		h.counts(w, r, f, p)
+	case "stats":
+		h.stats(w, r, f, p)
+	case "discovered":
+		h.discovered(w, r, p)
 	case "verify":
 		h.verify(w, r, p)
 	case "export":
@@ -257,8 +289,24 @@ func (h *reviewHandler) record(w http.ResponseWriter, r *http.Request, p *review
 		return
 	}
 	p.Title, p.Entry = "Record "+strconv.FormatInt(seq, 10), &e
-	hash, err := HashRecord(e.Seq, &e.Record, e.PrevHash)
-	p.HashOK = err == nil && e.HashVersion == hashVersion(&e.Record) && hash == e.Hash
+	hash, err := HashRecordVersion(e.HashVersion, e.Seq, &e.Record, e.PrevHash)
+	p.HashOK = err == nil && hash == e.Hash && coveredByVersion(e.HashVersion, &e.Record)
+	if e.ShownHash != "" {
+		s, err := h.log.Shown(r.Context(), e.ShownHash)
+		switch {
+		case err == nil:
+			p.Shown = &s
+			// The snapshot is framed from the shown page, sandboxed.
+			w.Header().Set("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		case errors.Is(err, ErrNotFound):
+			p.ShownProblem = "The log holds no snapshot under this hash."
+		case errors.Is(err, ErrShownAltered):
+			p.ShownProblem = "The stored snapshot does not match this hash: it was altered."
+		default:
+			h.dbError(w, p, err)
+			return
+		}
+	}
 	h.render(w, http.StatusOK, "record", p)
 }
 

@@ -9,14 +9,18 @@ import (
 )
 
 // schemaVersion is the schema version this package migrates databases to.
-const schemaVersion = 3
+const schemaVersion = 5
 
-// schemaV3Regions adds the region and the privacy model of each record
-// (consent.Regions), for both engines. Older records get "", which is what
-// they hashed (see hashVersion).
-var schemaV3Regions = []string{
-	`ALTER TABLE consent_records ADD COLUMN region TEXT NOT NULL DEFAULT ''`,
-	`ALTER TABLE consent_records ADD COLUMN model TEXT NOT NULL DEFAULT ''`,
+// schemaRegions adds the region and the privacy model of each record
+// (consent.Regions), for both engines; ifNotExists is what the engine
+// allows in ADD COLUMN. Older records get "", which is what they hashed:
+// versions 1 and 2 do not cover the two columns, and Verify refuses a row
+// of those versions where either is not empty (see coveredByVersion).
+func schemaRegions(ifNotExists string) []string {
+	return []string{
+		`ALTER TABLE consent_records ADD COLUMN ` + ifNotExists + `region TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE consent_records ADD COLUMN ` + ifNotExists + `model TEXT NOT NULL DEFAULT ''`,
+	}
 }
 
 // migrate brings the schema to schemaVersion inside one transaction, so a

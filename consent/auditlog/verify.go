@@ -363,7 +363,7 @@ func (w *walker) step(e *Entry) *Break {
 		return &Break{Seq: want, Kind: BreakDeleted,
 			Detail: fmt.Sprintf("records %d to %d are missing", want, e.Seq-1)}
 	}
-	contentOK := e.HashVersion == hashVersion(&e.Record) && w.hashAt(e, e.Seq, e.PrevHash) == e.Hash
+	contentOK := coveredByVersion(e.HashVersion, &e.Record) && w.hashAt(e, e.Seq, e.PrevHash) == e.Hash
 	linkOK := e.PrevHash == w.hash
 	brk := &Break{Seq: e.Seq, ConsentID: e.ConsentID}
 	switch {
@@ -440,7 +440,7 @@ func (w *walker) hashAt(e *Entry, seq int64, prevHash string) string {
 	if err != nil {
 		return ""
 	}
-	w.buf = appendRecord(w.buf[:0], seq, &e.Record, prev)
+	w.buf = appendRecord(w.buf[:0], e.HashVersion, seq, &e.Record, prev)
 	sum := sha256.Sum256(w.buf)
 	return hex.EncodeToString(sum[:])
 }

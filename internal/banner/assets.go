@@ -9,7 +9,9 @@ import (
 	"io/fs"
 )
 
-//go:embed assets/ck.js assets/ck.css assets/ck.d.css templates/banner.tmpl templates/optout.tmpl
+//go:generate go run ./gen
+
+//go:embed assets/min/ck.js assets/min/ck.v.js assets/min/ck.s.js assets/min/ck-r.js assets/ck.css assets/ck.d.css templates/banner.tmpl templates/optout.tmpl
 var embedded embed.FS
 
 // asset is one static file as served: minified, with its gzip form ready so
@@ -19,33 +21,66 @@ type asset struct {
 	contentType string
 }
 
-// The static files, built once at start-up from the readable sources.
+// The static files, built once at start-up: the scripts as generated, the
+// stylesheets minified from their readable sources.
 var (
 	jsName, cssName string
 	// dialogCSSName is the dialog's stylesheet, cssName with ".d.css": the
 	// loader derives it from its own name when the dialog opens.
 	dialogCSSName string
-	assets        map[string]asset
-	version       string
+	// signalsJSName is the loader with the vendor signals hook (ck.v.js),
+	// and signalsName the module it imports, ck.<hash>.s.js beside it.
+	signalsJSName, signalsName string
+	// reporterName is the discovery reporter, ck-r.<hash>.js, which the
+	// host set loads only once the guard blocked something (HostsFile):
+	// it is not part of what every visitor downloads.
+	reporterName string
+	assets       map[string]asset
+	version      string
 )
 
 func init() {
-	js := minifyJS(mustRead("assets/ck.js"))
+	// The scripts are minified by esbuild at go generate time (see gen and
+	// TestMinifiedAssetsAreFresh); the stylesheets here, by minifyCSS.
+	js := mustRead("assets/min/ck.js")
+	vjs := mustRead("assets/min/ck.v.js")
+	sjs := mustRead("assets/min/ck.s.js")
 	css := minifyCSS(mustRead("assets/ck.css"))
 	dcss := minifyCSS(mustRead("assets/ck.d.css"))
-	// One hash for both names: the loader finds the stylesheet by swapping
-	// its own extension, so the page carries one name instead of two.
+	// One hash for the loader and what it loads: the loader finds the
+	// stylesheets and the signals module by swapping its own extension, so
+	// the page carries one name instead of several. The loader with the
+	// hook gets its own hash, and its own copies of the names.
+	names := func(loader []byte) (hash string) {
+		h := sha256.New()
+		h.Write(loader)
+		h.Write(css)
+		h.Write(dcss)
+		h.Write(sjs)
+		return hex.EncodeToString(h.Sum(nil))[:8]
+	}
+	sum, vsum := names(js), names(vjs)
+	jsName, cssName, dialogCSSName = "ck."+sum+".js", "ck."+sum+".css", "ck."+sum+".d.css"
+	signalsJSName, signalsName = "ck."+vsum+".js", "ck."+vsum+".s.js"
+	jsType, cssType := "text/javascript; charset=utf-8", "text/css; charset=utf-8"
+	cssAsset, dcssAsset := asset{css, gzipBytes(css), cssType}, asset{dcss, gzipBytes(dcss), cssType}
+	assets = map[string]asset{
+		jsName:                  {js, gzipBytes(js), jsType},
+		cssName:                 cssAsset,
+		dialogCSSName:           dcssAsset,
+		signalsJSName:           {vjs, gzipBytes(vjs), jsType},
+		"ck." + vsum + ".css":   cssAsset,
+		"ck." + vsum + ".d.css": dcssAsset,
+		signalsName:             {sjs, gzipBytes(sjs), jsType},
+	}
+	rjs := mustRead("assets/min/ck-r.js")
+	rsum := sha256.Sum256(rjs)
+	reporterName = "ck-r." + hex.EncodeToString(rsum[:4]) + ".js"
+	assets[reporterName] = asset{rjs, gzipBytes(rjs), jsType}
 	h := sha256.New()
 	h.Write(js)
 	h.Write(css)
 	h.Write(dcss)
-	sum := hex.EncodeToString(h.Sum(nil))
-	jsName, cssName, dialogCSSName = "ck."+sum[:8]+".js", "ck."+sum[:8]+".css", "ck."+sum[:8]+".d.css"
-	assets = map[string]asset{
-		jsName:        {js, gzipBytes(js), "text/javascript; charset=utf-8"},
-		cssName:       {css, gzipBytes(css), "text/css; charset=utf-8"},
-		dialogCSSName: {dcss, gzipBytes(dcss), "text/css; charset=utf-8"},
-	}
 	h.Write(mustRead("templates/banner.tmpl"))
 	h.Write(mustRead("templates/optout.tmpl"))
 	version = hex.EncodeToString(h.Sum(nil))[:12]

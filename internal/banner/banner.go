@@ -51,13 +51,13 @@ type Texts struct {
 	Notice       string // notice.text: the notice-only model's notice
 }
 
-// Embed describes the iframe a placeholder stands for.
+// Embed describes the iframe, embed or object a placeholder stands for.
 type Embed struct {
 	// Category is the ID of the category that blocks it.
 	Category string
 	// Provider names where it comes from, such as "youtube.com".
 	Provider string
-	// Load is the iframe's own URL, for "Load this once", which navigates
+	// Load is the element's own URL, for "Load this once", which navigates
 	// the placeholder's frame there; "" leaves the button out.
 	Load string
 }
@@ -133,6 +133,11 @@ type Data struct {
 	// right-to-left languages); "" renders it as a plain link at the end
 	// of the page, for sites that place their own.
 	Corner string
+	// Signals makes the head load the loader that also tells Meta, Microsoft
+	// UET, Clarity and Tag Manager the visitor's state, importing the
+	// signals module (ck.<hash>.s.js) only on a page where one of them is.
+	// Off, the page gets the plain loader, which is smaller.
+	Signals bool
 	// Regions optionally restricts the Consent Mode defaults to ISO 3166-2
 	// regions such as "ES" or "US-CA"; malformed entries are left out.
 	Regions []string

@@ -209,6 +209,7 @@ func keyHash(d *Data) uint64 {
 	flag(d.Decided)
 	flag(d.GPC)
 	flag(d.Nonce != "")
+	flag(d.Signals)
 	s(d.Prefix)
 	s(d.Hosts)
 	s(d.PolicyURL)
@@ -250,7 +251,7 @@ func sameKey(k, d *Data) bool {
 	return k.Lang == d.Lang && k.Dir == d.Dir && k.Texts == d.Texts &&
 		equalSlices(k.Categories, d.Categories) && k.Decided == d.Decided && k.GPC == d.GPC &&
 		(k.Nonce != "") == (d.Nonce != "") && k.Prefix == d.Prefix && k.Hosts == d.Hosts && k.PolicyURL == d.PolicyURL &&
-		k.Layout == d.Layout && k.Corner == d.Corner &&
+		k.Layout == d.Layout && k.Corner == d.Corner && k.Signals == d.Signals &&
 		equalSlices(k.Languages, d.Languages) && equalSlices(k.ConsentMode, d.ConsentMode) &&
 		k.WaitForUpdate == d.WaitForUpdate && equalSlices(k.Regions, d.Regions) &&
 		k.OptOut == d.OptOut && k.Honored == d.Honored && k.Notice == d.Notice &&

@@ -82,7 +82,7 @@ func TestLoaderSource(t *testing.T) {
 	} {
 		assert.NotRegexp(t, forbidden, string(served))
 	}
-	readable := mustRead("assets/ck.js")
+	readable := mustReadFile(t, "assets/ck.js")
 	// The contract with the rewriter: every attribute it moves aside is
 	// restored, scripts are re-created with their type and nonce, and the
 	// marker in <style> text is dropped.

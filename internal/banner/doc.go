@@ -2,8 +2,8 @@
 // (Google Consent Mode v2 defaults, the runtime guard's host set and the
 // loader), the first-layer banner, the preferences dialog, the "Cookie
 // settings" control that reopens them, the placeholder page of a blocked
-// iframe, and the embedded CSS and JavaScript served under the consent
-// prefix.
+// iframe, embed or object, and the embedded CSS and JavaScript served under
+// the consent prefix.
 //
 // The package takes plain data ([Data]) and imports neither consent nor
 // locales, so that every state can be rendered and tested in isolation; the
@@ -97,4 +97,16 @@
 // package ("Stable hooks", "Styling"); keep them in step with the templates
 // and ck.css. What only the preferences dialog and the embed placeholder
 // need is in ck.d.css, which a first visit does not download.
+//
+// # Vendor signals and advanced Consent Mode
+//
+// Pages get, unless the site turns vendor signals off (Data.Signals false), a second loader,
+// ck.js with the hook of ck.v.js, under a hash of its own with copies of the
+// stylesheet names it derives from its own. The hook imports the module
+// ck.<hash>.s.js, which tells Meta, UET, Clarity and Tag Manager the
+// visitor's Consent Mode state, only on a page where one of their globals
+// exists; the plain loader only calls self.ckS, which the module defines.
+// Under advanced Consent Mode the Manager's host set gets self.ckX
+// (GoogleTagHostsFile), through which the guard lets the Google tag's own
+// URL and pings pass.
 package banner

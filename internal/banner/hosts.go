@@ -43,7 +43,13 @@ type File struct {
 // 4,000 of them into Sets with split and parseInt in 1 to 3 ms, where reading
 // the Golomb-Rice bits one by one took 15 ms, on every page; the text weighs
 // an eighth more once gzipped, once per visitor.
-func HostsFile(k uint8, sets []HostSet) File {
+//
+// With report, the script also leaves self.ckR, which the guard calls with
+// each host it blocks and its category: the first call loads the discovery
+// reporter (ck-r.<hash>.js), which sends them to {prefix}/report; until it
+// runs they wait in self.ckQ. Without report, ckR only passes the category
+// on. The guard needs ckR either way.
+func HostsFile(k uint8, sets []HostSet, report bool) File {
 	b := append(make([]byte, 0, 64), "self.ckH=["...)
 	n := 0
 	for _, s := range sets {
@@ -68,6 +74,16 @@ func HostsFile(k uint8, sets []HostSet) File {
 		return File{}
 	}
 	b = append(b, "];\n"...)
+	if report {
+		// currentScript is read now: it is null once this script has run.
+		// The prototype's createElement: the reporter is not the page's
+		// script, and a wrapper the page put on document (a tag manager's)
+		// has no business seeing it.
+		b = append(b, `self.ckR=((q,s)=>(u,c)=>(q.push(u+" "+c)<2&&document.head.append(Object.assign(Document.prototype.createElement.call(document,"script"),`+
+			`{src:s.src.replace(/[^/]*$/,"`+reporterName+`"),nonce:s.nonce})),c))(self.ckQ=[],document.currentScript);`+"\n"...)
+	} else {
+		b = append(b, "self.ckR=(u,c)=>c;\n"...)
+	}
 	sum := sha256.Sum256(b)
 	return File{
 		Name:        "ck-hosts." + hex.EncodeToString(sum[:4]) + ".js",
@@ -103,4 +119,32 @@ func riceDeltas(data []byte, n int, k uint8) []uint32 {
 		out = append(out, q<<k|r)
 	}
 	return out
+}
+
+// googleTagGuard is what the runtime guard lets through under advanced
+// Consent Mode while analytics or marketing is refused: the Google tag's
+// script, exactly www.googletagmanager.com/gtag/js without a Tag Manager
+// container ID (trackers.Table.WithGoogleTag, read here with the browser's
+// own URL parser), and the cookieless pings it then sends to Google
+// Analytics' /g/collect. The loader calls self.ckX with each URL it parsed.
+const googleTagGuard = `self.ckX=u=>/^https?:$/.test(u.protocol)&&(u.hostname=="www.googletagmanager.com"&&u.pathname=="/gtag/js"&&!u.searchParams.getAll("id").some(i=>/^gtm-/i.test(i))||/(^|\.)google-analytics\.com$|^analytics\.google\.com$/.test(u.hostname)&&u.pathname=="/g/collect");` + "\n"
+
+// GoogleTagHostsFile returns the host set f with the advanced Consent Mode
+// exception added (see googleTagGuard), under a name of its own. Pages get
+// it instead of f only where the Google tag may load before consent: when
+// the site chose advanced Consent Mode and the page carries the Consent
+// Mode defaults. The zero File stays zero: without a host set there is no
+// guard to make an exception in.
+func GoogleTagHostsFile(f File) File {
+	if f.Name == "" {
+		return f
+	}
+	b := append(append([]byte(nil), f.Body...), googleTagGuard...)
+	sum := sha256.Sum256(b)
+	return File{
+		Name:        "ck-hosts." + hex.EncodeToString(sum[:4]) + ".js",
+		Body:        b,
+		Gzip:        gzipBytes(b),
+		ContentType: f.ContentType,
+	}
 }

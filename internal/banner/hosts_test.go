@@ -48,11 +48,13 @@ func TestHostsFile(t *testing.T) {
 		{Category: "analytics", N: len(analytics), Data: riceCode(analytics, k)},
 		{Category: "empty", N: 0},
 		{Category: "marketing", N: len(marketing), Data: riceCode(marketing, k)},
-	})
+	}, false)
 	assert.Regexp(t, `^ck-hosts\.[0-9a-f]{8}\.js$`, f.Name)
 	assert.Equal(t, "text/javascript; charset=utf-8", f.ContentType)
-	body := string(f.Body)
+	body, ckR, _ := strings.Cut(string(f.Body), "\n")
+	body += "\n"
 	require.True(t, strings.HasPrefix(body, "self.ckH=[") && strings.HasSuffix(body, "];\n"), body)
+	assert.Equal(t, "self.ckR=(u,c)=>c;\n", ckR, "without reporting, the guard's call passes the category on")
 
 	// The array is JSON as well as JavaScript.
 	var arr []string
@@ -80,10 +82,16 @@ func TestHostsFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, f.Body, plain)
 
-	other := HostsFile(k, []HostSet{{Category: "analytics", N: len(analytics), Data: riceCode(analytics, k)}})
+	reporting := HostsFile(k, []HostSet{{Category: "analytics", N: len(analytics), Data: riceCode(analytics, k)},
+		{Category: "marketing", N: len(marketing), Data: riceCode(marketing, k)}}, true)
+	assert.NotEqual(t, f.Name, reporting.Name)
+	assert.Contains(t, string(reporting.Body), reporterName, "the host set loads the reporter by its hashed name")
+	_, _, ok := Asset(reporterName)
+	assert.True(t, ok, "the reporter is served")
+	other := HostsFile(k, []HostSet{{Category: "analytics", N: len(analytics), Data: riceCode(analytics, k)}}, false)
 	assert.NotEqual(t, f.Name, other.Name, "the name follows the content")
-	assert.Equal(t, File{}, HostsFile(k, nil), "no host, no file")
-	assert.Equal(t, File{}, HostsFile(k, []HostSet{{Category: "analytics"}}))
+	assert.Equal(t, File{}, HostsFile(k, nil, true), "no host, no file")
+	assert.Equal(t, File{}, HostsFile(k, []HostSet{{Category: "analytics"}}, true))
 }
 
 // TestRiceDeltas holds the decoder to the test coder over random-looking

@@ -62,6 +62,9 @@ type link struct {
 
 func newView(d *Data) *view {
 	v := &view{Data: d, Dir: d.dir(), JS: jsName, CSS: cssName, DialogCSS: dialogCSSName, LangSubmit: d.Texts.LanguageSubmit}
+	if d.Signals {
+		v.JS = signalsJSName
+	}
 	if v.LangSubmit == "" {
 		v.LangSubmit = d.Texts.Language
 	}
@@ -156,12 +159,12 @@ func Preferences(buf *bytes.Buffer, d *Data, fragment bool) {
 	execute(buf, "page", v)
 }
 
-// Placeholder renders the page a neutralised iframe shows in its place and
-// size (see Data.Texts.EmbedBlocked): the provider and the category named,
-// "Load this once" (a link that navigates only this frame to the embed) and
-// "Always allow <category>", a decision form posted to the top window that
-// keeps the categories already granted and adds this one. Both work
-// without JavaScript.
+// Placeholder renders the page a neutralised iframe, embed or object shows
+// in its place and size (see Data.Texts.EmbedBlocked): the provider and the
+// category named, "Load this once" (a link that navigates only this frame
+// to the embed) and "Always allow <category>", a decision form posted to
+// the top window that keeps the categories already granted and adds this
+// one. Both work without JavaScript.
 func Placeholder(buf *bytes.Buffer, d *Data, e Embed) {
 	v := newView(d)
 	title := e.Category

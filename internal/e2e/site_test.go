@@ -197,7 +197,9 @@ func (s *site) assertNoAds(t *testing.T, msg string) {
 // servePage serves the site's pages: "/" and "/article" are the news page,
 // "/csp" the same page under a strict nonce-based Content-Security-Policy,
 // "/privacy" the policy, "/hostile" a page whose CSS tries to reach into the
-// banner (look_test.go), "/embeds" one with two blocked embeds.
+// banner (look_test.go), "/embeds" one with two blocked embeds, "/objects"
+// one with a blocked <embed> and <object>s, "/tabindex" one whose controls
+// have positive tabindex (objects_test.go, tabindex_test.go).
 func (s *site) servePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.headers = append(s.headers, r.Header.Clone())
@@ -218,12 +220,9 @@ func (s *site) servePage(w http.ResponseWriter, r *http.Request) {
 			"base-uri 'none'",
 			"object-src 'none'",
 		}, "; "))
-	case "/hostile", "/embeds":
+	case "/hostile", "/embeds", "/objects", "/tabindex":
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		page := hostilePage
-		if r.URL.Path == "/embeds" {
-			page = embedsPage
-		}
+		page := map[string]string{"/hostile": hostilePage, "/embeds": embedsPage, "/objects": objectsPage, "/tabindex": tabindexPage}[r.URL.Path]
 		io.WriteString(w, strings.ReplaceAll(page, "{A}", s.ads))
 		return
 	case "/privacy":

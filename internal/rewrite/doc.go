@@ -99,8 +99,11 @@
 //
 //	data-ck-blocked="<categories>"  added to every neutralised element (space-separated)
 //	type="text/plain"             added to a script, so that it neither runs nor loads
-//	src="<placeholder>"           added to an iframe when Config.Placeholder is set
-//	data-ck-type                  a script's original type; absent means JavaScript
+//	src="<placeholder>"           added to an iframe when Config.Placeholder is set,
+//	                              and to an embed when Config.ObjectPlaceholder is
+//	data="<placeholder>"          added to an object when Config.ObjectPlaceholder is set
+//	data-ck-type                  a script's original type (absent means JavaScript),
+//	                              an embed's or object's type
 //	data-ck-src                   script, iframe, img, embed, video, audio, source, track, input src
 //	data-ck-href, data-ck-xlink:href  SVG script and image href
 //	data-ck-srcdoc                iframe srcdoc

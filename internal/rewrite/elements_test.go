@@ -20,8 +20,10 @@ func TestEveryFetchingElement(t *testing.T) {
 	none := rewrite.Config{}
 	tests := []struct{ name, in, want string }{
 		{"embed", `<embed src="` + dc + `" type="application/x-shockwave-flash">`,
-			`<embed data-ck-blocked="marketing" data-ck-src="` + dc + `" type="application/x-shockwave-flash">`},
+			`<embed data-ck-blocked="marketing" data-ck-src="` + dc + `" data-ck-type="application/x-shockwave-flash">`},
 		{"object data", `<object data="` + dc + `"></object>`, `<object data-ck-blocked="marketing" data-ck-data="` + dc + `"></object>`},
+		{"object type", `<object type="application/pdf" data="` + dc + `"></object>`,
+			`<object data-ck-blocked="marketing" data-ck-type="application/pdf" data-ck-data="` + dc + `"></object>`},
 		{"video src and poster", `<video src="/v.mp4" poster="` + px + `"></video>`,
 			`<video data-ck-blocked="marketing" data-ck-src="/v.mp4" data-ck-poster="` + px + `"></video>`},
 		{"audio", `<audio src="` + dc + `/a.mp3"></audio>`, `<audio data-ck-blocked="marketing" data-ck-src="` + dc + `/a.mp3"></audio>`},
@@ -109,6 +111,14 @@ func TestCSS(t *testing.T) {
 		{"style element first party and comments", `<style>/* https://pixel.quantserve.com is mentioned */ a{background:url(/x.png)}</style>`,
 			`<style>/* ` + m + `https://pixel.quantserve.com is mentioned */ a{background:url(/x.png)}</style>`},
 		{"look-alike", `<style>a{background:url(https://notquantserve.com/x)}</style>`, ""},
+		// The tokenizer dismisses tags by a mask of their attribute names
+		// (first and last letter, length): each spelling must still count.
+		{"style attribute in upper case", `<div STYLE="x:url(` + px + `)">`,
+			`<div data-ck-blocked="marketing" style="x:url(` + m + px + `)" data-ck-style="x:url(` + px + `)">`},
+		{"style attribute right after a quoted value", `<div class="a"style="x:url(` + px + `)">`,
+			`<div data-ck-blocked="marketing" style="x:url(` + m + px + `)" class="a"data-ck-style="x:url(` + px + `)">`},
+		{"style attribute after a slash and spaces", `<div/ style =x:url(` + px + `)>`,
+			`<div data-ck-blocked="marketing" style="x:url(` + m + px + `)"/ data-ck-style =x:url(` + px + `)>`},
 		{"style text ends the element", `<style>a{}</style><p style="x:url(` + px + `)">`,
 			`<style>a{}</style><p data-ck-blocked="marketing" style="x:url(` + m + px + `)" data-ck-style="x:url(` + px + `)">`},
 	}

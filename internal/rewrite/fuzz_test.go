@@ -128,8 +128,8 @@ func FuzzDifferential(f *testing.F) {
 
 		// Snippets go in exactly once each, in order, and nothing else
 		// changes. The settings control goes in at most once, right after
-		// the body snippet, and only a page naming data-ck-settings may
-		// lose it.
+		// the body snippet, and only a page naming data-ck-settings (in
+		// any case, as attribute names are) may lose it.
 		const head, start, body, settings = "<!--ck:head-->", "<!--ck:start-->", "<!--ck:body-->", "<!--ck:settings-->"
 		if !bytes.Contains(in, []byte("<!--ck:")) {
 			var out bytes.Buffer
@@ -142,7 +142,7 @@ func FuzzDifferential(f *testing.F) {
 			got := out.Bytes()
 			switch n := bytes.Count(got, []byte(settings)); {
 			case n > 1, n == 1 && !bytes.Contains(got, []byte(body+settings)),
-				n == 0 && !bytes.Contains(in, []byte(rewrite.SettingsAttr)):
+				n == 0 && !bytes.Contains(bytes.ToLower(in), []byte(rewrite.SettingsAttr)):
 				t.Fatalf("settings control misplaced (%d):\n in: %q\nout: %q", n, in, got)
 			}
 			got = bytes.Replace(got, []byte(settings), nil, 1)

@@ -62,6 +62,11 @@ type Config struct {
 	// puts the original back over it on grant, as it does every
 	// data-ck-<name>. Nil leaves neutralised iframes empty.
 	Placeholder func(dst []byte, category string, src []byte) []byte
+	// ObjectPlaceholder is Placeholder for a neutralised embed (its src)
+	// and object (its data), given the original src or data. A field of its
+	// own because a page's Content-Security-Policy governs these by
+	// object-src, not frame-src. Nil leaves them empty.
+	ObjectPlaceholder func(dst []byte, category string, src []byte) []byte
 	// Consent decides which categories are granted. Nil grants nothing but
 	// "necessary".
 	Consent Consent

@@ -424,3 +424,50 @@ func TestPlaceholder(t *testing.T) {
 	assert.Contains(t, seen, "marketing "+yt+"?a=1&b=2", "the callback gets the decoded src")
 	assert.Contains(t, seen, "marketing ", "and an empty one when there is none")
 }
+
+// TestObjectPlaceholder checks that a neutralised embed gets
+// ObjectPlaceholder's URL as its src and an object as its data, their type
+// kept aside with their URL (else the browser would hand the placeholder
+// page to a PDF viewer or a plugin), that an iframe still gets Placeholder's,
+// and that each is left empty when only the other callback is set (a page
+// whose CSP allows frames but not objects, or the reverse).
+func TestObjectPlaceholder(t *testing.T) {
+	t.Parallel()
+	const dc = "https://ad.doubleclick.net/x"
+	callback := func(p string) func(dst []byte, cat string, src []byte) []byte {
+		return func(dst []byte, cat string, src []byte) []byte {
+			dst = append(dst, p...)
+			dst = append(dst, cat...)
+			dst = append(dst, "&u="...)
+			return append(dst, src...)
+		}
+	}
+	both := rewrite.Config{Placeholder: callback("/f?c="), ObjectPlaceholder: callback("/o?c=")}
+	frames := rewrite.Config{Placeholder: callback("/f?c=")}
+	objects := rewrite.Config{ObjectPlaceholder: callback("/o?c=")}
+	tests := []struct {
+		name    string
+		cfg     rewrite.Config
+		in, out string
+	}{
+		{"embed", both, `<embed src="` + dc + `?a=1&amp;b=2" type="application/pdf" width=400 height=300>`,
+			`<embed data-ck-blocked="marketing" src="/o?c=marketing&amp;u=` + dc + `?a=1&amp;b=2" data-ck-src="` + dc + `?a=1&amp;b=2" data-ck-type="application/pdf" width=400 height=300>`},
+		{"object", both, `<object type="application/pdf" data="` + dc + `" style="width:50%"><p>PDF</p></object>`,
+			`<object data-ck-blocked="marketing" data="/o?c=marketing&amp;u=` + dc + `" data-ck-type="application/pdf" data-ck-data="` + dc + `" style="width:50%"><p>PDF</p></object>`},
+		{"object by data-consent, without data", both, `<object data-consent="analytics" type="video/mp4"></object>`,
+			`<object data-ck-blocked="analytics" data="/o?c=analytics&amp;u=" data-consent="analytics" data-ck-type="video/mp4"></object>`},
+		{"iframe", both, `<iframe src="` + dc + `"></iframe>`,
+			`<iframe data-ck-blocked="marketing" src="/f?c=marketing&amp;u=` + dc + `" data-ck-src="` + dc + `"></iframe>`},
+		{"embed, objects not placeheld", frames, `<embed src="` + dc + `">`,
+			`<embed data-ck-blocked="marketing" data-ck-src="` + dc + `">`},
+		{"iframe, frames not placeheld", objects, `<iframe src="` + dc + `"></iframe>`,
+			`<iframe data-ck-blocked="marketing" data-ck-src="` + dc + `"></iframe>`},
+		{"a granted object is untouched", both, `<object data="/doc.pdf" type="application/pdf"></object>`,
+			`<object data="/doc.pdf" type="application/pdf"></object>`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.out, rewriteAllSplits(t, tt.cfg, tt.in))
+		})
+	}
+}

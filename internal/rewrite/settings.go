@@ -17,7 +17,7 @@ const maxSettingsTag = 2 << 10
 // SettingsAttr. A longer tag than maxSettingsTag is not looked at, and a page
 // whose control has one shows two links.
 func (r *Rewriter) watchSettings(p []byte, end int) {
-	if !r.controlElement() || r.overflow || r.off+int64(end)-r.tokAbs > maxSettingsTag {
+	if r.anames&bitSettings == 0 || !r.controlElement() || r.overflow || r.off+int64(end)-r.tokAbs > maxSettingsTag {
 		return
 	}
 	tag := r.tagBytes(p, end)

@@ -97,8 +97,8 @@ var renamed = [numElems][]string{
 	elemImg:    {"src", "srcset"},
 	elemImage:  {"src", "srcset", "href", "xlink:href"},
 	elemLink:   {"href", "imagesrcset"},
-	elemEmbed:  {"src"},
-	elemObject: {"data"},
+	elemEmbed:  {"src", "type"},
+	elemObject: {"data", "type"},
 	elemVideo:  {"src", "poster"},
 	elemAudio:  {"src"},
 	elemSource: {"src", "srcset"},
@@ -110,6 +110,13 @@ var renamed = [numElems][]string{
 	elemTh:     {"background"},
 	elemMeta:   {"http-equiv"},
 }
+
+// placeholderAttr names, per element, the attribute a placeholder URL goes
+// in (Config.Placeholder, Config.ObjectPlaceholder). The type of an embed
+// or object is renamed with its URL, so that the browser shows the
+// placeholder as the page it is and not through the plugin or viewer the
+// type names.
+var placeholderAttr = [numElems]string{elemIframe: "src", elemEmbed: "src", elemObject: "data"}
 
 // urlAttrs lists, per element, the attributes whose URLs are looked up in
 // the tracker table. href on script is SVG's way to load one, and <image>
@@ -171,7 +178,9 @@ func containsFold(tag []byte, w string) bool {
 // data-consent says so) and the visitor has not granted the category, and
 // any element's style attribute when it points at such a tracker.
 func (r *Rewriter) decide(e elem, tag []byte) []byte {
-	judged := urlAttrs[e] != nil && (needle[e] == "" || containsFold(tag, needle[e]))
+	// A meta only fetches as a refresh, which takes http-equiv.
+	judged := urlAttrs[e] != nil && (e != elemMeta || r.anames&bitHTTPEquiv != 0) &&
+		(needle[e] == "" || containsFold(tag, needle[e]))
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold
@@ -179,7 +188,7 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	if !judged && len(tag) < r.nameLen+len(` style="x:url(//a.b)"`) {
 		return nil
 	}
-	styled := bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0
+	styled := r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)
 	if !judged && !styled {
 		return nil
 	}
@@ -464,12 +473,20 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 	}
 	out = appendEscaped(out, blocked)
 	out = append(out, '"')
-	if e == elemIframe && cat != "" && r.cfg.Placeholder != nil {
-		src, _ := value(tag, attrs, "src")
-		r.ph = r.cfg.Placeholder(r.ph[:0], cat, r.decode(src))
-		out = append(out, ` src="`...)
-		out = appendEscapedBytes(out, r.ph)
-		out = append(out, '"')
+	if name := placeholderAttr[e]; name != "" && cat != "" {
+		ph := r.cfg.Placeholder
+		if e != elemIframe {
+			ph = r.cfg.ObjectPlaceholder
+		}
+		if ph != nil {
+			src, _ := value(tag, attrs, name)
+			r.ph = ph(r.ph[:0], cat, r.decode(src))
+			out = append(out, ' ')
+			out = append(out, name...)
+			out = append(out, `="`...)
+			out = appendEscapedBytes(out, r.ph)
+			out = append(out, '"')
+		}
 	}
 	if styleCats != "" {
 		out = append(out, ` style="`...)

@@ -194,7 +194,16 @@ func gaCall(args []byte) bool {
 	return false
 }
 
-func identChar(c byte) bool { return isAlnum(c) || c == '_' || c == '$' }
+func identChar(c byte) bool { return identTab[c] }
+
+// identTab marks the ASCII bytes of JavaScript identifiers; snippetCategory
+// walks back over one before every '(' of a script.
+var identTab = func() (t [256]bool) {
+	for c := range t {
+		t[c] = isAlnum(byte(c)) || c == '_' || c == '$'
+	}
+	return t
+}()
 
 // lookupHost looks a bare host up in the tracker table.
 func (r *Rewriter) lookupHost(h []byte) (string, bool) { return r.tab.LookupHostBytes(h) }

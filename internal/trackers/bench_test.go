@@ -127,6 +127,21 @@ func BenchmarkLookupCorpusURLs(b *testing.B) {
 	b.ReportMetric(float64(len(urls)), "urls/op")
 }
 
+// BenchmarkLookupCorpusURLsGoogleTag is BenchmarkLookupCorpusURLs with the
+// advanced Consent Mode table: its check runs on tracker hits only.
+func BenchmarkLookupCorpusURLsGoogleTag(b *testing.B) {
+	urls := corpusURLs(b)
+	tab := Default().WithGoogleTag()
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for _, u := range urls {
+			tab.LookupURLBytes(u)
+		}
+	}
+	b.ReportMetric(float64(len(urls)), "urls/op")
+}
+
 var (
 	corpusOnce sync.Once
 	corpusList [][]byte

@@ -30,10 +30,14 @@ var browserIDNA = idna.New(
 // anywhere are ignored, and for http(s) any mix of '/' and '\' may separate
 // the scheme from the host.
 func lookupURL[T string | []byte](t *Table, s T) (string, bool) {
-	if c, ok, done := lookupURLFast(t, s); done {
-		return c, ok
+	c, ok, done := lookupURLFast(t, s)
+	if !done {
+		c, ok = lookupURLSlow(t, s)
 	}
-	return lookupURLSlow(t, s)
+	if ok && googleTagExempt(t, s) {
+		return "", false
+	}
+	return c, ok
 }
 
 // lookupURLSlow is lookupURL for every URL, read byte by byte.

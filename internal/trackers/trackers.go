@@ -27,6 +27,8 @@ type Table struct {
 	// hosts maps lower-case ASCII hosts (IDNs in their "xn--" form) to their
 	// category. An entry covers its subdomains.
 	hosts map[string]string
+	// googleTag lets the Google tag's own URL through (WithGoogleTag).
+	googleTag bool
 
 	filterOnce sync.Once
 	filter     *HostFilter
@@ -48,7 +50,7 @@ func Default() *Table { return defaultTable() }
 // punycode); categories are case-insensitive and stored in lower case. t
 // itself is not modified.
 func (t *Table) With(overrides map[string]string) *Table {
-	n := &Table{hosts: make(map[string]string, len(t.hosts)+len(overrides))}
+	n := &Table{hosts: make(map[string]string, len(t.hosts)+len(overrides)), googleTag: t.googleTag}
 	for h, c := range t.hosts {
 		n.hosts[h] = c
 	}

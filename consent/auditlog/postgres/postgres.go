@@ -38,6 +38,11 @@ type Database struct{ dsn string }
 
 // OpenEngine connects to the database; auditlog.Open calls it.
 func (d *Database) OpenEngine(ctx context.Context, c engine.Config) (engine.DB, error) {
+	if d == nil {
+		// A nil *Database in a non-nil interface: auditlog.Open's own nil
+		// check cannot see it, so say here what to pass instead of panicking.
+		return nil, errors.New("postgres: nil *Database: create it with postgres.DSN(dsn)")
+	}
 	return open(ctx, d.dsn, c)
 }
 

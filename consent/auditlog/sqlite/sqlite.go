@@ -40,6 +40,11 @@ type Database struct{ path string }
 
 // OpenEngine opens the file; auditlog.Open calls it.
 func (d *Database) OpenEngine(ctx context.Context, c engine.Config) (engine.DB, error) {
+	if d == nil {
+		// A nil *Database in a non-nil interface: auditlog.Open's own nil
+		// check cannot see it, so say here what to pass instead of panicking.
+		return nil, errors.New("sqlite: nil *Database: create it with sqlite.File(path)")
+	}
 	return open(ctx, d.path, c)
 }
 
