@@ -57,7 +57,7 @@ func TestBannerWeightThroughTheMiddleware(t *testing.T) {
 		require.Equal(t, "gzip", rec.Header().Get("Content-Encoding"))
 		return rec.Body.Bytes()
 	}
-	js, css := banner.AssetNames()
+	_, css := banner.AssetNames()
 	require.NotEmpty(t, m.hosts.Name)
 	undecided := added("")
 	require.Contains(t, string(undecided), `<option value="fr"`, "the switcher offers the site's languages")
@@ -67,7 +67,7 @@ func TestBannerWeightThroughTheMiddleware(t *testing.T) {
 	// default) that is the loader with the hook, not AssetNames' plain one.
 	loader := regexp.MustCompile(`/assets/(ck\.[0-9a-f]+\.js)"`).FindSubmatch(undecided)
 	require.NotNil(t, loader, "the page loads a loader")
-	js = string(loader[1])
+	js := string(loader[1])
 	jsGz, cssGz, hostsGz := len(served(js)), len(served(css)), len(served(m.hosts.Name))
 	total := gzLen(t, undecided) + jsGz + cssGz
 	t.Logf("undecided: markup %d B raw / %d B gz, js (loader and guard) %d B gz, css %d B gz: %d B gz in all",
