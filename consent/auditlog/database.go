@@ -80,13 +80,13 @@ var dialects = map[string]*dialect{
 
 var sqliteDialect = dialect{
 	name:       "sqlite",
-	migrations: [][]string{schemaV1("INTEGER", "INTEGER PRIMARY KEY"), schemaV2SQLite, schemaShown("INTEGER", ""), schemaV3SQLite, schemaRegions("")},
+	migrations: [][]string{schemaV1("INTEGER", "INTEGER PRIMARY KEY"), schemaV2SQLite, schemaShown("INTEGER", ""), schemaRegions(""), schemaV3SQLite},
 	lockHead:   `SELECT seq, hash, mac FROM chain_head WHERE id = 1`,
 }
 
 var postgresDialect = dialect{
 	name:       "postgres",
-	migrations: [][]string{schemaV1("BIGINT", "BIGSERIAL PRIMARY KEY"), schemaV2Postgres, schemaShown("BIGINT", "IF NOT EXISTS "), schemaV3Postgres, schemaRegions("IF NOT EXISTS ")},
+	migrations: [][]string{schemaV1("BIGINT", "BIGSERIAL PRIMARY KEY"), schemaV2Postgres, schemaShown("BIGINT", "IF NOT EXISTS "), schemaRegions("IF NOT EXISTS "), schemaV3Postgres},
 	// The key is arbitrary but fixed: every consentkit instance on the
 	// database must take the same lock.
 	lockMigrations: `SELECT pg_advisory_xact_lock(7243781127766011)`,

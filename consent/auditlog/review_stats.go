@@ -147,11 +147,19 @@ func (h *reviewHandler) stats(w http.ResponseWriter, r *http.Request, f Filter, 
 		}
 		return
 	}
+	// On the page, records without a region (a site without regions, a
+	// visitor not located) are named, not a blank label.
+	for i := range s.Regions {
+		if s.Regions[i].Key == "" {
+			s.Regions[i].Key = "(none)"
+		}
+	}
 	p.Stats = &s
 	p.Charts = []chart{
 		dayChart(&s),
 		shareChart("chart-versions", "Outcomes by banner version", "banner version", s.BannerVersions),
 		shareChart("chart-languages", "Outcomes by language", "language", s.Languages),
+		shareChart("chart-regions", "Outcomes by region", "region", s.Regions),
 	}
 	h.render(w, http.StatusOK, "stats", p)
 }

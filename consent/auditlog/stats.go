@@ -21,9 +21,9 @@ import (
 // a month of statistics reads a few thousand rows instead of every record
 // (BenchmarkDecisionStats measures both ways).
 //
-// A region dimension is one more column here, in statsKey and in
-// statDimensions.
-const statsKey = `day, banner_version, language, outcome, withdrawal`
+// The region is the visitor's (consent.Region, "" where the site
+// configures no regions or the visitor could not be located).
+const statsKey = `day, banner_version, language, region, outcome, withdrawal`
 
 // statsTable creates consent_stats; suffix is " WITHOUT ROWID" on SQLite,
 // where the rows are then stored in the key's order, in half the pages of
@@ -33,6 +33,7 @@ func statsTable(integer, suffix string) string {
 		day ` + integer + ` NOT NULL,
 		banner_version TEXT NOT NULL,
 		language TEXT NOT NULL,
+		region TEXT NOT NULL,
 		outcome TEXT NOT NULL,
 		withdrawal ` + integer + ` NOT NULL,
 		n ` + integer + ` NOT NULL,
@@ -42,7 +43,7 @@ func statsTable(integer, suffix string) string {
 
 // statsValues is the rollup key of record alias r.
 func statsValues(r string) string {
-	return fmt.Sprintf(`%[1]s.ts / %[2]d, %[1]s.banner_version, %[1]s.language, %[1]s.outcome,
+	return fmt.Sprintf(`%[1]s.ts / %[2]d, %[1]s.banner_version, %[1]s.language, %[1]s.region, %[1]s.outcome,
 		CASE WHEN %[1]s.withdrawn <> '[]' THEN 1 ELSE 0 END`, r, microsPerDay)
 }
 
@@ -51,7 +52,7 @@ func statsValues(r string) string {
 var statsBackfill = []string{
 	`DELETE FROM consent_stats`,
 	`INSERT INTO consent_stats (` + statsKey + `, n) SELECT ` + statsValues("r") + `, COUNT(*)
-		FROM consent_records r GROUP BY 1, 2, 3, 4, 5`,
+		FROM consent_records r GROUP BY 1, 2, 3, 4, 5, 6`,
 }
 
 // sqliteStatsAdd and sqliteStatsSub count record NEW in, or OLD out.
@@ -62,6 +63,7 @@ var (
 )
 
 // schemaV3SQLite adds consent_stats with its triggers, and discoveries.
+// It runs after schemaRegions, whose region column the rollup groups by.
 var schemaV3SQLite = append([]string{
 	statsTable("INTEGER", " WITHOUT ROWID"),
 	`CREATE TRIGGER IF NOT EXISTS consent_stats_insert AFTER INSERT ON consent_records BEGIN ` + sqliteStatsAdd + ` END`,
@@ -75,12 +77,12 @@ var schemaV3SQLite = append([]string{
 // in, or of removed out, one statement for a whole batch.
 var (
 	pgStatsAdd = `INSERT INTO consent_stats (` + statsKey + `, n) SELECT ` + statsValues("a") + `, COUNT(*)
-		FROM added a GROUP BY 1, 2, 3, 4, 5
+		FROM added a GROUP BY 1, 2, 3, 4, 5, 6
 		ON CONFLICT (` + statsKey + `) DO UPDATE SET n = consent_stats.n + EXCLUDED.n;`
 	pgStatsSub = `UPDATE consent_stats s SET n = s.n - o.n FROM (SELECT ` + statsValues("r") + `, COUNT(*)
-		FROM removed r GROUP BY 1, 2, 3, 4, 5) AS o (` + statsKey + `, n)
-		WHERE (s.day, s.banner_version, s.language, s.outcome, s.withdrawal) =
-			(o.day, o.banner_version, o.language, o.outcome, o.withdrawal);`
+		FROM removed r GROUP BY 1, 2, 3, 4, 5, 6) AS o (` + statsKey + `, n)
+		WHERE (s.day, s.banner_version, s.language, s.region, s.outcome, s.withdrawal) =
+			(o.day, o.banner_version, o.language, o.region, o.outcome, o.withdrawal);`
 )
 
 // schemaV3Postgres is schemaV3SQLite for PostgreSQL, whose triggers run
@@ -151,16 +153,17 @@ func (c *StatCounts) rate() {
 		Custom: float64(c.Custom) / d, Withdrawal: float64(c.Withdrawals) / d}
 }
 
-// StatGroup is the counts of one day, banner version or language.
+// StatGroup is the counts of one day, banner version, language or region.
 type StatGroup struct {
-	// Key is the day (YYYY-MM-DD, UTC), the banner version or the language.
+	// Key is the day (YYYY-MM-DD, UTC), the banner version, the language
+	// or the region ("" for visitors not located or sites without regions).
 	Key string `json:"key"`
 	StatCounts
 }
 
 // DecisionStats are the consent statistics of a time range: the totals,
-// and the same counts by UTC day (oldest first), by banner version and by
-// language (both by key).
+// and the same counts by UTC day (oldest first), by banner version, by
+// language and by region (by key).
 type DecisionStats struct {
 	From           time.Time   `json:"from,omitzero"`
 	To             time.Time   `json:"to,omitzero"`
@@ -168,6 +171,7 @@ type DecisionStats struct {
 	Days           []StatGroup `json:"days"`
 	BannerVersions []StatGroup `json:"banner_versions"`
 	Languages      []StatGroup `json:"languages"`
+	Regions        []StatGroup `json:"regions"`
 }
 
 // statDimensions are the groupings of DecisionStats, each a column of
@@ -179,12 +183,13 @@ var statDimensions = []struct {
 	{"day", func(s *DecisionStats) *[]StatGroup { return &s.Days }},
 	{"banner_version", func(s *DecisionStats) *[]StatGroup { return &s.BannerVersions }},
 	{"language", func(s *DecisionStats) *[]StatGroup { return &s.Languages }},
+	{"region", func(s *DecisionStats) *[]StatGroup { return &s.Regions }},
 }
 
 // DecisionStats counts the decisions of f's time range: f.From rounded
 // down and f.To rounded up to whole UTC days, every record when both are
 // zero. The other fields of f are ignored: the statistics are grouped by
-// day, banner version and language instead. The counts come from the
+// day, banner version, language and region instead. The counts come from the
 // consent_stats rollup, grouped by the database in one query, so the
 // answer costs the same whatever the number of records.
 func (l *Log) DecisionStats(ctx context.Context, f Filter) (DecisionStats, error) {

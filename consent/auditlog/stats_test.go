@@ -38,9 +38,10 @@ func recount(es []Entry, from, to time.Time) DecisionStats {
 		add("day", e.Time.UTC().Format(dateLayout), e)
 		add("version", e.BannerVersion, e)
 		add("language", e.Language, e)
+		add("region", e.Region, e)
 	}
 	s.Total.rate()
-	for dim, dst := range map[string]*[]StatGroup{"day": &s.Days, "version": &s.BannerVersions, "language": &s.Languages} {
+	for dim, dst := range map[string]*[]StatGroup{"day": &s.Days, "version": &s.BannerVersions, "language": &s.Languages, "region": &s.Regions} {
 		for _, g := range groups[dim] {
 			g.rate()
 			*dst = append(*dst, *g)
@@ -70,6 +71,10 @@ func TestDecisionStatsRecount(t *testing.T) {
 		for i := range 300 {
 			rec := testRecord(i)
 			rec.BannerVersion = []string{"b1", "b2"}[i%2]
+			rec.Region = []string{"", "DE", "US-CA"}[i%3]
+			if rec.Region != "" {
+				rec.Model = []consent.Model{consent.ModelOptIn, consent.ModelOptOut}[i%3-1]
+			}
 			if i%5 == 0 {
 				rec.Withdrawn = []string{"marketing"}
 			}
@@ -87,6 +92,8 @@ func TestDecisionStatsRecount(t *testing.T) {
 			assert.Equal(t, sortedGroups(want.Days), sortedGroups(got.Days))
 			assert.Equal(t, sortedGroups(want.BannerVersions), sortedGroups(got.BannerVersions))
 			assert.Equal(t, sortedGroups(want.Languages), sortedGroups(got.Languages))
+			assert.Equal(t, sortedGroups(want.Regions), sortedGroups(got.Regions))
+			assert.Len(t, got.Regions, 3, "records with and without a region are grouped")
 			for i := 1; i < len(got.Days); i++ {
 				assert.Less(t, got.Days[i-1].Key, got.Days[i].Key, "days oldest first")
 			}
