@@ -122,3 +122,36 @@ func TestCorpusSteadyStateAllocs(t *testing.T) {
 		t.Errorf("%v allocations per pass over %d pages", n, len(pages))
 	}
 }
+
+// TestCorpusRecordedAttrs holds the attributes recorded while a tag is first
+// scanned to what parseTag finds in it, on every judged tag of the corpus
+// and the test pages, written whole and in pieces of odd sizes (a tag split
+// across Writes is parsed again instead).
+func TestCorpusRecordedAttrs(t *testing.T) {
+	t.Parallel()
+	pages := corpusPages(t)
+	for _, name := range []string{"article.html", "trackers.html"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, b)
+	}
+	for _, chunk := range []int{1 << 30, 4096, 997} {
+		for _, page := range pages {
+			r := rewrite.Get(io.Discard, benchCfg)
+			r.SetCheckRecorded()
+			for p := page; len(p) > 0; {
+				n := min(chunk, len(p))
+				if _, err := r.Write(p[:n]); err != nil {
+					t.Fatal(err)
+				}
+				p = p[n:]
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+			r.Put()
+		}
+	}
+}
