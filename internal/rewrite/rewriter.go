@@ -86,6 +86,9 @@ type Rewriter struct {
 	cfg    Config
 	tab    *trackers.Table
 	filter *trackers.HostFilter
+	// hosts answers for the hosts a page repeats; it outlives Reset, as
+	// it answers for whichever table it is asked about.
+	hosts  trackers.HostCache
 	err    error
 	closed bool
 

@@ -300,7 +300,7 @@ func (r *Rewriter) urlCategory(u []byte, doc bool) string {
 	if len(u) == 0 {
 		return ""
 	}
-	if c, ok := r.tab.LookupURLBytes(u); ok {
+	if c, ok := r.hosts.LookupURLBytes(r.tab, u); ok {
 		if r.allowed(c) {
 			return ""
 		}

@@ -232,7 +232,7 @@ var identTab = func() (t [256]bool) {
 }()
 
 // lookupHost looks a bare host up in the tracker table.
-func (r *Rewriter) lookupHost(h []byte) (string, bool) { return r.tab.LookupHostBytes(h) }
+func (r *Rewriter) lookupHost(h []byte) (string, bool) { return r.hosts.LookupHostBytes(r.tab, h) }
 
 // indexFrom is bytes.IndexByte from index i, as an index into b.
 func indexFrom(b []byte, i int, c byte) int {
