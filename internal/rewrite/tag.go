@@ -307,6 +307,9 @@ func (r *Rewriter) urlCategory(u []byte, doc bool) string {
 		r.hit(ReasonHost, u)
 		return c
 	}
+	if !doc && r.baseLen == 0 {
+		return "" // neither case below can apply: no need for the scheme
+	}
 	switch scheme := urlScheme(u); scheme {
 	case "":
 		if r.baseLen > 0 {

@@ -256,7 +256,7 @@ func (r *Rewriter) tag(p []byte, i int) int {
 		return n
 	}
 	r.nameDone(p)
-	if base := int(r.tokAbs - r.off); base >= 0 && !r.endTag && readOnce[r.elem] {
+	if base := int(r.tokAbs - r.off); readOnce[r.elem] && !r.endTag && base >= 0 {
 		// A tag the rewriter judges is read once, by parseTag, when it is
 		// whole in p: its attributes are needed anyway.
 		nameEnd, end, attrs := parseTag(p[base:], r.rec.attrs[:0])

@@ -1,6 +1,7 @@
 package trackers
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -22,6 +23,9 @@ func TestHostCacheAnswersAsTheTable(t *testing.T) {
 		"https://AD.DoubleClick.NET/z", "https://d.doubleclick.net/", "https://example.org/b", long, long,
 		"https://connect.facebook.net/x", "https://cdn.example.com/2.png", "https://ad.doubleclick.ne/",
 		"https://a.example.org/", "/relative", "https://ad.doubleclick.net/y",
+	}
+	for k := range 2 * hostCacheSize { // more hosts than the cache holds
+		urls = append(urls, fmt.Sprintf("https://h%d.doubleclick.net/", k), fmt.Sprintf("https://h%d.example.net/", k))
 	}
 	var hc HostCache
 	for round := range 3 {
