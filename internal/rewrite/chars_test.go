@@ -1,6 +1,9 @@
 package rewrite
 
-import "testing"
+import (
+	"testing"
+	"unicode"
+)
 
 // TestByteClasses checks the table and bit-trick forms of the byte classes
 // against their definitions, for every byte.
@@ -12,6 +15,9 @@ func TestByteClasses(t *testing.T) {
 		}
 		if want := 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z'; isAlpha(b) != want {
 			t.Errorf("isAlpha(%#x) = %v", b, !want)
+		}
+		if want := byte(unicode.ToLower(rune(b))); b < 0x80 && lower(b) != want || b >= 0x80 && lower(b) != b {
+			t.Errorf("lower(%#x) = %#x", b, lower(b))
 		}
 	}
 }

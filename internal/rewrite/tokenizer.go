@@ -220,17 +220,17 @@ func isAlpha(c byte) bool { return c|0x20-'a' < 26 }
 // byte to itself.
 var lowerTab = func() (t [256]byte) {
 	for c := range t {
-		t[c] = lower(byte(c))
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] += 'a' - 'A'
+		}
 	}
 	return t
 }()
 
-func lower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
+// lower maps an ASCII upper-case letter to lower case, by table: equalFold
+// calls it on every byte of the attribute names it compares.
+func lower(c byte) byte { return lowerTab[c] }
 
 // run feeds one Write through the state machine. Every state either consumes
 // bytes or changes state without consuming ("reconsume" in the spec).
