@@ -60,6 +60,11 @@ func corpusPages(tb testing.TB) [][]byte {
 // figure is the throughput on the world's markup rather than ours.
 func benchCorpus(b *testing.B, rewrite func(page []byte) error) {
 	pages := corpusPages(b)
+	// The built-in tracker table and its filter are built once per process,
+	// on first use: build them here, so that a one-pass measurement (such as
+	// a callgrind run with -test.benchtime 1x) counts a pass and not the
+	// process's start-up.
+	trackers.Default().Filter()
 	total := 0
 	for _, p := range pages {
 		total += len(p)
@@ -115,5 +120,38 @@ func TestCorpusSteadyStateAllocs(t *testing.T) {
 	run() // grow the buffers once
 	if n := testing.AllocsPerRun(3, run); n != 0 {
 		t.Errorf("%v allocations per pass over %d pages", n, len(pages))
+	}
+}
+
+// TestCorpusRecordedAttrs holds the attributes recorded while a tag is first
+// scanned to what parseTag finds in it, on every judged tag of the corpus
+// and the test pages, written whole and in pieces of odd sizes (a tag split
+// across Writes is parsed again instead).
+func TestCorpusRecordedAttrs(t *testing.T) {
+	t.Parallel()
+	pages := corpusPages(t)
+	for _, name := range []string{"article.html", "trackers.html"} {
+		b, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, b)
+	}
+	for _, chunk := range []int{1 << 30, 4096, 997} {
+		for _, page := range pages {
+			r := rewrite.Get(io.Discard, benchCfg)
+			r.SetCheckRecorded()
+			for p := page; len(p) > 0; {
+				n := min(chunk, len(p))
+				if _, err := r.Write(p[:n]); err != nil {
+					t.Fatal(err)
+				}
+				p = p[n:]
+			}
+			if err := r.Close(); err != nil {
+				t.Fatal(err)
+			}
+			r.Put()
+		}
 	}
 }

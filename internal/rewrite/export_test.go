@@ -42,3 +42,7 @@ func (s *Scanner) CSS(css []byte) ([]byte, string) {
 	s.r.css = out
 	return out, cats
 }
+
+// SetCheckRecorded makes r check, for every start tag it reads with
+// parseTag, that scanAttrs would have read it the same way.
+func (r *Rewriter) SetCheckRecorded() { r.checkRec = true }

@@ -137,7 +137,7 @@ func breaksOut(e elem) bool {
 // fontBreaksOut reports whether a font start tag has one of the attributes
 // that make it break out of foreign content.
 func fontBreaksOut(tag []byte, r *Rewriter) bool {
-	_, attrs := parseTag(tag, r.attrs)
+	_, _, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
 	for _, a := range attrs {
 		if nameIs(tag, a, "color") || nameIs(tag, a, "face") || nameIs(tag, a, "size") {
@@ -151,7 +151,7 @@ func fontBreaksOut(tag []byte, r *Rewriter) bool {
 // (encoding text/html or application/xhtml+xml), which makes it an HTML
 // integration point.
 func htmlAnnotation(tag []byte, r *Rewriter) bool {
-	_, attrs := parseTag(tag, r.attrs)
+	_, _, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
 	v, _ := value(tag, attrs, "encoding")
 	v = r.decode(v)

@@ -86,6 +86,9 @@ type Rewriter struct {
 	cfg    Config
 	tab    *trackers.Table
 	filter *trackers.HostFilter
+	// hosts answers for the hosts a page repeats; it outlives Reset, as
+	// it answers for whichever table it is asked about.
+	hosts  trackers.HostCache
 	err    error
 	closed bool
 
@@ -112,12 +115,17 @@ type Rewriter struct {
 	child        *Rewriter
 
 	attrs []attr
-	out   []byte
-	dec   []byte
-	css   []byte // a sanitised style attribute
-	pay   []byte // a data: or javascript: URL's decoded content
-	ph    []byte // a placeholder URL (Config.Placeholder)
-	mark  []byte // the CSS marker being written
+	// rec is what was found of the current start tag's attributes while
+	// it was read, valid while recValid; checkRec (tests) has every such
+	// reading checked against scanAttrs.
+	rec                attrRec
+	recValid, checkRec bool
+	out                []byte
+	dec                []byte
+	css                []byte // a sanitised style attribute
+	pay                []byte // a data: or javascript: URL's decoded content
+	ph                 []byte // a placeholder URL (Config.Placeholder)
+	mark               []byte // the CSS marker being written
 	// joined keeps "a b" lists of categories blocking one element.
 	joined []joined
 	cats   []string
@@ -186,6 +194,7 @@ func (r *Rewriter) Reset(dst io.Writer, cfg Config) {
 		r.tab = trackers.Default()
 	}
 	r.filter = r.tab.Filter()
+	r.recValid, r.checkRec = false, false
 	r.err = nil
 	r.closed = false
 	r.tokenizer = tokenizer{}

@@ -24,7 +24,7 @@ func (r *Rewriter) watchSettings(p []byte, end int) {
 	if !mayHaveSettingsAttr(tag) {
 		return
 	}
-	_, attrs := parseTag(tag, r.attrs)
+	_, _, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
 	for _, a := range attrs {
 		if nameIs(tag, a, SettingsAttr) {

@@ -14,7 +14,9 @@ type attr struct {
 
 // parseTag splits a complete start tag (from '<' to '>') into its name's end
 // and its attributes, with the same state rules as the streaming tokenizer.
-func parseTag(tag []byte, attrs []attr) (nameEnd int, _ []attr) {
+// end is the index of the '>' that ends the tag, or len(tag) when there is
+// none.
+func parseTag(tag []byte, attrs []attr) (nameEnd, end int, _ []attr) {
 	attrs = attrs[:0]
 	i := 1
 	for i < len(tag) && !tagNameStop[tag[i]] {
@@ -67,6 +69,27 @@ func parseTag(tag []byte, attrs []attr) (nameEnd int, _ []attr) {
 		i = j
 		attrs = append(attrs, a)
 	}
+	return nameEnd, min(i, len(tag)), attrs
+}
+
+// attrRec holds the attributes of the current start tag, found while it
+// was first read, and the end of its name.
+type attrRec struct {
+	attrs   []attr
+	nameEnd int
+}
+
+// tagAttrs returns the end of the name and the attributes of the current
+// start tag, tag: as they were found when the tag was first read, if it was
+// read by parseTag (a tag the rewriter judges, whole in one Write), or
+// parsed now (a tag split across Writes, or an ordinary element with a
+// style attribute).
+func (r *Rewriter) tagAttrs(tag []byte) (int, []attr) {
+	if r.recValid {
+		return r.rec.nameEnd, r.rec.attrs
+	}
+	nameEnd, _, attrs := parseTag(tag, r.attrs)
+	r.attrs = attrs
 	return nameEnd, attrs
 }
 
@@ -192,8 +215,7 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	if !judged && !styled {
 		return nil
 	}
-	nameEnd, attrs := parseTag(tag, r.attrs)
-	r.attrs = attrs
+	nameEnd, attrs := r.tagAttrs(tag)
 	styleCats := ""
 	if styled {
 		if v, ok := value(tag, attrs, "style"); ok && len(v) > 0 {
@@ -278,12 +300,15 @@ func (r *Rewriter) urlCategory(u []byte, doc bool) string {
 	if len(u) == 0 {
 		return ""
 	}
-	if c, ok := r.tab.LookupURLBytes(u); ok {
+	if c, ok := r.hosts.LookupURLBytes(r.tab, u); ok {
 		if r.allowed(c) {
 			return ""
 		}
 		r.hit(ReasonHost, u)
 		return c
+	}
+	if !doc && r.baseLen == 0 {
+		return "" // neither case below can apply: no need for the scheme
 	}
 	switch scheme := urlScheme(u); scheme {
 	case "":
@@ -521,7 +546,7 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 // declaresCharset reports whether a meta start tag declares the document's
 // character encoding.
 func declaresCharset(tag []byte, r *Rewriter) bool {
-	_, attrs := parseTag(tag, r.attrs)
+	_, _, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
 	if _, ok := value(tag, attrs, "charset"); ok {
 		return true

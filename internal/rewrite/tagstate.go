@@ -1,6 +1,9 @@
 package rewrite
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+)
 
 // scanAttrs runs the attribute states from state st over p[i:] until the '>'
 // that ends the tag, returning its index, or len(p) and the state to resume
@@ -177,6 +180,42 @@ afterQuoted:
 	goto beforeName // a name right after a quoted value: reconsumed (parse error)
 }
 
+// checkScan panics when scanAttrs, run over the tag's attributes from p[i],
+// would not end at the same '>' in a state with the same self-closing
+// meaning and with the same attribute mask as parseTag's reading of it.
+// Tests turn it on (SetCheckRecorded): the tokenizer reads a judged tag
+// with parseTag, every other one with scanAttrs, and the two must agree.
+func (r *Rewriter) checkScan(p []byte, i, end int) {
+	base := int(r.tokAbs - r.off)
+	j, st, seen := scanAttrs(p, i, sBeforeAttrName)
+	slash := p[end-1] == '/'
+	if j != end || r.rec.nameEnd != i-base || slash && (st == sBeforeAttrName) != (r.st == sBeforeAttrName) || seen != r.anames {
+		panic(fmt.Sprintf("rewrite: parseTag and scanAttrs disagree on %q: '>' at %d, %d; states %d, %d; masks %x, %x",
+			p[base:end+1], end, j, r.st, st, r.anames, seen))
+	}
+}
+
+// readOnce marks the elements whose start tags the tokenizer reads with
+// parseTag rather than scanAttrs: those decide always parses (the ones with
+// URL attributes and no needle to pass them over first).
+var readOnce = func() (t [numElems]bool) {
+	for e := range t {
+		t[e] = urlAttrs[e] != nil && needle[e] == ""
+	}
+	return t
+}()
+
+// attrBits is the mask scanAttrs returns, for attributes parseTag found.
+func attrBits(tag []byte, attrs []attr) uint64 {
+	var seen uint64
+	for _, a := range attrs {
+		if l := a.ne - a.ns; l < 64 && askedLens>>l&1 != 0 {
+			seen |= nameBit(tag[a.ns], tag[a.ne-1], l)
+		}
+	}
+	return seen
+}
+
 // nameBit is the bit of an attribute name in the mask scanAttrs returns: a
 // hash of its first and last letters (in lower case) and its length. The
 // factors were chosen on the corpus so that the names in everyday use
@@ -217,6 +256,28 @@ func (r *Rewriter) tag(p []byte, i int) int {
 		return n
 	}
 	r.nameDone(p)
+	if base := int(r.tokAbs - r.off); readOnce[r.elem] && !r.endTag && base >= 0 {
+		// A tag the rewriter judges is read once, by parseTag, when it is
+		// whole in p: its attributes are needed anyway.
+		nameEnd, end, attrs := parseTag(p[base:], r.rec.attrs[:0])
+		r.rec.attrs = attrs
+		if base+end < n {
+			r.rec.nameEnd = nameEnd
+			r.recValid = true
+			// The state scanAttrs would end in, for tagEnd's self-closing
+			// test: a '/' before the '>' closes the tag unless an unquoted
+			// value runs up to the '>'.
+			r.st = sBeforeAttrName
+			if k := len(attrs) - 1; k >= 0 && attrs[k].vs >= 0 && attrs[k].ve == end {
+				r.st = sAttrValueUnquoted
+			}
+			r.anames |= attrBits(p[base:], attrs)
+			if r.checkRec {
+				r.checkScan(p, i, base+end)
+			}
+			return r.tagEnd(p, base+end)
+		}
+	}
 	j, st, seen := scanAttrs(p, i, sBeforeAttrName)
 	r.st = st
 	r.anames |= seen
@@ -231,6 +292,7 @@ func (r *Rewriter) startName(end bool) {
 	r.endTag = end
 	r.nameLen = 0
 	r.anames = 0
+	r.recValid = false
 	r.overflow = false
 	r.headAfter = false
 	r.st = sTagName
@@ -540,8 +602,7 @@ func (r *Rewriter) rawEnd(p []byte, i int) {
 // text must be read before it is judged: no src, no data-consent, and a type
 // a browser runs (or speculation rules, which fetch the URLs they name).
 func (r *Rewriter) inlineScript(tag []byte) bool {
-	_, attrs := parseTag(tag, r.attrs)
-	r.attrs = attrs
+	_, attrs := r.tagAttrs(tag)
 	for _, a := range attrs {
 		if nameIs(tag, a, "src") || nameIs(tag, a, "data-consent") || nameIs(tag, a, "href") || nameIs(tag, a, "xlink:href") {
 			return false
@@ -596,7 +657,7 @@ func (r *Rewriter) endInlineScript(p []byte, i int) {
 	}
 	r.report(elemScript, cat)
 	tag := tok[:tagLen]
-	nameEnd, attrs := parseTag(tag, r.attrs)
+	nameEnd, _, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
 	repl := r.neutralise(elemScript, tag, nameEnd, attrs, cat, "")
 	if idx := int(r.tokAbs - r.off); idx >= 0 {
@@ -611,7 +672,7 @@ func (r *Rewriter) endInlineScript(p []byte, i int) {
 // setBase records the host of the document's first <base href>, which
 // relative URLs after it resolve against.
 func (r *Rewriter) setBase(tag []byte) {
-	_, attrs := parseTag(tag, r.attrs)
+	_, _, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
 	v, ok := value(tag, attrs, "href")
 	if !ok {

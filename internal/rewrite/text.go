@@ -40,11 +40,16 @@ func (r *Rewriter) textCategory(b []byte) string {
 		}
 		dot := i + j
 		k := dot + 1
+		i = k
+		// The two bytes after the dot decide most dots of code (a.b.push)
+		// before the word is read: MayEnd would test them anyway.
+		if k+1 >= len(b) || !labelChar[b[k]] || !labelChar[b[k+1]] || !f.MayBeginEnd(b[k], b[k+1]) {
+			continue
+		}
 		end := min(len(b), k+f.MaxTop+1)
 		for k < end && labelChar[b[k]] {
 			k++
 		}
-		i = dot + 1
 		if k == end && k < len(b) || k < len(b) && b[k] == '.' || !f.MayEnd(b[dot+1:k]) {
 			continue // too long, not the last label, or no host ends so
 		}
@@ -95,6 +100,9 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 		for e > 0 && isSpace(b[e-1]) {
 			e--
 		}
+		if e == 0 || !snippetLast[b[e-1]] {
+			continue // no name looked for ends so: not worth the walk back
+		}
 		s := e
 		for s > 0 && e-s < 24 && identChar(b[s-1]) {
 			s--
@@ -128,8 +136,26 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 	}
 }
 
+// snippetNames are the names snippetIdent and isQueueMethod know: a call
+// whose name ends in a byte none of them ends in is passed over without
+// reading the name.
+var snippetNames = [...]string{
+	"_paq", "_gaq", "_hmt", "_linkedin_data_partner_ids", "gtag", "ga", "clarity", "hj",
+	"fbq", "twq", "pintrk", "uetq", "ttq", "_qevents", "_comscore", "_linkedin_partner_id", "analytics",
+	"push", "load", "page", "track",
+}
+
+// snippetLast marks the last bytes of snippetNames.
+var snippetLast = func() (t [256]bool) {
+	for _, n := range snippetNames {
+		t[n[len(n)-1]] = true
+	}
+	return t
+}()
+
 // snippetIdent returns the category of a vendor global called (next == '(')
-// or used as an object (next == '.'), or "".
+// or used as an object (next == '.'), or "". Every name it knows must be in
+// snippetNames.
 func snippetIdent(id []byte, next byte, after []byte) string {
 	switch string(id) {
 	case "_paq", "_gaq", "_hmt":
@@ -159,7 +185,7 @@ func snippetIdent(id []byte, next byte, after []byte) string {
 }
 
 // isQueueMethod reports whether id is a method vendors' command queues are
-// called through.
+// called through. Every name must be in snippetNames.
 func isQueueMethod(id []byte) bool {
 	switch string(id) {
 	case "push", "load", "page", "track":
@@ -206,7 +232,7 @@ var identTab = func() (t [256]bool) {
 }()
 
 // lookupHost looks a bare host up in the tracker table.
-func (r *Rewriter) lookupHost(h []byte) (string, bool) { return r.tab.LookupHostBytes(h) }
+func (r *Rewriter) lookupHost(h []byte) (string, bool) { return r.hosts.LookupHostBytes(r.tab, h) }
 
 // indexFrom is bytes.IndexByte from index i, as an index into b.
 func indexFrom(b []byte, i int, c byte) int {

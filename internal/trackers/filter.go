@@ -27,7 +27,15 @@ func (f *HostFilter) MayEnd(label []byte) bool {
 	if len(label) < 2 || len(label) > 63 || f.topLens&(1<<len(label)) == 0 {
 		return false
 	}
-	k := uint(label[0]&31)<<5 | uint(label[1]&31)
+	return f.MayBeginEnd(label[0], label[1])
+}
+
+// MayBeginEnd reports whether some table host's last label may begin with
+// the two bytes c0 c1, any letter case: it is the first test of MayEnd, for
+// a text scanner to make on the two bytes after a dot before it reads the
+// rest of the word, since most words after a dot in code fail it.
+func (f *HostFilter) MayBeginEnd(c0, c1 byte) bool {
+	k := uint(c0&31)<<5 | uint(c1&31)
 	return f.top2[k/64]&(1<<(k%64)) != 0
 }
 

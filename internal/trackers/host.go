@@ -29,10 +29,10 @@ var browserIDNA = idna.New(
 // leading and trailing C0 controls and spaces are trimmed, tabs and newlines
 // anywhere are ignored, and for http(s) any mix of '/' and '\' may separate
 // the scheme from the host.
-func lookupURL[T string | []byte](t *Table, s T) (string, bool) {
-	c, ok, done := lookupURLFast(t, s)
+func lookupURL[T string | []byte](t *Table, s T, hc *HostCache) (string, bool) {
+	c, ok, done := lookupURLFast(t, s, hc)
 	if !done {
-		c, ok = lookupURLSlow(t, s)
+		c, ok = lookupURLSlow(t, s, hc)
 	}
 	if ok && googleTagExempt(t, s) {
 		return "", false
@@ -41,7 +41,7 @@ func lookupURL[T string | []byte](t *Table, s T) (string, bool) {
 }
 
 // lookupURLSlow is lookupURL for every URL, read byte by byte.
-func lookupURLSlow[T string | []byte](t *Table, s T) (string, bool) {
+func lookupURLSlow[T string | []byte](t *Table, s T, hc *HostCache) (string, bool) {
 	start, end := 0, len(s)
 	for start < end && s[start] <= ' ' {
 		start++
@@ -67,7 +67,7 @@ func lookupURLSlow[T string | []byte](t *Table, s T) (string, bool) {
 		}
 		a = append(a, c)
 	}
-	return lookupAuthority(t, a)
+	return lookupAuthority(t, a, hc)
 }
 
 // urlReader reads s[i:end] the way the URL parser does, skipping tabs and
@@ -130,7 +130,7 @@ func (r *urlReader[T]) schemeOrSlashes() bool {
 
 // lookupAuthority strips user info and port from an authority and looks the
 // host up.
-func lookupAuthority[T string | []byte](t *Table, a T) (string, bool) {
+func lookupAuthority[T string | []byte](t *Table, a T, hc *HostCache) (string, bool) {
 	for i := len(a) - 1; i >= 0; i-- {
 		if a[i] == '@' {
 			a = a[i+1:]
@@ -147,14 +147,14 @@ func lookupAuthority[T string | []byte](t *Table, a T) (string, bool) {
 			break
 		}
 	}
-	return lookupHost(t, a)
+	return lookupHost(t, a, hc)
 }
 
 // lookupHost normalises a host as the WHATWG URL parser does (percent-decode,
 // then UTS #46 "domain to ASCII") and looks it up. ASCII hosts without
 // percent-escapes, nearly all of them, take a path that only lower-cases
 // them, in a stack buffer: that is all domain to ASCII changes in such a host.
-func lookupHost[T string | []byte](t *Table, a T) (string, bool) {
+func lookupHost[T string | []byte](t *Table, a T, hc *HostCache) (string, bool) {
 	var buf [maxHost + 1]byte
 	n := 0
 	for i := 0; i < len(a); i++ {
@@ -171,7 +171,7 @@ func lookupHost[T string | []byte](t *Table, a T) (string, bool) {
 		buf[n] = c
 		n++
 	}
-	return t.suffixLookup(trimDots(buf[:n]))
+	return hc.suffixLookup(t, trimDots(buf[:n]))
 }
 
 // lookupHostSlow handles hosts with percent-escapes or non-ASCII bytes. A
@@ -263,7 +263,7 @@ func unhex(c byte) byte {
 // lower-case-insensitive ASCII letters, digits, '-' and '.' ended by '/',
 // '?', '#' or the end. It reports done == false for anything else, which
 // the general path then reads the way a browser does.
-func lookupURLFast[T string | []byte](t *Table, s T) (string, bool, bool) {
+func lookupURLFast[T string | []byte](t *Table, s T, hc *HostCache) (string, bool, bool) {
 	i := 0
 	switch {
 	case len(s) >= 2 && s[0] == '/' && s[1] == '/':
@@ -291,7 +291,7 @@ func lookupURLFast[T string | []byte](t *Table, s T) (string, bool, bool) {
 		case 'A' <= c && c <= 'Z':
 			c += 'a' - 'A'
 		case c == '/' || c == '?' || c == '#':
-			return t.suffixLookupDone(trimDots(buf[:n]))
+			return t.suffixLookupDone(trimDots(buf[:n]), hc)
 		default:
 			return "", false, false
 		}
@@ -301,12 +301,12 @@ func lookupURLFast[T string | []byte](t *Table, s T) (string, bool, bool) {
 		buf[n] = c
 		n++
 	}
-	return t.suffixLookupDone(trimDots(buf[:n]))
+	return t.suffixLookupDone(trimDots(buf[:n]), hc)
 }
 
 func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-func (t *Table) suffixLookupDone(h []byte) (string, bool, bool) {
-	c, ok := t.suffixLookup(h)
+func (t *Table) suffixLookupDone(h []byte, hc *HostCache) (string, bool, bool) {
+	c, ok := hc.suffixLookup(t, h)
 	return c, ok, true
 }

@@ -145,6 +145,12 @@ func FuzzLookupHost(f *testing.F) {
 		if c1 != c2 || ok1 != ok2 {
 			t.Fatalf("string and bytes lookups disagree for %q", s)
 		}
+		var hc HostCache
+		for range 2 { // a miss, then a hit
+			if c, ok := hc.LookupHostBytes(tab, []byte(s)); c != c1 || ok != ok1 {
+				t.Fatalf("cached lookup of %q: %q %v, table: %q %v", s, c, ok, c1, ok1)
+			}
+		}
 		// Percent-encoding a host must not change its category: the browser
 		// decodes it first.
 		if strings.ContainsAny(s, "@:[%/?#\\") {
@@ -175,7 +181,7 @@ func TestFastURLPathAgrees(t *testing.T) {
 		"https:doubleclick.net", "https://doubleclick.net?x", "https://doubleclick.net#x", "//", "https://",
 		"https://www.google-analytics%2Ecom/a", " https://doubleclick.net", "https://double\tclick.net/",
 	} {
-		wantC, wantOK := lookupURLSlow(tab, u)
+		wantC, wantOK := lookupURLSlow(tab, u, nil)
 		c, ok := tab.LookupURL(u)
 		assert.Equal(t, wantOK, ok, u)
 		assert.Equal(t, wantC, c, u)

@@ -75,13 +75,13 @@ func (t *Table) With(overrides map[string]string) *Table {
 // browser's URL parser would (see the package documentation). Lookup does not
 // allocate for ASCII hosts without percent-escapes.
 func (t *Table) Lookup(host string) (category string, ok bool) {
-	return lookupAuthority(t, host)
+	return lookupAuthority(t, host, nil)
 }
 
 // LookupHostBytes is [Table.Lookup] for a host held as bytes, such as one
 // found in the text of an inline script or a style sheet.
 func (t *Table) LookupHostBytes(host []byte) (category string, ok bool) {
-	return lookupAuthority(t, host)
+	return lookupAuthority(t, host, nil)
 }
 
 // LookupURL returns the category of the host an src, href or srcset URL points
@@ -90,13 +90,13 @@ func (t *Table) LookupHostBytes(host []byte) (category string, ok bool) {
 // false, since they never reach a third party by themselves. LookupURL does
 // not allocate unless the host is percent-encoded or not ASCII.
 func (t *Table) LookupURL(rawURL string) (category string, ok bool) {
-	return lookupURL(t, rawURL)
+	return lookupURL(t, rawURL, nil)
 }
 
 // LookupURLBytes is [Table.LookupURL] for callers holding the URL as bytes,
 // such as an HTML tokenizer, which would otherwise pay for a conversion.
 func (t *Table) LookupURLBytes(rawURL []byte) (category string, ok bool) {
-	return lookupURL(t, rawURL)
+	return lookupURL(t, rawURL, nil)
 }
 
 // suffixLookup tries h and then each parent domain of h, most specific first.

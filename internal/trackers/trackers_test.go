@@ -159,6 +159,12 @@ func FuzzLookupURL(f *testing.F) {
 		if ok1 != (c1 != "") {
 			t.Fatalf("ok=%v with category %q", ok1, c1)
 		}
+		var hc HostCache
+		for range 2 { // a miss, then a hit
+			if c, ok := hc.LookupURLBytes(tab, []byte(s)); c != c1 || ok != ok1 {
+				t.Fatalf("cached lookup of %q: %q %v, table: %q %v", s, c, ok, c1, ok1)
+			}
+		}
 	})
 }
 

@@ -1,0 +1,74 @@
+package trackers
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestHostCacheAnswersAsTheTable looks a stream of URLs up through one
+// cache, with more distinct hosts than it holds, hosts too long for it,
+// hosts that differ only in length or letter case, and a switch to a table
+// that says otherwise about a cached host: every answer must be the table's.
+func TestHostCacheAnswersAsTheTable(t *testing.T) {
+	t.Parallel()
+	def := Default()
+	mine := def.With(map[string]string{"doubleclick.net": "", "example.org": "marketing"})
+	long := "https://" + strings.Repeat("a", hostCacheLen) + ".doubleclick.net/x"
+	urls := []string{
+		"https://ad.doubleclick.net/x", "https://example.org/a", "https://ad.doubleclick.net/y",
+		"//www.google-analytics.com/a.js", "https://cdn.example.com/1.png", "https://ad.doubleclick.net.",
+		"https://AD.DoubleClick.NET/z", "https://d.doubleclick.net/", "https://example.org/b", long, long,
+		"https://connect.facebook.net/x", "https://cdn.example.com/2.png", "https://ad.doubleclick.ne/",
+		"https://a.example.org/", "/relative", "https://ad.doubleclick.net/y",
+	}
+	for k := range 2 * hostCacheSize { // more hosts than the cache holds
+		urls = append(urls, fmt.Sprintf("https://h%d.doubleclick.net/", k), fmt.Sprintf("https://h%d.example.net/", k))
+	}
+	var hc HostCache
+	for round := range 3 {
+		for _, tab := range []*Table{def, def, mine, def} {
+			for _, u := range urls {
+				wantC, wantOK := tab.LookupURL(u)
+				c, ok := hc.LookupURLBytes(tab, []byte(u))
+				assert.Equal(t, wantC, c, "round %d: %s", round, u)
+				assert.Equal(t, wantOK, ok, "round %d: %s", round, u)
+				host := strings.TrimPrefix(strings.TrimPrefix(u, "https:"), "//")
+				host, _, _ = strings.Cut(host, "/")
+				wantC, wantOK = tab.Lookup(host)
+				c, ok = hc.LookupHostBytes(tab, []byte(host))
+				assert.Equal(t, wantC, c, "round %d: host %s", round, host)
+				assert.Equal(t, wantOK, ok, "round %d: host %s", round, host)
+			}
+		}
+	}
+}
+
+// BenchmarkLookupURLCached is BenchmarkLookupURL's URLs through a HostCache,
+// as the rewriter looks them up; the table alone is the baseline.
+func BenchmarkLookupURLCached(b *testing.B) {
+	tab := Default()
+	urls := [][]byte{
+		[]byte("https://cdn.example.com/img/1.png"), []byte("https://cdn.example.com/img/2.png"),
+		[]byte("https://www.google-analytics.com/analytics.js"), []byte("https://cdn.example.com/img/3.png"),
+	}
+	b.Run("table", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, u := range urls {
+				tab.LookupURLBytes(u)
+			}
+		}
+	})
+	b.Run("cache", func(b *testing.B) {
+		var hc HostCache
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, u := range urls {
+				hc.LookupURLBytes(tab, u)
+			}
+		}
+	})
+}
