@@ -65,10 +65,17 @@ func (m *Manager) servePreferences(w http.ResponseWriter, r *http.Request) {
 	defer dataPool.Put(d)
 	m.bannerData(d, r, st, m.localeFor(r, q.Get("lang")), m.nonceFor(r, w.Header()))
 	d.Return = safeReturn(q.Get("return"))
+	servePage(w, r, func(buf *bytes.Buffer) { banner.Preferences(buf, d, fragment) })
+}
+
+// servePage sends the page render writes: an HTML page made for this
+// visitor (never cached, varying by the consent cookie), with its length,
+// and no body for HEAD.
+func servePage(w http.ResponseWriter, r *http.Request, render func(*bytes.Buffer)) {
 	buf := bufPool.Get().(*bytes.Buffer)
 	defer bufPool.Put(buf)
 	buf.Reset()
-	banner.Preferences(buf, d, fragment)
+	render(buf)
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")

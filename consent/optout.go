@@ -6,7 +6,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"strconv"
+	"slices"
 
 	"github.com/consentkit/consentkit/internal/banner"
 	"github.com/consentkit/consentkit/internal/locales"
@@ -150,19 +150,7 @@ func (m *Manager) serveOptOut(w http.ResponseWriter, r *http.Request) {
 	m.bannerData(d, r, st, m.localeFor(r, q.Get("lang")), m.nonceFor(r, w.Header()))
 	d.Return = safeReturn(cmp.Or(q.Get("return"), pageURL(r))) // the automatic link sends no return: see optout.tmpl
 	d.Honored = st.honored || st.optOut && st.Model() != ModelOptIn
-	buf := bufPool.Get().(*bytes.Buffer)
-	defer bufPool.Put(buf)
-	buf.Reset()
-	banner.OptOutPage(buf, d)
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Length", strconv.Itoa(buf.Len()))
-	addVary(h, "Cookie")
-	if r.Method == http.MethodHead {
-		return
-	}
-	_, _ = w.Write(buf.Bytes())
+	servePage(w, r, func(buf *bytes.Buffer) { banner.OptOutPage(buf, d) })
 }
 
 // buildRegionModes builds the Consent Mode defaults per region that a page
@@ -174,7 +162,7 @@ func (m *Manager) buildRegionModes(t *regionTable) (out [2][]banner.RegionMode) 
 		def := m.modeTypes(t.unknown.undecided[g])
 		for i, rule := range t.rules {
 			types := m.modeTypes(rule.undecided[g])
-			if equalModes(types, def) {
+			if slices.Equal(types, def) {
 				continue
 			}
 			var areas []string
@@ -202,18 +190,6 @@ func (m *Manager) modeTypes(st *State) []banner.ModeType {
 		out[i] = banner.ModeType{Name: name, Granted: m.modes.granted(st, i)}
 	}
 	return out
-}
-
-func equalModes(a, b []banner.ModeType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func b2i(b bool) int {

@@ -273,21 +273,32 @@ func (h *reviewHandler) list(w http.ResponseWriter, r *http.Request, f Filter, p
 	h.render(w, http.StatusOK, "list", p)
 }
 
-func (h *reviewHandler) record(w http.ResponseWriter, r *http.Request, p *reviewPage) {
+// entryAt reads the record that ?seq= names, answering the request itself
+// (400, 404 or a database error) when it returns false.
+func (h *reviewHandler) entryAt(w http.ResponseWriter, r *http.Request, p *reviewPage) (Entry, bool) {
 	seq, err := strconv.ParseInt(r.URL.Query().Get("seq"), 10, 64)
 	if err != nil || seq <= 0 {
 		h.fail(w, p, http.StatusBadRequest, "seq must be a record position")
-		return
+		return Entry{}, false
 	}
 	e, err := h.log.Get(r.Context(), seq)
 	if errors.Is(err, ErrNotFound) {
 		h.fail(w, p, http.StatusNotFound, "no record at position "+strconv.FormatInt(seq, 10))
-		return
+		return Entry{}, false
 	}
 	if err != nil {
 		h.dbError(w, p, err)
+		return Entry{}, false
+	}
+	return e, true
+}
+
+func (h *reviewHandler) record(w http.ResponseWriter, r *http.Request, p *reviewPage) {
+	e, ok := h.entryAt(w, r, p)
+	if !ok {
 		return
 	}
+	seq := e.Seq
 	p.Title, p.Entry = "Record "+strconv.FormatInt(seq, 10), &e
 	hash, err := HashRecordVersion(e.HashVersion, e.Seq, &e.Record, e.PrevHash)
 	p.HashOK = err == nil && hash == e.Hash && coveredByVersion(e.HashVersion, &e.Record)

@@ -16,20 +16,11 @@ const shownCSP = "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-sr
 // shown, byte for byte as stored, sandboxed (see shownCSP). The record page
 // frames it.
 func (h *reviewHandler) shown(w http.ResponseWriter, r *http.Request, p *reviewPage) {
-	seq, err := strconv.ParseInt(r.URL.Query().Get("seq"), 10, 64)
-	if err != nil || seq <= 0 {
-		h.fail(w, p, http.StatusBadRequest, "seq must be a record position")
+	e, ok := h.entryAt(w, r, p)
+	if !ok {
 		return
 	}
-	e, err := h.log.Get(r.Context(), seq)
-	if errors.Is(err, ErrNotFound) {
-		h.fail(w, p, http.StatusNotFound, "no record at position "+strconv.FormatInt(seq, 10))
-		return
-	}
-	if err != nil {
-		h.dbError(w, p, err)
-		return
-	}
+	seq := e.Seq
 	if e.ShownHash == "" {
 		h.fail(w, p, http.StatusNotFound, "record "+strconv.FormatInt(seq, 10)+" was logged before snapshots were kept: only its banner text is on record")
 		return

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"hash/maphash"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -249,11 +250,11 @@ func keyHash(d *Data) uint64 {
 // fields keyHash hashes.
 func sameKey(k, d *Data) bool {
 	return k.Lang == d.Lang && k.Dir == d.Dir && k.Texts == d.Texts &&
-		equalSlices(k.Categories, d.Categories) && k.Decided == d.Decided && k.GPC == d.GPC &&
+		slices.Equal(k.Categories, d.Categories) && k.Decided == d.Decided && k.GPC == d.GPC &&
 		(k.Nonce != "") == (d.Nonce != "") && k.Prefix == d.Prefix && k.Hosts == d.Hosts && k.PolicyURL == d.PolicyURL &&
 		k.Layout == d.Layout && k.Corner == d.Corner && k.Signals == d.Signals &&
-		equalSlices(k.Languages, d.Languages) && equalSlices(k.ConsentMode, d.ConsentMode) &&
-		k.WaitForUpdate == d.WaitForUpdate && equalSlices(k.Regions, d.Regions) &&
+		slices.Equal(k.Languages, d.Languages) && slices.Equal(k.ConsentMode, d.ConsentMode) &&
+		k.WaitForUpdate == d.WaitForUpdate && slices.Equal(k.Regions, d.Regions) &&
 		k.OptOut == d.OptOut && k.Honored == d.Honored && k.Notice == d.Notice &&
 		equalRegionModes(k.RegionModes, d.RegionModes)
 }
@@ -274,19 +275,7 @@ func equalRegionModes(a, b []RegionMode) bool {
 		return false
 	}
 	for i := range a {
-		if !equalSlices(a[i].Regions, b[i].Regions) || !equalSlices(a[i].Types, b[i].Types) {
-			return false
-		}
-	}
-	return true
-}
-
-func equalSlices[T comparable](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
+		if !slices.Equal(a[i].Regions, b[i].Regions) || !slices.Equal(a[i].Types, b[i].Types) {
 			return false
 		}
 	}
