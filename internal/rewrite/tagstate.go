@@ -20,6 +20,11 @@ func scanAttrs(p []byte, i int, st state) (int, state, uint64) {
 	n := len(p)
 	var seen uint64
 	ns := i // where the current attribute name starts
+	if st == sBeforeAttrName {
+		// Every call from tag starts here: one test instead of the
+		// switch's search through the states a resumed tag can be in.
+		goto beforeName
+	}
 	switch st {
 	case sAttrName:
 		seen = ^uint64(0)
