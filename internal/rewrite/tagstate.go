@@ -455,7 +455,7 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	end := i + 1
 	r.look = false
 	e := r.elem
-	if r.watch && !r.endTag && r.anames&bitSettings != 0 {
+	if r.anames&bitSettings != 0 && r.watch && !r.endTag { // the rarest first
 		r.watchSettings(p, end)
 	}
 	if (e == elemOther || e == elemBreakout) && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
