@@ -261,7 +261,8 @@ func (r *Rewriter) tag(p []byte, i int) int {
 		return n
 	}
 	r.nameDone(p)
-	if base := int(r.tokAbs - r.off); readOnce[r.elem] && !r.endTag && base >= 0 {
+	if readOnce[r.elem] && !r.endTag && r.tokAbs >= r.off {
+		base := int(r.tokAbs - r.off)
 		// A tag the rewriter judges is read once, by parseTag, when it is
 		// whole in p: its attributes are needed anyway.
 		nameEnd, end, attrs := parseTag(p[base:], r.rec.attrs[:0])
