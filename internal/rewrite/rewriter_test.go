@@ -471,3 +471,30 @@ func TestObjectPlaceholder(t *testing.T) {
 		})
 	}
 }
+
+// TestTagsCloseTogether holds the text state's short cuts (a '<' right after
+// the '>', or one byte after it; straight back to the text after a tag
+// without the state dispatch) to the general search: a tracker tag at each of
+// those distances, after start and plain end tags, is neutralised whatever
+// the Writes are cut into.
+func TestTagsCloseTogether(t *testing.T) {
+	t.Parallel()
+	tr := `<script async src="` + gtm + `"></script>`
+	done := `<script type="text/plain" data-ck-blocked="analytics" async data-ck-src="` + gtm + `"></script>`
+	for _, sep := range []string{"", " ", "\n", "x", "<", "\n\t", "ab", "\n  \n  ", "<<", "<!-- -->"} {
+		for _, before := range []string{"<p>", "</p>", "<br/>", "</div>", "<a href=x>", "</body >", "<!doctype html>"} {
+			in := before + sep + tr + sep + before + tr + sep
+			// A '<' that starts no tag ("<<script") is text, and the
+			// tracker right after it still starts one.
+			want := before + sep + done + sep + before + done + sep
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, in), "%q", in)
+			if strings.Contains(sep, "<") {
+				continue
+			}
+			// Text that would be a tracker tag if any byte of it were
+			// taken for a '<' stays text.
+			text := before + sep + tr[1:] + sep + "a" + tr[1:]
+			assert.Equal(t, text, rewriteAllSplits(t, rewrite.Config{}, text), "%q", text)
+		}
+	}
+}

@@ -20,6 +20,11 @@ func scanAttrs(p []byte, i int, st state) (int, state, uint64) {
 	n := len(p)
 	var seen uint64
 	ns := i // where the current attribute name starts
+	if st == sBeforeAttrName {
+		// Every call from tag starts here: one test instead of the
+		// switch's search through the states a resumed tag can be in.
+		goto beforeName
+	}
 	switch st {
 	case sAttrName:
 		seen = ^uint64(0)
@@ -256,7 +261,8 @@ func (r *Rewriter) tag(p []byte, i int) int {
 		return n
 	}
 	r.nameDone(p)
-	if base := int(r.tokAbs - r.off); readOnce[r.elem] && !r.endTag && base >= 0 {
+	if readOnce[r.elem] && !r.endTag && r.tokAbs >= r.off {
+		base := int(r.tokAbs - r.off)
 		// A tag the rewriter judges is read once, by parseTag, when it is
 		// whole in p: its attributes are needed anyway.
 		nameEnd, end, attrs := parseTag(p[base:], r.rec.attrs[:0])
@@ -450,7 +456,7 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	end := i + 1
 	r.look = false
 	e := r.elem
-	if r.watch && !r.endTag && r.anames&bitSettings != 0 {
+	if r.anames&bitSettings != 0 && r.watch && !r.endTag { // the rarest first
 		r.watchSettings(p, end)
 	}
 	if (e == elemOther || e == elemBreakout) && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&

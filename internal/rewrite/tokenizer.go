@@ -240,12 +240,23 @@ func (r *Rewriter) run(p []byte) {
 	for i < n && r.err == nil {
 		switch r.st {
 		case sData:
-			j := bytes.IndexByte(p[i:], '<')
-			if j < 0 {
-				i = n
-				continue
+		data:
+			// A third of the tags on real pages follow the previous '>'
+			// at once, and another tenth after one byte (a newline): both
+			// are tested here, before a call whose set-up costs more than
+			// the search itself at these distances.
+			if p[i] != '<' {
+				if i+1 < n && p[i+1] == '<' {
+					i++
+				} else {
+					j := bytes.IndexByte(p[i:], '<')
+					if j < 0 {
+						i = n
+						continue
+					}
+					i += j
+				}
 			}
-			i += j
 			r.tokAbs = r.off + int64(i)
 			r.look = true
 			r.tokKind = tokTag
@@ -258,10 +269,18 @@ func (r *Rewriter) run(p []byte) {
 			} else if i+1 < n && p[i] == '/' && isAlpha(p[i+1]) && !r.headPending {
 				if k := r.plainEndTag(p, i+1); k > 0 {
 					i = k
+					if i < n {
+						goto data
+					}
 					continue
 				}
 				r.startName(true)
 				i = r.tag(p, i+1)
+			}
+			// Most tags end in text: straight back to it, without the
+			// loop's test and the dispatch's search for the state.
+			if r.st == sData && i < n && r.err == nil {
+				goto data
 			}
 
 		case sTagOpen:
