@@ -16,7 +16,12 @@ const (
 )
 
 // errBadReport is what a report that is not lines of "host category" gets.
-var errBadReport = errors.New("a report is up to 16 lines of \"host category\", a lower-case host name and a category ID")
+var errBadReport = errors.New("a report is up to 16 lines of \"host category\", a lower-case host name and a category ID or \"unknown\"")
+
+// UnknownHost is the category a discovered host carries when the runtime
+// guard saw a script insert it but the tracker table does not know it: a
+// third party the site may need to declare, let through, not blocked.
+const UnknownHost = "unknown"
 
 // serveReport is POST {prefix}/report: the loader's report of the tracker
 // hosts its runtime guard blocked, as text, one "host category" a line. It
@@ -62,7 +67,7 @@ func (m *Manager) serveReport(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		host, category, ok := strings.Cut(line, " ")
-		if !ok || len(hits) == maxReportLines || !reportHost(host) || !slices.Contains(m.set.ids, category) {
+		if !ok || len(hits) == maxReportLines || !reportHost(host) || category != UnknownHost && !slices.Contains(m.set.ids, category) {
 			httpError(w, r, http.StatusBadRequest, errBadReport.Error())
 			return
 		}

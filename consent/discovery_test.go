@@ -208,6 +208,7 @@ func TestReportEndpoint(t *testing.T) {
 		{"too many lines", "198.51.6.1", strings.Repeat("a.example analytics\n", 17), nil, http.StatusBadRequest},
 		{"too large", "198.51.7.1", strings.Repeat("a", 2000), nil, http.StatusRequestEntityTooLarge},
 		{"binary", "198.51.8.1", "\x00\xff\xfe", nil, http.StatusBadRequest},
+		{"a host the table does not know", "198.51.9.1", "cdn.partner.example unknown", nil, http.StatusNoContent},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -234,6 +235,9 @@ func TestReportEndpoint(t *testing.T) {
 	d, ok := store.get(DiscoveredHost, "www.google-analytics.com")
 	require.True(t, ok)
 	assert.Equal(t, "analytics", d.Category)
+	d, ok = store.get(DiscoveredHost, "cdn.partner.example")
+	require.True(t, ok, "an unknown third party the guard saw is discovered too")
+	assert.Equal(t, UnknownHost, d.Category)
 	_, ok = store.get(DiscoveredHost, "A.example")
 	assert.False(t, ok, "a refused report counts nothing")
 	d, _ = store.get(DiscoveredHost, "a.example")

@@ -29,6 +29,12 @@ func discoveryRowOf(d consent.Discovered) discoveryRow {
 	switch d.Kind {
 	case consent.DiscoveredHost:
 		row.Where = "blocked in the browser by the runtime guard"
+		if d.Category == consent.UnknownHost {
+			// Not in the tracker table: the guard let it through.
+			row.Where = "inserted by a script, unknown to the tracker table (let through)"
+			row.Go = `<script src="https://` + d.Name + `/…" data-consent="…"></script>, or Config.Trackers: {"` + d.Name + `": "…"}`
+			return row
+		}
 		row.Go = `<script src="https://` + d.Name + `/…" data-consent="` + d.Category + `"></script>`
 		return row
 	case consent.DiscoveredSetCookie:

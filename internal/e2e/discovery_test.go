@@ -79,6 +79,11 @@ for (const f of ["a.js", "b.js", "c.js"]) {
 	s.src = "http://" + ["tracker", "test"].join(".") + ":`+port+`/" + f;
 	document.head.append(s);
 }
+// A third party the tracker table does not know: let through (it does not
+// resolve here), and reported as unknown.
+const p = document.createElement("img");
+p.src = "http://" + ["cdn", "partner", "test"].join(".") + "/pixel.gif";
+document.body.append(p);
 </script></body></html>`)
 	})
 	var mu sync.Mutex
@@ -105,15 +110,15 @@ for (const f of ["a.js", "b.js", "c.js"]) {
 		return len(reports)
 	}
 	require.Eventually(t, func() bool { return got() > 0 }, 15*time.Second, 50*time.Millisecond, "the loader reports the blocked host")
-	// Two pages, each blocking three scripts of one host: one report a
-	// page, each of one line.
+	// Two pages, each blocking three scripts of one host and seeing one
+	// unknown host: one report a page, of two lines.
 	time.Sleep(4 * time.Second)
 	mu.Lock()
 	rs := append([]capturedReport(nil), reports...)
 	mu.Unlock()
 	assert.Len(t, rs, 2, "one report a page")
 	for _, r := range rs {
-		assert.Equal(t, "tracker.test analytics", r.body, "host and category, nothing else")
+		assert.Equal(t, "tracker.test analytics\ncdn.partner.test unknown", r.body, "host and category, nothing else")
 		assert.Empty(t, r.header.Get("Cookie"), "credentials omitted: no consent cookie, no other cookie")
 		assert.Empty(t, r.header.Get("Referer"), "no page address")
 		assert.Equal(t, "same-origin", r.header.Get("Sec-Fetch-Site"))
@@ -134,8 +139,8 @@ for (const f of ["a.js", "b.js", "c.js"]) {
 		for _, d := range ds {
 			kinds[string(d.Kind)+" "+d.Name] = true
 		}
-		return kinds["set-cookie _gcl_au"] && kinds["cookie _fbp"] && kinds["host tracker.test"]
-	}, 10*time.Second, 50*time.Millisecond, "all three discovered and stored")
+		return kinds["set-cookie _gcl_au"] && kinds["cookie _fbp"] && kinds["host tracker.test"] && kinds["host cdn.partner.test"]
+	}, 10*time.Second, 50*time.Millisecond, "all four discovered and stored")
 
 	auditor := newTab(t, withViolationLog(), withHeaders(map[string]string{
 		"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("dpo:pw")),
@@ -146,6 +151,7 @@ for (const f of ["a.js", "b.js", "c.js"]) {
 		"_gcl_au", "set by the server", "Google", `consent.KnownCookie("_gcl_au")`,
 		"_fbp", "set by a script", "Facebook", `consent.KnownCookie("_fbp")`,
 		"tracker.test", "blocked in the browser", "analytics",
+		"cdn.partner.test", "unknown to the tracker table",
 	} {
 		assert.Contains(t, text, want)
 	}

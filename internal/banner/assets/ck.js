@@ -47,11 +47,15 @@ try {
 // The host, then each parent domain: the first listed gives the category.
 // The host set of advanced Consent Mode lets the Google tag's own URLs
 // through (self.ckX).
-for (let y = new URL(x.match(/[^\s"']+/), d.baseURI), u = W.ckX?.(y) ? '' : y.hostname.replace(/\.+$/, ''); u; u = u.slice(u.indexOf('.') + 1 || u.length)) {
+let y = new URL(x.match(/[^\s"']+/), d.baseURI), h = W.ckX?.(y) ? '' : y.hostname.replace(/\.+$/, '');
+for (let u = h; u; u = u.slice(u.indexOf('.') + 1 || u.length)) {
 let z = 0x811c9dc5;
 for (let c of u) z = Math.imul(z ^ c.charCodeAt(), 0x01000193) >>> 0;
-for (let [c, S] of H) if (S.has(z)) { if (!G.has(c)) return ckR(u, c); u = ''; }
+for (let [c, S] of H) if (S.has(z)) { if (!G.has(c)) return ckR(u, c); u = h = ''; }
 }
+// A third-party host the table does not know is let through, and reported
+// for discovery as "unknown" (host only, see ck-r.js).
+h && h != location.hostname && ckR(h, 'unknown');
 } catch (_) {}
 }
 };
