@@ -10,6 +10,7 @@ import (
 
 	"github.com/consentkit/consentkit/consent"
 	ckfiber "github.com/consentkit/consentkit/frameworks/fiber"
+	"github.com/consentkit/consentkit/internal/frameworktest"
 	"github.com/gofiber/fiber/v3"
 	"github.com/gofiber/fiber/v3/middleware/adaptor"
 	"github.com/gofiber/fiber/v3/middleware/compress"
@@ -50,7 +51,7 @@ func checkProtectedPage(tb testing.TB, base string) []string {
 	if strings.Contains(body, `<script src="`+trackerSrc+`"`) || !strings.Contains(body, `data-ck-src="`+trackerSrc+`"`) {
 		leaks = append(leaks, "tracker live")
 	}
-	if setsCookie(resp, gaCookie) {
+	if frameworktest.SetsCookie(resp, gaCookie) {
 		leaks = append(leaks, "Set-Cookie "+gaCookie)
 	}
 	return leaks
@@ -64,7 +65,7 @@ func TestUndecidedVisitorIsProtected(t *testing.T) {
 	resp, body := get(t, client(t), base+"/data.json")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)
 	assert.JSONEq(t, `{"ok":true}`, body)
-	assert.False(t, setsCookie(resp, gaCookie), "non-HTML responses are filtered too")
+	assert.False(t, frameworktest.SetsCookie(resp, gaCookie), "non-HTML responses are filtered too")
 }
 
 // TestWrongMountIsNotProtected is why this package exists: Fiber's own
@@ -93,7 +94,7 @@ func TestErrorPagePassesThroughConsentkit(t *testing.T) {
 		resp, body := get(t, client(t), base+tc.path)
 		assert.Equal(t, tc.status, resp.StatusCode, tc.path)
 		assert.Contains(t, body, "<h1>Error</h1>", "%s: the app's ErrorHandler wrote the page", tc.path)
-		assert.False(t, setsCookie(resp, gaCookie), "%s: the error page's %s was let through", tc.path, gaCookie)
+		assert.False(t, frameworktest.SetsCookie(resp, gaCookie), "%s: the error page's %s was let through", tc.path, gaCookie)
 	}
 }
 
@@ -103,12 +104,12 @@ func TestDecisionEndpoint(t *testing.T) {
 	base := start(t, newApp(middleware(t, newManager(t, store), ckfiber.Options{})))
 	c := client(t)
 
-	resp := postDecision(t, c, base, "https://attacker.example")
+	resp := frameworktest.PostDecision(t, c, base, "https://attacker.example")
 	assert.Equal(t, http.StatusForbidden, resp.StatusCode, "cross-origin post")
 	assert.Empty(t, resp.Cookies(), "cross-origin post set a cookie")
 	assert.Zero(t, store.len(), "cross-origin post was logged")
 
-	resp = postDecision(t, c, base, base)
+	resp = frameworktest.PostDecision(t, c, base, base)
 	require.Equal(t, http.StatusSeeOther, resp.StatusCode, "same-origin post")
 	assert.Equal(t, "/page", resp.Header.Get("Location"))
 	assert.Equal(t, 1, store.len())
@@ -117,7 +118,7 @@ func TestDecisionEndpoint(t *testing.T) {
 	assert.Equal(t, "decided=true granted=necessary,preferences,analytics,marketing", state)
 
 	resp, body := get(t, c, base+"/page")
-	assert.True(t, setsCookie(resp, gaCookie), "granted analytics: %s passes", gaCookie)
+	assert.True(t, frameworktest.SetsCookie(resp, gaCookie), "granted analytics: %s passes", gaCookie)
 	assert.NotContains(t, body, `id="ck-banner"`)
 	assert.Contains(t, body, `<script src="`+trackerSrc+`" async></script>`, "granted: the tracker runs as written")
 	assert.Contains(t, body, `id="ck-open"`, "the settings control is still injected")
@@ -215,7 +216,7 @@ func TestNonHTMLStreamStreams(t *testing.T) {
 	resp, err := client(t).Get(base + "/events")
 	require.NoError(t, err)
 	defer resp.Body.Close()
-	assert.False(t, setsCookie(resp, gaCookie), "the stream's headers are filtered")
+	assert.False(t, frameworktest.SetsCookie(resp, gaCookie), "the stream's headers are filtered")
 	assert.Empty(t, resp.Header.Get("Content-Encoding"))
 	br := bufio.NewReader(resp.Body)
 	first, err := readUntil(br, "data: first\n\n")
@@ -323,7 +324,7 @@ func TestSendStreamWriter(t *testing.T) {
 	assert.Contains(t, body, `id="ck-banner"`)
 	assert.Contains(t, body, `data-ck-src="`+trackerSrc+`"`)
 	assert.NotContains(t, body, `<script src="`+trackerSrc+`"`)
-	assert.False(t, setsCookie(resp, gaCookie), "the streamed page's cookie is filtered")
+	assert.False(t, frameworktest.SetsCookie(resp, gaCookie), "the streamed page's cookie is filtered")
 
 	resp, body = get(t, client(t), base+"/empty")
 	assert.Equal(t, http.StatusOK, resp.StatusCode)

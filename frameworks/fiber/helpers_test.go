@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -159,34 +158,6 @@ func get(tb testing.TB, c *http.Client, u string) (*http.Response, string) {
 		tb.Fatalf("GET %s: %v", u, err)
 	}
 	return resp, string(b)
-}
-
-// postDecision sends the banner's Accept all form with the given Origin.
-func postDecision(tb testing.TB, c *http.Client, base, origin string) *http.Response {
-	tb.Helper()
-	form := url.Values{"action": {"accept_all"}, "return": {"/page"}}
-	req, err := http.NewRequest(http.MethodPost, base+"/consent/decision", strings.NewReader(form.Encode()))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("Origin", origin)
-	resp, err := c.Do(req)
-	if err != nil {
-		tb.Fatalf("POST decision: %v", err)
-	}
-	_, _ = io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp
-}
-
-func setsCookie(resp *http.Response, name string) bool {
-	for _, c := range resp.Cookies() {
-		if c.Name == name && c.MaxAge >= 0 {
-			return true
-		}
-	}
-	return false
 }
 
 // readUntil reads from br until s has been read, and returns what it read.

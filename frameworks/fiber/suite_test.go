@@ -100,7 +100,7 @@ func TestWrappedEngine(t *testing.T) {
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	c := client(t)
-	if resp := postDecision(t, c, srv.URL, srv.URL); resp.StatusCode != http.StatusSeeOther {
+	if resp := frameworktest.PostDecision(t, c, srv.URL, srv.URL); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("decision: status %d", resp.StatusCode)
 	}
 	if _, state := get(t, c, srv.URL+"/state"); state != "decided=false granted=necessary" {

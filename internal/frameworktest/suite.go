@@ -43,21 +43,21 @@ func Run(t *testing.T, tg Target) {
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("GET /missing: status %d, want 404 (body %.200q)", resp.StatusCode, body)
 		}
-		if setsCookie(resp, CookieName) {
+		if SetsCookie(resp, CookieName) {
 			t.Errorf("GET /missing: the framework's error page sets %s for an undecided visitor (Set-Cookie %q)", CookieName, resp.Header.Values("Set-Cookie"))
 		}
 	})
 	t.Run("decision", func(t *testing.T) {
 		base := serve(t, tg, NewManager(t), Hooks{})
 		c := client(t)
-		resp := post(t, c, base, "https://attacker.example")
+		resp := PostDecision(t, c, base, "https://attacker.example")
 		if resp.StatusCode != http.StatusForbidden {
 			t.Errorf("cross-origin decision: status %d, want 403", resp.StatusCode)
 		}
 		if hasConsentCookie(resp) {
 			t.Error("cross-origin decision set a consent cookie")
 		}
-		resp = post(t, c, base, base)
+		resp = PostDecision(t, c, base, base)
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("same-origin decision: status %d, want 303", resp.StatusCode)
 		}
@@ -70,7 +70,7 @@ func Run(t *testing.T, tg Target) {
 		_, want := get(t, client(t), raw+"/page")
 		base := serve(t, tg, NewManager(t), Hooks{})
 		c := client(t)
-		if resp := post(t, c, base, base); resp.StatusCode != http.StatusSeeOther {
+		if resp := PostDecision(t, c, base, base); resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("same-origin decision: status %d, want 303", resp.StatusCode)
 		}
 		resp, got := get(t, c, base+"/page")
@@ -80,7 +80,7 @@ func Run(t *testing.T, tg Target) {
 		if err := sameApartFromSnippets(got, want); err != nil {
 			t.Errorf("GET /page after accepting: %v\n got: %s\nwant: %s", err, got, want)
 		}
-		if !setsCookie(resp, CookieName) {
+		if !SetsCookie(resp, CookieName) {
 			t.Errorf("GET /page after accepting: %s was dropped although analytics is granted", CookieName)
 		}
 		_, state := get(t, c, base+"/state")
@@ -192,7 +192,7 @@ func checkUndecided(c *http.Client, base string) error {
 	if strings.Contains(body, `<script src="`+TrackerSrc+`"`) || !strings.Contains(body, `data-ck-src="`+TrackerSrc+`"`) {
 		leaks = append(leaks, "the tracker script is live")
 	}
-	if setsCookie(resp, CookieName) {
+	if SetsCookie(resp, CookieName) {
 		leaks = append(leaks, "Set-Cookie "+CookieName+" let through")
 	}
 	if len(leaks) > 0 {
@@ -268,8 +268,9 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 	return resp, string(b)
 }
 
-// post sends the banner's Accept all form with the given Origin header.
-func post(t *testing.T, c *http.Client, base, origin string) *http.Response {
+// PostDecision sends the banner's Accept all form to base's decision
+// endpoint with the given Origin header, and returns the drained response.
+func PostDecision(t testing.TB, c *http.Client, base, origin string) *http.Response {
 	t.Helper()
 	form := url.Values{"action": {"accept_all"}, "return": {"/page"}}
 	req, err := http.NewRequest(http.MethodPost, base+"/consent/decision", strings.NewReader(form.Encode()))
@@ -287,7 +288,8 @@ func post(t *testing.T, c *http.Client, base, origin string) *http.Response {
 	return resp
 }
 
-func setsCookie(resp *http.Response, name string) bool {
+// SetsCookie reports whether resp sets (not deletes) the cookie name.
+func SetsCookie(resp *http.Response, name string) bool {
 	for _, c := range resp.Cookies() {
 		if c.Name == name && c.MaxAge >= 0 {
 			return true
