@@ -4,6 +4,8 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,7 +49,7 @@ func TestVerifiedCacheShardsEven(t *testing.T) {
 	var counts [16]int
 	for _, v := range vals {
 		for i := range m.cache.shards {
-			if m.cache.shard(v) == &m.cache.shards[i] {
+			if s, _ := m.cache.hash(v); s == &m.cache.shards[i] {
 				counts[i]++
 			}
 		}
@@ -129,4 +131,94 @@ func trimPad(v string) string {
 		v = v[:len(v)-1]
 	}
 	return v
+}
+
+// cookieValueRef is cookieValue as it was written first, with strings.Cut
+// and the Trim functions: the one-pass scan must find the same values.
+func cookieValueRef(h http.Header, name string, ok func(string) bool) (string, bool) {
+	for _, line := range h["Cookie"] {
+		for len(line) > 0 {
+			var part string
+			part, line, _ = strings.Cut(line, ";")
+			part = strings.TrimLeft(part, " \t")
+			if len(part) <= len(name) || part[len(name)] != '=' || part[:len(name)] != name {
+				continue
+			}
+			v := strings.TrimRight(part[len(name)+1:], " \t")
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
+			}
+			if ok == nil || ok(v) {
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+// FuzzCookieValue holds the Cookie header scan to the reference: every
+// value found, in order, and which one a picky ok accepts.
+func FuzzCookieValue(f *testing.F) {
+	for _, s := range []string{
+		"a=1; ck=v; b=2", " ck=v ", "ck=\"q\"", "ck=", "ck", ";;ck=x;", "\tck=a\t;ck=b", "ck=a;ck=b;", "cka=1; ck=2",
+		"ck==;", "ck=\"\"", "ck=\"", "x=1;  \t ck=2 \t; y", "",
+	} {
+		f.Add(s, "ck")
+	}
+	f.Fuzz(func(t *testing.T, line, name string) {
+		if !validCookieName(name) {
+			t.Skip("cookie names are tokens, checked by Config")
+		}
+		h := http.Header{"Cookie": {line, line + ";" + name + "=z"}}
+		var got, want []string
+		collect := func(into *[]string) func(string) bool {
+			return func(v string) bool { *into = append(*into, v); return false }
+		}
+		cookieValue(h, name, collect(&got))
+		cookieValueRef(h, name, collect(&want))
+		if !slices.Equal(got, want) {
+			t.Fatalf("Cookie %q, name %q: found %q, reference %q", line, name, got, want)
+		}
+		v, hit := cookieValue(h, name, nil)
+		rv, rhit := cookieValueRef(h, name, nil)
+		if v != rv || hit != rhit {
+			t.Fatalf("Cookie %q, name %q: first %q %v, reference %q %v", line, name, v, hit, rv, rhit)
+		}
+	})
+}
+
+// TestAgeSince holds the integer age to time.Sub at the edges the cookie
+// check compares against: the lifetime, the clock skew, sub-second parts,
+// times before 1970, and ages past the clamp.
+func TestAgeSince(t *testing.T) {
+	base := time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
+	for _, decided := range []time.Time{base, base.Add(-395 * 24 * time.Hour), time.Unix(-86400*400, 0), time.Unix(1<<40, 0)} {
+		for _, d := range []time.Duration{0, 1, time.Second - 1, time.Second, -1, -time.Second, clockSkew, clockSkew + 1,
+			-clockSkew, -clockSkew - 1, 395 * 24 * time.Hour, 395*24*time.Hour + 1, 200 * 365 * 24 * time.Hour} {
+			now := decided.Add(d)
+			assert.Equal(t, now.Sub(decided), ageSince(now, decided.Unix()), "decided %v, now %v", decided, now)
+		}
+	}
+	far := time.Unix(1<<40, 0)
+	assert.Greater(t, ageSince(far, 0), 100*365*24*time.Hour, "far future against 1970: expired")
+	assert.Less(t, ageSince(time.Unix(0, 0), 1<<40), -100*365*24*time.Hour, "a decision far ahead of the clock: rejected")
+}
+
+// TestVerifiedCacheCollisionIsAMiss: the cache is keyed by a 64-bit hash,
+// so an entry found under a value's hash that holds another value (a
+// collision, made here by hand) must not vouch for it.
+func TestVerifiedCacheCollisionIsAMiss(t *testing.T) {
+	c := newVerifiedCache(64)
+	e := &cached{plain: &State{decided: true}}
+	c.put("signed-value-a", e)
+	require.Same(t, e, c.get("signed-value-a"))
+	s, h := c.hash("forged-value-b")
+	s.m[h] = e // as if b's hash were a's
+	assert.Nil(t, c.get("forged-value-b"), "a collision must verify the value again")
+	require.Same(t, e, c.get("signed-value-a"))
+	// Putting b now replaces the entry under its hash without evicting
+	// another value.
+	eb := &cached{plain: &State{decided: true}}
+	c.put("forged-value-b", eb)
+	assert.Same(t, eb, c.get("forged-value-b"))
 }

@@ -1,11 +1,11 @@
 package consent
 
 import (
-	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net/http"
 	"strings"
 	"sync"
@@ -159,12 +159,11 @@ func (m *Manager) Handler(next http.Handler) http.Handler {
 			m.discoverRequest(r)
 		}
 		st := m.requestState(w, r)
-		r = r.WithContext(context.WithValue(r.Context(), ctxKey{}, st))
+		ww, core, r := m.wrap(w, r, st)
 		var rec *diagRecord
 		if m.diag.recent != nil {
 			rec = m.beginDiagnosis(w, r)
 		}
-		ww, core := m.wrap(w, r, st)
 		r = core.negotiate(r) // Accept-Encoding: the middleware compresses, not the handler
 		next.ServeHTTP(ww, r)
 		core.finish()
@@ -239,20 +238,35 @@ func (m *Manager) decodeCachedAs(v string, old bool) (*cached, error) {
 		if err != nil {
 			return nil, err
 		}
-		e = &cached{plain: st, gpc: st.withGPC(), old: old}
+		e = &cached{plain: st, gpc: st.withGPC(), old: old, decided: st.decidedAt.Unix()}
 		m.cache.put(v, e)
 	}
 	if e.plain.rev != m.rev {
 		return nil, ErrCookieStale
 	}
-	now := m.cfg.Now()
-	if now.Sub(e.plain.decidedAt) > m.cfg.Lifetime {
+	age := ageSince(m.cfg.Now(), e.decided)
+	if age > m.cfg.Lifetime {
 		return nil, ErrCookieExpired
 	}
-	if e.plain.decidedAt.Sub(now) > clockSkew {
+	if -age > clockSkew {
 		return nil, ErrCookieInvalid
 	}
 	return e, nil
+}
+
+// ageSince is now.Sub(time.Unix(decided, 0)) in integers: two time.Sub
+// calls cost a repeat visitor more than the rest of the cookie check. Ages
+// beyond ±2^33 s (272 years) are clamped, where Sub saturates at ±292
+// years; both are far past any Lifetime and clockSkew.
+func ageSince(now time.Time, decided int64) time.Duration {
+	d := now.Unix() - decided
+	switch {
+	case d > 1<<33:
+		return math.MaxInt64
+	case d < -(1 << 33):
+		return math.MinInt64
+	}
+	return time.Duration(d)*time.Second + time.Duration(now.Nanosecond())
 }
 
 // decodeValue verifies and parses a cookie value without the cache and

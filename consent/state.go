@@ -3,6 +3,7 @@ package consent
 import (
 	"context"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"time"
 )
@@ -161,6 +162,25 @@ func (s *State) withGPC() *State {
 }
 
 type ctxKey struct{}
+
+// stateCtx is a context carrying a State under ctxKey, as
+// context.WithValue(Context, ctxKey{}, st) would, but as a value the
+// middleware embeds in its response writer, saving an allocation a
+// request. Done, Err and Deadline are the parent's, so context.WithCancel
+// and the like find the parent's cancelCtx as usual.
+type stateCtx struct {
+	context.Context
+	st *State
+}
+
+func (c *stateCtx) Value(key any) any {
+	if _, ok := key.(ctxKey); ok {
+		return c.st
+	}
+	return c.Context.Value(key)
+}
+
+func (c *stateCtx) String() string { return fmt.Sprint(c.Context) + ".WithValue(consent.State)" }
 
 // FromContext returns the State the middleware put in ctx, or an undecided
 // State that allows only necessary cookies when there is none. It never

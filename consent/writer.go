@@ -27,6 +27,9 @@ type htmlStream interface {
 // when the inner writer has them, through the small adapter types below, and
 // Unwrap gives http.ResponseController the inner writer.
 type respWriter struct {
+	// ctx is the request's context with the visitor's State, here so
+	// that the writer and the context are one allocation.
+	ctx    stateCtx
 	w      http.ResponseWriter
 	r      *http.Request
 	m      *Manager
@@ -89,14 +92,21 @@ func (rw *respWriter) WriteHeader(code int) {
 	h := rw.w.Header()
 	rw.m.filterSetCookies(h, rw.st)
 	rw.m.filterLinkHeaders(h, rw.st)
-	if code == http.StatusOK && !rw.m.skipRewrite(rw.r) {
-		if _, ok := h["Content-Type"]; !ok {
-			// net/http would sniff the first bytes: do the same, once
-			// we have them.
-			rw.state, rw.status = wsSniff, code
-			return
+	if code == http.StatusOK {
+		// The type first: most responses are not HTML, and skipRewrite's
+		// header lookups are then not needed.
+		ct, typed := h["Content-Type"]
+		switch {
+		case !typed:
+			if !rw.m.skipRewrite(rw.r) {
+				// net/http would sniff the first bytes: do the same,
+				// once we have them.
+				rw.state, rw.status = wsSniff, code
+				return
+			}
+		case len(ct) > 0 && isHTML(ct[0]) && !rw.m.skipRewrite(rw.r):
+			code = rw.rewriteHTML(h, code)
 		}
-		code = rw.startHTML(h, code)
 	}
 	rw.state = wsSent
 	rw.sendHeader(code)
@@ -108,6 +118,11 @@ func (rw *respWriter) startHTML(h http.Header, code int) int {
 	if !isHTML(first(h, "Content-Type")) {
 		return code
 	}
+	return rw.rewriteHTML(h, code)
+}
+
+// rewriteHTML is startHTML for a response known to be HTML.
+func (rw *respWriter) rewriteHTML(h http.Header, code int) int {
 	if ce := first(h, "Content-Encoding"); ce != "" && !strings.EqualFold(ce, "identity") {
 		return rw.encodedHTML(h, code) // never passed on unrewritten
 	}
@@ -283,8 +298,18 @@ type (
 
 // wrap returns a writer with exactly w's optional interfaces, and the core
 // to finish after the handler returns.
-func (m *Manager) wrap(w http.ResponseWriter, r *http.Request, st *State) (http.ResponseWriter, *respWriter) {
-	core := respWriter{w: w, r: r, m: m, st: st}
+//
+// The returned writer's context (core.ctx) carries st on top of r's
+// context; wrap returns r with it, the request the handler gets.
+func (m *Manager) wrap(w http.ResponseWriter, r *http.Request, st *State) (http.ResponseWriter, *respWriter, *http.Request) {
+	ww, core := m.wrapWriter(w, st)
+	core.ctx = stateCtx{Context: r.Context(), st: st}
+	core.r = r.WithContext(&core.ctx)
+	return ww, core, core.r
+}
+
+func (m *Manager) wrapWriter(w http.ResponseWriter, st *State) (http.ResponseWriter, *respWriter) {
+	core := respWriter{w: w, m: m, st: st}
 	_, f := w.(http.Flusher)
 	_, h := w.(http.Hijacker)
 	_, rf := w.(io.ReaderFrom)
@@ -327,7 +352,7 @@ func isHTML(ct string) bool {
 		ct = ct[:i]
 	}
 	ct = strings.TrimSpace(ct)
-	return strings.EqualFold(ct, "text/html")
+	return len(ct) == len("text/html") && strings.EqualFold(ct, "text/html")
 }
 
 // skipRewrite reports whether a 200 response to r must pass unchanged.

@@ -2,6 +2,8 @@ package consent
 
 import (
 	"bufio"
+	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -47,7 +49,10 @@ func TestWrapperKeepsExactlyTheInnerInterfaces(t *testing.T) {
 	}
 	for name, inner := range tests {
 		t.Run(name, func(t *testing.T) {
-			got, core := m.wrap(inner, httptest.NewRequest("GET", "/", nil), &undecided)
+			st := NewState(nil, Necessary)
+			got, core, r := m.wrap(inner, httptest.NewRequest("GET", "/", nil), st)
+			assert.Same(t, st, FromRequest(r), "the request carries the State")
+			assert.Same(t, r, core.r)
 			_, wantF := inner.(http.Flusher)
 			_, wantH := inner.(http.Hijacker)
 			_, wantR := inner.(io.ReaderFrom)
@@ -181,4 +186,34 @@ func TestReadFromPassesThrough(t *testing.T) {
 	resp, err := srv.Client().Get(srv.URL)
 	require.NoError(t, err)
 	assert.Len(t, readAll(t, resp), 100000)
+}
+
+// TestStateContext: the State's context, embedded in the response writer
+// to save an allocation, behaves as context.WithValue would: other keys
+// and the deadline come from the parent, a cancel of the parent reaches
+// contexts derived from it, and a State set on top wins.
+func TestStateContext(t *testing.T) {
+	type key struct{}
+	deadline := time.Now().Add(time.Hour)
+	parent, cancel := context.WithDeadline(context.WithValue(context.Background(), key{}, "v"), deadline)
+	st := NewState(nil, Necessary)
+	c := &stateCtx{Context: parent, st: st}
+	assert.Same(t, st, FromContext(c))
+	assert.Equal(t, "v", c.Value(key{}))
+	d, ok := c.Deadline()
+	assert.True(t, ok)
+	assert.Equal(t, deadline, d)
+	child, cancelChild := context.WithCancel(c)
+	defer cancelChild()
+	assert.Same(t, st, FromContext(child))
+	other := NewState(nil)
+	assert.Same(t, other, FromContext(WithState(child, other)))
+	cancel()
+	select {
+	case <-child.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("a cancel of the parent did not reach the derived context")
+	}
+	assert.ErrorIs(t, child.Err(), context.Canceled)
+	assert.Contains(t, fmt.Sprint(c), "consent.State")
 }
