@@ -348,6 +348,12 @@ func (m *Manager) wrapWriter(w http.ResponseWriter, st *State) (http.ResponseWri
 }
 
 func isHTML(ct string) bool {
+	if c := ct; len(c) < len("text/html") || c[0] > ' ' && c[0] < 0x80 && c[0]|0x20 != 't' {
+		// Most types are not text/*, and begin with a byte that
+		// TrimSpace would keep (not ASCII space, not the start of a
+		// Unicode one): no trimming needed.
+		return false
+	}
 	if i := strings.IndexByte(ct, ';'); i >= 0 {
 		ct = ct[:i]
 	}

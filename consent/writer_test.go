@@ -217,3 +217,19 @@ func TestStateContext(t *testing.T) {
 	assert.ErrorIs(t, child.Err(), context.Canceled)
 	assert.Contains(t, fmt.Sprint(c), "consent.State")
 }
+
+// TestIsHTML: the early rejection of isHTML agrees with trimming and
+// comparing, Unicode spaces included (a type the browser might sniff as
+// HTML must never skip the rewrite).
+func TestIsHTML(t *testing.T) {
+	for ct, want := range map[string]bool{
+		"text/html": true, "TEXT/HTML; charset=utf-8": true, " text/html ": true, "\ttext/html;x": true,
+		"\u00a0text/html": true, "\u0085text/html": true, "\vtext/html": true, "Text/Html": true,
+		"text/htmlx": false, "text/plain": false, "application/json": false, "": false, "text/htm": false,
+		"application/xhtml+xml": false, "xtext/html": false,
+	} {
+		ref := strings.EqualFold(strings.TrimSpace(strings.Split(ct, ";")[0]), "text/html")
+		require.Equal(t, ref, want, "the table itself, %q", ct)
+		assert.Equal(t, want, isHTML(ct), "%q", ct)
+	}
+}
