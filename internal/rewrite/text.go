@@ -41,9 +41,13 @@ func (r *Rewriter) textCategory(b []byte) string {
 		dot := i + j
 		k := dot + 1
 		i = k
-		// The two bytes after the dot decide most dots of code (a.b.push)
-		// before the word is read: MayEnd would test them anyway.
-		if k+1 >= len(b) || !labelChar[b[k]] || !labelChar[b[k+1]] || !f.MayBeginEnd(b[k], b[k+1]) {
+		// The three bytes after the dot decide most dots of code
+		// (a.b.push) before the word is read.
+		c2 := byte(0) // no label byte: the end of a label of two
+		if k+2 < len(b) {
+			c2 = b[k+2]
+		}
+		if k+1 >= len(b) || !f.MayBeginEnd(b[k], b[k+1], c2) {
 			continue
 		}
 		end := min(len(b), k+f.MaxTop+1)
