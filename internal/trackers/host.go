@@ -264,6 +264,10 @@ func unhex(c byte) byte {
 // '?', '#' or the end. It reports done == false for anything else, which
 // the general path then reads the way a browser does.
 func lookupURLFast[T string | []byte](t *Table, s T, hc *HostCache) (string, bool, bool) {
+	if hc != nil && hc.pn > 0 && hc.t == t && len(s) >= hc.pn && string(s[:hc.pn]) == string(hc.prefix[:hc.pn]) &&
+		(len(s) == hc.pn || hostByte[s[hc.pn]] == hostEnd) {
+		return hc.pcat, hc.pok, true
+	}
 	i := 0
 	switch {
 	case len(s) >= 2 && s[0] == '/' && s[1] == '/':
@@ -288,7 +292,7 @@ func lookupURLFast[T string | []byte](t *Table, s T, hc *HostCache) (string, boo
 		c := hostByte[s[i]]
 		if c <= hostEnd {
 			if c == hostEnd {
-				return t.suffixLookupDone(trimDots(buf[:n]), hc)
+				return suffixLookupDone(t, trimDots(buf[:n]), hc, s[:i])
 			}
 			return "", false, false
 		}
@@ -298,7 +302,7 @@ func lookupURLFast[T string | []byte](t *Table, s T, hc *HostCache) (string, boo
 	if i < len(s) && hostByte[s[i]] != hostEnd {
 		return "", false, false // longer than a host can be
 	}
-	return t.suffixLookupDone(trimDots(buf[:n]), hc)
+	return suffixLookupDone(t, trimDots(buf[:n]), hc, s[:i])
 }
 
 // hostByte maps each byte of an authority as lookupURLFast reads it: a
@@ -324,7 +328,13 @@ const hostEnd = 1
 
 func asciiLetter(c byte) bool { return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' }
 
-func (t *Table) suffixLookupDone(h []byte, hc *HostCache) (string, bool, bool) {
+// suffixLookupDone is lookupURLFast's answer for host h, read from the URL's
+// prefix (scheme and authority), which hc remembers with the answer.
+func suffixLookupDone[T string | []byte](t *Table, h []byte, hc *HostCache, prefix T) (string, bool, bool) {
 	c, ok := hc.suffixLookup(t, h)
+	if hc != nil && len(prefix) <= len(hc.prefix) {
+		hc.pn = copy(hc.prefix[:], prefix)
+		hc.pcat, hc.pok = c, ok
+	}
 	return c, ok, true
 }
