@@ -278,7 +278,10 @@ func lookupURLFast[T string | []byte](t *Table, s T, hc *HostCache) (string, boo
 		i = 7
 	default:
 		// A relative URL: no host, unless it only looks relative to us.
-		if len(s) > 0 && s[0] > ' ' && s[0] != '/' && s[0] != '\\' && !asciiLetter(s[0]) {
+		// "/x" is a path: only a second '/' or '\\' would make the URL
+		// protocol-relative, or a tab or newline, which the parser skips.
+		if len(s) > 0 && s[0] > ' ' && s[0] != '/' && s[0] != '\\' && !asciiLetter(s[0]) ||
+			len(s) > 1 && s[0] == '/' && s[1] > ' ' && s[1] != '/' && s[1] != '\\' {
 			return "", false, true
 		}
 		return "", false, false

@@ -193,6 +193,7 @@ func TestFastURLPathAgrees(t *testing.T) {
 	for b := range 256 {
 		urls = append(urls, "https://ad.double"+string(rune(b))+"click.net/x", "//"+string(rune(b))+"doubleclick.net")
 		urls = append(urls, "http://ad.doubleclick.net"+string([]byte{byte(b)})+"x", "https://ad."+string([]byte{byte(b)})+"doubleclick.net")
+		urls = append(urls, "/"+string([]byte{byte(b)})+"/ad.doubleclick.net/x", "/"+string([]byte{byte(b)})+"ad.doubleclick.net")
 	}
 	for n := maxHost - 3; n <= maxHost+2; n++ {
 		host := strings.Repeat("a.", (n-len("doubleclick.net"))/2) + "doubleclick.net"
