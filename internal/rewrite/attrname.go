@@ -1,5 +1,7 @@
 package rewrite
 
+import "encoding/binary"
+
 // attrName numbers the attribute names the rewriter reads from the tags it
 // judges. Each attribute's name is looked up once per tag (attrIndex)
 // instead of being compared with every name asked for: on the corpus that
@@ -58,9 +60,16 @@ func (x *attrIndex) value(tag []byte, attrs []attr, id attrName) ([]byte, bool) 
 		return nil, false
 	}
 	a := attrs[k-1]
-	if !equalFold(tag[a.ns:a.ne], attrNameSet.words[id]) {
-		// Another name in the slot came first: rare, so read them all.
-		return value(tag, attrs, attrNameSet.words[id])
+	// The name checked in one word of eight bytes where it fits, without
+	// equalFold's loop (whose exit mispredicts, after as many bytes as
+	// the name has).
+	p := &attrNameSet.pats[id]
+	if a.ne-a.ns != int(p.n) || p.n > 8 || a.ns+8 > len(tag) || binary.LittleEndian.Uint64(tag[a.ns:])|p.fold != p.want {
+		if !equalFold(tag[a.ns:a.ne], attrNameSet.words[id]) {
+			// Another name in the slot came first: rare, so read them
+			// all.
+			return value(tag, attrs, attrNameSet.words[id])
+		}
 	}
 	if a.vs < 0 {
 		return nil, true
@@ -74,6 +83,15 @@ func (x *attrIndex) value(tag []byte, attrs []attr, id attrName) ([]byte, bool) 
 type wordSet struct {
 	slot  [512]uint8
 	words []string
+	pats  []wordPat
+}
+
+// wordPat matches a word of up to eight bytes in a word of eight: a byte
+// b of the text matches when b|fold == want, fold being 0x20 for a letter
+// (either case), 0 for another byte, and 0xff past the word's end.
+type wordPat struct {
+	fold, want uint64
+	n          uint8 // the word's length
 }
 
 // wordKey is the slot of a word of n bytes that begins with first and ends
@@ -85,10 +103,23 @@ func wordKey(first, last byte, n int) int {
 // newWordSet builds the set of words, which are numbered by their index;
 // words[0] is not a word (find returns 0 for no match) and must be "".
 func newWordSet(words []string) *wordSet {
-	s := &wordSet{words: words}
+	s := &wordSet{words: words, pats: make([]wordPat, len(words))}
 	for id, w := range words {
 		if id == 0 {
 			continue
+		}
+		p := &s.pats[id]
+		p.n = uint8(min(len(w), 255))
+		for k := range 8 {
+			f, c := uint64(0xff), uint64(0xff)
+			if k < len(w) {
+				f, c = 0, uint64(w[k])
+				if isAlpha(w[k]) {
+					f = 0x20
+				}
+			}
+			p.fold |= f << (8 * k)
+			p.want |= c << (8 * k)
 		}
 		k := wordKey(w[0], w[len(w)-1], len(w))
 		if s.slot[k] != 0 || id > 255 || lowerString(w) != w {
