@@ -95,10 +95,11 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 		return ""
 	}
 	for i := 0; ; {
-		p := indexFrom(b, i, '(')
-		if p < 0 {
+		j := bytes.IndexByte(b[i:], '(')
+		if j < 0 {
 			return ""
 		}
+		p := i + j
 		i = p + 1
 		e := p
 		for e > 0 && isSpace(b[e-1]) {
@@ -262,14 +263,6 @@ var identTab = func() (t [256]bool) {
 
 // lookupHost looks a bare host up in the tracker table.
 func (r *Rewriter) lookupHost(h []byte) (string, bool) { return r.hosts.LookupHostBytes(r.tab, h) }
-
-// indexFrom is bytes.IndexByte from index i, as an index into b.
-func indexFrom(b []byte, i int, c byte) int {
-	if j := bytes.IndexByte(b[i:], c); j >= 0 {
-		return i + j
-	}
-	return -1
-}
 
 // skipEscapedSlash steps over the rest of an escaped '/' that a host run
 // starts with: the "u002F" of a JSON or JavaScript "\u002F", the "x2F" of
