@@ -92,3 +92,16 @@ func TestAttrIndexAgreesWithValue(t *testing.T) {
 		}
 	}
 }
+
+// TestNeedlesHaveURLAttrs holds decide's shortcut to the tables it stands
+// for: an element with a needle is judged only when its tag holds the
+// word, and only elements with URL attributes are judged at all.
+func TestNeedlesHaveURLAttrs(t *testing.T) {
+	t.Parallel()
+	for e := range elem(numElems) {
+		if needle[e] != "" {
+			assert.NotNil(t, urlAttrs[e], "element %d has a needle and no URL attributes", e)
+		}
+		assert.Equal(t, urlAttrs[e] != nil && needle[e] == "", alwaysJudged[e], "element %d", e)
+	}
+}
