@@ -17,12 +17,19 @@ type attr struct {
 // end is the index of the '>' that ends the tag, or len(tag) when there is
 // none.
 func parseTag(tag []byte, attrs []attr) (nameEnd, end int, _ []attr) {
-	attrs = attrs[:0]
 	i := 1
 	for i < len(tag) && !tagNameStop[tag[i]] {
 		i++
 	}
-	nameEnd = i
+	return parseAttrs(tag, i, attrs)
+}
+
+// parseAttrs is parseTag for a tag whose name ends at nameEnd, such as one
+// the tokenizer has read the name of: a second loop over the name would
+// mispredict its exit once more.
+func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr) {
+	attrs = attrs[:0]
+	i := nameEnd
 	for i < len(tag) {
 		c := tag[i]
 		if c == '>' {
