@@ -9,7 +9,7 @@ import (
 	"testing"
 )
 
-// TestSnippetNamesCoverTheMatchers checks that snippetNames, whose last
+// TestSnippetNamesCoverTheMatchers checks that snippetNames, whose last two
 // bytes let snippetCategory pass most calls over unread, holds every name
 // snippetIdent and isQueueMethod match: a name added to their switches but
 // not to the list would never be looked at.
@@ -47,8 +47,15 @@ func TestSnippetNamesCoverTheMatchers(t *testing.T) {
 		t.Errorf("found %d names in the switches, snippetNames has %d: a stale entry or a switch the test no longer reads", found, len(snippetNames))
 	}
 	for _, n := range snippetNames {
-		if !snippetLast[n[len(n)-1]] {
-			t.Errorf("snippetLast lacks the last byte of %q", n)
+		if !snippetEnd(n[len(n)-2], n[len(n)-1]) {
+			t.Errorf("snippetEnds lacks the last two bytes of %q", n)
+		}
+	}
+	// The pairs are told apart by case, and from every pair no name ends
+	// in, by no more than '_' and '$' sharing a number.
+	for _, p := range []string{"Ag", "aG", "xy", "a(", "(a", "q_", "$q"} {
+		if snippetEnd(p[0], p[1]) {
+			t.Errorf("snippetEnd(%q) is true", p)
 		}
 	}
 }

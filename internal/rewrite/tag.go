@@ -17,12 +17,19 @@ type attr struct {
 // end is the index of the '>' that ends the tag, or len(tag) when there is
 // none.
 func parseTag(tag []byte, attrs []attr) (nameEnd, end int, _ []attr) {
-	attrs = attrs[:0]
 	i := 1
 	for i < len(tag) && !tagNameStop[tag[i]] {
 		i++
 	}
-	nameEnd = i
+	return parseAttrs(tag, i, attrs)
+}
+
+// parseAttrs is parseTag for a tag whose name ends at nameEnd, such as one
+// the tokenizer has read the name of: a second loop over the name would
+// mispredict its exit once more.
+func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr) {
+	attrs = attrs[:0]
+	i := nameEnd
 	for i < len(tag) {
 		c := tag[i]
 		if c == '>' {
@@ -114,54 +121,65 @@ func value(tag []byte, attrs []attr, name string) ([]byte, bool) {
 
 // renamed lists, per element, the attributes that would make the browser run
 // or fetch something. A blocked element keeps them as data-ck-<name>.
-var renamed = [numElems][]string{
-	elemScript: {"src", "type", "href", "xlink:href"},
-	elemIframe: {"src", "srcdoc"},
-	elemImg:    {"src", "srcset"},
-	elemImage:  {"src", "srcset", "href", "xlink:href"},
-	elemLink:   {"href", "imagesrcset"},
-	elemEmbed:  {"src", "type"},
-	elemObject: {"data", "type"},
-	elemVideo:  {"src", "poster"},
-	elemAudio:  {"src"},
-	elemSource: {"src", "srcset"},
-	elemTrack:  {"src"},
-	elemInput:  {"src"},
-	elemBody:   {"background"},
-	elemTable:  {"background"},
-	elemTd:     {"background"},
-	elemTh:     {"background"},
-	elemMeta:   {"http-equiv"},
+var renamed = [numElems][]attrName{
+	elemScript: {anSrc, anType, anHref, anXlinkHref},
+	elemIframe: {anSrc, anSrcdoc},
+	elemImg:    {anSrc, anSrcset},
+	elemImage:  {anSrc, anSrcset, anHref, anXlinkHref},
+	elemLink:   {anHref, anImagesrcset},
+	elemEmbed:  {anSrc, anType},
+	elemObject: {anData, anType},
+	elemVideo:  {anSrc, anPoster},
+	elemAudio:  {anSrc},
+	elemSource: {anSrc, anSrcset},
+	elemTrack:  {anSrc},
+	elemInput:  {anSrc},
+	elemBody:   {anBackground},
+	elemTable:  {anBackground},
+	elemTd:     {anBackground},
+	elemTh:     {anBackground},
+	elemMeta:   {anHTTPEquiv},
 }
+
+// renamedMask is renamed as a bit per attrName, for neutralise to test each
+// attribute's name against.
+var renamedMask = func() (m [numElems]uint32) {
+	for e, names := range renamed {
+		for _, id := range names {
+			m[e] |= 1 << id
+		}
+	}
+	return m
+}()
 
 // placeholderAttr names, per element, the attribute a placeholder URL goes
 // in (Config.Placeholder, Config.ObjectPlaceholder). The type of an embed
 // or object is renamed with its URL, so that the browser shows the
 // placeholder as the page it is and not through the plugin or viewer the
 // type names.
-var placeholderAttr = [numElems]string{elemIframe: "src", elemEmbed: "src", elemObject: "data"}
+var placeholderAttr = [numElems]attrName{elemIframe: anSrc, elemEmbed: anSrc, elemObject: anData}
 
 // urlAttrs lists, per element, the attributes whose URLs are looked up in
 // the tracker table. href on script is SVG's way to load one, and <image>
 // is an img in HTML but SVG's image element inside <svg>.
-var urlAttrs = [numElems][]string{
-	elemScript: {"src", "href", "xlink:href"},
-	elemIframe: {"src", "srcdoc"},
-	elemImg:    {"src", "srcset"},
-	elemImage:  {"src", "srcset", "href", "xlink:href"},
-	elemLink:   {"href", "imagesrcset"},
-	elemEmbed:  {"src"},
-	elemObject: {"data"},
-	elemVideo:  {"src", "poster"},
-	elemAudio:  {"src"},
-	elemSource: {"src", "srcset"},
-	elemTrack:  {"src"},
-	elemInput:  {"src"},
-	elemBody:   {"background"},
-	elemTable:  {"background"},
-	elemTd:     {"background"},
-	elemTh:     {"background"},
-	elemMeta:   {"content"},
+var urlAttrs = [numElems][]attrName{
+	elemScript: {anSrc, anHref, anXlinkHref},
+	elemIframe: {anSrc, anSrcdoc},
+	elemImg:    {anSrc, anSrcset},
+	elemImage:  {anSrc, anSrcset, anHref, anXlinkHref},
+	elemLink:   {anHref, anImagesrcset},
+	elemEmbed:  {anSrc},
+	elemObject: {anData},
+	elemVideo:  {anSrc, anPoster},
+	elemAudio:  {anSrc},
+	elemSource: {anSrc, anSrcset},
+	elemTrack:  {anSrc},
+	elemInput:  {anSrc},
+	elemBody:   {anBackground},
+	elemTable:  {anBackground},
+	elemTd:     {anBackground},
+	elemTh:     {anBackground},
+	elemMeta:   {anContent},
 }
 
 // needle is, for the elements whose URL attribute is rare, a word their tag
@@ -176,6 +194,15 @@ var needle = [numElems]string{
 	elemInput: "src",
 	elemMeta:  "refresh",
 }
+
+// alwaysJudged marks the elements decide judges without a needle: one
+// table load for the common script, img and link instead of three tests.
+var alwaysJudged = func() (t [numElems]bool) {
+	for e := range t {
+		t[e] = urlAttrs[e] != nil && needle[e] == ""
+	}
+	return t
+}()
 
 // containsFold reports whether tag contains the lower-case ASCII word w in
 // any letter case.
@@ -202,8 +229,10 @@ func containsFold(tag []byte, w string) bool {
 // any element's style attribute when it points at such a tracker.
 func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	// A meta only fetches as a refresh, which takes http-equiv.
-	judged := urlAttrs[e] != nil && (e != elemMeta || r.anames&bitHTTPEquiv != 0) &&
-		(needle[e] == "" || containsFold(tag, needle[e]))
+	judged := alwaysJudged[e]
+	if !judged && needle[e] != "" {
+		judged = (e != elemMeta || r.anames&bitHTTPEquiv != 0) && containsFold(tag, needle[e])
+	}
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold
@@ -216,9 +245,11 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 		return nil
 	}
 	nameEnd, attrs := r.tagAttrs(tag)
+	var at attrIndex
+	at.index(tag, attrs)
 	styleCats := ""
 	if styled {
-		if v, ok := value(tag, attrs, "style"); ok && len(v) > 0 {
+		if v, ok := at.value(tag, attrs, anStyle); ok && len(v) > 0 {
 			r.css, styleCats = r.sanitizeCSS(r.css[:0], r.decode(v))
 			if styleCats != "" {
 				r.report(e, styleCats)
@@ -227,7 +258,7 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	}
 	cat := ""
 	if judged {
-		if cat = r.elementCategory(e, tag, attrs); cat != "" {
+		if cat = r.elementCategory(e, tag, attrs, &at); cat != "" {
 			r.report(e, cat)
 		}
 	}
@@ -238,9 +269,9 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 }
 
 // elementCategory returns the category that blocks the element, or "" when
-// it loads nothing the visitor has not granted.
-func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr) string {
-	if v, ok := value(tag, attrs, "data-consent"); ok && e != elemMeta {
+// it loads nothing the visitor has not granted. at indexes attrs.
+func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrIndex) string {
+	if v, ok := at.value(tag, attrs, anDataConsent); ok && e != elemMeta {
 		if cat := r.category(v); cat != "" {
 			if r.allowed(cat) {
 				return ""
@@ -251,35 +282,36 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr) string {
 	}
 	switch e {
 	case elemLink:
-		if !fetchingLink(r.decode(valueOrNil(tag, attrs, "rel"))) {
+		rel, _ := at.value(tag, attrs, anRel)
+		if !fetchingLink(r.decode(rel)) {
 			return ""
 		}
 	case elemMeta:
-		v, _ := value(tag, attrs, "http-equiv")
+		v, _ := at.value(tag, attrs, anHTTPEquiv)
 		if !equalFold(bytes.TrimSpace(r.decode(v)), "refresh") {
 			return ""
 		}
-		c, _ := value(tag, attrs, "content")
+		c, _ := at.value(tag, attrs, anContent)
 		return r.urlCategory(refreshURL(r.decode(c)), false)
 	}
 	// Only documents (iframe, embed, object) load what a data: or
 	// javascript: URL holds; an image or a video from one fetches nothing.
 	doc := e == elemIframe || e == elemEmbed || e == elemObject
 	for _, name := range urlAttrs[e] {
-		v, ok := value(tag, attrs, name)
+		v, ok := at.value(tag, attrs, name)
 		if !ok || len(v) == 0 {
 			continue
 		}
 		v = r.decode(v)
 		var c string
 		switch name {
-		case "srcset", "imagesrcset":
+		case anSrcset, anImagesrcset:
 			for i := 0; i < len(v) && c == ""; {
 				var u []byte
 				u, i = nextSrcsetURL(v, i)
 				c = r.urlCategory(u, false)
 			}
-		case "srcdoc":
+		case anSrcdoc:
 			c = r.textCategory(v)
 		default:
 			c = r.urlCategory(v, doc)
@@ -498,16 +530,16 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 	}
 	out = appendEscaped(out, blocked)
 	out = append(out, '"')
-	if name := placeholderAttr[e]; name != "" && cat != "" {
+	if name := placeholderAttr[e]; name != anNone && cat != "" {
 		ph := r.cfg.Placeholder
 		if e != elemIframe {
 			ph = r.cfg.ObjectPlaceholder
 		}
 		if ph != nil {
-			src, _ := value(tag, attrs, name)
+			src, _ := value(tag, attrs, attrNameSet.words[name])
 			r.ph = ph(r.ph[:0], cat, r.decode(src))
 			out = append(out, ' ')
-			out = append(out, name...)
+			out = append(out, attrNameSet.words[name]...)
 			out = append(out, `="`...)
 			out = appendEscapedBytes(out, r.ph)
 			out = append(out, '"')
@@ -518,23 +550,19 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 		out = appendEscapedBytes(out, r.css)
 		out = append(out, '"')
 	}
+	var mask uint32
+	if cat != "" {
+		mask = renamedMask[e]
+	}
+	if styleCats != "" {
+		mask |= 1 << anStyle
+	}
 	prev := nameEnd
 	for _, a := range attrs {
-		rename := ""
-		if styleCats != "" && nameIs(tag, a, "style") {
-			rename = "style"
-		} else if cat != "" {
-			for _, name := range renamed[e] {
-				if nameIs(tag, a, name) {
-					rename = name
-					break
-				}
-			}
-		}
-		if rename != "" {
+		if id := attrNameSet.find(tag[a.ns:a.ne]); mask>>id&1 != 0 {
 			out = append(out, tag[prev:a.ns]...)
 			out = append(out, "data-ck-"...)
-			out = append(out, rename...)
+			out = append(out, attrNameSet.words[id]...)
 			prev = a.ne
 		}
 	}
@@ -565,19 +593,18 @@ func fetchingLink(rel []byte) bool {
 		for i < len(rel) && !isSpace(rel[i]) {
 			i++
 		}
-		for _, kw := range fetchingRels {
-			if equalFold(rel[start:i], kw) {
-				return true
-			}
+		if fetchingRels.find(rel[start:i]) != 0 {
+			return true
 		}
 	}
 	return false
 }
 
-var fetchingRels = [...]string{
+// fetchingRels are the link types that make a browser load a link's href.
+var fetchingRels = newWordSet([]string{"",
 	"stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
 	"prerender", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "manifest",
-}
+})
 
 // nextSrcsetURL returns the URL of the image candidate starting at or after
 // v[i] (the text up to its first whitespace) and the index where the next

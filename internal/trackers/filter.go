@@ -11,11 +11,15 @@ import "strings"
 // meet, so its bits are a fixed-size array read inline.
 type HostFilter struct {
 	bits [filterBits / 64]uint64
-	// topLens has a bit per length of the hosts' last labels, top2 a bit
-	// per pair of their first letters: most words after a dot in code
-	// fail one of them.
+	// topLens has a bit per length of the hosts' last labels, top3 a bit
+	// per run of their first three bytes (labelCode's numbers; the third 0
+	// for a label of two), and tops a bit per hash of their length, first
+	// two bytes and last byte (topKey): most words after a dot in code
+	// fail one of them. top3 is tested before the word is read, topLens
+	// and tops after.
 	topLens uint64
-	top2    [1024 / 64]uint64
+	top3    [1 << 15 / 64]uint64
+	tops    [topBits / 64]uint64
 	// MaxTop is the length of the longest last label: a scanner can stop
 	// reading a word after a dot once it is longer.
 	MaxTop int
@@ -27,17 +31,54 @@ func (f *HostFilter) MayEnd(label []byte) bool {
 	if len(label) < 2 || len(label) > 63 || f.topLens&(1<<len(label)) == 0 {
 		return false
 	}
-	return f.MayBeginEnd(label[0], label[1])
+	k := topKey(label[0], label[1], label[len(label)-1], len(label))
+	return f.tops[k/64]&(1<<(k%64)) != 0
+}
+
+// topBits is the size of the top-label set in bits, for about 120 top
+// labels in the built-in table: the words of code that share a bit with one
+// are about one in thirty.
+const topBits = 1 << 12
+
+// topKey hashes a top label by its length and its first two and last bytes
+// (any letter case) into the top-label set: "com", "net", "de" pass, and so
+// would "cdm"; "console", "cookie", "onload" and "async" do not, which
+// the first two bytes let through.
+func topKey(c0, c1, last byte, n int) uint {
+	x := uint32(labelCode[c0])<<15 | uint32(labelCode[c1])<<10 | uint32(labelCode[last])<<5 | uint32(n&31)
+	return uint(x * 0x27d4eb2f >> (32 - 12))
 }
 
 // MayBeginEnd reports whether some table host's last label may begin with
-// the two bytes c0 c1, any letter case: it is the first test of MayEnd, for
-// a text scanner to make on the two bytes after a dot before it reads the
-// rest of the word, since most words after a dot in code fail it.
-func (f *HostFilter) MayBeginEnd(c0, c1 byte) bool {
-	k := uint(c0&31)<<5 | uint(c1&31)
-	return f.top2[k/64]&(1<<(k%64)) != 0
+// the bytes c0 c1 c2, any letter case, where c2 is any byte that no label
+// holds (such as 0) for a label of two bytes. It is for a text scanner to
+// test on the bytes after a dot before it reads the rest of the word, since
+// most words after a dot in code fail it. The bytes no label holds
+// (anything but ASCII letters, digits and '-') all count as one, which no
+// top label of the built-in table begins with, so a scanner need not test
+// for them first.
+func (f *HostFilter) MayBeginEnd(c0, c1, c2 byte) bool {
+	k := top3Key(c0, c1, c2)
+	return f.top3[k/64]&(1<<(k%64)) != 0
 }
+
+func top3Key(c0, c1, c2 byte) uint {
+	return uint(labelCode[c0])<<10 | uint(labelCode[c1])<<5 | uint(labelCode[c2])
+}
+
+// labelCode numbers the bytes of host labels in five bits: letters in
+// either case 1-26, digits and '-' 27-31 (some sharing a number), any
+// other byte 0.
+var labelCode = func() (t [256]uint8) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c], t[c-'a'+'A'] = uint8(c-'a'+1), uint8(c-'a'+1)
+	}
+	for c := '0'; c <= '9'; c++ {
+		t[c] = uint8(27 + (c-'0')%5)
+	}
+	t['-'] = 31
+	return t
+}()
 
 // filterBits is the size of the filter in bits: 8 KiB, sixteen bits per
 // table host.
@@ -46,24 +87,42 @@ const filterBits = 1 << 16
 // MayMatch reports whether a host ending in last2 (its last two labels,
 // any letter case) may be in the table.
 func (f *HostFilter) MayMatch(last2 []byte) bool {
-	h := uint32(2166136261)
-	for _, c := range last2 {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h = (h ^ uint32(c)) * 16777619
-	}
-	h %= filterBits
-	return f.bits[h/64]&(1<<(h%64)) != 0
+	k := last2Key(last2)
+	return f.bits[k/64]&(1<<(k%64)) != 0
 }
 
 func (f *HostFilter) add(last2 string) {
-	h := uint32(2166136261)
-	for i := 0; i < len(last2); i++ {
-		h = (h ^ uint32(last2[i])) * 16777619
+	k := last2Key(last2)
+	f.bits[k/64] |= 1 << (k % 64)
+}
+
+// last2Key hashes the last two labels of a host into the filter by their
+// length and their first and last eight bytes (all of them when shorter),
+// in two loads and no loop: a loop over the bytes costs its exit's
+// misprediction, after as many bytes as the host has. OR-ing 0x20 into
+// every byte folds the letters' case and leaves the other bytes of host
+// names (digits, '-', '.') as they are.
+func last2Key[T string | []byte](b T) uint {
+	const fold = 0x2020202020202020
+	n := len(b)
+	var x, y uint64
+	if n >= 8 {
+		x = load64(b[:8]) | fold
+		y = load64(b[n-8:]) | fold
+	} else {
+		for k := range n {
+			x |= uint64(b[k]|0x20) << (8 * k)
+		}
 	}
-	h %= filterBits
-	f.bits[h/64] |= 1 << (h % 64)
+	h := (x*0x9e3779b97f4a7c15 ^ y*0xc2b2ae3d27d4eb4f ^ uint64(n)) * 0x165667b19e3779f9
+	return uint(h >> (64 - 16))
+}
+
+// load64 reads eight bytes, little-endian.
+func load64[T string | []byte](b T) uint64 {
+	_ = b[7]
+	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
 }
 
 // MayMatchHost is MayMatch for a whole host, trailing dots dropped.
@@ -85,8 +144,14 @@ func (t *Table) Filter() *HostFilter {
 			if len(top) >= 2 && len(top) <= 63 {
 				f.topLens |= 1 << len(top)
 				f.MaxTop = max(f.MaxTop, len(top))
-				k := uint(top[0]&31)<<5 | uint(top[1]&31)
-				f.top2[k/64] |= 1 << (k % 64)
+				c2 := byte(0)
+				if len(top) > 2 {
+					c2 = top[2]
+				}
+				k := top3Key(top[0], top[1], c2)
+				f.top3[k/64] |= 1 << (k % 64)
+				k = topKey(top[0], top[1], top[len(top)-1], len(top))
+				f.tops[k/64] |= 1 << (k % 64)
 			}
 		}
 		t.filter = f

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // TestCanonicalHostMatchesBrowser compares the host normalisation with what
@@ -185,5 +186,27 @@ func TestFastURLPathAgrees(t *testing.T) {
 		c, ok := tab.LookupURL(u)
 		assert.Equal(t, wantOK, ok, u)
 		assert.Equal(t, wantC, c, u)
+	}
+	// Every byte in a host, and hosts around the longest a name can be,
+	// ended every way the fast path reads.
+	var urls []string
+	for b := range 256 {
+		urls = append(urls, "https://ad.double"+string(rune(b))+"click.net/x", "//"+string(rune(b))+"doubleclick.net")
+		urls = append(urls, "http://ad.doubleclick.net"+string([]byte{byte(b)})+"x", "https://ad."+string([]byte{byte(b)})+"doubleclick.net")
+		urls = append(urls, "/"+string([]byte{byte(b)})+"/ad.doubleclick.net/x", "/"+string([]byte{byte(b)})+"ad.doubleclick.net")
+	}
+	for n := maxHost - 3; n <= maxHost+2; n++ {
+		host := strings.Repeat("a.", (n-len("doubleclick.net"))/2) + "doubleclick.net"
+		host = strings.Repeat("b", n-len(host)) + host
+		require.Len(t, host, n)
+		for _, end := range []string{"", "/", "?", "#", ".", "x", "%", ":"} {
+			urls = append(urls, "https://"+host+end, "//"+strings.ToUpper(host)+end)
+		}
+	}
+	for _, u := range urls {
+		wantC, wantOK := lookupURLSlow(tab, u, nil)
+		if c, ok := tab.LookupURL(u); c != wantC || ok != wantOK {
+			t.Errorf("%q: %q %v, the general path: %q %v", u, c, ok, wantC, wantOK)
+		}
 	}
 }

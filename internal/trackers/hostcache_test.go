@@ -23,6 +23,12 @@ func TestHostCacheAnswersAsTheTable(t *testing.T) {
 		"https://AD.DoubleClick.NET/z", "https://d.doubleclick.net/", "https://example.org/b", long, long,
 		"https://connect.facebook.net/x", "https://cdn.example.com/2.png", "https://ad.doubleclick.ne/",
 		"https://a.example.org/", "/relative", "https://ad.doubleclick.net/y",
+		// URLs that begin with the last one's scheme and authority but
+		// name another host, or the same one another way.
+		"https://example.org", "https://example.org.doubleclick.net/", "https://example.org?q", "https://example.org#f",
+		"https://example.org", "https://example.org:443/", "https://example.org", "https://example.orgx.doubleclick.net/",
+		"https://example.org", "https://example.org./", "https://example.org", "https://example.org\\doubleclick.net/",
+		"//ad.doubleclick.net", "//ad.doubleclick.net@example.org/", "//ad.doubleclick.net", "//ad.doubleclick.net/",
 	}
 	for k := range 2 * hostCacheSize { // more hosts than the cache holds
 		urls = append(urls, fmt.Sprintf("https://h%d.doubleclick.net/", k), fmt.Sprintf("https://h%d.example.net/", k))
@@ -42,6 +48,24 @@ func TestHostCacheAnswersAsTheTable(t *testing.T) {
 				assert.Equal(t, wantC, c, "round %d: host %s", round, host)
 				assert.Equal(t, wantOK, ok, "round %d: host %s", round, host)
 			}
+		}
+	}
+}
+
+// TestHostCacheTableSwitch looks the same URL up in two tables one after
+// the other: the answer remembered for the URL's start is the first
+// table's, and must not be the second's.
+func TestHostCacheTableSwitch(t *testing.T) {
+	t.Parallel()
+	def := Default()
+	mine := def.With(map[string]string{"doubleclick.net": "", "example.org": "marketing"})
+	var hc HostCache
+	for _, u := range []string{"https://example.org/a", "https://ad.doubleclick.net/x"} {
+		for _, tab := range []*Table{def, mine, def, mine} {
+			wantC, wantOK := tab.LookupURL(u)
+			c, ok := hc.LookupURLBytes(tab, []byte(u))
+			assert.Equal(t, wantC, c, u)
+			assert.Equal(t, wantOK, ok, u)
 		}
 	}
 }

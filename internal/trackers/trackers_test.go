@@ -199,9 +199,36 @@ func TestHostFilterTopLabels(t *testing.T) {
 	for _, l := range []string{"x", "", "getElementsByClassName"} {
 		assert.False(t, f.MayEnd([]byte(l)), l)
 	}
-	custom := Default().With(map[string]string{"stats.example.internal": "analytics"})
+	custom := Default().With(map[string]string{"stats.example.internal": "analytics", "x.y.p4": "marketing", "a.b.x-1": "analytics"})
 	assert.True(t, custom.Filter().MayEnd([]byte("internal")))
 	assert.Zero(t, testing.AllocsPerRun(100, func() { f.MayEnd([]byte("com")) }))
+	// The words of code these tests were made to turn away, which share
+	// their first two letters with a top label of the table.
+	for _, w := range []string{"console", "cookie", "onload", "async", "indexOf", "push", "replace", "getElementById"} {
+		assert.False(t, f.MayEnd([]byte(w)) && f.MayBeginEnd(w[0], w[1], w[2]), w)
+	}
+	// No false negatives: every top label of a table passes both tests,
+	// in either case, however the table got it.
+	for _, tab := range []*Table{Default(), custom} {
+		f := tab.Filter()
+		for h := range tab.hosts {
+			top := h[strings.LastIndexByte(h, '.')+1:]
+			if len(top) < 2 {
+				continue
+			}
+			for _, l := range []string{top, strings.ToUpper(top)} {
+				c2 := byte(0)
+				if len(l) > 2 {
+					c2 = l[2]
+				}
+				assert.True(t, f.MayBeginEnd(l[0], l[1], c2), h)
+				assert.True(t, f.MayEnd([]byte(l)), h)
+			}
+		}
+	}
+	assert.True(t, f.MayBeginEnd('d', 'e', '/'), "a label of two bytes ends at any byte no label holds")
+	assert.True(t, f.MayBeginEnd('c', 'o', 'M'), "com")
+	assert.False(t, f.MayBeginEnd('.', 'c', 'o'))
 }
 
 func TestHostFilter(t *testing.T) {
