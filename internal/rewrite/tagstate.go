@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"bytes"
+	"encoding/binary"
 	"fmt"
 )
 
@@ -246,6 +247,17 @@ var (
 func (r *Rewriter) tag(p []byte, i int) int {
 	n := len(p)
 	k := r.nameLen
+	if k == 0 && n-i >= 8 {
+		x := binary.LittleEndian.Uint64(p[i:])
+		if l := nameEnd(x); tagNameStop[p[i+l]] {
+			w := lowerWord(x, l)
+			binary.LittleEndian.PutUint64(r.name[:8], w)
+			r.nameLen = l
+			r.nameDone(p, classifyWord(w, l))
+			i += l
+			goto attrs
+		}
+	}
 	for ; i < n; i++ {
 		c := p[i]
 		if tagNameStop[c] {
@@ -260,7 +272,8 @@ func (r *Rewriter) tag(p []byte, i int) int {
 	if i == n {
 		return n
 	}
-	r.nameDone(p)
+	r.nameDone(p, r.classify())
+attrs:
 	if readOnce[r.elem] && !r.endTag && r.tokAbs >= r.off {
 		base := int(r.tokAbs - r.off)
 		// A tag the rewriter judges is read once, by parseTag, when it is
@@ -304,16 +317,15 @@ func (r *Rewriter) startName(end bool) {
 	r.st = sTagName
 }
 
-// nameDone acts on a complete tag name: the places of Head and BodyEnd, and
-// holding the start tag until its '>'.
-func (r *Rewriter) nameDone(p []byte) {
+// nameDone acts on a complete tag name, classified as e: the places of
+// Head and BodyEnd, and holding the start tag until its '>'.
+func (r *Rewriter) nameDone(p []byte, e elem) {
 	if r.endTag && r.nameLen != len("body") && r.nframes+r.fover == 0 {
 		// Outside foreign content only </body> matters.
 		r.elem = elemOther
 		r.look = false
 		return
 	}
-	e := r.classify()
 	r.elem = e
 	if r.endTag {
 		if e == elemBody && r.bodyPending {
@@ -344,110 +356,6 @@ func (r *Rewriter) nameDone(p []byte) {
 	// pointing at a tracker. Holding costs nothing until a Write ends
 	// inside the tag.
 	r.look = true
-}
-
-func (r *Rewriter) classify() elem {
-	if r.nameLen > len(r.name) {
-		return elemOther
-	}
-	n := r.name[:r.nameLen]
-	switch len(n) {
-	case 1:
-		switch n[0] {
-		case 'b', 'i', 'p', 's', 'u':
-			return elemBreakout
-		}
-	case 2:
-		switch string(n) {
-		case "td":
-			return elemTd
-		case "th":
-			return elemTh
-		case "mi":
-			return elemMi
-		case "mo":
-			return elemMo
-		case "mn":
-			return elemMn
-		case "ms":
-			return elemMs
-		case "br", "dd", "dl", "dt", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "tt", "ul":
-			return elemBreakout
-		}
-	default:
-		switch string(n) {
-		case "script":
-			return elemScript
-		case "iframe":
-			return elemIframe
-		case "img":
-			return elemImg
-		case "link":
-			return elemLink
-		case "head":
-			return elemHead
-		case "html":
-			return elemHTML
-		case "body":
-			return elemBody
-		case "style":
-			return elemStyle
-		case "xmp":
-			return elemXmp
-		case "noembed":
-			return elemNoembed
-		case "noframes":
-			return elemNoframes
-		case "noscript":
-			return elemNoscript
-		case "textarea":
-			return elemTextarea
-		case "title":
-			return elemTitle
-		case "plaintext":
-			return elemPlaintext
-		case "meta":
-			return elemMeta
-		case "image":
-			return elemImage
-		case "embed":
-			return elemEmbed
-		case "object":
-			return elemObject
-		case "video":
-			return elemVideo
-		case "audio":
-			return elemAudio
-		case "source":
-			return elemSource
-		case "track":
-			return elemTrack
-		case "input":
-			return elemInput
-		case "table":
-			return elemTable
-		case "base":
-			return elemBase
-		case "svg":
-			return elemSVG
-		case "math":
-			return elemMath
-		case "foreignobject":
-			return elemForeignObject
-		case "desc":
-			return elemDesc
-		case "mtext":
-			return elemMtext
-		case "annotation-xml":
-			return elemAnnotationXML
-		case "font":
-			return elemFont
-		case "big", "blockquote", "center", "code", "div", "listing", "menu", "nobr", "pre", "ruby",
-			"small", "span", "strong", "strike", "sub", "sup", "var":
-			return elemBreakout
-		}
-	}
-	return elemOther
 }
 
 // tagEnd finishes the tag whose '>' is at p[i] and returns the index after

@@ -1,6 +1,9 @@
 package rewrite
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // state is a tokenizer state, named after the WHATWG tokenization states it
 // follows (https://html.spec.whatwg.org/multipage/parsing.html#tokenization).
@@ -450,10 +453,23 @@ func (r *Rewriter) run(p []byte) {
 // that cannot matter: outside foreign content, whole in p, "</name>" with a
 // name that cannot be body's. It returns the index after its '>', or 0 to
 // leave the tag to the general states. Nearly half the tags of a page are
-// such end tags.
+// such end tags. (The | 0x20 folds only the case of "body"'s letters: every
+// one of them has that bit set.)
 func (r *Rewriter) plainEndTag(p []byte, i int) int {
 	if r.nframes+r.fover != 0 {
 		return 0
+	}
+	if len(p)-i >= 8 {
+		// The name in one load, as tag reads it: a name that does not
+		// end at a '>' within the word goes to the general states.
+		x := binary.LittleEndian.Uint64(p[i:])
+		l := nameEnd(x)
+		if p[i+l] != '>' || l == len("body") && uint32(x)|0x20202020 == bodyWord {
+			return 0
+		}
+		r.look = false
+		r.st = sData
+		return i + l + 1
 	}
 	j := i
 	for j < len(p) && !tagNameStop[p[j]] {
