@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"bytes"
 	"encoding/binary"
 	"math/bits"
 )
@@ -79,20 +80,22 @@ var tagClasses = func() []struct {
 	return t
 }()
 
-// classMul is a multiplier under which the keys of tagClasses' short names
-// fall into distinct slots of classKeys (found by trying random odd
-// numbers; init panics if a name added to the list breaks it, and any test
-// run shows it).
+// classMul is a multiplier under which the short names of tagClasses fall
+// into distinct slots of classTab (found by trying random odd numbers;
+// init panics if a name added to the list breaks it, so any test run
+// shows it).
 const (
-	classMul  = 0x7b38b64d4cd2c643
+	classMul  = 0xaa10e076043ba36b
 	classBits = 8
 )
 
 var (
-	classKeys  [1 << classBits]uint64
-	classElems [1 << classBits]elem
-	longNames  []string // the names of tagClasses longer than seven bytes
-	longElems  []elem
+	// classTab holds, for each short name of tagClasses, its bytes in the
+	// low seven bytes of its slot and its elem in the top byte. A name's
+	// length needs no room: a name that reaches the table holds no NUL.
+	classTab  [1 << classBits]uint64
+	longNames []string // the names of tagClasses longer than seven bytes
+	longElems []elem
 )
 
 func init() {
@@ -104,29 +107,23 @@ func init() {
 		}
 		var b [8]byte
 		copy(b[:], c.name)
-		key := classKey(binary.LittleEndian.Uint64(b[:]), len(c.name))
-		s := key * classMul >> (64 - classBits)
-		if classKeys[s] != 0 {
+		w := binary.LittleEndian.Uint64(b[:])
+		s := w * classMul >> (64 - classBits)
+		if classTab[s] != 0 {
 			panic("rewrite: tag names " + c.name + " and another share a slot of the class table: choose another classMul")
 		}
-		classKeys[s], classElems[s] = key, c.elem
+		classTab[s] = w | uint64(c.elem)<<56
 	}
 }
 
-// classKey is a short name's key in the class table: its bytes and, in the
-// top byte, its length (a name may hold NUL bytes).
-func classKey(w uint64, l int) uint64 { return w | uint64(l)<<56 }
-
-// classifyWord classifies a name of l ≤ 7 bytes given as lowerWord
-// returns it.
-func classifyWord(w uint64, l int) elem {
-	key := classKey(w, l)
-	s := key * classMul >> (64 - classBits)
-	e := classElems[s]
-	if classKeys[s] != key {
-		e = elemOther
-	}
-	return e
+// classifyWord classifies a name of at most seven bytes, none of them NUL,
+// given as lowerWord returns it. It has no branch: which names are known
+// is the data a branch would miss on.
+func classifyWord(w uint64) elem {
+	v := classTab[w*classMul>>(64-classBits)]
+	d := (v ^ w) << 8    // zero when the slot holds this name
+	ok := (d|-d)>>63 - 1 // all ones when d is zero
+	return elem(v >> 56 & ok)
 }
 
 // classify classifies the tag name in r.name when the one-load path did not
@@ -135,12 +132,15 @@ func (r *Rewriter) classify() elem {
 	if r.nameLen > len(r.name) {
 		return elemOther
 	}
-	if r.nameLen <= 7 {
-		var b [8]byte
-		copy(b[:], r.name[:r.nameLen])
-		return classifyWord(binary.LittleEndian.Uint64(b[:]), r.nameLen)
-	}
 	n := r.name[:r.nameLen]
+	if bytes.IndexByte(n, 0) >= 0 {
+		return elemOther // no known name holds a NUL; the table needs none
+	}
+	if len(n) <= 7 {
+		var b [8]byte
+		copy(b[:], n)
+		return classifyWord(binary.LittleEndian.Uint64(b[:]))
+	}
 	for k, name := range longNames {
 		if string(n) == name {
 			return longElems[k]

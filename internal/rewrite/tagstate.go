@@ -253,7 +253,7 @@ func (r *Rewriter) tag(p []byte, i int) int {
 			w := lowerWord(x, l)
 			binary.LittleEndian.PutUint64(r.name[:8], w)
 			r.nameLen = l
-			r.nameDone(p, classifyWord(w, l))
+			r.nameDone(p, classifyWord(w))
 			i += l
 			goto attrs
 		}

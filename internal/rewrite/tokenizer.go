@@ -158,10 +158,10 @@ type tokenizer struct {
 	tokAbs  int64 // stream offset where the current token starts
 	ltAbs   int64 // stream offset of the '<' of a raw text end tag candidate
 
+	name      [16]byte // lower-case tag name prefix; 8-aligned: tag stores 8 bytes at once
 	endTag    bool
-	name      [16]byte // lower-case tag name prefix
-	nameLen   int      // may exceed len(name): then no interesting element
-	anames    uint64   // lengths of the tag's attribute names; see scanAttrs
+	nameLen   int    // may exceed len(name): then no interesting element
+	anames    uint64 // lengths of the tag's attribute names; see scanAttrs
 	elem      elem
 	overflow  bool // it grew past maxTag and was let through
 	headAfter bool // a meta that gets Head before or after it
