@@ -125,3 +125,42 @@ func TestClassify(t *testing.T) {
 		}
 	}
 }
+
+// TestAttrNameEnd checks the one-load attribute name scan against the byte
+// loop it replaces: the first byte it points at that ends a name is the
+// first such byte, and every byte it steps over is part of the name.
+func TestAttrNameEnd(t *testing.T) {
+	check := func(p []byte) {
+		t.Helper()
+		want := 8
+		for k, c := range p[:8] {
+			if attrNameStop[c] {
+				want = k
+				break
+			}
+		}
+		l := attrNameEnd(binary.LittleEndian.Uint64(p))
+		if attrNameStop[p[l]] && l != want || !attrNameStop[p[l]] && l >= want {
+			t.Fatalf("attrNameEnd(%q) = %d; the name ends at %d", p[:8], l, want)
+		}
+	}
+	base := []byte("aBcDeFgH")
+	for j := 0; j < 8; j++ {
+		for c := range 256 {
+			p := append([]byte(nil), base...)
+			p[j] = byte(c)
+			check(p)
+		}
+	}
+	edge := []byte{0, 1, '\t', '\n', '\f', '\r', 0x1f, ' ', '!', ',', '-', '.', '/', '0', ';', '<', '=', '>', '?', '@',
+		'a', 0x7f, 0x80, 0xa0, 0xbc, 0xbd, 0xbe, 0xff}
+	for j := 0; j < 7; j++ {
+		for _, c1 := range edge {
+			for _, c2 := range edge {
+				p := append([]byte(nil), base...)
+				p[j], p[j+1] = c1, c2
+				check(p)
+			}
+		}
+	}
+}
