@@ -239,7 +239,13 @@ func (r *Rewriter) tag(p []byte, i int) int {
 			w := lowerWord(x, l)
 			binary.LittleEndian.PutUint64(r.name[:8], w)
 			r.nameLen = l
-			r.nameDone(p, classifyWord(w))
+			if e := classifyWord(w); r.endTag || r.headPending {
+				r.nameDone(p, e)
+			} else {
+				// nameDone's work for a start tag when Head is placed.
+				r.elem = e
+				r.look = true
+			}
 			i += l
 			goto attrs
 		}
@@ -288,6 +294,12 @@ attrs:
 	r.anames |= seen
 	if j == n {
 		return n
+	}
+	if r.anames&bitSettings == 0 && r.passes(p, j+1) {
+		// tagEnd's common case, without the call.
+		r.look = false
+		r.st = sData
+		return j + 1
 	}
 	return r.tagEnd(p, j)
 }
@@ -344,6 +356,15 @@ func (r *Rewriter) nameDone(p []byte, e elem) {
 	r.look = true
 }
 
+// passes reports whether the tag ending before p[end] needs nothing more
+// done: the common case, an ordinary start tag without a style attribute,
+// or too short to carry a tracker in its style.
+func (r *Rewriter) passes(p []byte, end int) bool {
+	e := r.elem
+	return (e == elemOther || e == elemBreakout) && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
+		r.onTag == nil && (r.anames&bitStyle == 0 || end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2)
+}
+
 // tagEnd finishes the tag whose '>' is at p[i] and returns the index after
 // it.
 func (r *Rewriter) tagEnd(p []byte, i int) int {
@@ -353,10 +374,7 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 	if r.anames&bitSettings != 0 && r.watch && !r.endTag { // the rarest first
 		r.watchSettings(p, end)
 	}
-	if (e == elemOther || e == elemBreakout) && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
-		r.onTag == nil && (r.anames&bitStyle == 0 || end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2) {
-		// The common case: an ordinary start tag without a style
-		// attribute, or too short to carry a tracker in its style.
+	if r.passes(p, end) {
 		r.st = sData
 		return end
 	}
