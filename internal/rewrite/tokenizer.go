@@ -279,12 +279,24 @@ func (r *Rewriter) run(p []byte) {
 			r.startName(false)
 			i = r.tag(p, i)
 		} else if i+1 < n && p[i] == '/' && isAlpha(p[i+1]) && !r.headPending {
-			if k := r.plainEndTag(p, i+1); k > 0 {
-				i = k
-				if i < n {
-					goto data
+			// Nearly half the tags of a page are end tags that cannot
+			// matter: outside foreign content, "</name>" with the name
+			// and its '>' in the next eight bytes, a name other than
+			// body's. They are passed here, the name read in one load
+			// (the | 0x20 folds only the case of "body"'s letters: every
+			// one of them has that bit set).
+			if k := i + 1; r.nframes+r.fover == 0 && n-k >= 8 {
+				x := binary.LittleEndian.Uint64(p[k:])
+				l := nameEnd(x)
+				if p[k+l] == '>' && (l != len("body") || uint32(x)|0x20202020 != bodyWord) {
+					r.look = false
+					r.st = sData
+					i = k + l + 1
+					if i < n {
+						goto data
+					}
+					continue
 				}
-				continue
 			}
 			r.startName(true)
 			i = r.tag(p, i+1)
@@ -518,40 +530,6 @@ func (r *Rewriter) comment(p []byte, i int) int {
 		r.commentFeed(p[i : i+j+1])
 		i += j + 1
 	}
-}
-
-// plainEndTag reads an end tag whose name starts at p[i] when it is one
-// that cannot matter: outside foreign content, whole in p, "</name>" with a
-// name that cannot be body's. It returns the index after its '>', or 0 to
-// leave the tag to the general states. Nearly half the tags of a page are
-// such end tags. (The | 0x20 folds only the case of "body"'s letters: every
-// one of them has that bit set.)
-func (r *Rewriter) plainEndTag(p []byte, i int) int {
-	if r.nframes+r.fover != 0 {
-		return 0
-	}
-	if len(p)-i >= 8 {
-		// The name in one load, as tag reads it: a name that does not
-		// end at a '>' within the word goes to the general states.
-		x := binary.LittleEndian.Uint64(p[i:])
-		l := nameEnd(x)
-		if p[i+l] != '>' || l == len("body") && uint32(x)|0x20202020 == bodyWord {
-			return 0
-		}
-		r.look = false
-		r.st = sData
-		return i + l + 1
-	}
-	j := i
-	for j < len(p) && !tagNameStop[p[j]] {
-		j++
-	}
-	if j == len(p) || p[j] != '>' || j-i == len("body") {
-		return 0
-	}
-	r.look = false
-	r.st = sData
-	return j + 1
 }
 
 // commentEndsBefore reports whether a '>' right after seg ends the comment:
