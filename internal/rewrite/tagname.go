@@ -54,6 +54,19 @@ func lowerWord(x uint64, l int) uint64 {
 	return (x | up>>2) & (1<<(8*l&63) - 1)
 }
 
+// foldWord returns the first l < 8 bytes of x, a tag name's word that
+// nameEnd has read, with their 0x20 bit set, the bytes after them zero. On
+// a name that holds no byte below '!', which nameEnd has made sure of, this
+// folds exactly what a comparison with a name of letters, digits and '-'
+// can see: a byte folds onto a letter only from that letter in either
+// case, onto a digit or '-' only from itself or from a control byte. Every
+// name the rewriter compares r.name with is of that kind; other bytes, such
+// as '_' or non-ASCII, fold to bytes no such name holds. It costs a third of
+// lowerWord.
+func foldWord(x uint64, l int) uint64 {
+	return (x | 0x20*ones) & (1<<(8*l&63) - 1)
+}
+
 // bodyWord is "body" as a word of nameEnd's, to test a lower-case name
 // against.
 const bodyWord = 'b' | 'o'<<8 | 'd'<<16 | 'y'<<24
@@ -127,8 +140,8 @@ func init() {
 }
 
 // classifyWord classifies a name of at most seven bytes, none of them NUL,
-// given as lowerWord returns it. It has no branch: which names are known
-// is the data a branch would miss on.
+// in lower case or as foldWord returns it. It has no branch: which names
+// are known is the data a branch would miss on.
 func classifyWord(w uint64) elem {
 	v := classTab[w*classMul>>(64-classBits)]
 	d := (v ^ w) << 8    // zero when the slot holds this name

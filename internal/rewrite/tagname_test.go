@@ -7,33 +7,40 @@ import (
 	"testing"
 )
 
-// nameWordRef is the definition of nameEnd and lowerWord: the byte loop it replaces.
-func nameWordRef(p []byte, i int) (uint64, int, bool) {
-	var b [8]byte
+// nameWordRef is the definition of nameEnd, lowerWord and foldWord: the
+// byte loop they replace, with the name in lower case and folded.
+func nameWordRef(p []byte, i int) (lw, fw uint64, l int, ok bool) {
+	var b, f [8]byte
 	for l := 0; l < 8; l++ {
 		c := p[i+l]
 		if tagNameStop[c] {
-			return binary.LittleEndian.Uint64(b[:]), l, true
+			return binary.LittleEndian.Uint64(b[:]), binary.LittleEndian.Uint64(f[:]), l, true
 		}
-		b[l] = lower(c)
+		b[l], f[l] = lower(c), c|0x20
 	}
-	return 0, 0, false
+	return 0, 0, 0, false
 }
 
-// checkNameWord holds nameEnd and lowerWord, as tag uses them, to the byte loop on p[0:]: where it answers,
-// it answers the same; it may decline only names longer than seven bytes
-// or names with a control byte, which the byte loop reads instead.
+// checkNameWord holds nameEnd, lowerWord and foldWord, as tag uses them, to
+// the byte loop on p[0:]: where they answer, they answer the same; they may
+// decline only names longer than seven bytes or names with a control byte,
+// which the byte loop reads instead.
 func checkNameWord(t *testing.T, p []byte) {
 	t.Helper()
-	w, l := uint64(0), 0
+	lw, fw, l := uint64(0), uint64(0), 0
 	x := binary.LittleEndian.Uint64(p)
 	if e := nameEnd(x); tagNameStop[p[e]] {
-		w, l = lowerWord(x, e), e
+		lw, fw, l = lowerWord(x, e), foldWord(x, e), e
 	}
-	rw, rl, ok := nameWordRef(p, 0)
+	rlw, rfw, rl, ok := nameWordRef(p, 0)
 	if l > 0 {
-		if !ok || w != rw || l != rl {
-			t.Fatalf("name word %q: %#x, %d; the byte loop reads %#x, %d", p, w, l, rw, rl)
+		if !ok || lw != rlw || fw != rfw || l != rl {
+			t.Fatalf("name word %q: %#x, %#x, %d; the byte loop reads %#x, %#x, %d", p, lw, fw, l, rlw, rfw, rl)
+		}
+		for _, c := range p[:l] {
+			if c < '!' {
+				t.Fatalf("name word %q: read a name holding %#x, which foldWord does not fold exactly", p, c)
+			}
 		}
 		return
 	}
@@ -93,7 +100,10 @@ func TestClassify(t *testing.T) {
 		want[c.name] = c.elem
 	}
 	names := []string{"", "a", "nav", "article", "header", "section", "figure", "button", "picture", "time",
-		"h7", "td\x00", "t", "scrip", "scripts", "noscrip", "noscripts", "amp-img", "font-face"}
+		"h7", "td\x00", "t", "scrip", "scripts", "noscrip", "noscripts", "amp-img", "font-face",
+		// Bytes that fold (| 0x20) onto a listed name's: control bytes
+		// onto digits, '@' onto '`', non-ASCII bytes.
+		"h\x11", "H\x16", "t\x04d", "b@", "h\xd1", "s\x10b", "l\x09i", "td_", "h1\x00"}
 	for _, c := range tagClasses {
 		n := c.name
 		names = append(names, n, strings.ToUpper(n), n[:len(n)-1], n+"x", n+"\x00", "x"+n[1:], n[:len(n)-1]+"\x00")

@@ -236,7 +236,7 @@ func (r *Rewriter) tag(p []byte, i int) int {
 	if k == 0 && n-i >= 8 {
 		x := binary.LittleEndian.Uint64(p[i:])
 		if l := nameEnd(x); tagNameStop[p[i+l]] {
-			w := lowerWord(x, l)
+			w := foldWord(x, l)
 			binary.LittleEndian.PutUint64(r.name[:8], w)
 			r.nameLen = l
 			if e := classifyWord(w); r.endTag || r.headPending {

@@ -158,7 +158,7 @@ type tokenizer struct {
 	tokAbs  int64 // stream offset where the current token starts
 	ltAbs   int64 // stream offset of the '<' of a raw text end tag candidate
 
-	name      [16]byte // lower-case tag name prefix; 8-aligned: tag stores 8 bytes at once
+	name      [16]byte // tag name prefix, letters in lower case (see foldWord); 8-aligned: tag stores 8 bytes at once
 	endTag    bool
 	nameLen   int    // may exceed len(name): then no interesting element
 	anames    uint64 // lengths of the tag's attribute names; see scanAttrs
