@@ -35,16 +35,6 @@ func nameEnd(x uint64) int {
 	return bits.TrailingZeros64(m&highs|1<<63) >> 3
 }
 
-// attrNameEnd is nameEnd for attribute names, which '=' ends too. One
-// term marks '<', '=', '>' and '?' at once (the bytes 0x3c..0x3f): the
-// caller's table look-up tells the two that do not end a name.
-func attrNameEnd(x uint64) int {
-	s := x ^ '/'*ones
-	e := x ^ '<'*ones
-	m := (x-'!'*ones)&^x | (s-ones)&^s | (e-4*ones)&^e
-	return bits.TrailingZeros64(m&highs|1<<63) >> 3
-}
-
 // lowerWord returns the first l < 8 bytes of x in lower case, the bytes
 // after them zero.
 func lowerWord(x uint64, l int) uint64 {
