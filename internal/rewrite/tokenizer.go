@@ -1,6 +1,9 @@
 package rewrite
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // state is a tokenizer state, named after the WHATWG tokenization states it
 // follows (https://html.spec.whatwg.org/multipage/parsing.html#tokenization).
@@ -155,10 +158,10 @@ type tokenizer struct {
 	tokAbs  int64 // stream offset where the current token starts
 	ltAbs   int64 // stream offset of the '<' of a raw text end tag candidate
 
+	name      [16]byte // tag name prefix, letters in lower case (see foldWord); 8-aligned: tag stores 8 bytes at once
 	endTag    bool
-	name      [16]byte // lower-case tag name prefix
-	nameLen   int      // may exceed len(name): then no interesting element
-	anames    uint64   // lengths of the tag's attribute names; see scanAttrs
+	nameLen   int    // may exceed len(name): then no interesting element
+	anames    uint64 // lengths of the tag's attribute names; see scanAttrs
 	elem      elem
 	overflow  bool // it grew past maxTag and was let through
 	headAfter bool // a meta that gets Head before or after it
@@ -234,237 +237,299 @@ func lower(c byte) byte { return lowerTab[c] }
 
 // run feeds one Write through the state machine. Every state either consumes
 // bytes or changes state without consuming ("reconsume" in the spec).
+//
+// The data state, where most tokens begin and end, is outside the switch:
+// states that end in it jump back to it directly, and the switch, whose
+// indirect jump the branch predictor misses whenever the state differs from
+// the last one, is only taken for the others.
 func (r *Rewriter) run(p []byte) {
 	r.pos = 0
 	i, n := 0, len(p)
 	for i < n && r.err == nil {
-		switch r.st {
-		case sData:
-		data:
-			// A third of the tags on real pages follow the previous '>'
-			// at once, and another tenth after one byte (a newline): both
-			// are tested here, before a call whose set-up costs more than
-			// the search itself at these distances.
-			if p[i] != '<' {
-				if i+1 < n && p[i+1] == '<' {
-					i++
-				} else {
-					j := bytes.IndexByte(p[i:], '<')
-					if j < 0 {
-						i = n
-						continue
-					}
-					i += j
-				}
+		if r.st != sData {
+			i = r.step(p, i)
+			if r.st != sData || i == n || r.err != nil {
+				continue
 			}
-			r.tokAbs = r.off + int64(i)
-			r.look = true
-			r.tokKind = tokTag
-			r.st = sTagOpen
-			i++
-			// The common cases, without trips through the dispatch.
-			if i < n && isAlpha(p[i]) {
-				r.startName(false)
-				i = r.tag(p, i)
-			} else if i+1 < n && p[i] == '/' && isAlpha(p[i+1]) && !r.headPending {
-				if k := r.plainEndTag(p, i+1); k > 0 {
-					i = k
+		}
+	data:
+		// A third of the tags on real pages follow the previous '>' at
+		// once, and another tenth after one byte (a newline): both are
+		// tested here, before a call whose set-up costs more than the
+		// search itself at these distances.
+		if p[i] != '<' {
+			if i+1 < n && p[i+1] == '<' {
+				i++
+			} else {
+				j := bytes.IndexByte(p[i:], '<')
+				if j < 0 {
+					i = n
+					continue
+				}
+				i += j
+			}
+		}
+		r.tokAbs = r.off + int64(i)
+		r.look = true
+		r.tokKind = tokTag
+		r.st = sTagOpen
+		i++
+		// The common cases, without trips through the dispatch.
+		if i < n && isAlpha(p[i]) {
+			r.startName(false)
+			i = r.tag(p, i)
+		} else if i+1 < n && p[i] == '/' && isAlpha(p[i+1]) && !r.headPending {
+			// Nearly half the tags of a page are end tags that cannot
+			// matter: outside foreign content, "</name>" with the name
+			// and its '>' in the next eight bytes, a name other than
+			// body's. They are passed here, the name read in one load
+			// (the | 0x20 folds only the case of "body"'s letters: every
+			// one of them has that bit set).
+			if k := i + 1; r.nframes+r.fover == 0 && n-k >= 8 {
+				x := binary.LittleEndian.Uint64(p[k:])
+				l := nameEnd(x)
+				if p[k+l] == '>' && (l != len("body") || uint32(x)|0x20202020 != bodyWord) {
+					r.look = false
+					r.st = sData
+					i = k + l + 1
 					if i < n {
 						goto data
 					}
 					continue
 				}
-				r.startName(true)
-				i = r.tag(p, i+1)
 			}
-			// Most tags end in text: straight back to it, without the
-			// loop's test and the dispatch's search for the state.
-			if r.st == sData && i < n && r.err == nil {
-				goto data
-			}
-
-		case sTagOpen:
-			switch c := p[i]; {
-			case isAlpha(c):
-				r.startName(false)
-			case c == '/':
-				r.st = sEndTagOpen
-				i++
-			case c == '!':
-				r.look = false
-				r.st = sMarkupDecl
-				i++
-			case c == '?':
-				r.look = false
-				r.st = sBogus
-				i++
-			default:
-				r.look = false
-				r.st = sData
-			}
-
-		case sEndTagOpen:
-			switch c := p[i]; {
-			case isAlpha(c):
-				if r.headPending {
-					r.headPending = false
-					r.insertBeforeToken(p, r.cfg.Head)
-				}
-				r.startName(true)
-			case c == '>': // "</>" is no token at all
-				r.look = false
-				r.st = sData
-				i++
-			default:
-				r.look = false
-				r.st = sBogus
-				i++
-			}
-
-		case sTagName:
-			i = r.tag(p, i)
-
-		case sBeforeAttrName, sAttrName, sAfterAttrName, sBeforeAttrValue,
-			sAttrValueDQ, sAttrValueSQ, sAttrValueUnquoted, sAfterAttrValueQuoted:
-			j, st, seen := scanAttrs(p, i, r.st)
-			r.st = st
-			r.anames |= seen
-			if j == n {
-				i = n
-				continue
-			}
-			i = r.tagEnd(p, j)
-
-		case sMarkupDecl:
-			if p[i] == '-' {
-				r.st = sMarkupDeclDash
-				i++
-			} else {
-				r.st = sBogus
-			}
-
-		case sMarkupDeclDash:
-			if p[i] == '-' {
-				r.st = sComment
-				r.clen = 0
-				i++
-			} else {
-				r.st = sBogus
-			}
-
-		case sComment:
-			j := bytes.IndexByte(p[i:], '>')
-			if j < 0 {
-				r.commentFeed(p[i:])
-				i = n
-				continue
-			}
-			if r.commentEndsBefore(p[i : i+j]) {
-				r.st = sData
-			} else {
-				r.commentFeed(p[i : i+j+1])
-			}
-			i += j + 1
-
-		case sBogus:
-			j := bytes.IndexByte(p[i:], '>')
-			if j < 0 {
-				i = n
-				continue
-			}
-			i += j + 1
-			r.st = sData
-
-		case sPlaintext:
-			i = n
-
-		case sRawText:
-			if r.rawElem == elemStyle {
-				if r.look && r.tokKind == tokStyleTail {
-					i = r.styleTail(p)
-					continue
-				}
-				j := bytes.IndexByte(p[i:], '<')
-				if j < 0 {
-					r.styleText(p, i, n)
-					i = n
-					continue
-				}
-				r.styleText(p, i, i+j)
-				i += j
-				r.ltAbs = r.off + int64(i)
-				r.st = sRawLT
-				i++
-				continue
-			}
-			j := bytes.IndexByte(p[i:], '<')
-			if j < 0 {
-				i = n
-				continue
-			}
-			i += j
-			r.ltAbs = r.off + int64(i)
-			r.st = sRawLT
-			i++
-
-		case sRawLT:
-			if p[i] == '/' {
-				r.mi = 0
-				r.st = sRawEndName
-				i++
-			} else {
-				r.st = sRawText
-			}
-
-		case sRawEndName, sScriptEndName, sScriptEscEndName:
-			name := elemNames[r.rawElem]
-			for r.mi < len(name) && i < n && lower(p[i]) == name[r.mi] {
-				r.mi++
-				i++
-			}
-			if i == n {
-				continue
-			}
-			if r.mi == len(name) && tagNameStop[p[i]] {
-				r.rawEnd(p, i)
-				continue
-			}
-			// Not the end tag: reconsume in the state that looked for it.
-			switch r.st {
-			case sRawEndName:
-				r.st = sRawText
-			case sScriptEndName:
-				r.st = sScript
-			default:
-				r.st = sScriptEsc
-			}
-
-		default:
-			i = r.script(p, i)
+			r.startName(true)
+			i = r.tag(p, i+1)
+		} else if i+2 < n && p[i] == '!' && p[i+1] == '-' && p[i+2] == '-' {
+			r.look = false
+			r.clen = 0
+			i = r.comment(p, i+3)
+		}
+		// Most tags end in text: straight back to it, without the loop's
+		// test.
+		if r.st == sData && i < n && r.err == nil {
+			goto data
 		}
 	}
 	r.endWrite(p)
 }
 
-// plainEndTag reads an end tag whose name starts at p[i] when it is one
-// that cannot matter: outside foreign content, whole in p, "</name>" with a
-// name that cannot be body's. It returns the index after its '>', or 0 to
-// leave the tag to the general states. Nearly half the tags of a page are
-// such end tags.
-func (r *Rewriter) plainEndTag(p []byte, i int) int {
-	if r.nframes+r.fover != 0 {
+// step takes one step of a state other than sData, returning the index
+// after what it consumed.
+func (r *Rewriter) step(p []byte, i int) int {
+	n := len(p)
+	switch r.st {
+	case sTagOpen:
+		switch c := p[i]; {
+		case isAlpha(c):
+			r.startName(false)
+		case c == '/':
+			r.st = sEndTagOpen
+			i++
+		case c == '!':
+			r.look = false
+			r.st = sMarkupDecl
+			i++
+		case c == '?':
+			r.look = false
+			r.st = sBogus
+			i++
+		default:
+			r.look = false
+			r.st = sData
+		}
+
+	case sEndTagOpen:
+		switch c := p[i]; {
+		case isAlpha(c):
+			if r.headPending {
+				r.headPending = false
+				r.insertBeforeToken(p, r.cfg.Head)
+			}
+			r.startName(true)
+		case c == '>': // "</>" is no token at all
+			r.look = false
+			r.st = sData
+			i++
+		default:
+			r.look = false
+			r.st = sBogus
+			i++
+		}
+
+	case sTagName:
+		i = r.tag(p, i)
+
+	case sBeforeAttrName, sAttrName, sAfterAttrName, sBeforeAttrValue,
+		sAttrValueDQ, sAttrValueSQ, sAttrValueUnquoted, sAfterAttrValueQuoted:
+		i = r.readAttrs(p, i, r.st)
+
+	case sMarkupDecl:
+		if p[i] == '-' {
+			r.st = sMarkupDeclDash
+			i++
+		} else {
+			r.st = sBogus
+		}
+
+	case sMarkupDeclDash:
+		if p[i] == '-' {
+			r.clen = 0
+			i = r.comment(p, i+1)
+		} else {
+			r.st = sBogus
+		}
+
+	case sComment:
+		i = r.comment(p, i)
+
+	case sBogus:
+		j := bytes.IndexByte(p[i:], '>')
+		if j < 0 {
+			return n
+		}
+		i += j + 1
+		r.st = sData
+
+	case sPlaintext:
+		i = n
+
+	case sRawText:
+		if r.rawElem == elemStyle {
+			if r.look && r.tokKind == tokStyleTail {
+				return r.styleTail(p)
+			}
+			j := bytes.IndexByte(p[i:], '<')
+			if j < 0 {
+				r.styleText(p, i, n)
+				return n
+			}
+			r.styleText(p, i, i+j)
+			i += j
+		} else {
+			j := bytes.IndexByte(p[i:], '<')
+			if j < 0 {
+				return n
+			}
+			i += j
+		}
+		r.ltAbs = r.off + int64(i)
+		r.st = sRawLT
+		i++
+		if k := r.rawEndAt(p, i); k > 0 {
+			r.rawEnd(p, k)
+			i = r.readAttrs(p, k, sBeforeAttrName)
+		}
+
+	case sRawLT:
+		if p[i] == '/' {
+			r.mi = 0
+			r.st = sRawEndName
+			i++
+		} else {
+			r.st = sRawText
+		}
+
+	case sRawEndName, sScriptEndName, sScriptEscEndName:
+		name := elemNames[r.rawElem]
+		for r.mi < len(name) && i < n && lower(p[i]) == name[r.mi] {
+			r.mi++
+			i++
+		}
+		if i == n {
+			return n
+		}
+		if r.mi == len(name) && tagNameStop[p[i]] {
+			r.rawEnd(p, i)
+			return r.readAttrs(p, i, sBeforeAttrName)
+		}
+		// Not the end tag: reconsume in the state that looked for it.
+		switch r.st {
+		case sRawEndName:
+			r.st = sRawText
+		case sScriptEndName:
+			r.st = sScript
+		default:
+			r.st = sScriptEsc
+		}
+
+	case sScript:
+		i = r.script(p, i)
+		// Most scripts' first '<' starts their end tag: read it here
+		// rather than in three more trips through the dispatch.
+		if r.st != sScriptLT {
+			break
+		}
+		if k := r.rawEndAt(p, i); k > 0 {
+			r.rawEnd(p, k)
+			i = r.readAttrs(p, k, sBeforeAttrName)
+		}
+
+	default:
+		i = r.script(p, i)
+	}
+	return i
+}
+
+// readAttrs runs the attribute states from st at p[i] and, when the tag ends
+// in p, finishes it.
+func (r *Rewriter) readAttrs(p []byte, i int, st state) int {
+	j, st, seen := scanAttrs(p, i, st)
+	r.st = st
+	r.anames |= seen
+	if j == len(p) {
+		return j
+	}
+	return r.tagEnd(p, j)
+}
+
+// rawEndAt returns the index of the byte after "/name" when p[i:] starts
+// with the end tag of the raw text element being read, whole in p and
+// followed by a byte that ends its name, or 0. It reads the element's name
+// in one load, as the raw text end states would letter by letter.
+func (r *Rewriter) rawEndAt(p []byte, i int) int {
+	want, l := rawEndWords[r.rawElem], rawEndLens[r.rawElem]
+	if l == 0 || len(p)-i < 8 {
 		return 0
 	}
-	j := i
-	for j < len(p) && !tagNameStop[p[j]] {
-		j++
-	}
-	if j == len(p) || p[j] != '>' || j-i == len("body") {
+	if lowerWord(binary.LittleEndian.Uint64(p[i:]), l) != want || !tagNameStop[p[i+l]] {
 		return 0
 	}
-	r.look = false
-	r.st = sData
-	return j + 1
+	return i + l
+}
+
+// rawEndWords holds "/name" of the raw text elements whose end tag fits in
+// seven bytes, as lowerWord returns it, and rawEndLens its length (0 for
+// the others, which the states read letter by letter).
+var rawEndWords, rawEndLens = func() (w [numElems]uint64, l [numElems]int) {
+	for e, name := range elemNames {
+		if len(name)+1 <= 7 {
+			var b [8]byte
+			b[0] = '/'
+			copy(b[1:], name)
+			w[e], l[e] = binary.LittleEndian.Uint64(b[:]), len(name)+1
+		}
+	}
+	return w, l
+}()
+
+// comment runs the comment state from p[i] up to the comment's end or the
+// end of p, returning the index after what it consumed.
+func (r *Rewriter) comment(p []byte, i int) int {
+	r.st = sComment
+	for {
+		j := bytes.IndexByte(p[i:], '>')
+		if j < 0 {
+			r.commentFeed(p[i:])
+			return len(p)
+		}
+		if r.commentEndsBefore(p[i : i+j]) {
+			r.st = sData
+			return i + j + 1
+		}
+		r.commentFeed(p[i : i+j+1])
+		i += j + 1
+	}
 }
 
 // commentEndsBefore reports whether a '>' right after seg ends the comment:
