@@ -105,3 +105,31 @@ func TestNeedlesHaveURLAttrs(t *testing.T) {
 		assert.Equal(t, urlAttrs[e] != nil && needle[e] == "", alwaysJudged[e], "element %d", e)
 	}
 }
+
+// TestParseTagNameEnds checks where parseTag ends attribute names of every
+// length up to 12, before each byte that ends a name, with the tag cut
+// after the name or run on: parseAttrs reads names four bytes a step, with
+// a byte loop for the last three bytes of the tag.
+func TestParseTagNameEnds(t *testing.T) {
+	t.Parallel()
+	for l := 1; l <= 12; l++ {
+		name := strings.Repeat("a", l-1) + "b"
+		for c := 0; c < 256; c++ {
+			if !attrNameStop[c] {
+				continue
+			}
+			for _, tail := range []string{"", "x", "xy", "xyz>", "\"v\" c>"} {
+				tag := append([]byte("<p "+name), byte(c))
+				tag = append(tag, tail...)
+				_, _, attrs := parseTag(tag, nil)
+				require.NotEmpty(t, attrs, "%q", tag)
+				assert.Equal(t, 3+l, attrs[0].ne, "%q: the name ends before the byte %#x", tag, c)
+			}
+		}
+		// No stop byte at all: the name runs to the end of the tag.
+		tag := []byte("<p " + name)
+		_, _, attrs := parseTag(tag, nil)
+		require.Len(t, attrs, 1)
+		assert.Equal(t, len(tag), attrs[0].ne, "%q", tag)
+	}
+}

@@ -41,8 +41,32 @@ func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr) {
 		}
 		a := attr{ns: i, vs: -1}
 		i++ // the first character is part of the name even when it is '='
-		for i < len(tag) && !attrNameStop[tag[i]] {
-			i++
+		// Four bytes a step, as scanAttrs reads names: most names are
+		// shorter than eight, and a loop per byte mispredicted its exit
+		// about once a name.
+	name:
+		for {
+			q := tag[i:]
+			if len(q) < 4 {
+				for i < len(tag) && !attrNameStop[tag[i]] {
+					i++
+				}
+				break
+			}
+			switch {
+			case attrNameStop[q[0]]:
+				break name
+			case attrNameStop[q[1]]:
+				i++
+				break name
+			case attrNameStop[q[2]]:
+				i += 2
+				break name
+			case attrNameStop[q[3]]:
+				i += 3
+				break name
+			}
+			i += 4
 		}
 		a.ne = i
 		j := i
