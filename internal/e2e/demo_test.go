@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,17 +23,49 @@ type demo struct {
 	url, user, password string
 }
 
-// startDemo builds examples/demo and runs it on a free loopback port with
-// its data in a temporary folder. The demo is package main, so a subprocess
-// is the way to run it as users do.
+// demoBuild is examples/demo compiled once for the package: each of the two
+// tests that run it would link it again, and compile it again when both
+// start at once (go build runs do not wait for each other's cache).
+type demoBuild struct {
+	once sync.Once
+	dir  string
+	bin  string
+	err  error
+	out  []byte
+}
+
+var demoBinary demoBuild
+
+// build compiles the demo on first use and returns its path.
+func (b *demoBuild) build() (string, []byte, error) {
+	b.once.Do(func() {
+		b.dir, b.err = os.MkdirTemp("", "consentkit-e2e-demo-")
+		if b.err != nil {
+			return
+		}
+		b.bin = filepath.Join(b.dir, "demo")
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		b.out, b.err = exec.CommandContext(ctx, "go", "build", "-o", b.bin, "../../examples/demo").CombinedOutput()
+	})
+	return b.bin, b.out, b.err
+}
+
+// remove deletes the binary's folder once the tests are done.
+func (b *demoBuild) remove() {
+	if b.dir != "" {
+		_ = os.RemoveAll(b.dir)
+	}
+}
+
+// startDemo runs examples/demo on a free loopback port with its data in a
+// temporary folder. The demo is package main, so a subprocess is the way to
+// run it as users do.
 func startDemo(t *testing.T) demo {
 	t.Helper()
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "demo")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "../../examples/demo")
-	if out, err := build.CombinedOutput(); err != nil {
+	bin, out, err := demoBinary.build()
+	if err != nil {
 		// go vet ./... fails CI on a demo that does not compile; this
 		// test only checks the running site.
 		t.Skipf("examples/demo does not build yet, so its smoke test cannot run: %v\n%s", err, out)
