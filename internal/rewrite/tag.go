@@ -776,8 +776,3 @@ func appendEscapedBytes(out, s []byte) []byte {
 	}
 	return out
 }
-
-func valueOrNil(tag []byte, attrs []attr, name string) []byte {
-	v, _ := value(tag, attrs, name)
-	return v
-}
