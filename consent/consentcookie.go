@@ -250,9 +250,6 @@ type cached struct {
 	old bool
 	// value is the cookie value that verified, the cache's true key.
 	value string
-	// decided is plain's decision time in Unix seconds (cookies carry
-	// whole seconds), for the expiry check on every request.
-	decided int64
 	// regional[gpc] is the last State Regions made of plain or gpc for a
 	// request (region.go), reused while the visitor stays where they are.
 	regional [2]atomic.Pointer[State]

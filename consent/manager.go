@@ -238,13 +238,13 @@ func (m *Manager) decodeCachedAs(v string, old bool) (*cached, error) {
 		if err != nil {
 			return nil, err
 		}
-		e = &cached{plain: st, gpc: st.withGPC(), old: old, decided: st.decidedAt.Unix()}
+		e = &cached{plain: st, gpc: st.withGPC(), old: old}
 		m.cache.put(v, e)
 	}
 	if e.plain.rev != m.rev {
 		return nil, ErrCookieStale
 	}
-	age := ageSince(m.cfg.Now(), e.decided)
+	age := ageSince(m.cfg.Now(), e.plain.decidedAt.Unix())
 	if age > m.cfg.Lifetime {
 		return nil, ErrCookieExpired
 	}

@@ -168,10 +168,10 @@ func (m *Manager) buildRegionModes(t *regionTable) (out [2][]banner.RegionMode) 
 			var areas []string
 			for _, a := range m.cfg.Regions.Rules[i].Areas {
 				reg, _ := ParseRegion(a)
-				if t.byArea[reg] != i {
+				if t.byArea[reg.key()] != i {
 					continue // an earlier rule names it
 				}
-				if c, ok := t.byArea[reg.countryOnly()]; ok && c < i {
+				if c, ok := t.byArea[reg.countryOnly().key()]; ok && c < i {
 					continue // an earlier rule names its country
 				}
 				areas = append(areas, reg.String())

@@ -212,11 +212,11 @@ type regionRule struct {
 
 // regionTable is Config.Regions compiled: the first rule for each area.
 type regionTable struct {
-	rules  []*regionRule
-	byArea map[Region]int // area → index of the first rule naming it
-	// bySub is byArea's subdivisions under Region.key, for match: a
-	// map with integer keys answers in a third of the time.
-	bySub map[uint64]int
+	rules []*regionRule
+	// byArea maps an area, by Region.key (the map's fast path for
+	// integer keys, on every request with a subdivision), to the index
+	// of the first rule naming it.
+	byArea map[uint64]int
 	// byCountry[c] is 1 + the index of the first rule naming country c
 	// (countryIndex), 0 for none; hasSubs[c] tells whether any rule names
 	// a subdivision of c. Arrays, not the map, answer the common case.
@@ -268,18 +268,17 @@ func (m *Manager) newRegionTable() *regionTable {
 	if rg.Locate == nil {
 		m.log.Warn("consent: Regions.Rules are set without Regions.Locate, so no visitor can be placed and every one gets the strictest model")
 	}
-	t := &regionTable{byArea: map[Region]int{}, bySub: map[uint64]int{}, locate: rg.Locate, ownLink: rg.OwnOptOutLink}
+	t := &regionTable{byArea: map[uint64]int{}, locate: rg.Locate, ownLink: rg.OwnOptOutLink}
 	for i, rule := range rg.Rules {
 		t.rules = append(t.rules, m.compileRule(rule.Name, rule.Model, rule.GPCBinding))
 		for _, a := range rule.Areas {
 			r, _ := ParseRegion(a)
-			if _, seen := t.byArea[r]; !seen {
-				t.byArea[r] = i
+			if _, seen := t.byArea[r.key()]; !seen {
+				t.byArea[r.key()] = i
 				if r.sub == [3]byte{} {
 					t.byCountry[r.countryIndex()] = int16(i + 1)
 				} else {
 					t.hasSubs[r.countryIndex()] = true
-					t.bySub[r.key()] = i
 				}
 			}
 		}
@@ -320,7 +319,7 @@ func (t *regionTable) match(r Region) *regionRule {
 	c := r.countryIndex()
 	best := int(t.byCountry[c]) - 1
 	if t.hasSubs[c] && r.sub != [3]byte{} {
-		if i, ok := t.bySub[r.key()]; ok && (best < 0 || i < best) {
+		if i, ok := t.byArea[r.key()]; ok && (best < 0 || i < best) {
 			best = i
 		}
 	}

@@ -348,7 +348,7 @@ func (m *Manager) wrapWriter(w http.ResponseWriter, st *State) (http.ResponseWri
 }
 
 func isHTML(ct string) bool {
-	if c := ct; len(c) < len("text/html") || c[0] > ' ' && c[0] < 0x80 && c[0]|0x20 != 't' {
+	if len(ct) < len("text/html") || ct[0] > ' ' && ct[0] < 0x80 && ct[0]|0x20 != 't' {
 		// Most types are not text/*, and begin with a byte that
 		// TrimSpace would keep (not ASCII space, not the start of a
 		// Unicode one): no trimming needed.
