@@ -106,13 +106,6 @@ func BenchmarkRewriteCorpusXNetHTML(b *testing.B) {
 // one after the other, the two benchmarks above can differ by 10% from run
 // to run on the same code. It reports each side's MB/s and the ratio of
 // their total times, "x-baseline"; ns/op is the two passes together.
-//
-// "cold" reads each page as the benchmarks above do: after the other 180,
-// so from memory rather than the core's caches (31 MB of corpus). "warm"
-// rewrites each page once untimed just before its timed run, as a server's
-// rewriter reads the bytes its handler has just written. The rewriter, ten
-// times faster, pays the cache misses of cold input in a ten times larger
-// share of its time.
 func BenchmarkRewriteCorpusRatio(b *testing.B) {
 	pages := corpusPages(b)
 	tab := trackers.Default()
@@ -121,53 +114,33 @@ func BenchmarkRewriteCorpusRatio(b *testing.B) {
 	for _, p := range pages {
 		total += len(p)
 	}
+	pass := func(rewrite func(page []byte) error) time.Duration {
+		start := time.Now()
+		for _, p := range pages {
+			if err := rewrite(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+		return time.Since(start)
+	}
 	ours := func(page []byte) error { return rewriteStream(io.Discard, page, benchCfg) }
 	theirs := func(page []byte) error { return xnetRewrite(io.Discard, bytes.NewReader(page), benchCfg, tab) }
-	for _, warm := range []bool{false, true} {
-		name := "cold"
-		if warm {
-			name = "warm"
+	var tOurs, tTheirs time.Duration
+	odd := false
+	for b.Loop() {
+		if odd {
+			tTheirs += pass(theirs)
+			tOurs += pass(ours)
+		} else {
+			tOurs += pass(ours)
+			tTheirs += pass(theirs)
 		}
-		b.Run(name, func(b *testing.B) {
-			pass := func(rewrite func(page []byte) error) (d time.Duration) {
-				start := time.Now()
-				for _, p := range pages {
-					if warm {
-						if err := rewrite(p); err != nil {
-							b.Fatal(err)
-						}
-						start = time.Now()
-					}
-					if err := rewrite(p); err != nil {
-						b.Fatal(err)
-					}
-					if warm {
-						d += time.Since(start)
-					}
-				}
-				if !warm {
-					d = time.Since(start)
-				}
-				return d
-			}
-			var tOurs, tTheirs time.Duration
-			odd := false
-			for b.Loop() {
-				if odd {
-					tTheirs += pass(theirs)
-					tOurs += pass(ours)
-				} else {
-					tOurs += pass(ours)
-					tTheirs += pass(theirs)
-				}
-				odd = !odd
-			}
-			mb := float64(total) * float64(b.N) / 1e6
-			b.ReportMetric(mb/tOurs.Seconds(), "MB/s-rewriter")
-			b.ReportMetric(mb/tTheirs.Seconds(), "MB/s-baseline")
-			b.ReportMetric(float64(tTheirs)/float64(tOurs), "x-baseline")
-		})
+		odd = !odd
 	}
+	mb := float64(total) * float64(b.N) / 1e6
+	b.ReportMetric(mb/tOurs.Seconds(), "MB/s-rewriter")
+	b.ReportMetric(mb/tTheirs.Seconds(), "MB/s-baseline")
+	b.ReportMetric(float64(tTheirs)/float64(tOurs), "x-baseline")
 }
 
 // TestCorpusSteadyStateAllocs checks the zero-allocation promise on the
