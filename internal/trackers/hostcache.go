@@ -50,6 +50,19 @@ func (c *HostCache) LookupHostBytes(t *Table, host []byte) (category string, ok 
 	return lookupAuthority(t, host, c)
 }
 
+// NoTracker reports whether rawURL certainly names no host of t, as far as
+// the quick path for ordinary URLs ("https://host/…", "//host/…", "/path",
+// "path") can tell, through the cache. false means "ask LookupURLBytes":
+// the URL names a tracker, or it needs the general parser. It reads no more
+// of the URL than its scheme and authority (or its first two bytes for a
+// relative one), so that a caller may ask before resolving character
+// references in the URL when those bytes hold no '&': no reference can then
+// change what it reads.
+func (c *HostCache) NoTracker(t *Table, rawURL []byte) bool {
+	_, ok, done := lookupURLFast(t, rawURL, c)
+	return done && !ok
+}
+
 // suffixLookup is t.suffixLookup through the cache; c may be nil. h is a
 // normalised host.
 func (c *HostCache) suffixLookup(t *Table, h []byte) (string, bool) {

@@ -96,3 +96,30 @@ func BenchmarkLookupURLCached(b *testing.B) {
 		}
 	})
 }
+
+// TestNoTrackerAgreesWithTheTable holds HostCache.NoTracker to the table:
+// it may only say true for a URL the table does not match, and it must say
+// true for the ordinary URLs it exists for (a path that begins with a
+// letter might be a scheme: the general parser decides).
+func TestNoTrackerAgreesWithTheTable(t *testing.T) {
+	t.Parallel()
+	tab := Default()
+	var hc HostCache
+	for _, tc := range []struct {
+		url  string
+		want bool
+	}{
+		{"https://cdn.example.com/a.png", true}, {"//cdn.example.com", true}, {"/a.png", true},
+		{"a.png", false}, {"https://cdn.example.com?x", true}, {"https://cdn.example.com/b.png", true},
+		{"https://ad.doubleclick.net/x", false}, {"//ad.doubleclick.net", false},
+		{"https://ad.doubleclick.net/y", false}, // the remembered start
+		{"https://ad&#46;doubleclick.net/x", false}, {"//x", true}, {" //ad.doubleclick.net", false},
+		{"https:\\\\ad.doubleclick.net", false}, {"HTTPS://ad.doubleclick.net", false}, {"/\\ad.doubleclick.net", false},
+	} {
+		got := hc.NoTracker(tab, []byte(tc.url))
+		assert.Equal(t, tc.want, got, tc.url)
+		if _, ok := tab.LookupURL(tc.url); got && ok {
+			t.Errorf("NoTracker(%q) is true but the table matches it", tc.url)
+		}
+	}
+}
