@@ -1,6 +1,9 @@
 package trackers
 
-import "strings"
+import (
+	"math/bits"
+	"strings"
+)
 
 // HostFilter answers, without a map lookup and without allocating, whether
 // a host may be in the table: every host of the table has at least two
@@ -162,13 +165,33 @@ func (t *Table) Filter() *HostFilter {
 // lastTwo returns the last two labels of a host, or the host itself when it
 // has fewer.
 func lastTwo[T string | []byte](h T) T {
+	// Eight bytes a step from the end: the byte loop below costs about
+	// seven instructions a byte of the host, and hosts are 10-30 bytes.
+	end := len(h) // h[end:] has been searched
 	dots := 0
-	for i := len(h) - 1; i >= 0; i-- {
-		if h[i] == '.' {
+	for end >= 8 {
+		x := load64(h[end-8:end]) ^ 0x2e2e2e2e2e2e2e2e // '.' becomes 0
+		// A bit in the high bit of each zero byte of x, exactly (without
+		// the borrows (x - 0x01…) would carry into the byte above one).
+		m := ^((x&0x7f7f7f7f7f7f7f7f + 0x7f7f7f7f7f7f7f7f) | x | 0x7f7f7f7f7f7f7f7f)
+		for m != 0 {
+			// The highest dot of the word: the last one of h left.
+			i := end - 8 + (bits.Len64(m)-1)/8
 			if dots++; dots == 2 {
 				return h[i+1:]
 			}
+			m &^= 1 << (bits.Len64(m) - 1)
+		}
+		end -= 8
+	}
+	h0 := h
+	h = h[:end]
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i] == '.' {
+			if dots++; dots == 2 {
+				return h0[i+1:]
+			}
 		}
 	}
-	return h
+	return h0
 }
