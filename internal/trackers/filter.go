@@ -158,8 +158,82 @@ func (t *Table) Filter() *HostFilter {
 			}
 		}
 		t.filter = f
+		t.index = newHostIndex(t.hosts)
 	})
 	return t.filter
+}
+
+// hostIndex is the table's hosts in an open-addressing hash table keyed by
+// hostHash, for suffixLookup: a Go map hashes the whole key with its seeded
+// hash and costs about 130 instructions a lookup, this one a third of that.
+// It answers exactly as the map does.
+type hostIndex struct {
+	shift uint // 64 - log2(len(slots))
+	slots []hostSlot
+	ents  []hostEnt
+	// single is whether some host of the table has one label: without
+	// one, a host's last label alone is never looked up.
+	single bool
+}
+
+// hostSlot is a slot of hostIndex: idx is 1 + the index of its entry in
+// ents (0 for an empty slot), tag the low bits of the entry's hash.
+type hostSlot struct{ tag, idx uint32 }
+
+type hostEnt struct{ host, cat string }
+
+func newHostIndex(hosts map[string]string) hostIndex {
+	n := 8
+	for n < 2*len(hosts) {
+		n *= 2
+	}
+	x := hostIndex{shift: uint(64 - bits.Len(uint(n-1))), slots: make([]hostSlot, n), ents: make([]hostEnt, 0, len(hosts))}
+	for h, c := range hosts {
+		x.ents = append(x.ents, hostEnt{h, c})
+		x.single = x.single || !strings.Contains(h, ".")
+		hh := hostHash(h)
+		i := hh >> x.shift
+		for x.slots[i].idx != 0 {
+			i = (i + 1) & uint64(n-1)
+		}
+		x.slots[i] = hostSlot{uint32(hh), uint32(len(x.ents))}
+	}
+	return x
+}
+
+// get returns the category of host h (normalised) if the table holds it.
+func (x *hostIndex) get(h []byte) (string, bool) { return x.getHash(h, hostHash(h)) }
+
+// getHash is get for a host whose hostHash is hh.
+func (x *hostIndex) getHash(h []byte, hh uint64) (string, bool) {
+	mask := uint64(len(x.slots) - 1)
+	for i := hh >> x.shift; ; i = (i + 1) & mask {
+		s := x.slots[i]
+		if s.idx == 0 {
+			return "", false
+		}
+		if s.tag == uint32(hh) {
+			if e := &x.ents[s.idx-1]; e.host == string(h) {
+				return e.cat, true
+			}
+		}
+	}
+}
+
+// hostHash hashes a host by its length and its first and last eight bytes
+// (all of them when shorter), as last2Key does.
+func hostHash[T string | []byte](b T) uint64 {
+	n := len(b)
+	var x, y uint64
+	if n >= 8 {
+		x = load64(b[:8])
+		y = load64(b[n-8:])
+	} else {
+		for k := range n {
+			x |= uint64(b[k]) << (8 * k)
+		}
+	}
+	return (x*0x9e3779b97f4a7c15 ^ y*0xc2b2ae3d27d4eb4f ^ uint64(n)) * 0x165667b19e3779f9
 }
 
 // lastTwo returns the last two labels of a host, or the host itself when it

@@ -123,3 +123,55 @@ func TestNoTrackerAgreesWithTheTable(t *testing.T) {
 		}
 	}
 }
+
+// TestHostIndexAnswersAsTheMap holds the table's hash index (and the
+// HostCache over it) to its map: every host of the table, its parents and
+// children, hosts that share a hash's inputs (length, first and last eight
+// bytes) with a table host, and a table with one-label hosts, whose last
+// labels must then be looked up too.
+func TestHostIndexAnswersAsTheMap(t *testing.T) {
+	t.Parallel()
+	mapLookup := func(tab *Table, h string) (string, bool) {
+		if !tab.Filter().MayMatchHost([]byte(h)) {
+			return "", false
+		}
+		for len(h) > 0 {
+			if c, ok := tab.hosts[h]; ok {
+				return c, true
+			}
+			i := strings.IndexByte(h, '.')
+			if i < 0 {
+				break
+			}
+			h = h[i+1:]
+		}
+		return "", false
+	}
+	def := Default()
+	mid := def.With(map[string]string{"aaaaaaaa.x.bbbbbbbb.com": "marketing", "com": "analytics", "localhost": "x"})
+	var hosts []string
+	for h := range def.hosts {
+		hosts = append(hosts, h, "a."+h, h[1:], h[:len(h)-1], "x"+h[1:])
+		if i := strings.IndexByte(h, '.'); i >= 0 {
+			hosts = append(hosts, h[i+1:])
+		}
+	}
+	hosts = append(hosts, "aaaaaaaa.x.bbbbbbbb.com", "aaaaaaaa.y.bbbbbbbb.com", "q.aaaaaaaa.x.bbbbbbbb.com",
+		"example.com", "com", "localhost", "a.localhost", "", "x")
+	for _, tab := range []*Table{def, mid} {
+		var hc HostCache
+		for round := range 2 {
+			for _, h := range hosts {
+				wantC, wantOK := mapLookup(tab, h)
+				if c, ok := tab.suffixLookup([]byte(h)); c != wantC || ok != wantOK {
+					t.Errorf("index, round %d: %q: %q %v, the map: %q %v", round, h, c, ok, wantC, wantOK)
+				}
+				if c, ok := hc.suffixLookup(tab, []byte(h)); c != wantC || ok != wantOK {
+					t.Errorf("cache, round %d: %q: %q %v, the map: %q %v", round, h, c, ok, wantC, wantOK)
+				}
+			}
+		}
+	}
+	assert.False(t, def.index.single, "the built-in table has a host of one label")
+	assert.True(t, mid.index.single)
+}
