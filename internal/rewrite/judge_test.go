@@ -37,3 +37,27 @@ func TestSpaceFrom(t *testing.T) {
 		}
 	}
 }
+
+// TestWordSetFindEveryByte holds wordSet.find's two-load comparison to
+// equalFold: each word of both sets with each byte replaced by every byte
+// value, at every position (the head and tail loads overlap in the middle).
+func TestWordSetFindEveryByte(t *testing.T) {
+	t.Parallel()
+	for _, set := range []*wordSet{attrNameSet, fetchingRels} {
+		for id, w := range set.words {
+			for k := range len(w) {
+				for c := range 256 {
+					b := []byte(w)
+					b[k] = byte(c)
+					want := 0
+					if equalFold(b, w) {
+						want = id
+					}
+					if got := set.find(b); got != want {
+						t.Fatalf("find(%q) = %d, want %d", b, got, want)
+					}
+				}
+			}
+		}
+	}
+}

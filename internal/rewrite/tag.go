@@ -634,9 +634,7 @@ func fetchingLink(rel []byte) bool {
 			i++
 		}
 		start := i
-		for i < len(rel) && !isSpace(rel[i]) {
-			i++
-		}
+		i = spaceFrom(rel, i)
 		if fetchingRels.find(rel[start:i]) != 0 {
 			return true
 		}
