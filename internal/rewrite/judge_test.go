@@ -3,6 +3,9 @@ package rewrite
 import (
 	"strings"
 	"testing"
+
+	"github.com/consentkit/consentkit/internal/trackers"
+	"github.com/stretchr/testify/assert"
 )
 
 // TestSpaceFrom holds spaceFrom's eight-bytes-a-step search to a byte loop:
@@ -59,5 +62,27 @@ func TestWordSetFindEveryByte(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestTextCategoryAtTheEnd has hosts whose last label ends the text, or
+// one or two bytes before it: the three bytes after a dot are read in one
+// slice when they are there, and a label of two at the very end is tested
+// with a zero byte for the third.
+func TestTextCategoryAtTheEnd(t *testing.T) {
+	t.Parallel()
+	tab := trackers.Default()
+	r := &Rewriter{tab: tab, filter: tab.Filter()}
+	for _, tc := range []struct {
+		text, want string
+	}{
+		{"u=adfox.ru", "marketing"}, {"u=adfox.ru;", "marketing"}, {"u=adfox.ru;x", "marketing"},
+		{"u=doubleclick.net", "marketing"}, {"u=doubleclick.net'", "marketing"}, {"u=doubleclick.ne", ""},
+		{"u=adfox.r", ""}, {"u=adfox.", ""}, {".", ""}, {"..", ""}, {"a.b.c", ""}, {"", ""},
+		{"ru.adfox.ru", "marketing"}, {"www.google-analytics.com", "analytics"},
+	} {
+		c, _ := tab.LookupHostBytes([]byte(strings.Trim(tc.text[strings.IndexByte(tc.text, '=')+1:], ";'x")))
+		assert.Equal(t, tc.want, c, "the table on %q", tc.text)
+		assert.Equal(t, tc.want, r.textCategory([]byte(tc.text)), tc.text)
 	}
 }

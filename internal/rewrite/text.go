@@ -42,12 +42,14 @@ func (r *Rewriter) textCategory(b []byte) string {
 		k := dot + 1
 		i = k
 		// The three bytes after the dot decide most dots of code
-		// (a.b.push) before the word is read.
-		c2 := byte(0) // no label byte: the end of a label of two
-		if k+2 < len(b) {
-			c2 = b[k+2]
-		}
-		if k+1 >= len(b) || !f.MayBeginEnd(b[k], b[k+1], c2) {
+		// (a.b.push) before the word is read; at the end of b, a zero
+		// byte, which no label holds, stands for the end of a label of
+		// two. The slice a spares the three bytes' bounds checks.
+		if k+3 <= len(b) {
+			if a := b[k : k+3]; !f.MayBeginEnd(a[0], a[1], a[2]) {
+				continue
+			}
+		} else if k+2 != len(b) || !f.MayBeginEnd(b[k], b[k+1], 0) {
 			continue
 		}
 		end := min(len(b), k+f.MaxTop+1)
