@@ -86,3 +86,17 @@ func TestTextCategoryAtTheEnd(t *testing.T) {
 		assert.Equal(t, tc.want, r.textCategory([]byte(tc.text)), tc.text)
 	}
 }
+
+// TestAppendEscaped holds appendEscaped and appendEscapedBytes, which copy
+// the bytes before the first one to escape in one go, to the byte-by-byte
+// escaping: the bytes to escape at every position, and none.
+func TestAppendEscaped(t *testing.T) {
+	t.Parallel()
+	ref := func(s string) string {
+		return strings.NewReplacer("&", "&amp;", `"`, "&quot;", "<", "&lt;").Replace(s)
+	}
+	for _, s := range []string{"", "analytics", "marketing analytics", "&", `"`, "<", "a&b", `a"b<c&d`, "ab<", "<ab", "a&&b"} {
+		assert.Equal(t, "x"+ref(s), string(appendEscaped([]byte("x"), s)), s)
+		assert.Equal(t, "x"+ref(s), string(appendEscapedBytes([]byte("x"), []byte(s))), s)
+	}
+}
