@@ -297,13 +297,17 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 // elementCategory returns the category that blocks the element, or "" when
 // it loads nothing the visitor has not granted. at indexes attrs.
 func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrIndex) string {
-	if v, ok := at.value(tag, attrs, anDataConsent); ok && e != elemMeta {
-		if cat := r.category(v); cat != "" {
-			if r.allowed(cat) {
-				return ""
+	// at[name] == 0 is at.value's answer "absent" without the call, for
+	// the names most tags do not have.
+	if at[anDataConsent] != 0 && e != elemMeta {
+		if v, ok := at.value(tag, attrs, anDataConsent); ok {
+			if cat := r.category(v); cat != "" {
+				if r.allowed(cat) {
+					return ""
+				}
+				r.hit(ReasonAttribute, nil)
+				return cat
 			}
-			r.hit(ReasonAttribute, nil)
-			return cat
 		}
 	}
 	switch e {
@@ -324,6 +328,9 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 	// javascript: URL holds; an image or a video from one fetches nothing.
 	doc := e == elemIframe || e == elemEmbed || e == elemObject
 	for _, name := range urlAttrs[e] {
+		if at[name] == 0 {
+			continue
+		}
 		v, ok := at.value(tag, attrs, name)
 		if !ok || len(v) == 0 {
 			continue
