@@ -100,3 +100,37 @@ func TestAppendEscaped(t *testing.T) {
 		assert.Equal(t, "x"+ref(s), string(appendEscapedBytes([]byte("x"), []byte(s))), s)
 	}
 }
+
+// TestDelimFromBefore holds delimFrom and delimBefore, which test eight
+// bytes at a time, to the byte loops they replace in styleTail and
+// styleText: every byte value at every position of runs up to three words
+// long, from every start.
+func TestDelimFromBefore(t *testing.T) {
+	t.Parallel()
+	for n := range 26 {
+		for pos := range n {
+			for c := range 256 {
+				p := []byte(strings.Repeat("A", n))
+				p[pos] = byte(c)
+				for i := 0; i <= n; i++ {
+					want := i
+					for want < n && !cssDelim[p[want]] {
+						want++
+					}
+					if got := delimFrom(p, i); got != want {
+						t.Fatalf("delimFrom(%q, %d) = %d, want %d", p, i, got, want)
+					}
+					for to := i; to <= n; to++ {
+						want := to
+						for want > i && !cssDelim[p[want-1]] {
+							want--
+						}
+						if got := delimBefore(p, i, to); got != want {
+							t.Fatalf("delimBefore(%q, %d, %d) = %d, want %d", p, i, to, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
