@@ -46,11 +46,17 @@ type attrIndex [numAttrNames]int
 // without comparing any name: the last one stored for a slot, going
 // backwards, is the first of the tag. The loop has no branch but its own.
 func (x *attrIndex) index(tag []byte, attrs []attr) {
+	slot := &attrNameSet.slot // loaded once, not once an attribute
 	for k := len(attrs) - 1; k >= 0; k-- {
 		a := attrs[k]
-		x[attrNameSet.slot[wordKey(tag[a.ns], tag[a.ne-1], a.ne-a.ns)]] = k + 1
+		// The mask changes nothing (ids are below numAttrNames, a power of
+		// two) but spares a bounds check.
+		x[slot[wordKey(tag[a.ns], tag[a.ne-1], a.ne-a.ns)]&uint8(numAttrNames-1)] = k + 1
 	}
 }
+
+// numAttrNames must stay a power of two for attrIndex.index's mask.
+var _ = [1]struct{}{}[numAttrNames&(numAttrNames-1)]
 
 // value is value(tag, attrs, name) for an indexed name: browsers ignore
 // later duplicates.
