@@ -203,10 +203,8 @@ func newHostIndex(hosts map[string]string) hostIndex {
 	return x
 }
 
-// get returns the category of host h (normalised) if the table holds it.
-func (x *hostIndex) get(h []byte) (string, bool) { return x.getHash(h, hostHash(h)) }
-
-// getHash is get for a host whose hostHash is hh.
+// getHash returns the category of host h (normalised), whose hostHash is
+// hh, if the table holds it.
 func (x *hostIndex) getHash(h []byte, hh uint64) (string, bool) {
 	mask := uint64(len(x.slots) - 1)
 	for i := hh >> x.shift; ; i = (i + 1) & mask {
