@@ -46,11 +46,17 @@ type attrIndex [numAttrNames]int
 // without comparing any name: the last one stored for a slot, going
 // backwards, is the first of the tag. The loop has no branch but its own.
 func (x *attrIndex) index(tag []byte, attrs []attr) {
+	slot := &attrNameSet.slot // loaded once, not once an attribute
 	for k := len(attrs) - 1; k >= 0; k-- {
 		a := attrs[k]
-		x[attrNameSet.slot[wordKey(tag[a.ns], tag[a.ne-1], a.ne-a.ns)]] = k + 1
+		// The mask changes nothing (ids are below numAttrNames, a power of
+		// two) but spares a bounds check.
+		x[slot[wordKey(tag[a.ns], tag[a.ne-1], a.ne-a.ns)]&uint8(numAttrNames-1)] = k + 1
 	}
 }
+
+// numAttrNames must stay a power of two for attrIndex.index's mask.
+var _ = [1]struct{}{}[numAttrNames&(numAttrNames-1)]
 
 // value is value(tag, attrs, name) for an indexed name: browsers ignore
 // later duplicates.
@@ -92,6 +98,10 @@ type wordSet struct {
 type wordPat struct {
 	fold, want uint64
 	n          uint8 // the word's length
+	// The same for the word's first and last eight bytes (four for a
+	// word of four to seven bytes; unused for a shorter one), which find
+	// compares a text of the word's length with.
+	headFold, headWant, tailFold, tailWant uint64
 }
 
 // wordKey is the slot of a word of n bytes that begins with first and ends
@@ -121,6 +131,10 @@ func newWordSet(words []string) *wordSet {
 			p.fold |= f << (8 * k)
 			p.want |= c << (8 * k)
 		}
+		if m := min(len(w)&^3, 8); m >= 4 {
+			p.headFold, p.headWant = foldPattern(w[:m])
+			p.tailFold, p.tailWant = foldPattern(w[len(w)-m:])
+		}
 		k := wordKey(w[0], w[len(w)-1], len(w))
 		if s.slot[k] != 0 || id > 255 || lowerString(w) != w {
 			panic("rewrite: wordSet: " + w + " shares its slot with " + words[s.slot[k]] + " or is not lower case")
@@ -137,10 +151,42 @@ func (s *wordSet) find(b []byte) int {
 		return 0
 	}
 	id := s.slot[wordKey(b[0], b[n-1], n)]
-	if id == 0 || !equalFold(b, s.words[id]) {
+	if id == 0 {
+		return 0
+	}
+	// A word of four to sixteen bytes is compared in two loads, its first
+	// and its last four or eight bytes, which may overlap: equalFold's loop
+	// cost about five instructions a byte.
+	p := &s.pats[id]
+	switch {
+	case int(p.n) != n:
+		return 0
+	case n >= 8 && n <= 16:
+		if binary.LittleEndian.Uint64(b)|p.headFold != p.headWant ||
+			binary.LittleEndian.Uint64(b[n-8:])|p.tailFold != p.tailWant {
+			return 0
+		}
+	case n >= 4 && n < 8:
+		if uint64(binary.LittleEndian.Uint32(b))|p.headFold != p.headWant ||
+			uint64(binary.LittleEndian.Uint32(b[n-4:]))|p.tailFold != p.tailWant {
+			return 0
+		}
+	case !equalFold(b, s.words[id]):
 		return 0
 	}
 	return int(id)
+}
+
+// foldPattern is the fold and want words (wordPat) of the four or eight
+// bytes of w.
+func foldPattern(w string) (fold, want uint64) {
+	for k := range len(w) {
+		if isAlpha(w[k]) {
+			fold |= 0x20 << (8 * k)
+		}
+		want |= uint64(w[k]) << (8 * k)
+	}
+	return fold, want
 }
 
 func lowerString(s string) string {

@@ -19,6 +19,50 @@ var cssDelim = func() (t [256]bool) {
 	return t
 }()
 
+// cssDelimByte is cssDelim as bytes, which delimFrom and delimBefore OR
+// together eight at a time: held style text is mostly base64 (fonts and
+// images), where a delimiter ends runs of thousands of bytes.
+var cssDelimByte = func() (t [256]byte) {
+	for c, d := range cssDelim {
+		if d {
+			t[c] = 1
+		}
+	}
+	return t
+}()
+
+// delimFrom returns the index of the first CSS delimiter in p at or after
+// i, or len(p).
+func delimFrom(p []byte, i int) int {
+	t := &cssDelimByte
+	for ; i+8 <= len(p); i += 8 {
+		q := p[i : i+8]
+		if t[q[0]]|t[q[1]]|t[q[2]]|t[q[3]]|t[q[4]]|t[q[5]]|t[q[6]]|t[q[7]] != 0 {
+			break
+		}
+	}
+	for i < len(p) && !cssDelim[p[i]] {
+		i++
+	}
+	return i
+}
+
+// delimBefore returns the index after the last CSS delimiter in p[from:to],
+// or from.
+func delimBefore(p []byte, from, to int) int {
+	t := &cssDelimByte
+	for ; to-8 >= from; to -= 8 {
+		q := p[to-8 : to]
+		if t[q[0]]|t[q[1]]|t[q[2]]|t[q[3]]|t[q[4]]|t[q[5]]|t[q[6]]|t[q[7]] != 0 {
+			break
+		}
+	}
+	for to > from && !cssDelim[p[to-1]] {
+		to--
+	}
+	return to
+}
+
 func schemeChar(c byte) bool { return isAlnum(c) || c == '+' || c == '-' || c == '.' }
 
 // nextCSSTracker finds, in b[i:end], the next absolute or protocol-relative
@@ -139,10 +183,7 @@ func cutSpace(s string) (before, after string, found bool) {
 func (r *Rewriter) styleText(p []byte, from, to int) {
 	limit := to
 	if to == len(p) {
-		t := to
-		for t > from && !cssDelim[p[t-1]] {
-			t--
-		}
+		t := delimBefore(p, from, to)
 		if t < to && to-t <= r.maxTag {
 			limit = t
 		}
@@ -183,10 +224,7 @@ func (r *Rewriter) emitMarker(cat string) {
 // returns where scanning goes on in p, or len(p) when the token goes on past
 // p and stays held.
 func (r *Rewriter) styleTail(p []byte) int {
-	d := 0
-	for d < len(p) && !cssDelim[p[d]] {
-		d++
-	}
+	d := delimFrom(p, 0)
 	if d == len(p) && len(r.held)+d <= r.maxTag {
 		return len(p) // endWrite keeps holding it
 	}

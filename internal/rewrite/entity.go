@@ -54,6 +54,9 @@ func charRef(b []byte) (s []byte, n int) {
 	if k == 0 {
 		return nil, 0
 	}
+	if k == 3 && k < len(b) && b[k] == ';' && b[0] == 'a' && b[1] == 'm' && b[2] == 'p' {
+		return asciiBytes['&' : '&'+1], 4 // "&amp;", in every query string: without the map
+	}
 	name := string(b[:k]) // no allocation: only used as a map key
 	if k < len(b) && b[k] == ';' {
 		if c, ok := asciiRefs[name]; ok {

@@ -165,6 +165,19 @@ func TestNeutralise(t *testing.T) {
 		{"look-alike host untouched", none, `<script src="https://notgoogle-analytics.com/a.js"></script>`, ""},
 		{"referenced slashes", none, `<script src="https:&#x2F;&sol;www.google-analytics.com/a.js"></script>`,
 			`<script type="text/plain" data-ck-blocked="analytics" data-ck-src="https:&#x2F;&sol;www.google-analytics.com/a.js"></script>`},
+		// The host is judged on the raw value without resolving its
+		// references when the bytes read cannot hold one (rawURLCategory):
+		// a reference in the first two bytes or in the authority must still
+		// be resolved.
+		{"referenced first slash", none, `<img src="&#x2F;/www.google-analytics.com/a.gif">`,
+			`<img data-ck-blocked="analytics" data-ck-src="&#x2F;/www.google-analytics.com/a.gif">`},
+		{"referenced second slash", none, `<img src="/&sol;www.google-analytics.com/a.gif">`,
+			`<img data-ck-blocked="analytics" data-ck-src="/&sol;www.google-analytics.com/a.gif">`},
+		{"referenced dot in the host", none, `<img src="https://www.google-analytics&period;com/a.gif">`,
+			`<img data-ck-blocked="analytics" data-ck-src="https://www.google-analytics&period;com/a.gif">`},
+		{"referenced host end", none, `<img src="https://doubleclick.net&#x2F;a.gif"><img src="//doubleclick.net&#63;a">`,
+			`<img data-ck-blocked="marketing" data-ck-src="https://doubleclick.net&#x2F;a.gif"><img data-ck-blocked="marketing" data-ck-src="//doubleclick.net&#63;a">`},
+		{"reference after the host", none, `<img src="https://cdn.example.com/a.gif?u=https:&#x2F;&#x2F;doubleclick.net&amp;x=1">`, ""},
 		{"newline inside host", none, "<script src=\"https://www.google-ana\nlytics.com/a.js\"></script>",
 			"<script type=\"text/plain\" data-ck-blocked=\"analytics\" data-ck-src=\"https://www.google-ana\nlytics.com/a.js\"></script>"},
 		{"svg script href", none, `<svg><script href="https://www.google-analytics.com/a.js"/></svg>`,

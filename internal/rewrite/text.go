@@ -42,12 +42,14 @@ func (r *Rewriter) textCategory(b []byte) string {
 		k := dot + 1
 		i = k
 		// The three bytes after the dot decide most dots of code
-		// (a.b.push) before the word is read.
-		c2 := byte(0) // no label byte: the end of a label of two
-		if k+2 < len(b) {
-			c2 = b[k+2]
-		}
-		if k+1 >= len(b) || !f.MayBeginEnd(b[k], b[k+1], c2) {
+		// (a.b.push) before the word is read; at the end of b, a zero
+		// byte, which no label holds, stands for the end of a label of
+		// two. The slice a spares the three bytes' bounds checks.
+		if k+3 <= len(b) {
+			if a := b[k : k+3]; !f.MayBeginEnd(a[0], a[1], a[2]) {
+				continue
+			}
+		} else if k+2 != len(b) || !f.MayBeginEnd(b[k], b[k+1], 0) {
 			continue
 		}
 		end := min(len(b), k+f.MaxTop+1)
@@ -105,7 +107,10 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 		for e > 0 && isSpace(b[e-1]) {
 			e--
 		}
-		if e < 2 || !snippetEnd(b[e-2], b[e-1]) {
+		if e < 2 {
+			continue
+		}
+		if a := b[e-2 : e]; !snippetEnd(a[0], a[1]) {
 			continue // no name looked for ends so: not worth the walk back
 		}
 		s := e
@@ -169,8 +174,9 @@ func snippetEnd(c0, c1 byte) bool {
 
 // identPair numbers a pair of identifier bytes in twelve bits, six a byte
 // (letters of each case, digits, and '_' and '$' together; 0 for any byte
-// that is not an identifier's).
-func identPair(c0, c1 byte) uint { return uint(identCode[c0])<<6 | uint(identCode[c1]) }
+// that is not an identifier's). The mask, which changes nothing, tells the
+// compiler that snippetEnds needs no bounds check.
+func identPair(c0, c1 byte) uint { return (uint(identCode[c0])<<6 | uint(identCode[c1])) & (1<<12 - 1) }
 
 var identCode = func() (t [256]uint8) {
 	for c := range 26 {

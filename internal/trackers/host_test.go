@@ -210,3 +210,115 @@ func TestFastURLPathAgrees(t *testing.T) {
 		}
 	}
 }
+
+// lookupAuthorityByByte is lookupAuthority as it was before the quick path
+// read hosts eight bytes a step: the reference the quick path must match.
+func lookupAuthorityByByte(t *Table, a []byte) (string, bool) {
+	if i := strings.LastIndexByte(string(a), '@'); i >= 0 {
+		a = a[i+1:]
+	}
+	if len(a) > 0 && a[0] == '[' {
+		return "", false
+	}
+	if i := strings.IndexByte(string(a), ':'); i >= 0 {
+		a = a[:i]
+	}
+	for _, c := range a {
+		if c >= 0x80 || c == '%' {
+			return lookupHostSlow(t, a)
+		}
+	}
+	if len(a) > maxHost+1 {
+		return "", false
+	}
+	return t.suffixLookup(trimDots([]byte(strings.ToLower(string(a)))))
+}
+
+// TestQuickAuthority holds lookupAuthority's word-at-a-time path to the
+// byte loop: hosts of every length around the words' edges, in capitals and
+// not, with every byte the quick path must leave to the general one ('@',
+// ':', '%', '[', above 0x7f) and every other byte at every position.
+func TestQuickAuthority(t *testing.T) {
+	t.Parallel()
+	tab := Default()
+	var hc HostCache
+	hosts := []string{"doubleclick.net", "ad.doubleclick.net", "AD.DoubleClick.NET", "ad.doubleclick.net.",
+		"www.google-analytics.com", "WWW.GOOGLE-ANALYTICS.COM", "user@ad.doubleclick.net", "ad.doubleclick.net:443",
+		"[::1]:443@ad.doubleclick.net", "ad.doubleclick.net@example.org", "ad.doubleclick%2Enet", "xn--ad-doubleclick.net",
+		"[ad.doubleclick.net]", strings.Repeat("a", quickHost-len(".doubleclick.net")) + ".doubleclick.net"}
+	for n := 8; n <= quickHost+1; n++ {
+		h := "doubleclick.net"
+		for len(h) < n {
+			h = "a" + h
+			if len(h) < n {
+				h = "." + h
+			}
+		}
+		hosts = append(hosts, h[len(h)-n:], strings.ToUpper(h[len(h)-n:]))
+	}
+	base := "Ab.DoubleClick.NET" // 18 bytes: three words, the last overlapping
+	for k := range len(base) {
+		for c := range 256 {
+			b := []byte(base)
+			b[k] = byte(c)
+			hosts = append(hosts, string(b))
+		}
+	}
+	for _, h := range hosts {
+		wantC, wantOK := lookupAuthorityByByte(tab, []byte(h))
+		c, ok := lookupAuthority(tab, []byte(h), &hc)
+		if c != wantC || ok != wantOK {
+			t.Errorf("%q: %q %v, byte by byte: %q %v", h, c, ok, wantC, wantOK)
+		}
+	}
+}
+
+// TestLastTwo holds lastTwo's eight-bytes-a-step search to a byte loop, for
+// dots at every position of hosts up to three words long.
+func TestLastTwo(t *testing.T) {
+	t.Parallel()
+	ref := func(h string) string {
+		if i := strings.LastIndexByte(h, '.'); i >= 0 {
+			if j := strings.LastIndexByte(h[:i], '.'); j >= 0 {
+				return h[j+1:]
+			}
+		}
+		return h
+	}
+	for n := range 26 {
+		for i := -1; i < n; i++ {
+			for j := -1; j < n; j++ {
+				b := []byte(strings.Repeat("x", n))
+				if i >= 0 {
+					b[i] = '.'
+				}
+				if j >= 0 {
+					b[j] = '.'
+				}
+				b = append(b, ".com"[:min(n%5, 4)]...) // a third dot, or not
+				h := string(b)
+				assert.Equal(t, ref(h), lastTwo(h), h)
+				assert.Equal(t, ref(h), string(lastTwo(b)), h)
+				// A '/' after a dot (Table.Lookup takes any string) is
+				// what an inexact zero-byte test would take for a dot.
+				h = strings.ReplaceAll(h, "x", "/")
+				assert.Equal(t, ref(h), lastTwo(h), h)
+			}
+		}
+	}
+}
+
+// TestPutLower64 holds the word-at-a-time lower-casing to the byte one, for
+// every ASCII byte in every position of the word.
+func TestPutLower64(t *testing.T) {
+	t.Parallel()
+	for c := range 0x80 {
+		for k := range 8 {
+			w := []byte("aZ-9.Qz@")
+			w[k] = byte(c)
+			var got [8]byte
+			putLower64(got[:], load64(w))
+			assert.Equal(t, strings.ToLower(string(w)), string(got[:]), "%q", w)
+		}
+	}
+}

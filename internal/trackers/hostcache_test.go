@@ -96,3 +96,82 @@ func BenchmarkLookupURLCached(b *testing.B) {
 		}
 	})
 }
+
+// TestNoTrackerAgreesWithTheTable holds HostCache.NoTracker to the table:
+// it may only say true for a URL the table does not match, and it must say
+// true for the ordinary URLs it exists for (a path that begins with a
+// letter might be a scheme: the general parser decides).
+func TestNoTrackerAgreesWithTheTable(t *testing.T) {
+	t.Parallel()
+	tab := Default()
+	var hc HostCache
+	for _, tc := range []struct {
+		url  string
+		want bool
+	}{
+		{"https://cdn.example.com/a.png", true}, {"//cdn.example.com", true}, {"/a.png", true},
+		{"a.png", false}, {"https://cdn.example.com?x", true}, {"https://cdn.example.com/b.png", true},
+		{"https://ad.doubleclick.net/x", false}, {"//ad.doubleclick.net", false},
+		{"https://ad.doubleclick.net/y", false}, // the remembered start
+		{"https://ad&#46;doubleclick.net/x", false}, {"//x", true}, {" //ad.doubleclick.net", false},
+		{"https:\\\\ad.doubleclick.net", false}, {"HTTPS://ad.doubleclick.net", false}, {"/\\ad.doubleclick.net", false},
+	} {
+		got := hc.NoTracker(tab, []byte(tc.url))
+		assert.Equal(t, tc.want, got, tc.url)
+		if _, ok := tab.LookupURL(tc.url); got && ok {
+			t.Errorf("NoTracker(%q) is true but the table matches it", tc.url)
+		}
+	}
+}
+
+// TestHostIndexAnswersAsTheMap holds the table's hash index (and the
+// HostCache over it) to its map: every host of the table, its parents and
+// children, hosts that share a hash's inputs (length, first and last eight
+// bytes) with a table host, and a table with one-label hosts, whose last
+// labels must then be looked up too.
+func TestHostIndexAnswersAsTheMap(t *testing.T) {
+	t.Parallel()
+	mapLookup := func(tab *Table, h string) (string, bool) {
+		if !tab.Filter().MayMatchHost([]byte(h)) {
+			return "", false
+		}
+		for len(h) > 0 {
+			if c, ok := tab.hosts[h]; ok {
+				return c, true
+			}
+			i := strings.IndexByte(h, '.')
+			if i < 0 {
+				break
+			}
+			h = h[i+1:]
+		}
+		return "", false
+	}
+	def := Default()
+	mid := def.With(map[string]string{"aaaaaaaa.x.bbbbbbbb.com": "marketing", "com": "analytics", "localhost": "x"})
+	var hosts []string
+	for h := range def.hosts {
+		hosts = append(hosts, h, "a."+h, h[1:], h[:len(h)-1], "x"+h[1:])
+		if i := strings.IndexByte(h, '.'); i >= 0 {
+			hosts = append(hosts, h[i+1:])
+		}
+	}
+	hosts = append(hosts, "aaaaaaaa.x.bbbbbbbb.com", "aaaaaaaa.y.bbbbbbbb.com", "q.aaaaaaaa.x.bbbbbbbb.com",
+		"example.com", "com", "localhost", "a.localhost", "", "x")
+	for _, tab := range []*Table{def, mid} {
+		var hc HostCache
+		for round := range 2 {
+			for _, h := range hosts {
+				wantC, wantOK := mapLookup(tab, h)
+				if c, ok := tab.suffixLookup([]byte(h)); c != wantC || ok != wantOK {
+					t.Errorf("index, round %d: %q: %q %v, the map: %q %v", round, h, c, ok, wantC, wantOK)
+				}
+				if c, ok := hc.suffixLookup(tab, []byte(h)); c != wantC || ok != wantOK {
+					t.Errorf("cache, round %d: %q: %q %v, the map: %q %v", round, h, c, ok, wantC, wantOK)
+				}
+			}
+		}
+	}
+	assert.False(t, def.index.single, "the built-in table has a host of one label")
+	assert.True(t, mid.index.single)
+}

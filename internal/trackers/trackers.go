@@ -32,6 +32,7 @@ type Table struct {
 
 	filterOnce sync.Once
 	filter     *HostFilter
+	index      hostIndex // hosts for suffixLookup, built with filter
 }
 
 var defaultTable = sync.OnceValue(func() *Table { return &Table{hosts: builtinHosts()} })
@@ -102,15 +103,23 @@ func (t *Table) LookupURLBytes(rawURL []byte) (category string, ok bool) {
 // suffixLookup tries h and then each parent domain of h, most specific first.
 // h is a normalised host. The map index with a converted byte slice does not
 // allocate.
-func (t *Table) suffixLookup(h []byte) (string, bool) {
+func (t *Table) suffixLookup(h []byte) (string, bool) { return t.suffixLookupHash(h, hostHash(h)) }
+
+// suffixLookupHash is suffixLookup for a host whose hostHash is hh.
+func (t *Table) suffixLookupHash(h []byte, hh uint64) (string, bool) {
 	// Most hosts looked up are not trackers: the filter turns them away
 	// before any map lookup.
-	if !t.Filter().MayMatchHost(h) {
+	l2 := lastTwo(trimDots(h))
+	if !t.Filter().MayMatch(l2) {
 		return "", false
 	}
+	x := &t.index
 	for len(h) > 0 {
-		if c, ok := t.hosts[string(h)]; ok {
+		if c, ok := x.getHash(h, hh); ok {
 			return c, true
+		}
+		if len(h) <= len(l2) && !x.single {
+			break // the last label alone is no host of the table
 		}
 		i := 0
 		for i < len(h) && h[i] != '.' {
@@ -120,6 +129,7 @@ func (t *Table) suffixLookup(h []byte) (string, bool) {
 			break
 		}
 		h = h[i+1:]
+		hh = hostHash(h)
 	}
 	return "", false
 }

@@ -1,0 +1,136 @@
+package rewrite
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/consentkit/consentkit/internal/trackers"
+	"github.com/stretchr/testify/assert"
+)
+
+// TestSpaceFrom holds spaceFrom's eight-bytes-a-step search to a byte loop:
+// every byte below '!' and a few above, at every position of values up to
+// three words long, after every start.
+func TestSpaceFrom(t *testing.T) {
+	t.Parallel()
+	ref := func(v []byte, i int) int {
+		for i < len(v) && !isSpace(v[i]) {
+			i++
+		}
+		return i
+	}
+	bytes := []byte{0x21, 0x7f, 0x80, 0xa0, 0xff}
+	for c := range 0x21 {
+		bytes = append(bytes, byte(c))
+	}
+	for n := range 25 {
+		for pos := range n {
+			for _, c := range bytes {
+				v := []byte(strings.Repeat("a", n))
+				v[pos] = c
+				if pos+3 < n {
+					v[pos+3] = ' ' // a space after the byte, in the same word or not
+				}
+				for i := 0; i <= n; i++ {
+					if got, want := spaceFrom(v, i), ref(v, i); got != want {
+						t.Fatalf("spaceFrom(%q, %d) = %d, want %d", v, i, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestWordSetFindEveryByte holds wordSet.find's two-load comparison to
+// equalFold: each word of both sets with each byte replaced by every byte
+// value, at every position (the head and tail loads overlap in the middle).
+func TestWordSetFindEveryByte(t *testing.T) {
+	t.Parallel()
+	for _, set := range []*wordSet{attrNameSet, fetchingRels} {
+		for id, w := range set.words {
+			for k := range len(w) {
+				for c := range 256 {
+					b := []byte(w)
+					b[k] = byte(c)
+					want := 0
+					if equalFold(b, w) {
+						want = id
+					}
+					if got := set.find(b); got != want {
+						t.Fatalf("find(%q) = %d, want %d", b, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestTextCategoryAtTheEnd has hosts whose last label ends the text, or
+// one or two bytes before it: the three bytes after a dot are read in one
+// slice when they are there, and a label of two at the very end is tested
+// with a zero byte for the third.
+func TestTextCategoryAtTheEnd(t *testing.T) {
+	t.Parallel()
+	tab := trackers.Default()
+	r := &Rewriter{tab: tab, filter: tab.Filter()}
+	for _, tc := range []struct {
+		text, want string
+	}{
+		{"u=adfox.ru", "marketing"}, {"u=adfox.ru;", "marketing"}, {"u=adfox.ru;x", "marketing"},
+		{"u=doubleclick.net", "marketing"}, {"u=doubleclick.net'", "marketing"}, {"u=doubleclick.ne", ""},
+		{"u=adfox.r", ""}, {"u=adfox.", ""}, {".", ""}, {"..", ""}, {"a.b.c", ""}, {"", ""},
+		{"ru.adfox.ru", "marketing"}, {"www.google-analytics.com", "analytics"},
+	} {
+		c, _ := tab.LookupHostBytes([]byte(strings.Trim(tc.text[strings.IndexByte(tc.text, '=')+1:], ";'x")))
+		assert.Equal(t, tc.want, c, "the table on %q", tc.text)
+		assert.Equal(t, tc.want, r.textCategory([]byte(tc.text)), tc.text)
+	}
+}
+
+// TestAppendEscaped holds appendEscaped and appendEscapedBytes, which copy
+// the bytes before the first one to escape in one go, to the byte-by-byte
+// escaping: the bytes to escape at every position, and none.
+func TestAppendEscaped(t *testing.T) {
+	t.Parallel()
+	ref := func(s string) string {
+		return strings.NewReplacer("&", "&amp;", `"`, "&quot;", "<", "&lt;").Replace(s)
+	}
+	for _, s := range []string{"", "analytics", "marketing analytics", "&", `"`, "<", "a&b", `a"b<c&d`, "ab<", "<ab", "a&&b"} {
+		assert.Equal(t, "x"+ref(s), string(appendEscaped([]byte("x"), s)), s)
+		assert.Equal(t, "x"+ref(s), string(appendEscapedBytes([]byte("x"), []byte(s))), s)
+	}
+}
+
+// TestDelimFromBefore holds delimFrom and delimBefore, which test eight
+// bytes at a time, to the byte loops they replace in styleTail and
+// styleText: every byte value at every position of runs up to three words
+// long, from every start.
+func TestDelimFromBefore(t *testing.T) {
+	t.Parallel()
+	for n := range 26 {
+		for pos := range n {
+			for c := range 256 {
+				p := []byte(strings.Repeat("A", n))
+				p[pos] = byte(c)
+				for i := 0; i <= n; i++ {
+					want := i
+					for want < n && !cssDelim[p[want]] {
+						want++
+					}
+					if got := delimFrom(p, i); got != want {
+						t.Fatalf("delimFrom(%q, %d) = %d, want %d", p, i, got, want)
+					}
+					for to := i; to <= n; to++ {
+						want := to
+						for want > i && !cssDelim[p[want-1]] {
+							want--
+						}
+						if got := delimBefore(p, i, to); got != want {
+							t.Fatalf("delimBefore(%q, %d, %d) = %d, want %d", p, i, to, got, want)
+						}
+					}
+				}
+			}
+		}
+	}
+}
