@@ -65,6 +65,37 @@ func TestEveryFetchingElement(t *testing.T) {
 	}
 }
 
+// TestReferencesInURLs holds URL attributes whose scheme or authority is
+// written with character references to the judgement of the decoded URL:
+// the quick path that judges a raw value (rawURLCategory) may only answer
+// when no reference can change the bytes it reads.
+func TestReferencesInURLs(t *testing.T) {
+	t.Parallel()
+	none := rewrite.Config{}
+	for _, src := range []string{
+		"https&#58;//www.google-analytics.com/x.gif",
+		"https&colon;//www.google-analytics.com/x.gif",
+		"h&#116;tps://www.google-analytics.com/x.gif",
+		"&#47;/www.google-analytics.com/x.gif",
+		"/&#47;www.google-analytics.com/x.gif",
+		"https:&#47;/www.google-analytics.com/x.gif",
+		"https:/&#47;www.google-analytics.com/x.gif",
+		"//www.google-analytics&#46;com/x.gif",
+		"https://www&#46;google-analytics.com/x.gif",
+		"https://www.google-analytics&period;com/x.gif",
+		"https://www.google-analytics.co&#109;/x.gif",
+		"https://www.google-analytics.com&#47;x.gif",
+		"&#x68;ttps://www.google-analytics.com/x.gif",
+	} {
+		t.Run(src, func(t *testing.T) {
+			t.Parallel()
+			in := `<img src="` + src + `">`
+			want := `<img data-ck-blocked="analytics" data-ck-src="` + src + `">`
+			assert.Equal(t, want, rewriteAllSplits(t, none, in))
+		})
+	}
+}
+
 func TestBaseHref(t *testing.T) {
 	t.Parallel()
 	tests := []struct{ name, in, want string }{
