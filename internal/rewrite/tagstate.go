@@ -45,50 +45,25 @@ func scanAttrs(p []byte, i int, st state) (int, state, uint64) {
 	}
 
 beforeName:
+	// One table load a byte, where the switch over the six bytes that
+	// separate attributes compiled to a chain of compares.
 	for ; i < n; i++ {
-		switch p[i] {
-		case ' ', '\t', '\n', '\r', '\f', '/':
-			continue
-		case '>':
+		c := gapClass[p[i]]
+		if c == gapName {
+			ns = i
+			i++ // the first character is part of the name even when it is '='
+			goto name
+		}
+		if c == gapEnd {
 			return i, sBeforeAttrName, seen
 		}
-		ns = i
-		i++ // the first character is part of the name even when it is '='
-		goto name
 	}
 	return n, sBeforeAttrName, seen
 
 name:
-	// Four bytes a step, on a slice whose length the compiler knows, so
-	// that the loop has neither bounds checks nor a compare per byte.
-	// (Eight a step with the end found by bit tricks, as tag names are
-	// read, came out even: fewer misses, more work.)
-	for {
-		q := p[i:]
-		if len(q) < 4 {
-			break
-		}
-		if attrNameStop[q[0]] {
-			goto nameEnd
-		}
-		if attrNameStop[q[1]] {
-			i++
-			goto nameEnd
-		}
-		if attrNameStop[q[2]] {
-			i += 2
-			goto nameEnd
-		}
-		if attrNameStop[q[3]] {
-			i += 3
-			goto nameEnd
-		}
-		i += 4
-	}
-	for i < n && !attrNameStop[p[i]] {
-		i++
-	}
-nameEnd:
+	// Four bytes a step (eight with the end found by bit tricks, as tag
+	// names are read, came out even: fewer misses, more work).
+	i = attrNameEnd(p, i)
 	// Only names of the lengths asked about get their bit; when resumed,
 	// every bit is set already.
 	if l := uint(i - ns); l < 64 && askedLens>>l&1 != 0 {
@@ -178,14 +153,55 @@ afterQuoted:
 	if i == n {
 		return n, sAfterAttrValueQuoted, seen
 	}
-	switch p[i] {
-	case ' ', '\t', '\n', '\r', '\f', '/':
+	switch gapClass[p[i]] {
+	case gapSpace:
 		i++
 		goto beforeName
-	case '>':
+	case gapEnd:
 		return i, sAfterAttrValueQuoted, seen
 	}
 	goto beforeName // a name right after a quoted value: reconsumed (parse error)
+}
+
+// The classes of gapClass.
+const (
+	gapName  = iota // begins an attribute name
+	gapSpace        // white space or '/': skipped between attributes
+	gapEnd          // '>'
+)
+
+// gapClass classifies the bytes scanAttrs meets between attributes.
+var gapClass = [256]uint8{
+	' ': gapSpace, '\t': gapSpace, '\n': gapSpace, '\r': gapSpace, '\f': gapSpace, '/': gapSpace,
+	'>': gapEnd,
+}
+
+// attrNameEnd returns the index of the first byte of p[i:] that ends an
+// attribute name, or len(p). It reads four bytes a step against a bound
+// computed once, so the compiler checks only the first index of a step;
+// the loop it replaced took a sub-slice a step, eight instructions of
+// pointer and capacity arithmetic. It is a function of its own so that,
+// inlined, its loop has one entry: the loop in scanAttrs, entered by
+// several gotos, was not recognised as one and kept all four checks.
+func attrNameEnd(p []byte, i int) int {
+	for e := len(p) - 3; i < e; i += 4 {
+		if attrNameStop[p[i]] {
+			return i
+		}
+		if attrNameStop[p[i+1]] {
+			return i + 1
+		}
+		if attrNameStop[p[i+2]] {
+			return i + 2
+		}
+		if attrNameStop[p[i+3]] {
+			return i + 3
+		}
+	}
+	for i < len(p) && !attrNameStop[p[i]] {
+		i++
+	}
+	return i
 }
 
 // checkScan panics when scanAttrs, run over the tag's attributes from p[i],
