@@ -59,3 +59,19 @@ func TestAttrNameEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestNameBits holds the constant bits of the attribute names the rewriter
+// asks about to nameBit, which scanAttrs and attrBits compute.
+func TestNameBits(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		bit  uint64
+	}{{"style", bitStyle}, {"http-equiv", bitHTTPEquiv}, {SettingsAttr, bitSettings}} {
+		if want := nameBit(c.name[0], c.name[len(c.name)-1], len(c.name)); c.bit != want {
+			t.Errorf("the bit of %q is %#x, nameBit gives %#x", c.name, c.bit, want)
+		}
+		if askedLens>>len(c.name)&1 == 0 {
+			t.Errorf("askedLens lacks the length of %q", c.name)
+		}
+	}
+}

@@ -226,8 +226,8 @@ func (r *Rewriter) checkScan(p []byte, i, end int) {
 // readOnce marks the elements whose start tags the tokenizer reads with
 // parseTag rather than scanAttrs: those decide always parses (the ones with
 // URL attributes and no needle to pass them over first).
-var readOnce = func() (t [numElems]bool) {
-	for e := range t {
+var readOnce = func() (t [256]bool) { // 256: indexed by an elem without a bounds check
+	for e := range numElems {
 		t[e] = urlAttrs[e] != nil && needle[e] == ""
 	}
 	return t
@@ -257,11 +257,13 @@ func nameBit(first, last byte, n int) uint64 {
 // other name.
 const askedLens = 1<<len("style") | 1<<len("http-equiv") | 1<<len(SettingsAttr)
 
-// The bits of the attribute names a tag must have for a second look.
-var (
-	bitStyle     = nameBit('s', 'e', len("style"))
-	bitHTTPEquiv = nameBit('h', 'v', len("http-equiv"))
-	bitSettings  = nameBit('d', 's', len(SettingsAttr))
+// The bits of the attribute names a tag must have for a second look:
+// nameBit's formula as constants, so that the tests of the mask take an
+// immediate operand instead of a load (TestNameBits holds them to nameBit).
+const (
+	bitStyle     = 1 << (('s'*34 + 'e'*23 + len("style")) & 63)
+	bitHTTPEquiv = 1 << (('h'*34 + 'v'*23 + len("http-equiv")) & 63)
+	bitSettings  = 1 << (('d'*34 + 's'*23 + len(SettingsAttr)) & 63)
 )
 
 // tag reads a tag name from p[i:] and, once it is complete, the attributes
@@ -270,10 +272,14 @@ func (r *Rewriter) tag(p []byte, i int) int {
 	n := len(p)
 	k := r.nameLen
 	if k == 0 && n-i >= 8 {
-		x := binary.LittleEndian.Uint64(p[i:])
+		x := binary.LittleEndian.Uint64(p[i : i+8 : i+8]) // a capacity of 8 spares the pointer's masking
 		if l := nameEnd(x); tagNameStop[p[i+l]] {
+			// r.name holds the name folded as foldWord does; the bytes
+			// after it are not read, so the whole word is stored (the
+			// masked word, whose top byte the compiler knows is zero,
+			// was stored in four pieces).
+			binary.LittleEndian.PutUint64(r.name[:8], x|0x20*ones)
 			w := foldWord(x, l)
-			binary.LittleEndian.PutUint64(r.name[:8], w)
 			r.nameLen = l
 			if e := classifyWord(w); r.endTag || r.headPending {
 				r.nameDone(p, e)

@@ -158,7 +158,7 @@ type tokenizer struct {
 	tokAbs  int64 // stream offset where the current token starts
 	ltAbs   int64 // stream offset of the '<' of a raw text end tag candidate
 
-	name      [16]byte // tag name prefix, letters in lower case (see foldWord); 8-aligned: tag stores 8 bytes at once
+	name      [16]byte // tag name prefix, letters in lower case (see foldWord), bytes past nameLen undefined; 8-aligned: tag stores 8 bytes at once
 	endTag    bool
 	nameLen   int    // may exceed len(name): then no interesting element
 	anames    uint64 // lengths of the tag's attribute names; see scanAttrs
@@ -286,7 +286,7 @@ func (r *Rewriter) run(p []byte) {
 			// (the | 0x20 folds only the case of "body"'s letters: every
 			// one of them has that bit set).
 			if k := i + 1; r.nframes+r.fover == 0 && n-k >= 8 {
-				x := binary.LittleEndian.Uint64(p[k:])
+				x := binary.LittleEndian.Uint64(p[k : k+8 : k+8])
 				l := nameEnd(x)
 				if p[k+l] == '>' && (l != len("body") || uint32(x)|0x20202020 != bodyWord) {
 					r.look = false
