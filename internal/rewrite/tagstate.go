@@ -338,11 +338,15 @@ attrs:
 	if j == n {
 		return n
 	}
-	if r.anames&bitSettings == 0 && r.passes(p, j+1) {
-		// tagEnd's common case, without the call.
+	if r.anames&bitSettings == 0 {
 		r.look = false
-		r.st = sData
-		return j + 1
+		if r.passes(p, j+1) {
+			// tagEnd's common case, without the call.
+			r.st = sData
+			return j + 1
+		}
+		// The rest of tagEnd, without testing again what was tested.
+		return r.tagDone(p, j+1)
 	}
 	return r.tagEnd(p, j)
 }
@@ -413,7 +417,6 @@ func (r *Rewriter) passes(p []byte, end int) bool {
 func (r *Rewriter) tagEnd(p []byte, i int) int {
 	end := i + 1
 	r.look = false
-	e := r.elem
 	if r.anames&bitSettings != 0 && r.watch && !r.endTag { // the rarest first
 		r.watchSettings(p, end)
 	}
@@ -421,6 +424,14 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 		r.st = sData
 		return end
 	}
+	return r.tagDone(p, end)
+}
+
+// tagDone finishes a tag that does not pass (see passes) and whose
+// settings attribute, if any, has been watched, returning end, the index
+// after its '>'.
+func (r *Rewriter) tagDone(p []byte, end int) int {
+	e := r.elem
 	if r.endTag {
 		if !r.rawEndTag && r.nframes+r.fover > 0 {
 			r.foreignEndTag(e)
