@@ -272,9 +272,9 @@ func (r *Rewriter) run(p []byte) {
 		r.tokAbs = r.off + int64(i)
 		r.look = true
 		r.tokKind = tokTag
-		r.st = sTagOpen
 		i++
-		// The common cases, without trips through the dispatch.
+		// The common cases, without trips through the dispatch (each
+		// sets the state; sTagOpen only for the others).
 		if i < n && isAlpha(p[i]) {
 			r.startName(false)
 			i = r.tag(p, i)
@@ -289,8 +289,7 @@ func (r *Rewriter) run(p []byte) {
 				x := binary.LittleEndian.Uint64(p[k : k+8 : k+8])
 				l := nameEnd(x)
 				if p[k+l] == '>' && (l != len("body") || uint32(x)|0x20202020 != bodyWord) {
-					r.look = false
-					r.st = sData
+					r.look = false // r.st is still sData
 					i = k + l + 1
 					if i < n {
 						goto data
@@ -304,6 +303,8 @@ func (r *Rewriter) run(p []byte) {
 			r.look = false
 			r.clen = 0
 			i = r.comment(p, i+3)
+		} else {
+			r.st = sTagOpen
 		}
 		// Most tags end in text: straight back to it, without the loop's
 		// test.
