@@ -407,10 +407,15 @@ func (r *Rewriter) nameDone(p []byte, e elem) {
 // done: the common case, an ordinary start tag without a style attribute,
 // or too short to carry a tracker in its style.
 func (r *Rewriter) passes(p []byte, end int) bool {
-	e := r.elem
-	return (e == elemOther || e == elemBreakout) && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
+	// elemOther or elemBreakout in one comparison: elemOther-1 wraps to
+	// the top, and elemBreakout is the last elem. Two tests took two
+	// branches that followed the page's mix of tag names.
+	return r.elem-1 >= elemBreakout-1 && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
 		r.onTag == nil && (r.anames&bitStyle == 0 || end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2)
 }
+
+// passes's test needs elemBreakout to be the last elem.
+var _ = [1]struct{}{}[numElems-1-elemBreakout]
 
 // tagEnd finishes the tag whose '>' is at p[i] and returns the index after
 // it.
