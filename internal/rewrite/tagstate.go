@@ -64,9 +64,11 @@ name:
 	// Four bytes a step (eight with the end found by bit tricks, as tag
 	// names are read, came out even: fewer misses, more work).
 	i = attrNameEnd(p, i)
-	// Only names of the lengths asked about get their bit; when resumed,
-	// every bit is set already.
-	if l := uint(i - ns); l < 64 && askedLens>>l&1 != 0 {
+	// Only names of the lengths asked about get their bit (when resumed,
+	// every bit is set already). The length's low six bits are tested,
+	// without a branch for names of 64 bytes or more: a false bit only
+	// sends a tag to the second look (attrBits tests the same way).
+	if l := uint(i - ns); askedLens>>(l&63)&1 != 0 {
 		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + l) & 63)
 	}
 	if i == n {
@@ -237,7 +239,7 @@ var readOnce = func() (t [256]bool) { // 256: indexed by an elem without a bound
 func attrBits(tag []byte, attrs []attr) uint64 {
 	var seen uint64
 	for _, a := range attrs {
-		if l := a.ne - a.ns; l < 64 && askedLens>>l&1 != 0 {
+		if l := a.ne - a.ns; askedLens>>(l&63)&1 != 0 { // as scanAttrs tests it
 			seen |= nameBit(tag[a.ns], tag[a.ne-1], l)
 		}
 	}
