@@ -311,27 +311,8 @@ func (r *Rewriter) tag(p []byte, i int) int {
 	r.nameDone(p, r.classify())
 attrs:
 	if readOnce[r.elem] && !r.endTag && r.tokAbs >= r.off {
-		base := int(r.tokAbs - r.off)
-		// A tag the rewriter judges is read once, by parseAttrs (its
-		// name is read already), when it is whole in p: its attributes
-		// are needed anyway.
-		nameEnd, end, attrs := parseAttrs(p[base:], i-base, r.rec.attrs[:0])
-		r.rec.attrs = attrs
-		if base+end < n {
-			r.rec.nameEnd = nameEnd
-			r.recValid = true
-			// The state scanAttrs would end in, for tagEnd's self-closing
-			// test: a '/' before the '>' closes the tag unless an unquoted
-			// value runs up to the '>'.
-			r.st = sBeforeAttrName
-			if k := len(attrs) - 1; k >= 0 && attrs[k].vs >= 0 && attrs[k].ve == end {
-				r.st = sAttrValueUnquoted
-			}
-			r.anames |= attrBits(p[base:], attrs)
-			if r.checkRec {
-				r.checkScan(p, i, base+end)
-			}
-			return r.tagEnd(p, base+end)
+		if j, ok := r.attrsOnce(p, i); ok {
+			return j
 		}
 	}
 	j, st, seen := scanAttrs(p, i, sBeforeAttrName)
@@ -412,8 +393,10 @@ func (r *Rewriter) passes(p []byte, end int) bool {
 	// elemOther or elemBreakout in one comparison: elemOther-1 wraps to
 	// the top, and elemBreakout is the last elem. Two tests took two
 	// branches that followed the page's mix of tag names.
+	// (The tests' onTag hook sees only script and iframe tags, which
+	// never pass.)
 	return r.elem-1 >= elemBreakout-1 && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
-		r.onTag == nil && (r.anames&bitStyle == 0 || end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2)
+		(r.anames&bitStyle == 0 || end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2)
 }
 
 // passes's test needs elemBreakout to be the last elem.
@@ -696,3 +679,83 @@ func urlHost(u []byte) []byte {
 }
 
 const maxHostLen = 253
+
+// attrsOnce reads the attributes of a start tag the rewriter judges, from
+// p[i] after its name, with parseAttrs when the tag is whole in p (and
+// then finishes it): its attributes are needed anyway, and decide and
+// inlineScript use them instead of parsing the tag again. It reports
+// false, having changed nothing the attribute states read, otherwise.
+func (r *Rewriter) attrsOnce(p []byte, i int) (int, bool) {
+	base := int(r.tokAbs - r.off)
+	nameEnd, end, attrs := parseAttrs(p[base:], i-base, r.rec.attrs[:0])
+	r.rec.attrs = attrs
+	if base+end >= len(p) {
+		return 0, false
+	}
+	r.rec.nameEnd = nameEnd
+	r.recValid = true
+	// The state scanAttrs would end in, for tagEnd's self-closing test: a
+	// '/' before the '>' closes the tag unless an unquoted value runs up
+	// to the '>'.
+	r.st = sBeforeAttrName
+	if k := len(attrs) - 1; k >= 0 && attrs[k].vs >= 0 && attrs[k].ve == end {
+		r.st = sAttrValueUnquoted
+	}
+	r.anames |= attrBits(p[base:], attrs)
+	if r.checkRec {
+		r.checkScan(p, i, base+end)
+	}
+	return r.tagEnd(p, base+end), true
+}
+
+// startTag reads a start tag whose name begins at p[i], for run: tag's
+// work in the common case, a name of up to seven bytes whole in p with
+// Head placed, without tag's tests for end tags, for names resumed from an
+// earlier Write and for Head. Every other start tag goes to tag.
+func (r *Rewriter) startTag(p []byte, i int) int {
+	n := len(p)
+	if n-i < 8 || r.headPending {
+		r.startName(false)
+		return r.tag(p, i)
+	}
+	x := binary.LittleEndian.Uint64(p[i : i+8 : i+8])
+	l := nameEnd(x)
+	if !tagNameStop[p[i+l]] {
+		r.startName(false)
+		return r.tag(p, i)
+	}
+	// startName's work, but for what is set below (the state, the name's
+	// length, the mask) and r.look, which run has set.
+	r.endTag = false
+	r.recValid = false
+	r.overflow = false
+	r.headAfter = false
+	binary.LittleEndian.PutUint64(r.name[:8], x|0x20*ones) // as tag stores it
+	r.nameLen = l
+	e := classifyWord(foldWord(x, l))
+	r.elem = e
+	i += l
+	if readOnce[e] {
+		r.anames = 0
+		if j, ok := r.attrsOnce(p, i); ok {
+			return j
+		}
+	}
+	j, st, seen := scanAttrs(p, i, sBeforeAttrName)
+	r.st = st
+	r.anames = seen
+	if j == n {
+		return n
+	}
+	if seen&bitSettings != 0 {
+		return r.tagEnd(p, j)
+	}
+	r.look = false
+	// passes, for a start tag whose headAfter is false.
+	if e-1 >= elemBreakout-1 && r.nframes+r.fover == 0 &&
+		(seen&bitStyle == 0 || j+1-int(r.tokAbs-r.off) < l+len(` style="x:url(//a.b)"`)+2) {
+		r.st = sData
+		return j + 1
+	}
+	return r.tagDone(p, j+1)
+}

@@ -276,8 +276,7 @@ func (r *Rewriter) run(p []byte) {
 		// The common cases, without trips through the dispatch (each
 		// sets the state; sTagOpen only for the others).
 		if i < n && isAlpha(p[i]) {
-			r.startName(false)
-			i = r.tag(p, i)
+			i = r.startTag(p, i)
 		} else if i+1 < n && p[i] == '/' && isAlpha(p[i+1]) && !r.headPending {
 			// Nearly half the tags of a page are end tags that cannot
 			// matter: outside foreign content, "</name>" with the name
