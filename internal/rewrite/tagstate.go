@@ -269,7 +269,8 @@ const (
 )
 
 // tag reads a tag name from p[i:] and, once it is complete, the attributes
-// up to the tag's end, returning the index after what it consumed.
+// up to the tag's end, returning the index after what it consumed. Run's
+// start tags go to startTag first, which hands tag those it does not read.
 func (r *Rewriter) tag(p []byte, i int) int {
 	n := len(p)
 	k := r.nameLen
