@@ -33,43 +33,20 @@ func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr) {
 	attrs = attrs[:0]
 	i := nameEnd
 	for i < len(tag) {
-		c := tag[i]
-		if c == '>' {
+		c := gapClass[tag[i]]
+		if c == gapEnd {
 			break
 		}
-		if isSpace(c) || c == '/' {
+		if c == gapSpace {
 			i++
 			continue
 		}
 		a := attr{ns: i, vs: -1}
-		i++ // the first character is part of the name even when it is '='
+		// The first character is part of the name even when it is '='.
 		// Four bytes a step, as scanAttrs reads names: most names are
 		// shorter than eight, and a loop per byte mispredicted its exit
 		// about once a name.
-	name:
-		for {
-			q := tag[i:]
-			if len(q) < 4 {
-				for i < len(tag) && !attrNameStop[tag[i]] {
-					i++
-				}
-				break
-			}
-			switch {
-			case attrNameStop[q[0]]:
-				break name
-			case attrNameStop[q[1]]:
-				i++
-				break name
-			case attrNameStop[q[2]]:
-				i += 2
-				break name
-			case attrNameStop[q[3]]:
-				i += 3
-				break name
-			}
-			i += 4
-		}
+		i = attrNameEnd(tag, i+1)
 		a.ne = i
 		j := i
 		for j < len(tag) && isSpace(tag[j]) {

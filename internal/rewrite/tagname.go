@@ -21,17 +21,19 @@ const (
 
 // nameEnd returns the index of the first byte of x, a word of a tag name
 // read in little-endian order, that may end the name: white space, '/',
-// '>', or another byte below '!' (which the caller looks up in tagNameStop
-// and, when it is only a control byte, leaves to the byte loop). It
-// returns 7 when no byte before the last may end the name, for the same
+// '>', another byte below '!', '.' or '?' (which the caller looks up in
+// tagNameStop and, when it does not end the name, leaves to the byte loop).
+// It returns 7 when no byte before the last may end the name, for the same
 // look-up to tell. It is branch-free, and small enough to be inlined.
 func nameEnd(x uint64) int {
 	// Each term sets the high bit of the bytes it matches, exactly up
 	// to its lowest match (a borrow only runs upward from a byte that
-	// matched), so the lowest bit of their union is exact too.
-	s := x ^ '/'*ones
-	g := x ^ '>'*ones
-	m := (x-'!'*ones)&^x | (s-ones)&^s | (g-ones)&^g
+	// matched), so the lowest bit of their union is exact too. Setting
+	// the 0x11 bits turns '/' and '>' into '?', and only '.' and '?'
+	// besides them: one test for equality instead of two, about four
+	// instructions on each of the ~240,000 tag names of a corpus pass.
+	q := (x | 0x11*ones) ^ '?'*ones
+	m := (x-'!'*ones)&^x | (q-ones)&^q
 	return bits.TrailingZeros64(m&highs|1<<63) >> 3
 }
 

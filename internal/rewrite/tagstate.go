@@ -45,66 +45,44 @@ func scanAttrs(p []byte, i int, st state) (int, state, uint64) {
 	}
 
 beforeName:
+	// One table load a byte, where the switch over the six bytes that
+	// separate attributes compiled to a chain of compares.
 	for ; i < n; i++ {
-		switch p[i] {
-		case ' ', '\t', '\n', '\r', '\f', '/':
-			continue
-		case '>':
+		c := gapClass[p[i]]
+		if c == gapName {
+			ns = i
+			i++ // the first character is part of the name even when it is '='
+			goto name
+		}
+		if c == gapEnd {
 			return i, sBeforeAttrName, seen
 		}
-		ns = i
-		i++ // the first character is part of the name even when it is '='
-		goto name
 	}
 	return n, sBeforeAttrName, seen
 
 name:
-	// Four bytes a step, on a slice whose length the compiler knows, so
-	// that the loop has neither bounds checks nor a compare per byte.
-	// (Eight a step with the end found by bit tricks, as tag names are
-	// read, came out even: fewer misses, more work.)
-	for {
-		q := p[i:]
-		if len(q) < 4 {
-			break
-		}
-		if attrNameStop[q[0]] {
-			goto nameEnd
-		}
-		if attrNameStop[q[1]] {
-			i++
-			goto nameEnd
-		}
-		if attrNameStop[q[2]] {
-			i += 2
-			goto nameEnd
-		}
-		if attrNameStop[q[3]] {
-			i += 3
-			goto nameEnd
-		}
-		i += 4
-	}
-	for i < n && !attrNameStop[p[i]] {
-		i++
-	}
-nameEnd:
-	// Only names of the lengths asked about get their bit; when resumed,
-	// every bit is set already.
-	if l := uint(i - ns); l < 64 && askedLens>>l&1 != 0 {
+	// Four bytes a step (eight with the end found by bit tricks, as tag
+	// names are read, came out even: fewer misses, more work).
+	i = attrNameEnd(p, i)
+	// Only names of the lengths asked about get their bit (when resumed,
+	// every bit is set already). The length's low six bits are tested,
+	// without a branch for names of 64 bytes or more: a false bit only
+	// sends a tag to the second look (attrBits tests the same way).
+	if l := uint(i - ns); askedLens>>(l&63)&1 != 0 {
 		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + l) & 63)
 	}
 	if i == n {
 		return n, sAttrName, seen
 	}
-	switch p[i] {
-	case '/':
-		i++
-		goto beforeName
-	case '=':
+	// Most names end at their '=': tested first, where the switch's
+	// search took three compares to reach it.
+	if c := p[i]; c == '=' {
 		i++
 		goto beforeValue
-	case '>':
+	} else if c == '/' {
+		i++
+		goto beforeName
+	} else if c == '>' {
 		return i, sAttrName, seen
 	}
 	i++
@@ -131,12 +109,15 @@ afterName:
 
 beforeValue:
 	for ; i < n; i++ {
-		switch p[i] {
-		case ' ', '\t', '\n', '\r', '\f':
-			continue
-		case '"':
+		// Nearly every value is in double quotes: tested first.
+		c := p[i]
+		if c == '"' {
 			i++
 			goto dq
+		}
+		switch c {
+		case ' ', '\t', '\n', '\r', '\f':
+			continue
 		case '\'':
 			i++
 			goto sq
@@ -178,14 +159,55 @@ afterQuoted:
 	if i == n {
 		return n, sAfterAttrValueQuoted, seen
 	}
-	switch p[i] {
-	case ' ', '\t', '\n', '\r', '\f', '/':
+	switch gapClass[p[i]] {
+	case gapSpace:
 		i++
 		goto beforeName
-	case '>':
+	case gapEnd:
 		return i, sAfterAttrValueQuoted, seen
 	}
 	goto beforeName // a name right after a quoted value: reconsumed (parse error)
+}
+
+// The classes of gapClass.
+const (
+	gapName  = iota // begins an attribute name
+	gapSpace        // white space or '/': skipped between attributes
+	gapEnd          // '>'
+)
+
+// gapClass classifies the bytes scanAttrs meets between attributes.
+var gapClass = [256]uint8{
+	' ': gapSpace, '\t': gapSpace, '\n': gapSpace, '\r': gapSpace, '\f': gapSpace, '/': gapSpace,
+	'>': gapEnd,
+}
+
+// attrNameEnd returns the index of the first byte of p[i:] that ends an
+// attribute name, or len(p). It reads four bytes a step against a bound
+// computed once, so the compiler checks only the first index of a step;
+// the loop it replaced took a sub-slice a step, eight instructions of
+// pointer and capacity arithmetic. It is a function of its own so that,
+// inlined, its loop has one entry: the loop in scanAttrs, entered by
+// several gotos, was not recognised as one and kept all four checks.
+func attrNameEnd(p []byte, i int) int {
+	for e := len(p) - 3; i < e; i += 4 {
+		if attrNameStop[p[i]] {
+			return i
+		}
+		if attrNameStop[p[i+1]] {
+			return i + 1
+		}
+		if attrNameStop[p[i+2]] {
+			return i + 2
+		}
+		if attrNameStop[p[i+3]] {
+			return i + 3
+		}
+	}
+	for i < len(p) && !attrNameStop[p[i]] {
+		i++
+	}
+	return i
 }
 
 // checkScan panics when scanAttrs, run over the tag's attributes from p[i],
@@ -206,8 +228,8 @@ func (r *Rewriter) checkScan(p []byte, i, end int) {
 // readOnce marks the elements whose start tags the tokenizer reads with
 // parseTag rather than scanAttrs: those decide always parses (the ones with
 // URL attributes and no needle to pass them over first).
-var readOnce = func() (t [numElems]bool) {
-	for e := range t {
+var readOnce = func() (t [256]bool) { // 256: indexed by an elem without a bounds check
+	for e := range numElems {
 		t[e] = urlAttrs[e] != nil && needle[e] == ""
 	}
 	return t
@@ -217,7 +239,7 @@ var readOnce = func() (t [numElems]bool) {
 func attrBits(tag []byte, attrs []attr) uint64 {
 	var seen uint64
 	for _, a := range attrs {
-		if l := a.ne - a.ns; l < 64 && askedLens>>l&1 != 0 {
+		if l := a.ne - a.ns; askedLens>>(l&63)&1 != 0 { // as scanAttrs tests it
 			seen |= nameBit(tag[a.ns], tag[a.ne-1], l)
 		}
 	}
@@ -237,23 +259,30 @@ func nameBit(first, last byte, n int) uint64 {
 // other name.
 const askedLens = 1<<len("style") | 1<<len("http-equiv") | 1<<len(SettingsAttr)
 
-// The bits of the attribute names a tag must have for a second look.
-var (
-	bitStyle     = nameBit('s', 'e', len("style"))
-	bitHTTPEquiv = nameBit('h', 'v', len("http-equiv"))
-	bitSettings  = nameBit('d', 's', len(SettingsAttr))
+// The bits of the attribute names a tag must have for a second look:
+// nameBit's formula as constants, so that the tests of the mask take an
+// immediate operand instead of a load (TestNameBits holds them to nameBit).
+const (
+	bitStyle     = 1 << (('s'*34 + 'e'*23 + len("style")) & 63)
+	bitHTTPEquiv = 1 << (('h'*34 + 'v'*23 + len("http-equiv")) & 63)
+	bitSettings  = 1 << (('d'*34 + 's'*23 + len(SettingsAttr)) & 63)
 )
 
 // tag reads a tag name from p[i:] and, once it is complete, the attributes
-// up to the tag's end, returning the index after what it consumed.
+// up to the tag's end, returning the index after what it consumed. Run's
+// start tags go to startTag first, which hands tag those it does not read.
 func (r *Rewriter) tag(p []byte, i int) int {
 	n := len(p)
 	k := r.nameLen
 	if k == 0 && n-i >= 8 {
-		x := binary.LittleEndian.Uint64(p[i:])
+		x := binary.LittleEndian.Uint64(p[i : i+8 : i+8]) // a capacity of 8 spares the pointer's masking
 		if l := nameEnd(x); tagNameStop[p[i+l]] {
+			// r.name holds the name folded as foldWord does; the bytes
+			// after it are not read, so the whole word is stored (the
+			// masked word, whose top byte the compiler knows is zero,
+			// was stored in four pieces).
+			binary.LittleEndian.PutUint64(r.name[:8], x|0x20*ones)
 			w := foldWord(x, l)
-			binary.LittleEndian.PutUint64(r.name[:8], w)
 			r.nameLen = l
 			if e := classifyWord(w); r.endTag || r.headPending {
 				r.nameDone(p, e)
@@ -283,27 +312,8 @@ func (r *Rewriter) tag(p []byte, i int) int {
 	r.nameDone(p, r.classify())
 attrs:
 	if readOnce[r.elem] && !r.endTag && r.tokAbs >= r.off {
-		base := int(r.tokAbs - r.off)
-		// A tag the rewriter judges is read once, by parseAttrs (its
-		// name is read already), when it is whole in p: its attributes
-		// are needed anyway.
-		nameEnd, end, attrs := parseAttrs(p[base:], i-base, r.rec.attrs[:0])
-		r.rec.attrs = attrs
-		if base+end < n {
-			r.rec.nameEnd = nameEnd
-			r.recValid = true
-			// The state scanAttrs would end in, for tagEnd's self-closing
-			// test: a '/' before the '>' closes the tag unless an unquoted
-			// value runs up to the '>'.
-			r.st = sBeforeAttrName
-			if k := len(attrs) - 1; k >= 0 && attrs[k].vs >= 0 && attrs[k].ve == end {
-				r.st = sAttrValueUnquoted
-			}
-			r.anames |= attrBits(p[base:], attrs)
-			if r.checkRec {
-				r.checkScan(p, i, base+end)
-			}
-			return r.tagEnd(p, base+end)
+		if j, ok := r.attrsOnce(p, i); ok {
+			return j
 		}
 	}
 	j, st, seen := scanAttrs(p, i, sBeforeAttrName)
@@ -312,11 +322,15 @@ attrs:
 	if j == n {
 		return n
 	}
-	if r.anames&bitSettings == 0 && r.passes(p, j+1) {
-		// tagEnd's common case, without the call.
+	if r.anames&bitSettings == 0 {
 		r.look = false
-		r.st = sData
-		return j + 1
+		if r.passes(p, j+1) {
+			// tagEnd's common case, without the call.
+			r.st = sData
+			return j + 1
+		}
+		// The rest of tagEnd, without testing again what was tested.
+		return r.tagDone(p, j+1)
 	}
 	return r.tagEnd(p, j)
 }
@@ -377,17 +391,23 @@ func (r *Rewriter) nameDone(p []byte, e elem) {
 // done: the common case, an ordinary start tag without a style attribute,
 // or too short to carry a tracker in its style.
 func (r *Rewriter) passes(p []byte, end int) bool {
-	e := r.elem
-	return (e == elemOther || e == elemBreakout) && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
-		r.onTag == nil && (r.anames&bitStyle == 0 || end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2)
+	// elemOther or elemBreakout in one comparison: elemOther-1 wraps to
+	// the top, and elemBreakout is the last elem. Two tests took two
+	// branches that followed the page's mix of tag names.
+	// (The tests' onTag hook sees only script and iframe tags, which
+	// never pass.)
+	return r.elem-1 >= elemBreakout-1 && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
+		(r.anames&bitStyle == 0 || end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2)
 }
+
+// passes's test needs elemBreakout to be the last elem.
+var _ = [1]struct{}{}[numElems-1-elemBreakout]
 
 // tagEnd finishes the tag whose '>' is at p[i] and returns the index after
 // it.
 func (r *Rewriter) tagEnd(p []byte, i int) int {
 	end := i + 1
 	r.look = false
-	e := r.elem
 	if r.anames&bitSettings != 0 && r.watch && !r.endTag { // the rarest first
 		r.watchSettings(p, end)
 	}
@@ -395,6 +415,14 @@ func (r *Rewriter) tagEnd(p []byte, i int) int {
 		r.st = sData
 		return end
 	}
+	return r.tagDone(p, end)
+}
+
+// tagDone finishes a tag that does not pass (see passes) and whose
+// settings attribute, if any, has been watched, returning end, the index
+// after its '>'.
+func (r *Rewriter) tagDone(p []byte, end int) int {
+	e := r.elem
 	if r.endTag {
 		if !r.rawEndTag && r.nframes+r.fover > 0 {
 			r.foreignEndTag(e)
@@ -652,3 +680,83 @@ func urlHost(u []byte) []byte {
 }
 
 const maxHostLen = 253
+
+// attrsOnce reads the attributes of a start tag the rewriter judges, from
+// p[i] after its name, with parseAttrs when the tag is whole in p (and
+// then finishes it): its attributes are needed anyway, and decide and
+// inlineScript use them instead of parsing the tag again. It reports
+// false, having changed nothing the attribute states read, otherwise.
+func (r *Rewriter) attrsOnce(p []byte, i int) (int, bool) {
+	base := int(r.tokAbs - r.off)
+	nameEnd, end, attrs := parseAttrs(p[base:], i-base, r.rec.attrs[:0])
+	r.rec.attrs = attrs
+	if base+end >= len(p) {
+		return 0, false
+	}
+	r.rec.nameEnd = nameEnd
+	r.recValid = true
+	// The state scanAttrs would end in, for tagEnd's self-closing test: a
+	// '/' before the '>' closes the tag unless an unquoted value runs up
+	// to the '>'.
+	r.st = sBeforeAttrName
+	if k := len(attrs) - 1; k >= 0 && attrs[k].vs >= 0 && attrs[k].ve == end {
+		r.st = sAttrValueUnquoted
+	}
+	r.anames |= attrBits(p[base:], attrs)
+	if r.checkRec {
+		r.checkScan(p, i, base+end)
+	}
+	return r.tagEnd(p, base+end), true
+}
+
+// startTag reads a start tag whose name begins at p[i], for run: tag's
+// work in the common case, a name of up to seven bytes whole in p with
+// Head placed, without tag's tests for end tags, for names resumed from an
+// earlier Write and for Head. Every other start tag goes to tag.
+func (r *Rewriter) startTag(p []byte, i int) int {
+	n := len(p)
+	if n-i < 8 || r.headPending {
+		r.startName(false)
+		return r.tag(p, i)
+	}
+	x := binary.LittleEndian.Uint64(p[i : i+8 : i+8])
+	l := nameEnd(x)
+	if !tagNameStop[p[i+l]] {
+		r.startName(false)
+		return r.tag(p, i)
+	}
+	// startName's work, but for what is set below (the state, the name's
+	// length, the mask) and r.look, which run has set.
+	r.endTag = false
+	r.recValid = false
+	r.overflow = false
+	r.headAfter = false
+	binary.LittleEndian.PutUint64(r.name[:8], x|0x20*ones) // as tag stores it
+	r.nameLen = l
+	e := classifyWord(foldWord(x, l))
+	r.elem = e
+	i += l
+	if readOnce[e] {
+		r.anames = 0
+		if j, ok := r.attrsOnce(p, i); ok {
+			return j
+		}
+	}
+	j, st, seen := scanAttrs(p, i, sBeforeAttrName)
+	r.st = st
+	r.anames = seen
+	if j == n {
+		return n
+	}
+	if seen&bitSettings != 0 {
+		return r.tagEnd(p, j)
+	}
+	r.look = false
+	// passes, for a start tag whose headAfter is false.
+	if e-1 >= elemBreakout-1 && r.nframes+r.fover == 0 &&
+		(seen&bitStyle == 0 || j+1-int(r.tokAbs-r.off) < l+len(` style="x:url(//a.b)"`)+2) {
+		r.st = sData
+		return j + 1
+	}
+	return r.tagDone(p, j+1)
+}
