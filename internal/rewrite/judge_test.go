@@ -134,3 +134,41 @@ func TestDelimFromBefore(t *testing.T) {
 		}
 	}
 }
+
+// TestSnippetSpacesBeforeCall holds snippetCategory's test of the pair
+// right before a '(' (the spaces before it walked over only when that pair
+// ends in a space) to the calls it must find: with every space byte, one to
+// three of them, between the name and the '(', and at the script's start,
+// where the '(' has fewer than two bytes before it.
+func TestSnippetSpacesBeforeCall(t *testing.T) {
+	t.Parallel()
+	s := NewScanner(trackers.Default())
+	for _, c := range []byte{' ', '\t', '\n', '\r', '\f'} {
+		for n := 1; n <= 3; n++ {
+			sp := strings.Repeat(string(c), n)
+			for _, call := range []string{
+				"fbq" + sp + "('track', 'PageView')",
+				"_paq.push" + sp + "(['trackPageView'])",
+				"window.gtag" + sp + "('config', 'G-1')",
+				"x = 1; ttq.load" + sp + "('C1')",
+			} {
+				want := "marketing"
+				if strings.Contains(call, "gtag") || strings.Contains(call, "_paq") {
+					want = "analytics"
+				}
+				assert.Equal(t, want, s.Script([]byte(call)), "%q", call)
+			}
+		}
+	}
+	for _, script := range []string{"(", " (", "a(", "  (x)", "\t(fbq)"} {
+		assert.Equal(t, "", s.Script([]byte(script)), "%q", script)
+	}
+	// The premise: no name ends in a pair that holds a space.
+	for c := range 256 {
+		for _, sp := range []byte{' ', '\t', '\n', '\r', '\f'} {
+			if snippetEnd(byte(c), sp) || snippetEnd(sp, byte(c)) {
+				t.Fatalf("snippetEnd holds for %q %q", byte(c), sp)
+			}
+		}
+	}
+}

@@ -103,15 +103,27 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 		}
 		p := i + j
 		i = p + 1
+		// No name looked for ends in a pair of which a byte is a space
+		// (identCode 0), so the pair right before the '(' is tested
+		// first: nine calls in ten, which end in no such pair, are passed
+		// over without the walk over spaces, which one call in fifty has.
 		e := p
-		for e > 0 && isSpace(b[e-1]) {
-			e--
-		}
 		if e < 2 {
 			continue
 		}
 		if a := b[e-2 : e]; !snippetEnd(a[0], a[1]) {
-			continue // no name looked for ends so: not worth the walk back
+			if !isSpace(a[1]) {
+				continue // not worth the walk back
+			}
+			for e > 0 && isSpace(b[e-1]) {
+				e--
+			}
+			if e < 2 {
+				continue
+			}
+			if a := b[e-2 : e]; !snippetEnd(a[0], a[1]) {
+				continue
+			}
 		}
 		s := e
 		for s > 0 && e-s < 24 && identChar(b[s-1]) {
