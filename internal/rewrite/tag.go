@@ -289,8 +289,11 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 	}
 	switch e {
 	case elemLink:
+		// A word of rel without '&' is the same word once references
+		// are resolved (they hold no space, and the spaces around the
+		// word stay): a rel that fetches as it is needs no decoding.
 		rel, _ := at.value(tag, attrs, anRel)
-		if !fetchingLink(r.decode(rel)) {
+		if !fetchingLink(rel) && (bytes.IndexByte(rel, '&') < 0 || !fetchingLink(r.decode(rel))) {
 			return ""
 		}
 	case elemMeta:
