@@ -566,38 +566,55 @@ func (r *Rewriter) rawEnd(p []byte, i int) {
 // a browser runs (or speculation rules, which fetch the URLs they name).
 func (r *Rewriter) inlineScript(tag []byte) bool {
 	_, attrs := r.tagAttrs(tag)
-	for _, a := range attrs {
-		if nameIs(tag, a, "src") || nameIs(tag, a, "data-consent") || nameIs(tag, a, "href") || nameIs(tag, a, "xlink:href") {
-			return false
+	// Each name looked up once, as decide does, instead of every
+	// attribute compared with four names: a slot no attribute shares is
+	// no such attribute, and most scripts have none of the four.
+	var at attrIndex
+	at.index(tag, attrs)
+	if at[anSrc]|at[anDataConsent]|at[anHref]|at[anXlinkHref] != 0 {
+		for _, id := range [...]attrName{anSrc, anDataConsent, anHref, anXlinkHref} {
+			if _, ok := at.value(tag, attrs, id); ok {
+				return false
+			}
 		}
 	}
-	v, ok := value(tag, attrs, "type")
+	v, ok := at.value(tag, attrs, anType)
 	if !ok {
+		return true
+	}
+	// Most types are written as isJSType lists them, without spaces,
+	// parameters, references or capitals: found as they are, without
+	// decode, TrimSpace and a comparison with each of the eighteen.
+	if isJSType(v) {
 		return true
 	}
 	v = bytes.TrimSpace(r.decode(v))
 	if k := bytes.IndexByte(v, ';'); k >= 0 {
 		v = bytes.TrimSpace(v[:k])
 	}
-	if len(v) == 0 {
-		return true
+	var low [len("application/x-javascript")]byte // the longest type
+	if len(v) > len(low) {
+		return false
 	}
-	for _, t := range jsTypes {
-		if equalFold(v, t) {
-			return true
-		}
+	for k, c := range v {
+		low[k] = lowerTab[c]
 	}
-	return false
+	return len(v) == 0 || isJSType(low[:len(v)])
 }
 
-// jsTypes are the script types a browser runs (the JavaScript MIME type
-// essences and "module"), and speculation rules, which prefetch and
-// prerender the URLs they list.
-var jsTypes = [...]string{
-	"text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript",
-	"application/x-javascript", "application/x-ecmascript", "text/x-javascript", "text/x-ecmascript",
-	"text/jscript", "text/livescript", "text/javascript1.0", "text/javascript1.1", "text/javascript1.2",
-	"text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "speculationrules",
+// isJSType reports whether v is one of the script types a browser runs (the
+// JavaScript MIME type essences and "module") or speculation rules, which
+// prefetch and prerender the URLs they list; v is in lower case. A switch
+// over constant strings compiles to a search by length and value.
+func isJSType(v []byte) bool {
+	switch string(v) {
+	case "text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript",
+		"application/x-javascript", "application/x-ecmascript", "text/x-javascript", "text/x-ecmascript",
+		"text/jscript", "text/livescript", "text/javascript1.0", "text/javascript1.1", "text/javascript1.2",
+		"text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "speculationrules":
+		return true
+	}
+	return false
 }
 
 // endInlineScript judges a held inline script whose end tag's delimiter is at
