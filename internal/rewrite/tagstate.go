@@ -67,7 +67,7 @@ name:
 	// Only names of the lengths asked about get their bit (when resumed,
 	// every bit is set already). The length's low six bits are tested,
 	// without a branch for names of 64 bytes or more: a false bit only
-	// sends a tag to the second look (attrBits tests the same way).
+	// sends a tag to the second look (parseAttrs tests the same way).
 	if l := uint(i - ns); askedLens>>(l&63)&1 != 0 {
 		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + l) & 63)
 	}
@@ -234,17 +234,6 @@ var readOnce = func() (t [256]bool) { // 256: indexed by an elem without a bound
 	}
 	return t
 }()
-
-// attrBits is the mask scanAttrs returns, for attributes parseTag found.
-func attrBits(tag []byte, attrs []attr) uint64 {
-	var seen uint64
-	for _, a := range attrs {
-		if l := a.ne - a.ns; askedLens>>(l&63)&1 != 0 { // as scanAttrs tests it
-			seen |= nameBit(tag[a.ns], tag[a.ne-1], l)
-		}
-	}
-	return seen
-}
 
 // nameBit is the bit of an attribute name in the mask scanAttrs returns: a
 // hash of its first and last letters (in lower case) and its length. The
@@ -705,7 +694,7 @@ const maxHostLen = 253
 // false, having changed nothing the attribute states read, otherwise.
 func (r *Rewriter) attrsOnce(p []byte, i int) (int, bool) {
 	base := int(r.tokAbs - r.off)
-	nameEnd, end, attrs := parseAttrs(p[base:], i-base, r.rec.attrs[:0])
+	nameEnd, end, attrs, seen := parseAttrs(p[base:], i-base, r.rec.attrs[:0])
 	r.rec.attrs = attrs
 	if base+end >= len(p) {
 		return 0, false
@@ -719,7 +708,7 @@ func (r *Rewriter) attrsOnce(p []byte, i int) (int, bool) {
 	if k := len(attrs) - 1; k >= 0 && attrs[k].vs >= 0 && attrs[k].ve == end {
 		r.st = sAttrValueUnquoted
 	}
-	r.anames |= attrBits(p[base:], attrs)
+	r.anames |= seen
 	if r.checkRec {
 		r.checkScan(p, i, base+end)
 	}
