@@ -55,11 +55,27 @@ func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr, se
 			seen |= nameBit(tag[a.ns], tag[i-1], int(l))
 		}
 		j := i
-		for j < len(tag) && isSpace(tag[j]) {
-			j++
+		// Most names end at their '=' and most values follow it in double
+		// quotes: both tested before the loops over spaces and the
+		// switch, which took as many instructions again.
+		if j < len(tag) && tag[j] != '=' {
+			for j < len(tag) && isSpace(tag[j]) {
+				j++
+			}
 		}
 		if j < len(tag) && tag[j] == '=' {
 			j++
+			if j < len(tag) && tag[j] == '"' {
+				k := bytes.IndexByte(tag[j+1:], '"')
+				if k < 0 {
+					k = len(tag) - j - 1
+				}
+				a.vs, a.ve = j+1, j+1+k
+				j = j + 1 + k + 1
+				i = j
+				attrs = append(attrs, a)
+				continue
+			}
 			for j < len(tag) && isSpace(tag[j]) {
 				j++
 			}
