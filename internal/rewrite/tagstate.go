@@ -473,19 +473,18 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 		r.flushTo(p, end)
 		r.emit(r.cfg.BodyStart)
 	}
-	selfClosing := len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
 	if foreign {
 		// Inside <svg> and <math> no element switches the tokenizer to raw
 		// text: a <style>, <title> or <plaintext> there holds markup.
-		r.st = sData
-		if !selfClosing {
+		if !r.selfClosing(tag) {
 			r.foreignStartTag(e, tag)
 		}
+		r.st = sData
 		return end
 	}
 	switch e {
 	case elemSVG, elemMath:
-		if !selfClosing && !r.noForeign {
+		if !r.selfClosing(tag) && !r.noForeign {
 			r.pushFrame(e, true)
 		}
 		r.st = sData
@@ -517,6 +516,14 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 		r.st = sData
 	}
 	return end
+}
+
+// selfClosing reports whether the start tag, whose attributes the
+// tokenizer has read (r.st is the state they ended in), closes itself:
+// asked only where it matters, in foreign content and of <svg> and <math>,
+// rather than of every tag that does not pass.
+func (r *Rewriter) selfClosing(tag []byte) bool {
+	return len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
 }
 
 // rawEnd handles a raw text end tag "</name" whose delimiter is at p[i],
