@@ -143,3 +143,16 @@ func TestInlineScriptTextEnd(t *testing.T) {
 		})
 	}
 }
+
+// TestReadOnceNeverPasses holds attrsOnce's short cut, which finishes the
+// tags it reads without asking passes or watchSettings: passes is true only
+// of elemOther and elemBreakout, and watchSettings looks only at <a> and
+// <button>, which are elemOther; readOnce must mark neither.
+func TestReadOnceNeverPasses(t *testing.T) {
+	t.Parallel()
+	for e := range numElems {
+		if readOnce[e] && e-1 >= elemBreakout-1 {
+			t.Errorf("readOnce marks %d (%q), whose tags may pass", e, elemNames[e])
+		}
+	}
+}

@@ -719,7 +719,13 @@ func (r *Rewriter) attrsOnce(p []byte, i int) (int, bool) {
 	if r.checkRec {
 		r.checkScan(p, i, base+end)
 	}
-	return r.tagEnd(p, base+end), true
+	// tagEnd, less what cannot apply: readOnce marks neither elemOther
+	// nor elemBreakout (TestReadOnceNeverPasses), so the tag does not
+	// pass, nor is it an <a> or a <button> (elemOther) that watchSettings
+	// looks at.
+	end += base + 1
+	r.look = false
+	return r.tagDone(p, end), true
 }
 
 // startTag reads a start tag whose name begins at p[i], for run: tag's
