@@ -156,3 +156,44 @@ func TestReadOnceNeverPasses(t *testing.T) {
 		}
 	}
 }
+
+// TestRawTextStartTags holds tagDone's table of the start tags that switch
+// the tokenizer out of text (startSpecial): after each raw text element's
+// start tag a tracker's script tag is text, left as it is, and after its
+// end tag one is a tag again, neutralised (style text and noscript content
+// are judged, and held to it by TestCSS and TestNoscript).
+func TestRawTextStartTags(t *testing.T) {
+	t.Parallel()
+	const script = `<script src="https://www.google-analytics.com/analytics.js"></script>`
+	const blocked = `<script type="text/plain" data-ck-blocked="analytics" data-ck-src="https://www.google-analytics.com/analytics.js"></script>`
+	for _, name := range []string{"xmp", "iframe", "noembed", "noframes", "textarea", "title"} {
+		in := "<p>a</p><" + name + ">" + script + "</" + name + ">" + script
+		want := "<p>a</p><" + name + ">" + script + "</" + name + ">" + blocked
+		var out bytes.Buffer
+		r := Get(&out, Config{})
+		if _, err := r.Write([]byte(in)); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Close(); err != nil {
+			t.Fatal(err)
+		}
+		r.Put()
+		if got := out.String(); got != want {
+			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
+		}
+	}
+	// Plaintext never ends.
+	var out bytes.Buffer
+	r := Get(&out, Config{})
+	in := "<p>a</p><plaintext>" + script + "</plaintext>" + script
+	if _, err := r.Write([]byte(in)); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r.Put()
+	if got := out.String(); got != in {
+		t.Errorf("plaintext:\n got %s\nwant %s", got, in)
+	}
+}

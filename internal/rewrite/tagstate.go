@@ -482,6 +482,12 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 		r.st = sData
 		return end
 	}
+	if !startSpecial[e] {
+		// Most tags that reach here: ordinary elements that leave the
+		// tokenizer in text, without the switch's compares.
+		r.st = sData
+		return end
+	}
 	switch e {
 	case elemSVG, elemMath:
 		if !r.selfClosing(tag) && !r.noForeign {
@@ -516,6 +522,13 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 		r.st = sData
 	}
 	return end
+}
+
+// startSpecial marks the elements whose start tags tagDone's switch acts on
+// (every other one leaves the tokenizer in text).
+var startSpecial = [256]bool{ // 256: indexed by an elem without a bounds check
+	elemSVG: true, elemMath: true, elemScript: true, elemNoscript: true, elemStyle: true, elemXmp: true,
+	elemIframe: true, elemNoembed: true, elemNoframes: true, elemTextarea: true, elemTitle: true, elemPlaintext: true,
 }
 
 // selfClosing reports whether the start tag, whose attributes the
