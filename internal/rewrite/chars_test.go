@@ -61,7 +61,7 @@ func TestAttrNameEnd(t *testing.T) {
 }
 
 // TestNameBits holds the constant bits of the attribute names the rewriter
-// asks about to nameBit, which scanAttrs and attrBits compute.
+// asks about to nameBit, which scanAttrs and parseAttrs compute.
 func TestNameBits(t *testing.T) {
 	for _, c := range []struct {
 		name string

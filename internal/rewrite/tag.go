@@ -23,13 +23,16 @@ func parseTag(tag []byte, attrs []attr) (nameEnd, end int, _ []attr) {
 	for i < len(tag) && !tagNameStop[tag[i]] {
 		i++
 	}
-	return parseAttrs(tag, i, attrs)
+	nameEnd, end, attrs, _ = parseAttrs(tag, i, attrs)
+	return nameEnd, end, attrs
 }
 
 // parseAttrs is parseTag for a tag whose name ends at nameEnd, such as one
 // the tokenizer has read the name of: a second loop over the name would
-// mispredict its exit once more.
-func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr) {
+// mispredict its exit once more. It also returns the mask scanAttrs would
+// (see nameBit and askedLens), computed where the name is at hand: a second
+// loop over the attributes cost attrsOnce about 40 instructions a tag.
+func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr, seen uint64) {
 	attrs = attrs[:0]
 	i := nameEnd
 	for i < len(tag) {
@@ -48,12 +51,31 @@ func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr) {
 		// about once a name.
 		i = attrNameEnd(tag, i+1)
 		a.ne = i
+		if l := uint(i - a.ns); askedLens>>(l&63)&1 != 0 { // as scanAttrs tests it
+			seen |= nameBit(tag[a.ns], tag[i-1], int(l))
+		}
 		j := i
-		for j < len(tag) && isSpace(tag[j]) {
-			j++
+		// Most names end at their '=' and most values follow it in double
+		// quotes: both tested before the loops over spaces and the
+		// switch, which took as many instructions again.
+		if j < len(tag) && tag[j] != '=' {
+			for j < len(tag) && isSpace(tag[j]) {
+				j++
+			}
 		}
 		if j < len(tag) && tag[j] == '=' {
 			j++
+			if j < len(tag) && tag[j] == '"' {
+				k := bytes.IndexByte(tag[j+1:], '"')
+				if k < 0 {
+					k = len(tag) - j - 1
+				}
+				a.vs, a.ve = j+1, j+1+k
+				j = j + 1 + k + 1
+				i = j
+				attrs = append(attrs, a)
+				continue
+			}
 			for j < len(tag) && isSpace(tag[j]) {
 				j++
 			}
@@ -79,7 +101,7 @@ func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr) {
 		i = j
 		attrs = append(attrs, a)
 	}
-	return nameEnd, min(i, len(tag)), attrs
+	return nameEnd, min(i, len(tag)), attrs, seen
 }
 
 // attrRec holds the attributes of the current start tag, found while it

@@ -67,7 +67,7 @@ name:
 	// Only names of the lengths asked about get their bit (when resumed,
 	// every bit is set already). The length's low six bits are tested,
 	// without a branch for names of 64 bytes or more: a false bit only
-	// sends a tag to the second look (attrBits tests the same way).
+	// sends a tag to the second look (parseAttrs tests the same way).
 	if l := uint(i - ns); askedLens>>(l&63)&1 != 0 {
 		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + l) & 63)
 	}
@@ -234,17 +234,6 @@ var readOnce = func() (t [256]bool) { // 256: indexed by an elem without a bound
 	}
 	return t
 }()
-
-// attrBits is the mask scanAttrs returns, for attributes parseTag found.
-func attrBits(tag []byte, attrs []attr) uint64 {
-	var seen uint64
-	for _, a := range attrs {
-		if l := a.ne - a.ns; askedLens>>(l&63)&1 != 0 { // as scanAttrs tests it
-			seen |= nameBit(tag[a.ns], tag[a.ne-1], l)
-		}
-	}
-	return seen
-}
 
 // nameBit is the bit of an attribute name in the mask scanAttrs returns: a
 // hash of its first and last letters (in lower case) and its length. The
@@ -484,19 +473,24 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 		r.flushTo(p, end)
 		r.emit(r.cfg.BodyStart)
 	}
-	selfClosing := len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
 	if foreign {
 		// Inside <svg> and <math> no element switches the tokenizer to raw
 		// text: a <style>, <title> or <plaintext> there holds markup.
-		r.st = sData
-		if !selfClosing {
+		if !r.selfClosing(tag) {
 			r.foreignStartTag(e, tag)
 		}
+		r.st = sData
+		return end
+	}
+	if !startSpecial[e] {
+		// Most tags that reach here: ordinary elements that leave the
+		// tokenizer in text, without the switch's compares.
+		r.st = sData
 		return end
 	}
 	switch e {
 	case elemSVG, elemMath:
-		if !selfClosing && !r.noForeign {
+		if !r.selfClosing(tag) && !r.noForeign {
 			r.pushFrame(e, true)
 		}
 		r.st = sData
@@ -528,6 +522,21 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 		r.st = sData
 	}
 	return end
+}
+
+// startSpecial marks the elements whose start tags tagDone's switch acts on
+// (every other one leaves the tokenizer in text).
+var startSpecial = [256]bool{ // 256: indexed by an elem without a bounds check
+	elemSVG: true, elemMath: true, elemScript: true, elemNoscript: true, elemStyle: true, elemXmp: true,
+	elemIframe: true, elemNoembed: true, elemNoframes: true, elemTextarea: true, elemTitle: true, elemPlaintext: true,
+}
+
+// selfClosing reports whether the start tag, whose attributes the
+// tokenizer has read (r.st is the state they ended in), closes itself:
+// asked only where it matters, in foreign content and of <svg> and <math>,
+// rather than of every tag that does not pass.
+func (r *Rewriter) selfClosing(tag []byte) bool {
+	return len(tag) >= 2 && tag[len(tag)-2] == '/' && r.st == sBeforeAttrName
 }
 
 // rawEnd handles a raw text end tag "</name" whose delimiter is at p[i],
@@ -566,38 +575,55 @@ func (r *Rewriter) rawEnd(p []byte, i int) {
 // a browser runs (or speculation rules, which fetch the URLs they name).
 func (r *Rewriter) inlineScript(tag []byte) bool {
 	_, attrs := r.tagAttrs(tag)
-	for _, a := range attrs {
-		if nameIs(tag, a, "src") || nameIs(tag, a, "data-consent") || nameIs(tag, a, "href") || nameIs(tag, a, "xlink:href") {
-			return false
+	// Each name looked up once, as decide does, instead of every
+	// attribute compared with four names: a slot no attribute shares is
+	// no such attribute, and most scripts have none of the four.
+	var at attrIndex
+	at.index(tag, attrs)
+	if at[anSrc]|at[anDataConsent]|at[anHref]|at[anXlinkHref] != 0 {
+		for _, id := range [...]attrName{anSrc, anDataConsent, anHref, anXlinkHref} {
+			if _, ok := at.value(tag, attrs, id); ok {
+				return false
+			}
 		}
 	}
-	v, ok := value(tag, attrs, "type")
+	v, ok := at.value(tag, attrs, anType)
 	if !ok {
+		return true
+	}
+	// Most types are written as isJSType lists them, without spaces,
+	// parameters, references or capitals: found as they are, without
+	// decode, TrimSpace and a comparison with each of the eighteen.
+	if isJSType(v) {
 		return true
 	}
 	v = bytes.TrimSpace(r.decode(v))
 	if k := bytes.IndexByte(v, ';'); k >= 0 {
 		v = bytes.TrimSpace(v[:k])
 	}
-	if len(v) == 0 {
-		return true
+	var low [len("application/x-javascript")]byte // the longest type
+	if len(v) > len(low) {
+		return false
 	}
-	for _, t := range jsTypes {
-		if equalFold(v, t) {
-			return true
-		}
+	for k, c := range v {
+		low[k] = lowerTab[c]
 	}
-	return false
+	return len(v) == 0 || isJSType(low[:len(v)])
 }
 
-// jsTypes are the script types a browser runs (the JavaScript MIME type
-// essences and "module"), and speculation rules, which prefetch and
-// prerender the URLs they list.
-var jsTypes = [...]string{
-	"text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript",
-	"application/x-javascript", "application/x-ecmascript", "text/x-javascript", "text/x-ecmascript",
-	"text/jscript", "text/livescript", "text/javascript1.0", "text/javascript1.1", "text/javascript1.2",
-	"text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "speculationrules",
+// isJSType reports whether v is one of the script types a browser runs (the
+// JavaScript MIME type essences and "module") or speculation rules, which
+// prefetch and prerender the URLs they list; v is in lower case. A switch
+// over constant strings compiles to a search by length and value.
+func isJSType(v []byte) bool {
+	switch string(v) {
+	case "text/javascript", "application/javascript", "module", "text/ecmascript", "application/ecmascript",
+		"application/x-javascript", "application/x-ecmascript", "text/x-javascript", "text/x-ecmascript",
+		"text/jscript", "text/livescript", "text/javascript1.0", "text/javascript1.1", "text/javascript1.2",
+		"text/javascript1.3", "text/javascript1.4", "text/javascript1.5", "speculationrules":
+		return true
+	}
+	return false
 }
 
 // endInlineScript judges a held inline script whose end tag's delimiter is at
@@ -688,7 +714,7 @@ const maxHostLen = 253
 // false, having changed nothing the attribute states read, otherwise.
 func (r *Rewriter) attrsOnce(p []byte, i int) (int, bool) {
 	base := int(r.tokAbs - r.off)
-	nameEnd, end, attrs := parseAttrs(p[base:], i-base, r.rec.attrs[:0])
+	nameEnd, end, attrs, seen := parseAttrs(p[base:], i-base, r.rec.attrs[:0])
 	r.rec.attrs = attrs
 	if base+end >= len(p) {
 		return 0, false
@@ -702,11 +728,17 @@ func (r *Rewriter) attrsOnce(p []byte, i int) (int, bool) {
 	if k := len(attrs) - 1; k >= 0 && attrs[k].vs >= 0 && attrs[k].ve == end {
 		r.st = sAttrValueUnquoted
 	}
-	r.anames |= attrBits(p[base:], attrs)
+	r.anames |= seen
 	if r.checkRec {
 		r.checkScan(p, i, base+end)
 	}
-	return r.tagEnd(p, base+end), true
+	// tagEnd, less what cannot apply: readOnce marks neither elemOther
+	// nor elemBreakout (TestReadOnceNeverPasses), so the tag does not
+	// pass, nor is it an <a> or a <button> (elemOther) that watchSettings
+	// looks at.
+	end += base + 1
+	r.look = false
+	return r.tagDone(p, end), true
 }
 
 // startTag reads a start tag whose name begins at p[i], for run: tag's
