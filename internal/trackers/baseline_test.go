@@ -12,7 +12,12 @@ func baselineLookup(t *Table, raw string) (string, bool) {
 	if err != nil || u.Host == "" {
 		return "", false
 	}
-	h := strings.ToLower(u.Hostname())
+	return mapSuffixLookup(t, strings.ToLower(u.Hostname()))
+}
+
+// mapSuffixLookup is the obvious suffix walk over the table's map: h and
+// each parent domain of h, most specific first.
+func mapSuffixLookup(t *Table, h string) (string, bool) {
 	for h != "" {
 		if c, ok := t.hosts[h]; ok {
 			return c, true

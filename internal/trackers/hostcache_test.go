@@ -135,17 +135,7 @@ func TestHostIndexAnswersAsTheMap(t *testing.T) {
 		if !tab.Filter().MayMatchHost([]byte(h)) {
 			return "", false
 		}
-		for len(h) > 0 {
-			if c, ok := tab.hosts[h]; ok {
-				return c, true
-			}
-			i := strings.IndexByte(h, '.')
-			if i < 0 {
-				break
-			}
-			h = h[i+1:]
-		}
-		return "", false
+		return mapSuffixLookup(tab, h)
 	}
 	def := Default()
 	mid := def.With(map[string]string{"aaaaaaaa.x.bbbbbbbb.com": "marketing", "com": "analytics", "localhost": "x"})
