@@ -281,3 +281,26 @@ func TestHostEvasions(t *testing.T) {
 		})
 	}
 }
+
+// TestShortStyledTags covers the shortest tags whose style loads a tracker:
+// an unquoted value, a one-letter property, and a url() left open, which
+// CSS closes at the end of the value. A length test that lets short tags
+// skip the style check once let these through.
+func TestShortStyledTags(t *testing.T) {
+	t.Parallel()
+	none := rewrite.Config{}
+	for _, in := range []string{
+		`<p style=x:url(//t.co)>`,
+		`<p style=x:url(//t.co>`,
+		`<p style="x:url(//t.co)">`,
+		`<br style=x:url(//t.co)>`,
+		`<p style=x:url(//t.co)>x</p>`,
+	} {
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			got := rewriteAllSplits(t, none, in)
+			assert.Contains(t, got, `data-ck-blocked="marketing"`, "undecided: blocked")
+			assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, in), "granted: unchanged")
+		})
+	}
+}

@@ -260,9 +260,9 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	}
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
-	// needs no parsing for its style; nor does one too short to hold
-	// ` style="x:url(//a.b)"`.
-	if !judged && len(tag) < r.nameLen+len(` style="x:url(//a.b)"`) {
+	// needs no parsing for its style; nor does one too short to hold one
+	// (tooShortToStyle).
+	if !judged && tooShortToStyle(len(tag), r.nameLen) {
 		return nil
 	}
 	styled := r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)

@@ -386,7 +386,16 @@ func (r *Rewriter) passes(p []byte, end int) bool {
 	// (The tests' onTag hook sees only script and iframe tags, which
 	// never pass.)
 	return r.elem-1 >= elemBreakout-1 && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
-		(r.anames&bitStyle == 0 || end-int(r.tokAbs-r.off) < r.nameLen+len(` style="x:url(//a.b)"`)+2)
+		(r.anames&bitStyle == 0 || tooShortToStyle(end-int(r.tokAbs-r.off), r.nameLen))
+}
+
+// tooShortToStyle reports whether a tag of n bytes, '<' to '>', with a
+// name of nameLen bytes is too short to hold the shortest style that loads
+// something: ` style=x:url(//a`, unquoted, its url() left open (CSS closes
+// it at the end of the value) and its host of one letter (a table may hold
+// one-label hosts).
+func tooShortToStyle(n, nameLen int) bool {
+	return n < len("<")+nameLen+len(` style=x:url(//a`)+len(">")
 }
 
 // passes's test needs elemBreakout to be the last elem.
@@ -786,7 +795,7 @@ func (r *Rewriter) startTag(p []byte, i int) int {
 	r.look = false
 	// passes, for a start tag whose headAfter is false.
 	if e-1 >= elemBreakout-1 && r.nframes+r.fover == 0 &&
-		(seen&bitStyle == 0 || j+1-int(r.tokAbs-r.off) < l+len(` style="x:url(//a.b)"`)+2) {
+		(seen&bitStyle == 0 || tooShortToStyle(j+1-int(r.tokAbs-r.off), l)) {
 		r.st = sData
 		return j + 1
 	}
