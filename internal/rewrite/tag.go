@@ -144,36 +144,21 @@ func value(tag []byte, attrs []attr, name string) ([]byte, bool) {
 	return nil, false
 }
 
-// renamed lists, per element, the attributes that would make the browser run
-// or fetch something. A blocked element keeps them as data-ck-<name>.
-var renamed = [numElems][]attrName{
-	elemScript: {anSrc, anType, anHref, anXlinkHref},
-	elemIframe: {anSrc, anSrcdoc},
-	elemImg:    {anSrc, anSrcset},
-	elemImage:  {anSrc, anSrcset, anHref, anXlinkHref},
-	elemLink:   {anHref, anImagesrcset},
-	elemEmbed:  {anSrc, anType},
-	elemObject: {anData, anType},
-	elemVideo:  {anSrc, anPoster},
-	elemAudio:  {anSrc},
-	elemSource: {anSrc, anSrcset},
-	elemTrack:  {anSrc},
-	elemInput:  {anSrc},
-	elemBody:   {anBackground},
-	elemTable:  {anBackground},
-	elemTd:     {anBackground},
-	elemTh:     {anBackground},
-	elemMeta:   {anHTTPEquiv},
-}
-
-// renamedMask is renamed as a bit per attrName, for neutralise to test each
-// attribute's name against.
+// renamedMask has a bit per attrName, per element, for the attributes that
+// would make the browser run or fetch something: a blocked element keeps
+// them as data-ck-<name>. They are the attributes its URLs are read from
+// (urlAttrs) and a type that names how to run it (script, embed, object),
+// except for a meta refresh, whose content stays and whose http-equiv goes.
 var renamedMask = func() (m [numElems]uint32) {
-	for e, names := range renamed {
+	for e, names := range urlAttrs {
 		for _, id := range names {
 			m[e] |= 1 << id
 		}
 	}
+	for _, e := range []elem{elemScript, elemEmbed, elemObject} {
+		m[e] |= 1 << anType
+	}
+	m[elemMeta] = 1 << anHTTPEquiv
 	return m
 }()
 
