@@ -11,6 +11,9 @@ func (r *Rewriter) SetTagHook(f func(name string, raw []byte)) { r.onTag = f }
 // tokenizer (see doc.go) so that a differential test can compare the rest.
 func (r *Rewriter) EmulateXNetHTML() { r.xnetQuirk = true; r.noForeign = true }
 
+// MaxSnippetScan is the longest inline script searched for snippet shapes.
+const MaxSnippetScan = maxSnippetScan
+
 // SetMaxTagLen lowers the look-ahead bound so tests can cross it cheaply.
 func (r *Rewriter) SetMaxTagLen(n int) { r.maxTag = n }
 

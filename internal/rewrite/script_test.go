@@ -1,7 +1,6 @@
 package rewrite
 
 import (
-	"bytes"
 	"strings"
 	"testing"
 )
@@ -77,73 +76,6 @@ func TestInlineScript(t *testing.T) {
 	}
 }
 
-// TestInlineScriptTextEnd holds where script() says an inline script's text
-// ends (r.ltAbs, the '<' of its end tag) to the byte: a text of exactly
-// maxSnippetScan bytes is searched for snippets and one a byte longer is
-// not, and a host that ends the text is read to its last letter. The end
-// tag follows in the script data state and in its escaped states (after
-// "<!--", and after "<!-- ... --"), which each set r.ltAbs; the input is
-// split into two Writes at every position, and written a byte at a time.
-func TestInlineScriptTextEnd(t *testing.T) {
-	t.Parallel()
-	const snippet = "fbq('init','1');"
-	pad := func(head, tail string, n int) string {
-		return head + strings.Repeat("x", n-len(head)-len(tail)) + tail
-	}
-	for _, c := range []struct {
-		name, text string
-		blocked    bool
-	}{
-		{"snippet, longest searched", pad(snippet, "", maxSnippetScan), true},
-		{"snippet, a byte too long", pad(snippet, "", maxSnippetScan+1), false},
-		{"escaped, longest searched", pad("<!--"+snippet, "", maxSnippetScan), true},
-		{"escaped, a byte too long", pad("<!--"+snippet, "", maxSnippetScan+1), false},
-		{"after dashes, longest searched", pad("<!--"+snippet, "--", maxSnippetScan), true},
-		{"after dashes, a byte too long", pad("<!--"+snippet, "--", maxSnippetScan+1), false},
-		{"host at the end", "x='//www.google-analytics.com", true},
-		{"escaped host at the end", "<!--x='//www.google-analytics.com", true},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			in := []byte("<p>a</p><script>" + c.text + "</script><p>b</p>")
-			want := string(in)
-			if c.blocked {
-				if strings.Contains(c.text, "google") {
-					want = `<p>a</p><script type="text/plain" data-ck-blocked="analytics">` + c.text + "</script><p>b</p>"
-				} else {
-					want = `<p>a</p><script type="text/plain" data-ck-blocked="marketing">` + c.text + "</script><p>b</p>"
-				}
-			}
-			write := func(pieces ...[]byte) string {
-				var out bytes.Buffer
-				r := Get(&out, Config{})
-				defer r.Put()
-				for _, p := range pieces {
-					if _, err := r.Write(p); err != nil {
-						t.Fatal(err)
-					}
-				}
-				if err := r.Close(); err != nil {
-					t.Fatal(err)
-				}
-				return out.String()
-			}
-			for k := 0; k <= len(in); k++ {
-				if got := write(in[:k], in[k:]); got != want {
-					t.Fatalf("split at %d: got %.200q..., want %.200q...", k, got, want)
-				}
-			}
-			bytewise := make([][]byte, len(in))
-			for k := range in {
-				bytewise[k] = in[k : k+1]
-			}
-			if got := write(bytewise...); got != want {
-				t.Fatalf("one-byte writes: got %.200q..., want %.200q...", got, want)
-			}
-		})
-	}
-}
-
 // TestReadOnceNeverPasses holds attrsOnce's short cut, which finishes the
 // tags it reads without asking passes or watchSettings: passes is true only
 // of elemOther and elemBreakout, and watchSettings looks only at <a> and
@@ -154,46 +86,5 @@ func TestReadOnceNeverPasses(t *testing.T) {
 		if readOnce[e] && e-1 >= elemBreakout-1 {
 			t.Errorf("readOnce marks %d (%q), whose tags may pass", e, elemNames[e])
 		}
-	}
-}
-
-// TestRawTextStartTags holds tagDone's table of the start tags that switch
-// the tokenizer out of text (startSpecial): after each raw text element's
-// start tag a tracker's script tag is text, left as it is, and after its
-// end tag one is a tag again, neutralised (style text and noscript content
-// are judged, and held to it by TestCSS and TestNoscript).
-func TestRawTextStartTags(t *testing.T) {
-	t.Parallel()
-	const script = `<script src="https://www.google-analytics.com/analytics.js"></script>`
-	const blocked = `<script type="text/plain" data-ck-blocked="analytics" data-ck-src="https://www.google-analytics.com/analytics.js"></script>`
-	for _, name := range []string{"xmp", "iframe", "noembed", "noframes", "textarea", "title"} {
-		in := "<p>a</p><" + name + ">" + script + "</" + name + ">" + script
-		want := "<p>a</p><" + name + ">" + script + "</" + name + ">" + blocked
-		var out bytes.Buffer
-		r := Get(&out, Config{})
-		if _, err := r.Write([]byte(in)); err != nil {
-			t.Fatal(err)
-		}
-		if err := r.Close(); err != nil {
-			t.Fatal(err)
-		}
-		r.Put()
-		if got := out.String(); got != want {
-			t.Errorf("%s:\n got %s\nwant %s", name, got, want)
-		}
-	}
-	// Plaintext never ends.
-	var out bytes.Buffer
-	r := Get(&out, Config{})
-	in := "<p>a</p><plaintext>" + script + "</plaintext>" + script
-	if _, err := r.Write([]byte(in)); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.Close(); err != nil {
-		t.Fatal(err)
-	}
-	r.Put()
-	if got := out.String(); got != in {
-		t.Errorf("plaintext:\n got %s\nwant %s", got, in)
 	}
 }

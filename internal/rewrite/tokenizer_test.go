@@ -56,3 +56,64 @@ func TestRawTextAndCommentEnds(t *testing.T) {
 	in := "<!-- " + tr + " -->"
 	assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{}, in), "%q", in)
 }
+
+// TestInlineScriptTextEnd holds where script() says an inline script's text
+// ends (r.ltAbs, the '<' of its end tag) to the byte: a text of exactly
+// MaxSnippetScan bytes is searched for snippets and one a byte longer is
+// not, and a host that ends the text is read to its last letter. The end
+// tag follows in the script data state and in its escaped states (after
+// "<!--", and after "<!-- ... --"), which each set r.ltAbs; the input is
+// split into two Writes at every position, and written a byte at a time.
+func TestInlineScriptTextEnd(t *testing.T) {
+	t.Parallel()
+	const snippet = "fbq('init','1');"
+	pad := func(head, tail string, n int) string {
+		return head + strings.Repeat("x", n-len(head)-len(tail)) + tail
+	}
+	for _, c := range []struct {
+		name, text string
+		blocked    bool
+	}{
+		{"snippet, longest searched", pad(snippet, "", rewrite.MaxSnippetScan), true},
+		{"snippet, a byte too long", pad(snippet, "", rewrite.MaxSnippetScan+1), false},
+		{"escaped, longest searched", pad("<!--"+snippet, "", rewrite.MaxSnippetScan), true},
+		{"escaped, a byte too long", pad("<!--"+snippet, "", rewrite.MaxSnippetScan+1), false},
+		{"after dashes, longest searched", pad("<!--"+snippet, "--", rewrite.MaxSnippetScan), true},
+		{"after dashes, a byte too long", pad("<!--"+snippet, "--", rewrite.MaxSnippetScan+1), false},
+		{"host at the end", "x='//www.google-analytics.com", true},
+		{"escaped host at the end", "<!--x='//www.google-analytics.com", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			in := "<p>a</p><script>" + c.text + "</script><p>b</p>"
+			want := in
+			if c.blocked {
+				if strings.Contains(c.text, "google") {
+					want = `<p>a</p><script type="text/plain" data-ck-blocked="analytics">` + c.text + "</script><p>b</p>"
+				} else {
+					want = `<p>a</p><script type="text/plain" data-ck-blocked="marketing">` + c.text + "</script><p>b</p>"
+				}
+			}
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, in))
+		})
+	}
+}
+
+// TestRawTextStartTags holds tagDone's table of the start tags that switch
+// the tokenizer out of text (startSpecial): after each raw text element's
+// start tag a tracker's script tag is text, left as it is, and after its
+// end tag one is a tag again, neutralised (style text and noscript content
+// are judged, and held to it by TestCSS and TestNoscript).
+func TestRawTextStartTags(t *testing.T) {
+	t.Parallel()
+	const script = `<script src="https://www.google-analytics.com/analytics.js"></script>`
+	const blocked = `<script type="text/plain" data-ck-blocked="analytics" data-ck-src="https://www.google-analytics.com/analytics.js"></script>`
+	for _, name := range []string{"xmp", "iframe", "noembed", "noframes", "textarea", "title"} {
+		in := "<p>a</p><" + name + ">" + script + "</" + name + ">" + script
+		want := "<p>a</p><" + name + ">" + script + "</" + name + ">" + blocked
+		assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, in), name)
+	}
+	// Plaintext never ends.
+	in := "<p>a</p><plaintext>" + script + "</plaintext>" + script
+	assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{}, in), "plaintext")
+}
