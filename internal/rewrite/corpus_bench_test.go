@@ -114,26 +114,29 @@ func BenchmarkRewriteCorpusRatio(b *testing.B) {
 	for _, p := range pages {
 		total += len(p)
 	}
-	pass := func(rewrite func(page []byte) error) time.Duration {
+	pass := func(rewrite func(page []byte) error, cpu *time.Duration) time.Duration {
+		c0 := processCPU()
 		start := time.Now()
 		for _, p := range pages {
 			if err := rewrite(p); err != nil {
 				b.Fatal(err)
 			}
 		}
-		return time.Since(start)
+		d := time.Since(start)
+		*cpu += processCPU() - c0
+		return d
 	}
 	ours := func(page []byte) error { return rewriteStream(io.Discard, page, benchCfg) }
 	theirs := func(page []byte) error { return xnetRewrite(io.Discard, bytes.NewReader(page), benchCfg, tab) }
-	var tOurs, tTheirs time.Duration
+	var tOurs, tTheirs, cOurs, cTheirs time.Duration
 	odd := false
 	for b.Loop() {
 		if odd {
-			tTheirs += pass(theirs)
-			tOurs += pass(ours)
+			tTheirs += pass(theirs, &cTheirs)
+			tOurs += pass(ours, &cOurs)
 		} else {
-			tOurs += pass(ours)
-			tTheirs += pass(theirs)
+			tOurs += pass(ours, &cOurs)
+			tTheirs += pass(theirs, &cTheirs)
 		}
 		odd = !odd
 	}
@@ -141,6 +144,9 @@ func BenchmarkRewriteCorpusRatio(b *testing.B) {
 	b.ReportMetric(mb/tOurs.Seconds(), "MB/s-rewriter")
 	b.ReportMetric(mb/tTheirs.Seconds(), "MB/s-baseline")
 	b.ReportMetric(float64(tTheirs)/float64(tOurs), "x-baseline")
+	if cOurs > 0 {
+		b.ReportMetric(float64(cTheirs)/float64(cOurs), "x-baseline-cpu")
+	}
 }
 
 // TestCorpusSteadyStateAllocs checks the zero-allocation promise on the
