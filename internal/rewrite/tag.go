@@ -171,39 +171,56 @@ var placeholderAttr = [numElems]attrName{elemIframe: anSrc, elemEmbed: anSrc, el
 
 // urlAttrs lists, per element, the attributes whose URLs are looked up in
 // the tracker table. href on script is SVG's way to load one, and <image>
-// is an img in HTML but SVG's image element inside <svg>.
+// is an img in HTML but SVG's image element inside <svg>. A frame (of a
+// frameset) loads its src as an iframe does; SVG's feImage fetches its
+// image as soon as it is parsed, used by a filter or not. Blink maps
+// background to a background image on the body and on every table part
+// (HTMLTablePartElement: the table, its sections, rows, cells, columns and
+// column groups; not its caption).
 var urlAttrs = [numElems][]attrName{
-	elemScript: {anSrc, anHref, anXlinkHref},
-	elemIframe: {anSrc, anSrcdoc},
-	elemImg:    {anSrc, anSrcset},
-	elemImage:  {anSrc, anSrcset, anHref, anXlinkHref},
-	elemLink:   {anHref, anImagesrcset},
-	elemEmbed:  {anSrc},
-	elemObject: {anData},
-	elemVideo:  {anSrc, anPoster},
-	elemAudio:  {anSrc},
-	elemSource: {anSrc, anSrcset},
-	elemTrack:  {anSrc},
-	elemInput:  {anSrc},
-	elemBody:   {anBackground},
-	elemTable:  {anBackground},
-	elemTd:     {anBackground},
-	elemTh:     {anBackground},
-	elemMeta:   {anContent},
+	elemScript:   {anSrc, anHref, anXlinkHref},
+	elemIframe:   {anSrc, anSrcdoc},
+	elemFrame:    {anSrc},
+	elemImg:      {anSrc, anSrcset},
+	elemImage:    {anSrc, anSrcset, anHref, anXlinkHref},
+	elemFeImage:  {anHref, anXlinkHref},
+	elemLink:     {anHref, anImagesrcset},
+	elemEmbed:    {anSrc},
+	elemObject:   {anData},
+	elemVideo:    {anSrc, anPoster},
+	elemAudio:    {anSrc},
+	elemSource:   {anSrc, anSrcset},
+	elemTrack:    {anSrc},
+	elemInput:    {anSrc},
+	elemBody:     {anBackground},
+	elemTable:    {anBackground},
+	elemTd:       {anBackground},
+	elemTh:       {anBackground},
+	elemTr:       {anBackground},
+	elemTbody:    {anBackground},
+	elemThead:    {anBackground},
+	elemTfoot:    {anBackground},
+	elemCol:      {anBackground},
+	elemColgroup: {anBackground},
+	elemMeta:     {anContent},
 }
 
 // needle is, for the elements whose URL attribute is rare, a word their tag
 // must contain for it to matter, so that the common table cell or form
 // field is not parsed for nothing. data-consent on those elements is not
 // looked at without it either, as before the rewriter judged them at all.
-var needle = [numElems]string{
-	elemBody:  "background",
-	elemTable: "background",
-	elemTd:    "background",
-	elemTh:    "background",
-	elemInput: "src",
-	elemMeta:  "refresh",
-}
+// needleBit is the bit (nameBit) an attribute named so sets in the mask of
+// the tag's attribute names, where the name is of a length the tokenizer
+// hashes: a tag without it is passed over without searching it for the
+// word.
+var needle, needleBit = func() (w [numElems]string, b [numElems]uint64) {
+	for _, e := range []elem{elemBody, elemTable, elemTd, elemTh, elemTr, elemTbody, elemThead, elemTfoot, elemCol, elemColgroup} {
+		w[e], b[e] = "background", bitBackground
+	}
+	w[elemInput] = "src"
+	w[elemMeta], b[elemMeta] = "refresh", bitHTTPEquiv // a meta only fetches as a refresh, which takes http-equiv
+	return w, b
+}()
 
 // alwaysJudged marks the elements decide judges without a needle: one
 // table load for the common script, img and link instead of three tests.
@@ -237,21 +254,28 @@ func containsFold(tag []byte, w string) bool {
 // it is: the element itself when it loads something from a tracker (or its
 // data-consent says so) and the visitor has not granted the category, and
 // any element's style attribute when it points at such a tracker.
-func (r *Rewriter) decide(e elem, tag []byte) []byte {
-	// A meta only fetches as a refresh, which takes http-equiv.
+func (r *Rewriter) decide(e elem, tag []byte, foreign bool) []byte {
 	judged := alwaysJudged[e]
 	if !judged && needle[e] != "" {
-		judged = (e != elemMeta || r.anames&bitHTTPEquiv != 0) && containsFold(tag, needle[e])
+		judged = r.anames&needleBit[e] == needleBit[e] && containsFold(tag, needle[e])
 	}
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold one
-	// (tooShortToStyle).
-	if !judged && tooShortToStyle(len(tag), r.nameLen) {
-		return nil
+	// (tooShortToFetch). An SVG element (the <svg> itself is read before
+	// its frame opens) also fetches through the url() of its presentation
+	// attributes, which may be shorter.
+	var styled, painted bool
+	if foreign || e == elemSVG {
+		painted = bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0
+		styled = painted && r.anames&bitStyle != 0
+	} else {
+		if !judged && tooShortToFetch(len(tag), r.nameLen) {
+			return nil
+		}
+		styled = r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)
 	}
-	styled := r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)
-	if !judged && !styled {
+	if !judged && !styled && !painted {
 		return nil
 	}
 	nameEnd, attrs := r.tagAttrs(tag)
@@ -266,16 +290,67 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 			}
 		}
 	}
+	var paint uint64
+	paintCats := ""
+	if painted {
+		if paint, paintCats = r.paintCategories(tag, attrs); paintCats != "" {
+			r.report(e, paintCats)
+		}
+	}
 	cat := ""
 	if judged {
 		if cat = r.elementCategory(e, tag, attrs, &at); cat != "" {
 			r.report(e, cat)
 		}
 	}
-	if cat == "" && styleCats == "" {
+	if cat == "" && styleCats == "" && paintCats == "" {
 		return nil
 	}
-	return r.neutralise(e, tag, nameEnd, attrs, cat, styleCats)
+	return r.neutralise(e, tag, nameEnd, attrs, cat, styleCats, paintCats, paint)
+}
+
+// paintCategories returns, for an SVG element's attributes, a bit per
+// attribute (by its index, the first 64) for each presentation attribute
+// whose url() loads from a tracker the visitor has not granted, and their
+// categories. Blink parses these attributes as the CSS properties of the
+// same names and fetches the documents their url() names (a paint server,
+// a clip path, a mask, a marker, a cursor image) with the page; filter does
+// not load another document, so it is not among them.
+func (r *Rewriter) paintCategories(tag []byte, attrs []attr) (mask uint64, cats string) {
+	for k, a := range attrs[:min(len(attrs), 64)] {
+		if a.vs < 0 || !paintAttr(tag[a.ns:a.ne]) {
+			continue
+		}
+		v := r.decode(tag[a.vs:a.ve])
+		for i := 0; i < len(v); {
+			start, cat, next := r.nextCSSTracker(v, 0, i, len(v))
+			if start < 0 {
+				break
+			}
+			mask |= 1 << k
+			cats = r.joinCategories(cats, cat)
+			i = next
+		}
+	}
+	return mask, cats
+}
+
+// paintAttr reports whether an attribute's name is one of SVG's
+// presentation attributes that take a url() Blink fetches.
+func paintAttr(n []byte) bool {
+	switch len(n) {
+	case 4:
+		return equalFold(n, "fill") || equalFold(n, "mask")
+	case 6:
+		return equalFold(n, "stroke") || equalFold(n, "cursor")
+	case 9:
+		return equalFold(n, "clip-path")
+	case 10:
+		return equalFold(n, "marker-mid") || equalFold(n, "marker-end")
+	case 12:
+		return equalFold(n, "marker-start")
+	}
+	return false
 }
 
 // elementCategory returns the category that blocks the element, or "" when
@@ -313,7 +388,7 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 	}
 	// Only documents (iframe, embed, object) load what a data: or
 	// javascript: URL holds; an image or a video from one fetches nothing.
-	doc := e == elemIframe || e == elemEmbed || e == elemObject
+	doc := e == elemIframe || e == elemFrame || e == elemEmbed || e == elemObject
 	for _, name := range urlAttrs[e] {
 		if at[name] == 0 {
 			continue
@@ -553,18 +628,20 @@ func refreshURL(c []byte) []byte {
 // data-ck-blocked (and type="text/plain" for scripts, and a sanitised style)
 // right after the tag name, where they win over any duplicate further on.
 // cat blocks the element itself, styleCats only its style attribute, whose
-// sanitised copy is in r.css.
-func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat, styleCats string) []byte {
+// sanitised copy is in r.css, and the attributes of paint (see
+// paintCategories).
+func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat, styleCats, paintCats string, paint uint64) []byte {
 	out := append(r.out[:0], tag[:nameEnd]...)
 	if e == elemScript && cat != "" {
 		out = append(out, ` type="text/plain"`...)
 	}
 	out = append(out, ` data-ck-blocked="`...)
 	blocked := cat
-	for rest := styleCats; rest != ""; {
-		w, after, _ := cutSpace(rest)
-		blocked = r.joinCategories(blocked, w)
-		rest = after
+	if styleCats != "" {
+		blocked = r.joinList(blocked, styleCats)
+	}
+	if paintCats != "" {
+		blocked = r.joinList(blocked, paintCats)
 	}
 	out = appendEscaped(out, blocked)
 	out = append(out, '"')
@@ -596,17 +673,55 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 		mask |= 1 << anStyle
 	}
 	prev := nameEnd
-	for _, a := range attrs {
-		if id := attrNameSet.find(tag[a.ns:a.ne]); mask>>id&1 != 0 {
-			out = append(out, tag[prev:a.ns]...)
-			out = append(out, "data-ck-"...)
-			out = append(out, attrNameSet.words[id]...)
-			prev = a.ne
+	if paint != 0 {
+		out, prev = renamePaint(out, tag, prev, attrs, mask, paint)
+	} else {
+		for _, a := range attrs {
+			if id := attrNameSet.find(tag[a.ns:a.ne]); mask>>id&1 != 0 {
+				out = append(out, tag[prev:a.ns]...)
+				out = append(out, "data-ck-"...)
+				out = append(out, attrNameSet.words[id]...)
+				prev = a.ne
+			}
 		}
 	}
 	out = append(out, tag[prev:]...)
 	r.out = out
 	return out
+}
+
+// renamePaint is neutralise's renaming for a tag with presentation
+// attributes to rename (paint, see paintCategories) besides those of mask:
+// a loop of its own, so that the common one stays as small as it was.
+func renamePaint(out, tag []byte, prev int, attrs []attr, mask uint32, paint uint64) ([]byte, int) {
+	for k, a := range attrs {
+		id := attrNameSet.find(tag[a.ns:a.ne])
+		if mask>>id&1 == 0 && (k >= 64 || paint>>k&1 == 0) {
+			continue
+		}
+		out = append(out, tag[prev:a.ns]...)
+		out = append(out, "data-ck-"...)
+		if id != 0 && mask>>id&1 != 0 {
+			out = append(out, attrNameSet.words[id]...)
+		} else {
+			// In lower case, as the names above.
+			for _, c := range tag[a.ns:a.ne] {
+				out = append(out, lower(c))
+			}
+		}
+		prev = a.ne
+	}
+	return out, prev
+}
+
+// joinList adds the categories of the space-separated list to blocked.
+func (r *Rewriter) joinList(blocked, list string) string {
+	for rest := list; rest != ""; {
+		w, after, _ := cutSpace(rest)
+		blocked = r.joinCategories(blocked, w)
+		rest = after
+	}
+	return blocked
 }
 
 // declaresCharset reports whether a meta start tag declares the document's
@@ -640,6 +755,7 @@ func fetchingLink(rel []byte) bool {
 var fetchingRels = newWordSet([]string{"",
 	"stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
 	"prerender", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "manifest",
+	"compression-dictionary",
 })
 
 // nextSrcsetURL returns the URL of the image candidate starting at or after

@@ -100,7 +100,7 @@ var tagClasses = func() []struct {
 // init panics if a name added to the list breaks it, so any test run
 // shows it).
 const (
-	classMul  = 0xaa10e076043ba36b
+	classMul  = 0x6610b1f2820c0f2d
 	classBits = 8
 )
 
