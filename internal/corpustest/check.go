@@ -171,6 +171,25 @@ func (c *checker) element(n *html.Node, noscript bool) {
 					c.css(n, noscript, "svg "+key, v)
 				}
 			}
+			if tag == "set" || tag == "animate" {
+				// An animation puts these values into its target's
+				// attribute when it starts: a URL for an href.
+				target, _ := attr(n, "", "attributeName")
+				target = strings.TrimSpace(target)
+				for _, key := range []string{"to", "from", "by", "values"} {
+					v, ok := attr(n, "", key)
+					if !ok {
+						continue
+					}
+					if strings.EqualFold(target, "href") || strings.EqualFold(target, "xlink:href") {
+						for _, u := range strings.Split(v, ";") {
+							c.url(n, noscript, "svg "+tag+" "+key, strings.TrimSpace(u))
+						}
+					} else {
+						c.css(n, noscript, "svg "+tag+" "+key, v)
+					}
+				}
+			}
 		}
 		c.styleAttr(n, noscript)
 		return

@@ -61,6 +61,8 @@ func TestCheckFlagsLiveTrackers(t *testing.T) {
 		"svg marker-end":              {`<svg><path marker-end="url('//pixel.quantserve.com/m.svg#m')"/></svg>`, "svg marker-end"},
 		"svg root cursor":             {`<svg cursor="url(https://pixel.quantserve.com/c.cur), auto"></svg>`, "svg cursor"},
 		"link compression-dictionary": {`<link rel=compression-dictionary href="https://ad.doubleclick.net/d">`, "link compression-dictionary href"},
+		"svg set href":                {`<svg><image><set attributeName="href" to="https://pixel.quantserve.com/p.gif"/></image></svg>`, "svg set to"},
+		"svg animate clip-path":       {`<svg><rect><animate attributeName="clip-path" values="url(https://pixel.quantserve.com/c.svg#c)"/></rect></svg>`, "svg animate values"},
 		"meta refresh":                {`<meta http-equiv="Refresh" content="0; URL='https://ad.doubleclick.net/r'">`, "meta refresh"},
 		"style attribute":             {`<div style="background: url( 'https://pixel.quantserve.com/p.gif' )"></div>`, "style attribute"},
 		"style attribute unquoted":    {`<div style="background:url(https://pixel.quantserve.com/p.gif)"></div>`, "style attribute"},

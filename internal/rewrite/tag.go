@@ -253,8 +253,10 @@ func containsFold(tag []byte, w string) bool {
 // decide returns the neutralised form of a start tag, or nil to keep it as
 // it is: the element itself when it loads something from a tracker (or its
 // data-consent says so) and the visitor has not granted the category, and
-// any element's style attribute when it points at such a tracker.
-func (r *Rewriter) decide(e elem, tag []byte, foreign bool) []byte {
+// any element's style attribute when it points at such a tracker. An SVG
+// element's presentation attributes are decideSVG's, which finds them
+// before calling decide: then r.paintCats is not empty.
+func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	judged := alwaysJudged[e]
 	if !judged && needle[e] != "" {
 		judged = r.anames&needleBit[e] == needleBit[e] && containsFold(tag, needle[e])
@@ -262,20 +264,12 @@ func (r *Rewriter) decide(e elem, tag []byte, foreign bool) []byte {
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold one
-	// (tooShortToFetch). An SVG element (the <svg> itself is read before
-	// its frame opens) also fetches through the url() of its presentation
-	// attributes, which may be shorter.
-	var styled, painted bool
-	if foreign || e == elemSVG {
-		painted = bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0
-		styled = painted && r.anames&bitStyle != 0
-	} else {
-		if !judged && tooShortToFetch(len(tag), r.nameLen) {
-			return nil
-		}
-		styled = r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)
+	// (tooShortToFetch).
+	if !judged && tooShortToFetch(len(tag), r.nameLen) && r.paintCats == "" {
+		return nil
 	}
-	if !judged && !styled && !painted {
+	styled := r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)
+	if !judged && !styled && r.paintCats == "" {
 		return nil
 	}
 	nameEnd, attrs := r.tagAttrs(tag)
@@ -290,23 +284,38 @@ func (r *Rewriter) decide(e elem, tag []byte, foreign bool) []byte {
 			}
 		}
 	}
-	var paint uint64
-	paintCats := ""
-	if painted {
-		if paint, paintCats = r.paintCategories(tag, attrs); paintCats != "" {
-			r.report(e, paintCats)
-		}
-	}
 	cat := ""
 	if judged {
 		if cat = r.elementCategory(e, tag, attrs, &at); cat != "" {
 			r.report(e, cat)
 		}
 	}
-	if cat == "" && styleCats == "" && paintCats == "" {
+	if cat == "" && styleCats == "" && r.paintCats == "" {
 		return nil
 	}
-	return r.neutralise(e, tag, nameEnd, attrs, cat, styleCats, paintCats, paint)
+	return r.neutralise(e, tag, nameEnd, attrs, cat, styleCats)
+}
+
+// decideSVG is decide for a start tag in foreign content, or an <svg> (read
+// before its frame opens), whose presentation attributes may fetch through
+// their url(): only a tag with '(' (or a reference that could stand for
+// one), or an animation, needs reading for them. It is apart from decide so
+// that the common tag does not pay for what only SVG needs.
+func (r *Rewriter) decideSVG(e elem, tag []byte, foreign bool) []byte {
+	// An animation sets its target's attribute, a URL or a presentation
+	// attribute's url(), from its own values.
+	anim := foreign && (e == elemSet || e == elemAnimate)
+	if !anim && bytes.IndexByte(tag, '(') < 0 && bytes.IndexByte(tag, '&') < 0 {
+		return r.decide(e, tag)
+	}
+	_, attrs := r.tagAttrs(tag)
+	r.paint, r.paintCats = r.paintCategories(tag, attrs, anim)
+	if r.paintCats != "" {
+		r.report(e, r.paintCats)
+	}
+	repl := r.decide(e, tag)
+	r.paint, r.paintCats = 0, ""
+	return repl
 }
 
 // paintCategories returns, for an SVG element's attributes, a bit per
@@ -315,13 +324,43 @@ func (r *Rewriter) decide(e elem, tag []byte, foreign bool) []byte {
 // categories. Blink parses these attributes as the CSS properties of the
 // same names and fetches the documents their url() names (a paint server,
 // a clip path, a mask, a marker, a cursor image) with the page; filter does
-// not load another document, so it is not among them.
-func (r *Rewriter) paintCategories(tag []byte, attrs []attr) (mask uint64, cats string) {
+// not load another document, so it is not among them. An animation (anim:
+// set, animate) puts its to, from, by and values into its target's
+// attribute once it starts, with no user action: judged the same way, and
+// as URLs when the attribute it animates is an href.
+func (r *Rewriter) paintCategories(tag []byte, attrs []attr, anim bool) (mask uint64, cats string) {
+	hrefAnim := false
+	if anim {
+		n, _ := value(tag, attrs, "attributename")
+		n = bytes.TrimSpace(r.decode(n))
+		hrefAnim = equalFold(n, "href") || equalFold(n, "xlink:href")
+	}
 	for k, a := range attrs[:min(len(attrs), 64)] {
-		if a.vs < 0 || !paintAttr(tag[a.ns:a.ne]) {
+		if a.vs < 0 {
+			continue
+		}
+		name := tag[a.ns:a.ne]
+		animValue := anim && animValueAttr(name)
+		if !animValue && !paintAttr(name) {
 			continue
 		}
 		v := r.decode(tag[a.vs:a.ve])
+		if hrefAnim && animValue {
+			// values is a list separated by ';', which no URL the
+			// table matches holds before its host.
+			for rest := v; len(rest) > 0; {
+				item := rest
+				if i := bytes.IndexByte(rest, ';'); i >= 0 {
+					item, rest = rest[:i], rest[i+1:]
+				} else {
+					rest = nil
+				}
+				if cat := r.urlCategory(bytes.TrimSpace(item), false); cat != "" {
+					mask |= 1 << k
+					cats = r.joinCategories(cats, cat)
+				}
+			}
+		}
 		for i := 0; i < len(v); {
 			start, cat, next := r.nextCSSTracker(v, 0, i, len(v))
 			if start < 0 {
@@ -333,6 +372,20 @@ func (r *Rewriter) paintCategories(tag []byte, attrs []attr) (mask uint64, cats 
 		}
 	}
 	return mask, cats
+}
+
+// animValueAttr reports whether an attribute's name is one an SVG
+// animation takes its target's values from.
+func animValueAttr(n []byte) bool {
+	switch len(n) {
+	case 2:
+		return equalFold(n, "to") || equalFold(n, "by")
+	case 4:
+		return equalFold(n, "from")
+	case 6:
+		return equalFold(n, "values")
+	}
+	return false
 }
 
 // paintAttr reports whether an attribute's name is one of SVG's
@@ -628,9 +681,9 @@ func refreshURL(c []byte) []byte {
 // data-ck-blocked (and type="text/plain" for scripts, and a sanitised style)
 // right after the tag name, where they win over any duplicate further on.
 // cat blocks the element itself, styleCats only its style attribute, whose
-// sanitised copy is in r.css, and the attributes of paint (see
-// paintCategories).
-func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat, styleCats, paintCats string, paint uint64) []byte {
+// sanitised copy is in r.css, and the attributes of r.paint (for
+// r.paintCats, see decideSVG).
+func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat, styleCats string) []byte {
 	out := append(r.out[:0], tag[:nameEnd]...)
 	if e == elemScript && cat != "" {
 		out = append(out, ` type="text/plain"`...)
@@ -640,8 +693,8 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 	if styleCats != "" {
 		blocked = r.joinList(blocked, styleCats)
 	}
-	if paintCats != "" {
-		blocked = r.joinList(blocked, paintCats)
+	if r.paintCats != "" {
+		blocked = r.joinList(blocked, r.paintCats)
 	}
 	out = appendEscaped(out, blocked)
 	out = append(out, '"')
@@ -673,8 +726,8 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 		mask |= 1 << anStyle
 	}
 	prev := nameEnd
-	if paint != 0 {
-		out, prev = renamePaint(out, tag, prev, attrs, mask, paint)
+	if r.paint != 0 {
+		out, prev = renamePaint(out, tag, prev, attrs, mask, r.paint)
 	} else {
 		for _, a := range attrs {
 			if id := attrNameSet.find(tag[a.ns:a.ne]); mask>>id&1 != 0 {

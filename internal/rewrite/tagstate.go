@@ -410,7 +410,7 @@ func tooShortToFetch(n, nameLen int) bool {
 
 // passes's test needs the elems that may pass to be the last: elemBreakout
 // and those after it, which tagDone must not treat as special.
-var _ = [1]struct{}{}[numElems-1-elemColgroup]
+var _ = [1]struct{}{}[numElems-1-elemAnimate]
 
 // tagEnd finishes the tag whose '>' is at p[i] and returns the index after
 // it.
@@ -463,7 +463,11 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 		if e == elemScript && !foreign && r.inlineScript(tag) {
 			inline = true
 		} else {
-			repl = r.decide(e, tag, foreign)
+			if foreign || e == elemSVG {
+				repl = r.decideSVG(e, tag, foreign)
+			} else {
+				repl = r.decide(e, tag)
+			}
 		}
 		if r.headAfter {
 			after = declaresCharset(tag, r)
@@ -668,7 +672,7 @@ func (r *Rewriter) endInlineScript(p []byte, i int) {
 	tag := tok[:tagLen]
 	nameEnd, _, attrs := parseTag(tag, r.attrs)
 	r.attrs = attrs
-	repl := r.neutralise(elemScript, tag, nameEnd, attrs, cat, "", "", 0)
+	repl := r.neutralise(elemScript, tag, nameEnd, attrs, cat, "")
 	if idx := int(r.tokAbs - r.off); idx >= 0 {
 		r.flushTo(p, idx)
 	}

@@ -110,6 +110,8 @@ const (
 	elemTfoot
 	elemCol
 	elemColgroup
+	elemSet     // SVG's set, in foreign content
+	elemAnimate // SVG's animate, in foreign content
 	numElems
 )
 
@@ -161,6 +163,8 @@ var elemNames = [numElems]string{
 	elemTfoot:         "tfoot",
 	elemCol:           "col",
 	elemColgroup:      "colgroup",
+	elemSet:           "set",
+	elemAnimate:       "animate",
 }
 
 // What the current look-ahead token is.
