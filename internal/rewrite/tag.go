@@ -306,7 +306,13 @@ func (r *Rewriter) decideSVG(e elem, tag []byte, foreign bool) []byte {
 	// attribute's url(), from its own values.
 	anim := foreign && (e == elemSet || e == elemAnimate)
 	if !anim && bytes.IndexByte(tag, '(') < 0 && bytes.IndexByte(tag, '&') < 0 {
-		return r.decide(e, tag)
+		// Without '(' no style fetches either: only the elements
+		// decide judges by their URLs are left to it (most SVG tags on
+		// real pages, path data, are not).
+		if alwaysJudged[e] || needle[e] != "" {
+			return r.decide(e, tag)
+		}
+		return nil
 	}
 	_, attrs := r.tagAttrs(tag)
 	r.paint, r.paintCats = r.paintCategories(tag, attrs, anim)
