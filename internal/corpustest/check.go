@@ -131,8 +131,13 @@ var fetchingRels = map[string]bool{
 	"stylesheet": true, "preload": true, "modulepreload": true, "prefetch": true, "preconnect": true,
 	"dns-prefetch": true, "prerender": true, "icon": true, "apple-touch-icon": true,
 	"apple-touch-icon-precomposed": true, "apple-touch-startup-image": true, "mask-icon": true,
-	"fluid-icon": true, "manifest": true, "import": true,
+	"fluid-icon": true, "manifest": true, "import": true, "compression-dictionary": true,
 }
+
+// svgURLAttrs are SVG's presentation attributes whose url() Chromium
+// fetches with the page (a paint server, clip path, mask, marker or cursor
+// in another document).
+var svgURLAttrs = []string{"fill", "stroke", "clip-path", "mask", "marker-start", "marker-mid", "marker-end", "cursor"}
 
 func (c *checker) element(n *html.Node, noscript bool) {
 	tag := n.Data
@@ -159,6 +164,32 @@ func (c *checker) element(n *html.Node, noscript bool) {
 			}
 		case "style":
 			c.css(n, noscript, "style element", text(n))
+		}
+		if n.Namespace == "svg" {
+			for _, key := range svgURLAttrs {
+				if v, ok := attr(n, "", key); ok {
+					c.css(n, noscript, "svg "+key, v)
+				}
+			}
+			if tag == "set" || tag == "animate" {
+				// An animation puts these values into its target's
+				// attribute when it starts: a URL for an href.
+				target, _ := attr(n, "", "attributeName")
+				target = strings.TrimSpace(target)
+				for _, key := range []string{"to", "from", "by", "values"} {
+					v, ok := attr(n, "", key)
+					if !ok {
+						continue
+					}
+					if strings.EqualFold(target, "href") || strings.EqualFold(target, "xlink:href") {
+						for _, u := range strings.Split(v, ";") {
+							c.url(n, noscript, "svg "+tag+" "+key, strings.TrimSpace(u))
+						}
+					} else {
+						c.css(n, noscript, "svg "+tag+" "+key, v)
+					}
+				}
+			}
 		}
 		c.styleAttr(n, noscript)
 		return
@@ -235,7 +266,7 @@ func (c *checker) element(n *html.Node, noscript bool) {
 		if t, _ := attr(n, "", "type"); strings.EqualFold(strings.TrimSpace(t), "image") {
 			c.attrURL(n, noscript, "input type=image", "src")
 		}
-	case "body", "table", "td", "th":
+	case "body", "table", "td", "th", "tr", "tbody", "thead", "tfoot", "col", "colgroup":
 		c.attrURL(n, noscript, tag, "background")
 	case "meta":
 		if h, _ := attr(n, "", "http-equiv"); strings.EqualFold(strings.TrimSpace(h), "refresh") {

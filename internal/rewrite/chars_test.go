@@ -66,7 +66,7 @@ func TestNameBits(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		bit  uint64
-	}{{"style", bitStyle}, {"http-equiv", bitHTTPEquiv}, {SettingsAttr, bitSettings}} {
+	}{{"style", bitStyle}, {"http-equiv", bitHTTPEquiv}, {"background", bitBackground}, {SettingsAttr, bitSettings}} {
 		if want := nameBit(c.name[0], c.name[len(c.name)-1], len(c.name)); c.bit != want {
 			t.Errorf("the bit of %q is %#x, nameBit gives %#x", c.name, c.bit, want)
 		}

@@ -57,9 +57,15 @@
 // names), img and image src and srcset (href for SVG's image), link href and
 // imagesrcset for a link whose rel loads something (stylesheet, preload,
 // modulepreload, prefetch, preconnect, dns-prefetch, prerender, icons,
-// manifest), embed src, object data, video src and poster, audio src, source
-// src and srcset, track src, input src, body, table, td and th background,
-// and a meta refresh's URL. Relative URLs are judged by the host of the
+// manifest, compression dictionaries), embed src, object data, video src
+// and poster, audio src, source src and srcset, track src, input src, frame
+// src, the background of the body and of every table part (table, thead,
+// tbody, tfoot, tr, td, th, col, colgroup), SVG's feImage href, and a meta
+// refresh's URL. SVG elements are also judged by the url() of their
+// presentation attributes (fill, stroke, clip-path, mask, marker-start,
+// marker-mid, marker-end, cursor), and SVG's set and animate by the values
+// they give their target (to, from, by, values: URLs when the target is an
+// href). Relative URLs are judged by the host of the
 // document's first <base href>; data: and javascript: URLs by the hosts
 // their content names. Character references in values are decoded and
 // hosts are normalised as a browser's URL parser does before the lookup.
@@ -104,15 +110,19 @@
 //	data="<placeholder>"          added to an object when Config.ObjectPlaceholder is set
 //	data-ck-type                  a script's original type (absent means JavaScript),
 //	                              an embed's or object's type
-//	data-ck-src                   script, iframe, img, embed, video, audio, source, track, input src
-//	data-ck-href, data-ck-xlink:href  SVG script and image href
+//	data-ck-src                   script, iframe, frame, img, embed, video, audio, source, track, input src
+//	data-ck-href, data-ck-xlink:href  SVG script, image and feImage href
 //	data-ck-srcdoc                iframe srcdoc
 //	data-ck-srcset                img and source srcset
 //	data-ck-href                  link href
 //	data-ck-imagesrcset           link imagesrcset
 //	data-ck-data                  object data
 //	data-ck-poster                video poster
-//	data-ck-background            body, table, td, th background
+//	data-ck-background            body and table parts' background
+//	data-ck-<attribute>           an SVG presentation attribute (fill, stroke, clip-path,
+//	                              mask, marker-*, cursor) or animation value (to, from,
+//	                              by, values) holding a tracker's URL; an animation that
+//	                              has started takes it back from the next page on
 //	data-ck-http-equiv            a meta refresh's http-equiv (never re-activated)
 //	data-ck-style                 the original style attribute; the added style
 //	                              carries the marker before each tracker URL

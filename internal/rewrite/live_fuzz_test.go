@@ -29,6 +29,9 @@ var liveSeeds = []string{
 	`<video poster=//ad.doubleclick.net/p><source src=//ad.doubleclick.net/v><track src=//ad.doubleclick.net/t></video>`,
 	`<object data=//ad.doubleclick.net/o></object><embed src=//ad.doubleclick.net/e><input type=image src=//ad.doubleclick.net/i>`,
 	`<base href=//ad.doubleclick.net/><img src=x.gif>`,
+	`<table><thead background=//ad.doubleclick.net/h><tr background=//ad.doubleclick.net/r><td>x</td></tr></thead><colgroup background=//ad.doubleclick.net/g><col background=//ad.doubleclick.net/c></table>`,
+	`<frameset><frame src=//ad.doubleclick.net/f></frameset>`,
+	`<svg><filter><feImage href=//ad.doubleclick.net/i /><FEIMAGE xlink:href=//ad.doubleclick.net/j></FEIMAGE></filter></svg>`,
 }
 
 // liveURLAttrs are the attributes that make an element fetch, by namespace
@@ -38,7 +41,9 @@ var liveURLAttrs = map[string][]string{
 	"script": {"src"}, "img": {"src", "srcset"}, "iframe": {"src"}, "embed": {"src"}, "object": {"data"},
 	"video": {"src", "poster"}, "audio": {"src"}, "source": {"src", "srcset"}, "track": {"src"},
 	"input": {"src"}, "body": {"background"}, "table": {"background"}, "td": {"background"}, "th": {"background"},
-	"svg script": {"href", "xlink:href"}, "svg image": {"href", "xlink:href"},
+	"tr": {"background"}, "tbody": {"background"}, "thead": {"background"}, "tfoot": {"background"},
+	"col": {"background"}, "colgroup": {"background"}, "frame": {"src"},
+	"svg script": {"href", "xlink:href"}, "svg image": {"href", "xlink:href"}, "svg feImage": {"href", "xlink:href"},
 }
 
 // liveTrackers returns, for the document parsed by x/net/html's tree

@@ -123,6 +123,8 @@ type Rewriter struct {
 	out                []byte
 	dec                []byte
 	css                []byte // a sanitised style attribute
+	paint              uint64 // the attributes of the tag decideSVG found loading from a tracker, by index
+	paintCats          string // and their categories
 	pay                []byte // a data: or javascript: URL's decoded content
 	ph                 []byte // a placeholder URL (Config.Placeholder)
 	mark               []byte // the CSS marker being written

@@ -171,39 +171,56 @@ var placeholderAttr = [numElems]attrName{elemIframe: anSrc, elemEmbed: anSrc, el
 
 // urlAttrs lists, per element, the attributes whose URLs are looked up in
 // the tracker table. href on script is SVG's way to load one, and <image>
-// is an img in HTML but SVG's image element inside <svg>.
+// is an img in HTML but SVG's image element inside <svg>. A frame (of a
+// frameset) loads its src as an iframe does; SVG's feImage fetches its
+// image as soon as it is parsed, used by a filter or not. Blink maps
+// background to a background image on the body and on every table part
+// (HTMLTablePartElement: the table, its sections, rows, cells, columns and
+// column groups; not its caption).
 var urlAttrs = [numElems][]attrName{
-	elemScript: {anSrc, anHref, anXlinkHref},
-	elemIframe: {anSrc, anSrcdoc},
-	elemImg:    {anSrc, anSrcset},
-	elemImage:  {anSrc, anSrcset, anHref, anXlinkHref},
-	elemLink:   {anHref, anImagesrcset},
-	elemEmbed:  {anSrc},
-	elemObject: {anData},
-	elemVideo:  {anSrc, anPoster},
-	elemAudio:  {anSrc},
-	elemSource: {anSrc, anSrcset},
-	elemTrack:  {anSrc},
-	elemInput:  {anSrc},
-	elemBody:   {anBackground},
-	elemTable:  {anBackground},
-	elemTd:     {anBackground},
-	elemTh:     {anBackground},
-	elemMeta:   {anContent},
+	elemScript:   {anSrc, anHref, anXlinkHref},
+	elemIframe:   {anSrc, anSrcdoc},
+	elemFrame:    {anSrc},
+	elemImg:      {anSrc, anSrcset},
+	elemImage:    {anSrc, anSrcset, anHref, anXlinkHref},
+	elemFeImage:  {anHref, anXlinkHref},
+	elemLink:     {anHref, anImagesrcset},
+	elemEmbed:    {anSrc},
+	elemObject:   {anData},
+	elemVideo:    {anSrc, anPoster},
+	elemAudio:    {anSrc},
+	elemSource:   {anSrc, anSrcset},
+	elemTrack:    {anSrc},
+	elemInput:    {anSrc},
+	elemBody:     {anBackground},
+	elemTable:    {anBackground},
+	elemTd:       {anBackground},
+	elemTh:       {anBackground},
+	elemTr:       {anBackground},
+	elemTbody:    {anBackground},
+	elemThead:    {anBackground},
+	elemTfoot:    {anBackground},
+	elemCol:      {anBackground},
+	elemColgroup: {anBackground},
+	elemMeta:     {anContent},
 }
 
 // needle is, for the elements whose URL attribute is rare, a word their tag
 // must contain for it to matter, so that the common table cell or form
 // field is not parsed for nothing. data-consent on those elements is not
 // looked at without it either, as before the rewriter judged them at all.
-var needle = [numElems]string{
-	elemBody:  "background",
-	elemTable: "background",
-	elemTd:    "background",
-	elemTh:    "background",
-	elemInput: "src",
-	elemMeta:  "refresh",
-}
+// needleBit is the bit (nameBit) an attribute named so sets in the mask of
+// the tag's attribute names, where the name is of a length the tokenizer
+// hashes: a tag without it is passed over without searching it for the
+// word.
+var needle, needleBit = func() (w [numElems]string, b [numElems]uint64) {
+	for _, e := range []elem{elemBody, elemTable, elemTd, elemTh, elemTr, elemTbody, elemThead, elemTfoot, elemCol, elemColgroup} {
+		w[e], b[e] = "background", bitBackground
+	}
+	w[elemInput] = "src"
+	w[elemMeta], b[elemMeta] = "refresh", bitHTTPEquiv // a meta only fetches as a refresh, which takes http-equiv
+	return w, b
+}()
 
 // alwaysJudged marks the elements decide judges without a needle: one
 // table load for the common script, img and link instead of three tests.
@@ -236,22 +253,23 @@ func containsFold(tag []byte, w string) bool {
 // decide returns the neutralised form of a start tag, or nil to keep it as
 // it is: the element itself when it loads something from a tracker (or its
 // data-consent says so) and the visitor has not granted the category, and
-// any element's style attribute when it points at such a tracker.
+// any element's style attribute when it points at such a tracker. An SVG
+// element's presentation attributes are decideSVG's, which finds them
+// before calling decide: then r.paintCats is not empty.
 func (r *Rewriter) decide(e elem, tag []byte) []byte {
-	// A meta only fetches as a refresh, which takes http-equiv.
 	judged := alwaysJudged[e]
 	if !judged && needle[e] != "" {
-		judged = (e != elemMeta || r.anames&bitHTTPEquiv != 0) && containsFold(tag, needle[e])
+		judged = r.anames&needleBit[e] == needleBit[e] && containsFold(tag, needle[e])
 	}
 	// A style can only fetch through a function, url() or image-set(),
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold one
-	// (tooShortToStyle).
-	if !judged && tooShortToStyle(len(tag), r.nameLen) {
+	// (tooShortToFetch).
+	if !judged && tooShortToFetch(len(tag), r.nameLen) && r.paintCats == "" {
 		return nil
 	}
 	styled := r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)
-	if !judged && !styled {
+	if !judged && !styled && r.paintCats == "" {
 		return nil
 	}
 	nameEnd, attrs := r.tagAttrs(tag)
@@ -272,10 +290,126 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 			r.report(e, cat)
 		}
 	}
-	if cat == "" && styleCats == "" {
+	if cat == "" && styleCats == "" && r.paintCats == "" {
 		return nil
 	}
 	return r.neutralise(e, tag, nameEnd, attrs, cat, styleCats)
+}
+
+// decideSVG is decide for a start tag in foreign content, or an <svg> (read
+// before its frame opens), whose presentation attributes may fetch through
+// their url(): only a tag with '(' (or a reference that could stand for
+// one), or an animation, needs reading for them. It is apart from decide so
+// that the common tag does not pay for what only SVG needs.
+func (r *Rewriter) decideSVG(e elem, tag []byte, foreign bool) []byte {
+	// An animation sets its target's attribute, a URL or a presentation
+	// attribute's url(), from its own values.
+	anim := foreign && (e == elemSet || e == elemAnimate)
+	if !anim && bytes.IndexByte(tag, '(') < 0 && bytes.IndexByte(tag, '&') < 0 {
+		// Without '(' no style fetches either: only the elements
+		// decide judges by their URLs are left to it (most SVG tags on
+		// real pages, path data, are not).
+		if alwaysJudged[e] || needle[e] != "" {
+			return r.decide(e, tag)
+		}
+		return nil
+	}
+	_, attrs := r.tagAttrs(tag)
+	r.paint, r.paintCats = r.paintCategories(tag, attrs, anim)
+	if r.paintCats != "" {
+		r.report(e, r.paintCats)
+	}
+	repl := r.decide(e, tag)
+	r.paint, r.paintCats = 0, ""
+	return repl
+}
+
+// paintCategories returns, for an SVG element's attributes, a bit per
+// attribute (by its index, the first 64) for each presentation attribute
+// whose url() loads from a tracker the visitor has not granted, and their
+// categories. Blink parses these attributes as the CSS properties of the
+// same names and fetches the documents their url() names (a paint server,
+// a clip path, a mask, a marker, a cursor image) with the page; filter does
+// not load another document, so it is not among them. An animation (anim:
+// set, animate) puts its to, from, by and values into its target's
+// attribute once it starts, with no user action: judged the same way, and
+// as URLs when the attribute it animates is an href.
+func (r *Rewriter) paintCategories(tag []byte, attrs []attr, anim bool) (mask uint64, cats string) {
+	hrefAnim := false
+	if anim {
+		n, _ := value(tag, attrs, "attributename")
+		n = bytes.TrimSpace(r.decode(n))
+		hrefAnim = equalFold(n, "href") || equalFold(n, "xlink:href")
+	}
+	for k, a := range attrs[:min(len(attrs), 64)] {
+		if a.vs < 0 {
+			continue
+		}
+		name := tag[a.ns:a.ne]
+		animValue := anim && animValueAttr(name)
+		if !animValue && !paintAttr(name) {
+			continue
+		}
+		v := r.decode(tag[a.vs:a.ve])
+		if hrefAnim && animValue {
+			// values is a list separated by ';', which no URL the
+			// table matches holds before its host.
+			for rest := v; len(rest) > 0; {
+				item := rest
+				if i := bytes.IndexByte(rest, ';'); i >= 0 {
+					item, rest = rest[:i], rest[i+1:]
+				} else {
+					rest = nil
+				}
+				if cat := r.urlCategory(bytes.TrimSpace(item), false); cat != "" {
+					mask |= 1 << k
+					cats = r.joinCategories(cats, cat)
+				}
+			}
+		}
+		for i := 0; i < len(v); {
+			start, cat, next := r.nextCSSTracker(v, 0, i, len(v))
+			if start < 0 {
+				break
+			}
+			mask |= 1 << k
+			cats = r.joinCategories(cats, cat)
+			i = next
+		}
+	}
+	return mask, cats
+}
+
+// animValueAttr reports whether an attribute's name is one an SVG
+// animation takes its target's values from.
+func animValueAttr(n []byte) bool {
+	switch len(n) {
+	case 2:
+		return equalFold(n, "to") || equalFold(n, "by")
+	case 4:
+		return equalFold(n, "from")
+	case 6:
+		return equalFold(n, "values")
+	}
+	return false
+}
+
+// paintAttr reports whether an attribute's name is one of SVG's
+// presentation attributes that take a url() Blink fetches.
+func paintAttr(n []byte) bool {
+	switch len(n) {
+	case 4:
+		return equalFold(n, "fill") || equalFold(n, "mask")
+	case 6:
+		return equalFold(n, "stroke") || equalFold(n, "cursor")
+	case 9:
+		return equalFold(n, "clip-path")
+	case 10:
+		return equalFold(n, "marker-mid") || equalFold(n, "marker-end")
+	case 12:
+		return equalFold(n, "marker-start")
+	}
+	return false
 }
 
 // elementCategory returns the category that blocks the element, or "" when
@@ -313,7 +447,7 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 	}
 	// Only documents (iframe, embed, object) load what a data: or
 	// javascript: URL holds; an image or a video from one fetches nothing.
-	doc := e == elemIframe || e == elemEmbed || e == elemObject
+	doc := e == elemIframe || e == elemFrame || e == elemEmbed || e == elemObject
 	for _, name := range urlAttrs[e] {
 		if at[name] == 0 {
 			continue
@@ -553,7 +687,8 @@ func refreshURL(c []byte) []byte {
 // data-ck-blocked (and type="text/plain" for scripts, and a sanitised style)
 // right after the tag name, where they win over any duplicate further on.
 // cat blocks the element itself, styleCats only its style attribute, whose
-// sanitised copy is in r.css.
+// sanitised copy is in r.css, and the attributes of r.paint (for
+// r.paintCats, see decideSVG).
 func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat, styleCats string) []byte {
 	out := append(r.out[:0], tag[:nameEnd]...)
 	if e == elemScript && cat != "" {
@@ -561,10 +696,11 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 	}
 	out = append(out, ` data-ck-blocked="`...)
 	blocked := cat
-	for rest := styleCats; rest != ""; {
-		w, after, _ := cutSpace(rest)
-		blocked = r.joinCategories(blocked, w)
-		rest = after
+	if styleCats != "" {
+		blocked = r.joinList(blocked, styleCats)
+	}
+	if r.paintCats != "" {
+		blocked = r.joinList(blocked, r.paintCats)
 	}
 	out = appendEscaped(out, blocked)
 	out = append(out, '"')
@@ -596,17 +732,55 @@ func (r *Rewriter) neutralise(e elem, tag []byte, nameEnd int, attrs []attr, cat
 		mask |= 1 << anStyle
 	}
 	prev := nameEnd
-	for _, a := range attrs {
-		if id := attrNameSet.find(tag[a.ns:a.ne]); mask>>id&1 != 0 {
-			out = append(out, tag[prev:a.ns]...)
-			out = append(out, "data-ck-"...)
-			out = append(out, attrNameSet.words[id]...)
-			prev = a.ne
+	if r.paint != 0 {
+		out, prev = renamePaint(out, tag, prev, attrs, mask, r.paint)
+	} else {
+		for _, a := range attrs {
+			if id := attrNameSet.find(tag[a.ns:a.ne]); mask>>id&1 != 0 {
+				out = append(out, tag[prev:a.ns]...)
+				out = append(out, "data-ck-"...)
+				out = append(out, attrNameSet.words[id]...)
+				prev = a.ne
+			}
 		}
 	}
 	out = append(out, tag[prev:]...)
 	r.out = out
 	return out
+}
+
+// renamePaint is neutralise's renaming for a tag with presentation
+// attributes to rename (paint, see paintCategories) besides those of mask:
+// a loop of its own, so that the common one stays as small as it was.
+func renamePaint(out, tag []byte, prev int, attrs []attr, mask uint32, paint uint64) ([]byte, int) {
+	for k, a := range attrs {
+		id := attrNameSet.find(tag[a.ns:a.ne])
+		if mask>>id&1 == 0 && (k >= 64 || paint>>k&1 == 0) {
+			continue
+		}
+		out = append(out, tag[prev:a.ns]...)
+		out = append(out, "data-ck-"...)
+		if id != 0 && mask>>id&1 != 0 {
+			out = append(out, attrNameSet.words[id]...)
+		} else {
+			// In lower case, as the names above.
+			for _, c := range tag[a.ns:a.ne] {
+				out = append(out, lower(c))
+			}
+		}
+		prev = a.ne
+	}
+	return out, prev
+}
+
+// joinList adds the categories of the space-separated list to blocked.
+func (r *Rewriter) joinList(blocked, list string) string {
+	for rest := list; rest != ""; {
+		w, after, _ := cutSpace(rest)
+		blocked = r.joinCategories(blocked, w)
+		rest = after
+	}
+	return blocked
 }
 
 // declaresCharset reports whether a meta start tag declares the document's
@@ -640,6 +814,7 @@ func fetchingLink(rel []byte) bool {
 var fetchingRels = newWordSet([]string{"",
 	"stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
 	"prerender", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "manifest",
+	"compression-dictionary",
 })
 
 // nextSrcsetURL returns the URL of the image candidate starting at or after

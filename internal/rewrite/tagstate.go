@@ -246,7 +246,7 @@ func nameBit(first, last byte, n int) uint64 {
 
 // askedLens has a bit per length of the names below: scanAttrs hashes no
 // other name.
-const askedLens = 1<<len("style") | 1<<len("http-equiv") | 1<<len(SettingsAttr)
+const askedLens = 1<<len("style") | 1<<len("http-equiv") | 1<<len("background") | 1<<len(SettingsAttr)
 
 // The bits of the attribute names a tag must have for a second look:
 // nameBit's formula as constants, so that the tests of the mask take an
@@ -254,7 +254,14 @@ const askedLens = 1<<len("style") | 1<<len("http-equiv") | 1<<len(SettingsAttr)
 const (
 	bitStyle     = 1 << (('s'*34 + 'e'*23 + len("style")) & 63)
 	bitHTTPEquiv = 1 << (('h'*34 + 'v'*23 + len("http-equiv")) & 63)
-	bitSettings  = 1 << (('d'*34 + 's'*23 + len(SettingsAttr)) & 63)
+	// background is as long as http-equiv: its bit costs the tokenizer
+	// nothing more.
+	bitBackground = 1 << (('b'*34 + 'd'*23 + len("background")) & 63)
+	// bitsLook are the attributes that send an ordinary tag, or one of
+	// the elements from elemBreakout on, to a second look: a style, a
+	// background, a meta's http-equiv.
+	bitsLook    = bitStyle | bitBackground | bitHTTPEquiv
+	bitSettings = 1 << (('d'*34 + 's'*23 + len(SettingsAttr)) & 63)
 )
 
 // tag reads a tag name from p[i:] and, once it is complete, the attributes
@@ -377,29 +384,33 @@ func (r *Rewriter) nameDone(p []byte, e elem) {
 }
 
 // passes reports whether the tag ending before p[end] needs nothing more
-// done: the common case, an ordinary start tag without a style attribute,
-// or too short to carry a tracker in its style.
+// done: the common case, an ordinary start tag (or a meta or table part)
+// without a style, background or http-equiv attribute (bitsLook), or too
+// short to carry a tracker in any.
 func (r *Rewriter) passes(p []byte, end int) bool {
-	// elemOther or elemBreakout in one comparison: elemOther-1 wraps to
-	// the top, and elemBreakout is the last elem. Two tests took two
-	// branches that followed the page's mix of tag names.
+	// elemOther or an elem from elemBreakout on in one comparison:
+	// elemOther-1 wraps to the top. Two tests took two branches that
+	// followed the page's mix of tag names.
 	// (The tests' onTag hook sees only script and iframe tags, which
 	// never pass.)
 	return r.elem-1 >= elemBreakout-1 && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
-		(r.anames&bitStyle == 0 || tooShortToStyle(end-int(r.tokAbs-r.off), r.nameLen))
+		(r.anames&bitsLook == 0 || tooShortToFetch(end-int(r.tokAbs-r.off), r.nameLen))
 }
 
-// tooShortToStyle reports whether a tag of n bytes, '<' to '>', with a
-// name of nameLen bytes is too short to hold the shortest style that loads
-// something: ` style=x:url(//a`, unquoted, its url() left open (CSS closes
-// it at the end of the value) and its host of one letter (a table may hold
-// one-label hosts).
-func tooShortToStyle(n, nameLen int) bool {
-	return n < len("<")+nameLen+len(` style=x:url(//a`)+len(">")
+// tooShortToFetch reports whether a tag of n bytes, '<' to '>', with a
+// name of nameLen bytes is too short to hold the shortest style or
+// background attribute that loads something: ` background=//a`, its host
+// of one letter (a table may hold one-label hosts), one byte shorter than
+// ` style=x:url(//a` (unquoted, its url() left open: CSS closes it at the
+// end of the value); a meta refresh needs more. The bound serves all, so
+// that a tag with none of them, the common one, is told in one test.
+func tooShortToFetch(n, nameLen int) bool {
+	return n < len("<")+nameLen+len(` background=//a`)+len(">")
 }
 
-// passes's test needs elemBreakout to be the last elem.
-var _ = [1]struct{}{}[numElems-1-elemBreakout]
+// passes's test needs the elems that may pass to be the last: elemBreakout
+// and those after it, which tagDone must not treat as special.
+var _ = [1]struct{}{}[numElems-1-elemAnimate]
 
 // tagEnd finishes the tag whose '>' is at p[i] and returns the index after
 // it.
@@ -452,7 +463,11 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 		if e == elemScript && !foreign && r.inlineScript(tag) {
 			inline = true
 		} else {
-			repl = r.decide(e, tag)
+			if foreign || e == elemSVG {
+				repl = r.decideSVG(e, tag, foreign)
+			} else {
+				repl = r.decide(e, tag)
+			}
 		}
 		if r.headAfter {
 			after = declaresCharset(tag, r)
@@ -794,8 +809,7 @@ func (r *Rewriter) startTag(p []byte, i int) int {
 	}
 	r.look = false
 	// passes, for a start tag whose headAfter is false.
-	if e-1 >= elemBreakout-1 && r.nframes+r.fover == 0 &&
-		(seen&bitStyle == 0 || tooShortToStyle(j+1-int(r.tokAbs-r.off), l)) {
+	if e-1 >= elemBreakout-1 && r.nframes+r.fover == 0 && (seen&bitsLook == 0 || tooShortToFetch(j+1-int(r.tokAbs-r.off), l)) {
 		r.st = sData
 		return j + 1
 	}

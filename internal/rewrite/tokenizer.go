@@ -72,7 +72,6 @@ const (
 	elemTextarea
 	elemTitle
 	elemPlaintext
-	elemMeta
 	elemImage
 	elemEmbed
 	elemObject
@@ -81,9 +80,6 @@ const (
 	elemSource
 	elemTrack
 	elemInput
-	elemTable
-	elemTd
-	elemTh
 	elemBase
 	elemSVG
 	elemMath
@@ -96,7 +92,26 @@ const (
 	elemMtext
 	elemAnnotationXML
 	elemFont
+	elemFrame
+	elemFeImage
 	elemBreakout // an HTML start tag that ends foreign content
+	// The elements from elemBreakout on pass the tokenizer as ordinary
+	// ones unless an attribute asks for a second look (see passes): a meta
+	// fetches only as a refresh, which takes http-equiv, and the table
+	// parts only through a background attribute; both are rare, the
+	// elements common on real pages.
+	elemMeta
+	elemTable
+	elemTd
+	elemTh
+	elemTr
+	elemTbody
+	elemThead
+	elemTfoot
+	elemCol
+	elemColgroup
+	elemSet     // SVG's set, in foreign content
+	elemAnimate // SVG's animate, in foreign content
 	numElems
 )
 
@@ -140,6 +155,16 @@ var elemNames = [numElems]string{
 	elemMtext:         "mtext",
 	elemAnnotationXML: "annotation-xml",
 	elemFont:          "font",
+	elemFrame:         "frame",
+	elemFeImage:       "feimage",
+	elemTr:            "tr",
+	elemTbody:         "tbody",
+	elemThead:         "thead",
+	elemTfoot:         "tfoot",
+	elemCol:           "col",
+	elemColgroup:      "colgroup",
+	elemSet:           "set",
+	elemAnimate:       "animate",
 }
 
 // What the current look-ahead token is.
