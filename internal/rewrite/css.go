@@ -78,6 +78,11 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 		s := i + j
 		i = s + 1
 		if s+1 >= end || b[s+1] != '/' {
+			if t := oddSlash(b, lo, s, end); t >= 0 {
+				if c, next, ok := r.cssURLAt(b, t, end); ok {
+					return t, c, next
+				}
+			}
 			continue
 		}
 		t := s
@@ -88,6 +93,14 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			}
 		}
 		if t > lo && !cssDelim[b[t-1]] {
+			// An escape in the scheme ("h\74tps://") still names a host.
+			if b[s-1] == ':' {
+				if t = cssTokenStart(b, lo, t); t >= 0 {
+					if c, next, ok := r.cssURLAt(b, t, end); ok {
+						return t, c, next
+					}
+				}
+			}
 			continue
 		}
 		h := s + 2
@@ -98,7 +111,16 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 		for he < end && hostChar[b[he]] {
 			he++
 		}
+		if he < end && cssOddHost[b[he]] {
+			if c, next, ok := r.cssURLAt(b, t, end); ok {
+				return t, c, next
+			}
+		}
+		// The slash after the host starts its path: no odd form to look for.
 		i = max(he, i)
+		if i < end && b[i] == '/' {
+			i++
+		}
 		if he == h || !r.filter.MayMatchHost(b[h:he]) {
 			continue
 		}
@@ -183,7 +205,7 @@ func cutSpace(s string) (before, after string, found bool) {
 func (r *Rewriter) styleText(p []byte, from, to int) {
 	limit := to
 	if to == len(p) {
-		t := delimBefore(p, from, to)
+		t := cssOpenToken(p, from, to)
 		if t < to && to-t <= r.maxTag {
 			limit = t
 		}
@@ -224,7 +246,7 @@ func (r *Rewriter) emitMarker(cat string) {
 // returns where scanning goes on in p, or len(p) when the token goes on past
 // p and stays held.
 func (r *Rewriter) styleTail(p []byte) int {
-	d := delimFrom(p, 0)
+	d := cssTokenEnd(r.held, p)
 	if d == len(p) && len(r.held)+d <= r.maxTag {
 		return len(p) // endWrite keeps holding it
 	}

@@ -123,6 +123,7 @@ type Rewriter struct {
 	out                []byte
 	dec                []byte
 	css                []byte // a sanitised style attribute
+	cssURL             []byte // a CSS URL token with its escapes resolved (cssURLAt)
 	pay                []byte // a data: or javascript: URL's decoded content
 	ph                 []byte // a placeholder URL (Config.Placeholder)
 	mark               []byte // the CSS marker being written

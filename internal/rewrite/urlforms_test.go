@@ -1,0 +1,117 @@
+package rewrite_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/consentkit/consentkit/internal/rewrite"
+)
+
+// cssURLForms are the forms of a tracker URL in CSS that Chromium fetches
+// (internal/e2e TestURLForms checks each in the browser) and that the CSS
+// scanner once let through: escapes in the host, scheme or slashes, a
+// string's line continuation, a tab in a string, percent-encoding, UTS #46
+// mapping, backslashes standing for slashes, and a scheme without slashes.
+var cssURLForms = []string{
+	`url(//www.google-analytic\73.com/x.gif)`,
+	"url('//www.google-\\\nanalytics.com/x.gif')",
+	"url(\"//www.google-\\\r\nanalytics.com/x.gif\")",
+	`url(https:www.google-analytics.com/x.gif)`,
+	`url(https:/\www.google-analytics.com/x.gif)`,
+	`url('/\\www.google-analytics.com/x.gif')`,
+	`url(\2f\2fwww.google-analytics.com/x.gif)`,
+	`url(\2F \2F www.google-analytics.com/x.gif)`,
+	`url(//www.google-analytics%2Ecom/x.gif)`,
+	"url(//www.google-analytics\u3002com/x.gif)",
+	"url('//www.google-\tanalytics.com/x.gif')",
+	`url(h\74tps://www.google-analytics.com/x.gif)`,
+	`url('//www.google-\9 analytics.com/x.gif')`,
+	`url(https:\\\\www.google-analytics.com/x.gif)`,
+	`url(\/\/www.google-analytics.com/x.gif)`,
+	"url(//www.\uff47oogle-analytics.com/x.gif)",
+	`url(https:\/www.google-analytics.com/x.gif)`,
+	`url("\5c\5cwww.google-analytics.com/x.gif")`,
+}
+
+// TestCSSURLForms holds each form to the marker in a style element and to
+// a rewritten style attribute, with the text split at every byte, and to
+// no change once the category is granted.
+func TestCSSURLForms(t *testing.T) {
+	t.Parallel()
+	const m = "//[ck=analytics]"
+	for _, u := range cssURLForms {
+		t.Run(u, func(t *testing.T) {
+			t.Parallel()
+			open := strings.Index(u, "(") + 1
+			if u[open] == '\'' || u[open] == '"' {
+				open++
+			}
+			marked := u[:open] + m + u[open:]
+
+			in := `<style>.a{color:red;background:` + u + `}</style>`
+			want := `<style>.a{color:red;background:` + marked + `}</style>`
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, in), "style element")
+			assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, in), "style element, granted")
+
+			q := "'"
+			if strings.Contains(u, q) {
+				q = `"`
+			}
+			in = `<div style=` + q + `background:` + u + q + `>`
+			got := rewriteAllSplits(t, rewrite.Config{}, in)
+			assert.True(t, strings.HasPrefix(got, `<div data-ck-blocked="analytics" style="`), "style attribute: %s", got)
+			assert.Contains(t, got, ` data-ck-style=`+q+`background:`+u+q+`>`, "style attribute: the original kept")
+			assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, in), "style attribute, granted")
+		})
+	}
+}
+
+// TestCSSURLFormsNotTrackers keeps the lone slashes of ordinary style
+// sheets, and the odd forms naming other hosts, as they are.
+func TestCSSURLFormsNotTrackers(t *testing.T) {
+	t.Parallel()
+	for _, css := range []string{
+		`a{font:1.2em/1.5 Arial;background:url(../img/a.png)}`,
+		`.w-1\/2{width:50%}.sm\:p-4{padding:1rem}`,
+		`a{content:"\f101"}b{background:url(data:image/png;base64,iVBO/R+w0KGgo//AAA.AN/SUhEUg==)}`,
+		`a{background:url(https:example.org/x.png)}`,
+		`a{background:url(\2f\2f example.org/x.png)}`,
+		`a{background:url(//example.org\2f www.google-analytics.com/x.png)}`,
+		`a{background:url(/www.google-analytics.com/x.png)}`,
+		`a{background:url(x/www.google-analytics.com/x.png)}`,
+	} {
+		t.Run(css, func(t *testing.T) {
+			t.Parallel()
+			in := `<style>` + css + `</style><p style='` + css + `'>`
+			assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{}, in))
+		})
+	}
+}
+
+// TestReferencesMappedInHosts covers character references whose character
+// a browser maps to ASCII, or drops, inside a host (UTS #46): the decoder
+// once replaced every non-ASCII numeric reference with U+FFFD and left
+// named ones of non-ASCII characters as they were, so these passed.
+func TestReferencesMappedInHosts(t *testing.T) {
+	t.Parallel()
+	for _, src := range []string{
+		"https://www.google-ana&shy;lytics.com/x.gif",
+		"https://www.google-ana&#173;lytics.com/x.gif",
+		"https://www.google-analytics&shy.com/x.gif", // a legacy name, without ';'
+		"https://www.&#xff47;oogle-analytics.com/x.gif",
+		"https://www.google-analytics&#12290;com/x.gif",
+		"https://www.&gopf;oogle-analytics.com/x.gif",
+		"https://www.&#x1d558;oogle-analytics.com/x.gif",
+	} {
+		t.Run(src, func(t *testing.T) {
+			t.Parallel()
+			in := `<img src="` + src + `">`
+			want := `<img data-ck-blocked="analytics" data-ck-src="` + src + `">`
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, in))
+			in = `<p style="background:url(` + src + `)">`
+			assert.Contains(t, rewriteAllSplits(t, rewrite.Config{}, in), `data-ck-blocked="analytics"`, "in a style attribute")
+		})
+	}
+}
