@@ -224,3 +224,11 @@ func (r *Rewriter) oddSlashURL(b []byte, lo, s, end int) (start int, cat string,
 // oddBefore marks the bytes before a lone slash ("https:/host",
 // "https:\/host", "\/\/host") that may make it part of a URL's start.
 var oddBefore = [256]bool{':': true, '\\': true}
+
+// mayBeData reports whether a raw attribute value may be a data: URL once
+// its references are resolved and its leading spaces dropped: it starts
+// with 'd', a space or control, or '&'. Other values keep the quick path
+// of rawURLCategory.
+func mayBeData(v []byte) bool {
+	return len(v) > 0 && (v[0]|0x20 == 'd' || v[0] <= ' ' || v[0] == '&')
+}

@@ -334,7 +334,10 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 		case anSrcdoc:
 			c = r.textCategory(r.decode(v))
 		default:
-			c = r.rawURLCategory(v, doc)
+			// A link's data: URL is a style sheet whose url()s and
+			// @imports load (Chromium fetches them): judged by the hosts
+			// its text names, as a document's.
+			c = r.rawURLCategory(v, doc || e == elemLink && mayBeData(v))
 		}
 		if c != "" {
 			return c

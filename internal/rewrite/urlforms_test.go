@@ -110,3 +110,27 @@ func TestReferencesMappedInHosts(t *testing.T) {
 		})
 	}
 }
+
+// TestDataStylesheet covers a link whose href is a data: style sheet
+// naming a tracker, which Chromium loads with its url(): once passed
+// unjudged, since only documents (iframe, embed, object) had their data:
+// URLs read.
+func TestDataStylesheet(t *testing.T) {
+	t.Parallel()
+	for _, href := range []string{
+		"data:text/css,.a{background:url(//www.google-analytics.com/x.gif)}",
+		"data:text/css;base64,LmF7YmFja2dyb3VuZDp1cmwoLy93d3cuZ29vZ2xlLWFuYWx5dGljcy5jb20veC5naWYpfQ==",
+		"&#100;ata:text/css,@import '//www.google-analytics.com/x.css';",
+		" DATA:text/css,.a{background:url(https%3A%2F%2Fwww.google-analytics.com%2Fx.gif)}",
+	} {
+		t.Run(href, func(t *testing.T) {
+			t.Parallel()
+			in := `<link rel=stylesheet href="` + href + `">`
+			want := `<link data-ck-blocked="analytics" rel=stylesheet data-ck-href="` + href + `">`
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, in))
+			assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, in), "granted: unchanged")
+		})
+	}
+	in := `<link rel=stylesheet href="data:text/css,.a{color:red}"><link rel=icon href="/favicon.ico">`
+	assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{}, in), "no tracker named")
+}
