@@ -26,18 +26,19 @@ type urlForm struct {
 }
 
 // urlForms are the forms of issue #11's red-team round on the URL and CSS
-// surface that Chromium fetches without a click: the URL parser's clean-ups
-// (tabs and newlines, backslashes, slashes, percent-encoding, IDNA),
-// character references, srcset, CSS (escapes, strings, image-set, @import,
-// @font-face) and a data: style sheet. Some were let through by the
-// rewriter before this test (the &shy; and &#…; references, the CSS
-// escapes, tabs, percent-encoding and backslashes, the data: style sheet),
-// the others are kept as a guard. Forms Chromium does not fetch (user info
-// in a subresource URL, a parenthesised srcset descriptor, a source srcset
-// in a video, a comment inside url(, src(), an SVG filter attribute, CSS
-// filter:url() to another document, a data: style sheet's @import) are not
-// listed: the test fails when a Chromium release stops fetching a listed
-// one, so that the list stays true.
+// surface that Chromium fetches without a click: the URL parser's
+// clean-ups (tabs and newlines, backslashes, slashes, percent-encoding,
+// IDNA), character references, srcset, CSS (escapes, strings, image-set,
+// @import, @font-face, SVG's style element) and a data: style sheet. Some
+// were let through by the rewriter before this test (the &shy; and &#…;
+// references, the CSS escapes, tabs, percent-encoding and backslashes,
+// SVG's style element, the data: style sheet); the others are kept as a
+// guard. Forms Chromium does not fetch (user info in a subresource URL, a
+// parenthesised srcset descriptor, a source srcset in a video, a comment
+// inside url(, src(), MathML's style, an SVG filter attribute, CSS
+// filter:url() to another document, a data: style sheet's @import) are
+// not listed: the test fails when a Chromium release stops fetching a
+// listed one, so that the list stays true.
 var urlForms = []urlForm{
 	// The URL parser, in an img's src.
 	{1, "newline in the host", "<img src=\"https://www.google-\nanalytics.com/uf%d.gif\">"},
@@ -119,6 +120,10 @@ var urlForms = []urlForm{
 	{119, "style element: comment before the URL", `<style>@import/**/"//www.google-analytics.com/uf%d.css";</style>`},
 	{120, "style element: full-width letters", "<style>.e120{width:2px;height:2px;background:url(//www.\uff47oogle-analytics.com/uf%d.gif)}</style><div class=e120></div>"},
 	{121, "style element: raw tab in a string", "<style>.e121{width:2px;height:2px;background:url('//www.google-\tanalytics.com/uf%d.gif')}</style><div class=e121></div>"},
+
+	{107, "svg style", `<svg width=1 height=1><style>.e107{background:url(//www.google-analytics.com/uf%d.gif)}</style></svg><div class=e107 style="width:2px;height:2px"></div>`},
+	{108, "svg style: @import", `<svg width=1 height=1><style>@import "//www.google-analytics.com/uf%d.css";</style></svg>`},
+	{109, "svg style: references", `<svg width=1 height=1><style>.e109{background:url(&#47;/www.google-analytics.com/uf%d.gif)}</style></svg><div class=e109 style="width:2px;height:2px"></div>`},
 
 	// A data: style sheet.
 	{301, "data: stylesheet", `<link rel=stylesheet href="data:text/css,.l301{background:url(//www.google-analytics.com/uf%d.gif)}"><div class=l301 style="width:2px;height:2px"></div>`},

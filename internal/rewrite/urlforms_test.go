@@ -134,3 +134,45 @@ func TestDataStylesheet(t *testing.T) {
 	in := `<link rel=stylesheet href="data:text/css,.a{color:red}"><link rel=icon href="/favicon.ico">`
 	assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{}, in), "no tracker named")
 }
+
+// TestSVGStyle covers the style element of SVG, whose text the HTML parser
+// reads as markup (references resolved) and Chromium applies as a style
+// sheet: its tracker URLs passed unjudged, since foreign content only looked
+// for tags.
+func TestSVGStyle(t *testing.T) {
+	t.Parallel()
+	const m = "//[ck=analytics]"
+	tests := []struct{ name, in, want string }{
+		{"url()", `<svg><style>.a{background:url(//www.google-analytics.com/x.gif)}</style></svg>`,
+			`<svg><style>.a{background:url(` + m + `//www.google-analytics.com/x.gif)}</style></svg>`},
+		{"@import", `<svg width=1><style>@import "https://www.google-analytics.com/x.css";</style></svg>`,
+			`<svg width=1><style>@import "` + m + `https://www.google-analytics.com/x.css";</style></svg>`},
+		{"an odd form", `<svg><style>.a{background:url(//www.google-analytic\73.com/x.gif)}</style></svg>`,
+			`<svg><style>.a{background:url(` + m + `//www.google-analytic\73.com/x.gif)}</style></svg>`},
+		{"markup still read", `<svg><style><img src="//www.google-analytics.com/x.gif"></style></svg>`,
+			`<svg><style><img data-ck-blocked="analytics" data-ck-src="//www.google-analytics.com/x.gif"></style></svg>`},
+		{"inside foreignObject it is HTML's", `<svg><foreignObject><style>a{background:url(//www.google-analytics.com/x)}</style></foreignObject></svg>`,
+			`<svg><foreignObject><style>a{background:url(` + m + `//www.google-analytics.com/x)}</style></foreignObject></svg>`},
+		{"first party", `<svg><style>.a{fill:url(#g);background:url(/x.png)}</style></svg>`, ""},
+		{"math has no style sheet", `<math><style>.a{background:url(//www.google-analytics.com/x.gif)}</style></math>`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := tt.want
+			if want == "" {
+				want = tt.in
+			}
+			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
+			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
+		})
+	}
+	// References are resolved in a text that comes in one Write, which
+	// is then written resolved, with the marker, and escaped again.
+	in := `<svg><style>.a{background:url(&#47;/www.google-analytics.com/x.gif?a=1&amp;b=&lt;)}</style></svg>`
+	want := `<svg><style>.a{background:url(` + m + `//www.google-analytics.com/x.gif?a=1&amp;b=&lt;)}</style></svg>`
+	assert.Equal(t, want, rewriteOnce(t, rewrite.Config{}, []byte(in)), "references")
+	assert.Equal(t, in, rewriteOnce(t, rewrite.Config{Consent: all{}}, []byte(in)), "references, granted")
+	in = `<svg><style>.a{content:"&amp;"}</style></svg>`
+	assert.Equal(t, in, rewriteOnce(t, rewrite.Config{}, []byte(in)), "references, no tracker: as written")
+}
