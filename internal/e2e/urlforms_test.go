@@ -70,6 +70,8 @@ var urlForms = []urlForm{
 	{31, "&#173; (soft hyphen)", `<img src="https://www.google-ana&#173;lytics.com/uf%d.gif">`},
 	{32, "&gopf; (double-struck g)", `<img src="https://www.&gopf;oogle-analytics.com/uf%d.gif">`},
 	{33, "&shy without ';'", `<img src="https://www.google-analytics&shy.com/uf%d.gif">`},
+	{35, "%E3%80%82 (percent-encoded ideographic full stop)", `<img src="https://www.google-analytics%%E3%%80%%82com/uf%d.gif">`},
+	{93, "style: %E3%80%82", `<div style="width:2px;height:2px;background:url(//www.google-analytics%%E3%%80%%82com/uf%d.gif)"></div>`},
 	{34, "&#xff47; in a style attribute", `<div style="width:2px;height:2px;background:url(//www.&#xff47;oogle-analytics.com/uf%d.gif)"></div>`},
 
 	// srcset.
@@ -124,6 +126,11 @@ var urlForms = []urlForm{
 	{107, "svg style", `<svg width=1 height=1><style>.e107{background:url(//www.google-analytics.com/uf%d.gif)}</style></svg><div class=e107 style="width:2px;height:2px"></div>`},
 	{108, "svg style: @import", `<svg width=1 height=1><style>@import "//www.google-analytics.com/uf%d.css";</style></svg>`},
 	{109, "svg style: references", `<svg width=1 height=1><style>.e109{background:url(&#47;/www.google-analytics.com/uf%d.gif)}</style></svg><div class=e109 style="width:2px;height:2px"></div>`},
+
+	{122, "svg style: CDATA", `<svg width=1 height=1><style><![CDATA[.e122{background:url(//www.google-analytics.com/uf%d.gif)}]]></style></svg><div class=e122 style="width:2px;height:2px"></div>`},
+	{123, "svg style: upper case", `<svg width=1 height=1><STYLE>@import "//www.google-analytics.com/uf%d.css";</STYLE></svg>`},
+	{124, "svg style: a comment first", `<svg width=1 height=1><style><!-- x -->@import "//www.google-analytics.com/uf%d.css";</style></svg>`},
+	{125, "svg style: CDATA after a rule", `<svg width=1 height=1><style>a{}<![CDATA[.e125{background:url(//www.google-analytics.com/uf%d.gif)}]]></style></svg><div class=e125 style="width:2px;height:2px"></div>`},
 
 	// A data: style sheet.
 	{301, "data: stylesheet", `<link rel=stylesheet href="data:text/css,.l301{background:url(//www.google-analytics.com/uf%d.gif)}"><div class=l301 style="width:2px;height:2px"></div>`},

@@ -13,8 +13,10 @@ import "bytes"
 // is judged with them resolved: when it names a tracker, it is written out
 // resolved, with the marker, and escaped again, which is the same style
 // sheet to the browser. That takes the whole text in one Write; one split
-// across Writes is read without resolving references. Text after a tag or
-// comment inside the element is not read as CSS.
+// across Writes is read without resolving references. Comments and CDATA
+// sections inside are stepped over when they end in the same Write; text
+// after a tag inside the element, or after a comment that ends in a later
+// Write, is not read as CSS.
 //
 // MathML has no style element: a <style> inside <math> is an unknown
 // element whose text Chromium never applies (checked in the browser).
@@ -39,25 +41,65 @@ func (r *Rewriter) enterForeignStyle(end int) {
 	r.fsAbs = r.off + int64(end)
 }
 
-// foreignStyle reads SVG <style> text from p[i] up to the next '<', which
-// it leaves to the data state, and returns where it stopped.
+// foreignStyle reads SVG <style> text from p[i] up to the next '<' that
+// starts a tag, which it leaves to the data state, and returns where it
+// stopped. Comments and CDATA sections (Illustrator writes every SVG style
+// sheet in one) are stepped over within the Write, and the text after them
+// read as CSS too.
 func (r *Rewriter) foreignStyle(p []byte, i int) int {
 	if r.look && r.tokKind == tokStyleTail {
 		return r.styleTail(p)
 	}
-	j := bytes.IndexByte(p[i:], '<')
-	if j < 0 {
-		r.styleText(p, i, len(p))
-		return len(p)
+	for {
+		j := bytes.IndexByte(p[i:], '<')
+		if j < 0 {
+			r.styleText(p, i, len(p))
+			return len(p)
+		}
+		if !(r.fsAbs >= r.off && int(r.fsAbs-r.off) == i && bytes.IndexByte(p[i:i+j], '&') >= 0 &&
+			r.foreignStyleRefs(p, i, i+j)) {
+			r.styleText(p, i, i+j)
+		}
+		i += j
+		k := stylesheetMarkup(p, i)
+		if k < 0 {
+			r.st = sData
+			return i
+		}
+		i = k
 	}
-	if r.fsAbs >= r.off && int(r.fsAbs-r.off) == i && bytes.IndexByte(p[i:i+j], '&') >= 0 &&
-		r.foreignStyleRefs(p, i, i+j) {
-		r.st = sData
-		return i + j
+}
+
+// stylesheetMarkup returns the index after a comment, or after the opening
+// of a CDATA section, that starts at p[i] ('<') and ends in p, or -1 for a
+// tag or anything not wholly in p. A comment ends as the tokenizer ends it
+// ("-->", "--!>", and "<!-->" or "<!--->" at once).
+func stylesheetMarkup(p []byte, i int) int {
+	rest := p[i:]
+	if bytes.HasPrefix(rest, []byte("<![CDATA[")) {
+		return i + len("<![CDATA[")
 	}
-	r.styleText(p, i, i+j)
-	r.st = sData
-	return i + j
+	if !bytes.HasPrefix(rest, []byte("<!--")) {
+		return -1
+	}
+	c := i + 4
+	switch {
+	case c < len(p) && p[c] == '>':
+		return c + 1
+	case c+1 < len(p) && p[c] == '-' && p[c+1] == '>':
+		return c + 2
+	}
+	for g := c; g < len(p); g++ {
+		k := bytes.IndexByte(p[g:], '>')
+		if k < 0 {
+			return -1
+		}
+		g += k
+		if g-2 >= c && p[g-1] == '-' && p[g-2] == '-' || g-3 >= c && p[g-1] == '!' && p[g-2] == '-' && p[g-3] == '-' {
+			return g + 1
+		}
+	}
+	return -1
 }
 
 // foreignStyleRefs judges the whole text p[from:to] of an SVG <style> with

@@ -175,4 +175,19 @@ func TestSVGStyle(t *testing.T) {
 	assert.Equal(t, in, rewriteOnce(t, rewrite.Config{Consent: all{}}, []byte(in)), "references, granted")
 	in = `<svg><style>.a{content:"&amp;"}</style></svg>`
 	assert.Equal(t, in, rewriteOnce(t, rewrite.Config{}, []byte(in)), "references, no tracker: as written")
+
+	// Comments and CDATA sections are stepped over within a Write.
+	for _, tt := range []struct{ in, want string }{
+		{`<svg><style><![CDATA[.a{background:url(//www.google-analytics.com/x.gif)}]]></style></svg>`,
+			`<svg><style><![CDATA[.a{background:url(` + m + `//www.google-analytics.com/x.gif)}]]></style></svg>`},
+		{`<svg><style>a{}<!-- x -->@import "//www.google-analytics.com/x.css";</style></svg>`,
+			`<svg><style>a{}<!-- x -->@import "` + m + `//www.google-analytics.com/x.css";</style></svg>`},
+		{`<svg><style><!-->@import "//www.google-analytics.com/x.css";</style></svg>`,
+			`<svg><style><!-->@import "` + m + `//www.google-analytics.com/x.css";</style></svg>`},
+		{`<svg><style><!-- --!><img src="//www.google-analytics.com/x.gif">--></style></svg>`,
+			`<svg><style><!-- --!><img data-ck-blocked="analytics" data-ck-src="//www.google-analytics.com/x.gif">--></style></svg>`},
+	} {
+		assert.Equal(t, tt.want, rewriteOnce(t, rewrite.Config{}, []byte(tt.in)), tt.in)
+		assert.Equal(t, tt.in, rewriteOnce(t, rewrite.Config{Consent: all{}}, []byte(tt.in)), "granted: %s", tt.in)
+	}
 }
