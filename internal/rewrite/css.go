@@ -209,7 +209,10 @@ func cutSpace(s string) (before, after string, found bool) {
 func (r *Rewriter) styleText(p []byte, from, to int) {
 	limit := to
 	if to == len(p) {
-		t := cssOpenToken(p, from, to)
+		t := delimBefore(p, from, to)
+		if t > from+1 && mayBeSoft(p[t-1], p[t-2]) {
+			t = cssSoftBefore(p, from, t)
+		}
 		if t < to && to-t <= r.maxTag {
 			limit = t
 		}
@@ -250,7 +253,10 @@ func (r *Rewriter) emitMarker(cat string) {
 // returns where scanning goes on in p, or len(p) when the token goes on past
 // p and stays held.
 func (r *Rewriter) styleTail(p []byte) int {
-	d := cssTokenEnd(r.held, p)
+	d := delimFrom(p, 0)
+	if d < len(p) && cssSpace[p[d]] {
+		d = cssSoftAfter(r.held, p, d)
+	}
 	if d == len(p) && len(r.held)+d <= r.maxTag {
 		return len(p) // endWrite keeps holding it
 	}

@@ -189,21 +189,22 @@ func byteAt(a, b []byte, i int) byte {
 	return b[i-len(a)]
 }
 
-// cssOpenToken returns where the CSS token still open at the end of the
-// style text p[from:to] starts (to when none is), soft delimiters included.
-func cssOpenToken(p []byte, from, to int) int {
-	t := delimBefore(p, from, to)
-	for t > from+1 && mayBeSoft(p[t-1], p[t-2]) && cssSoftDelim(nil, p[from:], t-1-from) {
+// cssSoftBefore moves t, the start delimBefore found of the CSS token open
+// at the end of the style text p[from:], back over soft delimiters
+// (cssSoftDelim). styleText calls it only when mayBeSoft says the
+// delimiter before t may be one.
+func cssSoftBefore(p []byte, from, t int) int {
+	for t > from && cssSoftDelim(nil, p[from:], t-1-from) {
 		t = delimBefore(p, from, t-1)
 	}
 	return t
 }
 
-// cssTokenEnd returns where the CSS token that p continues ends: its first
-// delimiter that is not soft, held being the token's bytes before p.
-func cssTokenEnd(held, p []byte) int {
-	d := delimFrom(p, 0)
-	for d < len(p) && len(held)+d > 0 && mayBeSoft(p[d], byteAt(held, p, len(held)+d-1)) && cssSoftDelim(held, p, len(held)+d) {
+// cssSoftAfter moves d, the end delimFrom found of the CSS token that p
+// continues (held being its bytes before p), past soft delimiters.
+// styleTail calls it only when the delimiter at d is whitespace.
+func cssSoftAfter(held, p []byte, d int) int {
+	for d < len(p) && len(held)+d > 0 && cssSoftDelim(held, p, len(held)+d) {
 		d = delimFrom(p, d+1)
 	}
 	return d
