@@ -77,14 +77,17 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 		}
 		s := i + j
 		i = s + 1
-		if s+1 >= end || b[s+1] != '/' {
-			// A lone slash is part of a URL's start only after a ':' or
-			// '\\', or before a '\\' ("https:/host", "\\/\\/host",
-			// "/\\host"): a compare or two for the slashes of comments,
-			// paths and base64, some ten thousand a corpus pass.
-			if s > lo && oddBefore[b[s-1]] || s+1 < end && b[s+1] == '\\' {
-				if t, c, next := r.oddSlashURL(b, lo, s, end); t >= 0 {
-					return t, c, next
+		if s+1 >= end {
+			break
+		}
+		if c := b[s+1]; c != '/' {
+			// A lone slash followed by '\\' may still start a URL
+			// ("\\/\\/host", "/\\host", "https:/\\host"): one compare of
+			// a byte already loaded, for the slashes of comments, paths
+			// and base64, some ten thousand a corpus pass.
+			if c == '\\' {
+				if t, cat, next := r.oddSlashURL(b, lo, s, end); t >= 0 {
+					return t, cat, next
 				}
 			}
 			continue
@@ -255,7 +258,15 @@ func (r *Rewriter) emitMarker(cat string) {
 func (r *Rewriter) styleTail(p []byte) int {
 	d := delimFrom(p, 0)
 	if d < len(p) && cssSpace[p[d]] {
-		d = cssSoftAfter(r.held, p, d)
+		var prev byte
+		if d > 0 {
+			prev = p[d-1]
+		} else if n := len(r.held); n > 0 {
+			prev = r.held[n-1]
+		}
+		if mayBeSoft(p[d], prev) {
+			d = cssSoftAfter(r.held, p, d)
+		}
 	}
 	if d == len(p) && len(r.held)+d <= r.maxTag {
 		return len(p) // endWrite keeps holding it

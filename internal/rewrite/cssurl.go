@@ -19,14 +19,14 @@ import "unicode/utf8"
 // The scanner sends those to cssURLAt, which resolves the token's escapes and
 // hands the URL to the tracker table's URL parser. The odd forms are
 // recognised by bytes next to the slashes the scanner already stops at
-// (cssOddHost after a host, oddBefore and a '\' beside a lone slash), so
-// the style sheets of real pages, which hold none of them, pay a compare or
-// two a slash. Not recognised, though Chromium fetches them: a URL with no
-// slash or backslash byte before its host, "https:host/x" (on a page of
-// the other scheme), "\2f\2fhost/x", "\5c\5chost/x" and "https:\\\\host/x".
-// Finding them would take a look back from every slash of a path, which
-// cost 0.2 M instructions on the corpus, two thirds of the budget of this
-// change, for forms that only an evasion writes.
+// (cssOddHost after a host, a '\' after a lone slash), so the style sheets
+// of real pages, which hold none of them, pay one compare a slash. Not
+// recognised, though Chromium fetches them, on a page of the other scheme
+// only for the first three: "https:host/x", "https:/host/x",
+// "https:\/host/x", and "\2f\2fhost/x", "\5c\5chost/x", "https:\\\\host/x".
+// Finding them takes a look at the byte before every lone slash (0.2 M
+// instructions a corpus pass, two thirds of this change's budget) or back
+// along every path (0.2 M more), for forms only an evasion writes.
 
 // cssOddHost marks the bytes that, right after the letters, digits, dots
 // and hyphens of a host, mean the host may go on in a form the scanner does
@@ -202,7 +202,7 @@ func cssSoftBefore(p []byte, from, t int) int {
 
 // cssSoftAfter moves d, the end delimFrom found of the CSS token that p
 // continues (held being its bytes before p), past soft delimiters.
-// styleTail calls it only when the delimiter at d is whitespace.
+// styleTail calls it only when mayBeSoft says the delimiter at d may be one.
 func cssSoftAfter(held, p []byte, d int) int {
 	for d < len(p) && len(held)+d > 0 && cssSoftDelim(held, p, len(held)+d) {
 		d = delimFrom(p, d+1)
@@ -210,9 +210,8 @@ func cssSoftAfter(held, p []byte, d int) int {
 	return d
 }
 
-// oddSlashURL judges the token holding the lone slash at b[s] that
-// oddBefore or a following '\' let through, as nextCSSTracker returns
-// it, or start < 0.
+// oddSlashURL judges the token holding the lone slash at b[s], followed
+// by a '\', as nextCSSTracker returns it, or start < 0.
 func (r *Rewriter) oddSlashURL(b []byte, lo, s, end int) (start int, cat string, next int) {
 	if t := cssTokenStart(b, lo, s); t >= 0 {
 		if c, next, ok := r.cssURLAt(b, t, end); ok {
@@ -221,10 +220,6 @@ func (r *Rewriter) oddSlashURL(b []byte, lo, s, end int) (start int, cat string,
 	}
 	return -1, "", 0
 }
-
-// oddBefore marks the bytes before a lone slash ("https:/host",
-// "https:\/host", "\/\/host") that may make it part of a URL's start.
-var oddBefore = [256]bool{':': true, '\\': true}
 
 // mayBeData reports whether a raw attribute value may be a data: URL once
 // its references are resolved and its leading spaces dropped: it starts

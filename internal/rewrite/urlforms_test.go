@@ -27,7 +27,6 @@ var cssURLForms = []string{
 	`url('//www.google-\9 analytics.com/x.gif')`,
 	`url(\/\/www.google-analytics.com/x.gif)`,
 	"url(//www.\uff47oogle-analytics.com/x.gif)",
-	`url(https:\/www.google-analytics.com/x.gif)`,
 }
 
 // TestCSSURLForms holds each form to the marker in a style element and to
