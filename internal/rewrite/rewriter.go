@@ -123,13 +123,14 @@ type Rewriter struct {
 	out                []byte
 	dec                []byte
 	css                []byte // a sanitised style attribute
-	cssURL             []byte // a CSS URL token with its escapes resolved (cssURLAt)
 	pay                []byte // a data: or javascript: URL's decoded content
 	ph                 []byte // a placeholder URL (Config.Placeholder)
 	mark               []byte // the CSS marker being written
 	// joined keeps "a b" lists of categories blocking one element.
 	joined []joined
 	cats   []string
+	// cssURL is a CSS URL token with its escapes resolved (cssURLAt).
+	cssURL []byte
 
 	// why and match are the reason and the matched text of the latest
 	// tracker match, kept for report only when there is a Reporter.
