@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/assert"
@@ -23,6 +24,13 @@ type urlForm struct {
 	id   int
 	name string
 	html string // the markup, with %d for the id
+}
+
+// urlFormsStale says, for the forms that are not fetched again when Accept
+// all restores the page in place, why not.
+var urlFormsStale = map[int]string{
+	48: "Chromium does not preload again when the loader gives an existing link its imagesrcset back; " +
+		"the preload is a hint, and the image loads when an element uses it",
 }
 
 // urlForms are the forms of issue #11's red-team round on the URL and CSS
@@ -134,6 +142,7 @@ var urlForms = []urlForm{
 
 	// A data: style sheet.
 	{301, "data: stylesheet", `<link rel=stylesheet href="data:text/css,.l301{background:url(//www.google-analytics.com/uf%d.gif)}"><div class=l301 style="width:2px;height:2px"></div>`},
+	{303, "data: script", `<script src="data:text/javascript,new Image().src='//www.google-analytics.com/uf%d.gif'"></script>`},
 }
 
 // urlFormsPage is every form on one page.
@@ -179,8 +188,9 @@ func (tb *corpusTab) settle(ctx context.Context) {
 // fetched, or the list no longer says what Chromium does), through the
 // middleware for an undecided visitor with JavaScript off and on (none
 // fetched), then Accept all in that visitor's banner (each fetched again,
-// in place: the neutralisation is reversible) and a visit with the
-// accept-all cookie (each fetched).
+// in place, without a reload: the neutralisation is reversible; but for the
+// forms urlFormsStale explains) and a visit with the accept-all cookie (each
+// fetched).
 func TestURLForms(t *testing.T) {
 	if !enabled() {
 		t.Skip(skipMessage)
@@ -206,13 +216,19 @@ func TestURLForms(t *testing.T) {
 	tb.rec.take()
 	_, err = chromedp.Call(ctx, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{Origin: base, StorageTypes: "all"})
 	require.NoError(t, err)
+	// The tab's last visit had JavaScript off.
+	_, err = chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: false})
+	require.NoError(t, err)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/page/urlforms")))
 	tb.settle(ctx)
 	undecidedReqs, _ := tb.rec.take()
-	clicked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const b = document.querySelector('#ck-banner .ck-accept'); if (!b) return false; b.click(); return true; })()`))
+	clicked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const b = document.querySelector('#ck-banner .ck-accept'); if (!b || typeof window.consentkit !== 'object') return false; window.stay = true; b.click(); return true; })()`))
 	require.NoError(t, err)
-	require.True(t, clicked, "the banner's Accept all")
+	require.True(t, clicked, "the banner's Accept all, with the loader running")
 	tb.settle(ctx)
+	stayed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stay === true`))
+	require.NoError(t, err)
+	assert.True(t, stayed, "restored in place, without a reload")
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
 	inPlaceReqs, _ := tb.rec.take()
 	accepted := tb.visit(base, base+"/page/urlforms", corpusAccepted, cookie)
@@ -224,7 +240,9 @@ func TestURLForms(t *testing.T) {
 		assert.True(t, fRaw[f.id], "%d %s: the raw page fetches it (has Chromium changed?)", f.id, f.name)
 		assert.False(t, fUnd[f.id], "%d %s: undecided, JavaScript on: not fetched", f.id, f.name)
 		assert.False(t, fNoJS[f.id], "%d %s: undecided, JavaScript off: not fetched", f.id, f.name)
-		assert.True(t, fIn[f.id], "%d %s: fetched once accepted in the banner", f.id, f.name)
+		if urlFormsStale[f.id] == "" {
+			assert.True(t, fIn[f.id], "%d %s: fetched once accepted in the banner", f.id, f.name)
+		}
 		assert.True(t, fAcc[f.id], "%d %s: fetched for a visitor who accepted", f.id, f.name)
 	}
 	if t.Failed() {

@@ -335,9 +335,10 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 			c = r.textCategory(r.decode(v))
 		default:
 			// A link's data: URL is a style sheet whose url()s and
-			// @imports load (Chromium fetches them): judged by the hosts
-			// its text names, as a document's.
-			c = r.rawURLCategory(v, doc || e == elemLink && mayBeData(v))
+			// @imports load, a script's one runs (Chromium fetches what
+			// they name): judged by the hosts its text names, as a
+			// document's.
+			c = r.rawURLCategory(v, doc || (e == elemLink || e == elemScript) && mayBeData(v))
 		}
 		if c != "" {
 			return c

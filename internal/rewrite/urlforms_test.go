@@ -111,9 +111,9 @@ func TestReferencesMappedInHosts(t *testing.T) {
 }
 
 // TestDataStylesheet covers a link whose href is a data: style sheet
-// naming a tracker, which Chromium loads with its url(): once passed
-// unjudged, since only documents (iframe, embed, object) had their data:
-// URLs read.
+// naming a tracker, which Chromium loads with its url(), and a data:
+// script: once passed unjudged, since only documents (iframe, embed,
+// object) had their data: URLs read.
 func TestDataStylesheet(t *testing.T) {
 	t.Parallel()
 	for _, href := range []string{
@@ -132,6 +132,16 @@ func TestDataStylesheet(t *testing.T) {
 	}
 	in := `<link rel=stylesheet href="data:text/css,.a{color:red}"><link rel=icon href="/favicon.ico">`
 	assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{}, in), "no tracker named")
+
+	// A data: script runs what it holds: judged the same way, so that
+	// the loader runs it again once the category is granted (the
+	// runtime guard held its request, but never let it go).
+	in = `<script src="data:text/javascript,new Image().src='//www.google-analytics.com/x.gif'"></script>`
+	want := `<script type="text/plain" data-ck-blocked="analytics" data-ck-src="data:text/javascript,new Image().src='//www.google-analytics.com/x.gif'"></script>`
+	assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, in), "data: script")
+	assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, in), "data: script, granted")
+	in = `<script src="data:text/javascript,console.log(1)"></script><script src="/app.js"></script>`
+	assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{}, in), "data: script naming no tracker")
 }
 
 // TestSVGStyle covers the style element of SVG, whose text the HTML parser
