@@ -221,6 +221,10 @@ func (r *Rewriter) oddSlashURL(b []byte, lo, s, end int) (start int, cat string,
 	return -1, "", 0
 }
 
+// dataDoc marks the elements whose data: URL is read like a document's:
+// a link's is a style sheet, a script's runs.
+var dataDoc = [256]bool{elemLink: true, elemScript: true} // 256: indexed by an elem without a bounds check
+
 // mayBeData reports whether a raw attribute value may be a data: URL once
 // its references are resolved and its leading spaces dropped: it starts
 // with 'd', a space or control, or '&'. Other values keep the quick path
