@@ -37,11 +37,11 @@ var urlFormsStale = map[int]string{
 // surface that Chromium fetches without a click: the URL parser's
 // clean-ups (tabs and newlines, backslashes, slashes, percent-encoding,
 // IDNA), character references, srcset, CSS (escapes, strings, image-set,
-// @import, @font-face, SVG's style element) and a data: style sheet. Some
-// were let through by the rewriter before this test (the &shy; and &#…;
-// references, the CSS escapes, tabs, percent-encoding and backslashes,
-// SVG's style element, the data: style sheet); the others are kept as a
-// guard. Forms Chromium does not fetch (user info in a subresource URL, a
+// @import, @font-face, SVG's style element), a data: style sheet and a
+// data: script. 33 were let through by the rewriter before this test (the
+// &shy; and &#…; references, the CSS escapes, tabs, percent-encoding and
+// backslashes, SVG's style element, the data: style sheet); the others are
+// kept as a guard. Forms Chromium does not fetch (user info in a subresource URL, a
 // parenthesised srcset descriptor, a source srcset in a video, a comment
 // inside url(, src(), MathML's style, an SVG filter attribute, CSS
 // filter:url() to another document, a data: style sheet's @import) are
