@@ -34,19 +34,19 @@ var urlFormsStale = map[int]string{
 }
 
 // urlForms are the forms of issue #11's red-team round on the URL and CSS
-// surface that Chromium fetches without a click: the URL parser's
-// clean-ups (tabs and newlines, backslashes, slashes, percent-encoding,
-// IDNA), character references, srcset, CSS (escapes, strings, image-set,
-// @import, @font-face, SVG's style element), a data: style sheet and a
-// data: script. 33 were let through by the rewriter before this test (the
-// &shy; and &#…; references, the CSS escapes, tabs, percent-encoding and
-// backslashes, SVG's style element, the data: style sheet); the others are
-// kept as a guard. Forms Chromium does not fetch (user info in a subresource URL, a
+// surface that Chromium fetches without a click: the URL parser's clean-ups
+// (tabs and newlines, backslashes, slashes, percent-encoding, IDNA),
+// character references, srcset, CSS (escapes, strings, image-set, @import,
+// @font-face, SVG's style element), a data: style sheet and a data: script.
+// 33 were let through by the rewriter before this test (the &shy; and &#…;
+// references, the CSS escapes, tabs, percent-encoding and backslashes, SVG's
+// style element, the data: style sheet); the others are kept as a guard.
+// Forms Chromium does not fetch (user info in a subresource URL, a
 // parenthesised srcset descriptor, a source srcset in a video, a comment
 // inside url(, src(), MathML's style, an SVG filter attribute, CSS
-// filter:url() to another document, a data: style sheet's @import) are
-// not listed: the test fails when a Chromium release stops fetching a
-// listed one, so that the list stays true.
+// filter:url() to another document, a data: style sheet's @import) are not
+// listed: the test fails when a Chromium release stops fetching a listed one,
+// so that the list stays true.
 var urlForms = []urlForm{
 	// The URL parser, in an img's src.
 	{1, "newline in the host", "<img src=\"https://www.google-\nanalytics.com/uf%d.gif\">"},
