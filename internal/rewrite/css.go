@@ -77,7 +77,19 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 		}
 		s := i + j
 		i = s + 1
-		if s+1 >= end || b[s+1] != '/' {
+		if s+1 >= end {
+			break
+		}
+		if c := b[s+1]; c != '/' {
+			// A lone slash followed by '\\' may still start a URL
+			// ("\\/\\/host", "/\\host", "https:/\\host"): one compare of
+			// a byte already loaded, for the slashes of comments, paths
+			// and base64, some ten thousand a corpus pass.
+			if c == '\\' {
+				if t, cat, next := r.oddSlashURL(b, lo, s, end); t >= 0 {
+					return t, cat, next
+				}
+			}
 			continue
 		}
 		t := s
@@ -88,6 +100,14 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			}
 		}
 		if t > lo && !cssDelim[b[t-1]] {
+			// An escape in the scheme ("h\74tps://") still names a host.
+			if b[s-1] == ':' {
+				if t = cssTokenStart(b, lo, t); t >= 0 {
+					if c, next, ok := r.cssURLAt(b, t, end); ok {
+						return t, c, next
+					}
+				}
+			}
 			continue
 		}
 		h := s + 2
@@ -98,7 +118,16 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 		for he < end && hostChar[b[he]] {
 			he++
 		}
+		if he < end && cssOddHost[b[he]] {
+			if c, next, ok := r.cssURLAt(b, t, end); ok {
+				return t, c, next
+			}
+		}
+		// The slash after the host starts its path: no odd form to look for.
 		i = max(he, i)
+		if i < end && b[i] == '/' {
+			i++
+		}
 		if he == h || !r.filter.MayMatchHost(b[h:he]) {
 			continue
 		}
@@ -184,6 +213,9 @@ func (r *Rewriter) styleText(p []byte, from, to int) {
 	limit := to
 	if to == len(p) {
 		t := delimBefore(p, from, to)
+		if t > from+1 && mayBeSoft(p[t-1], p[t-2]) {
+			t = cssSoftBefore(p, from, t)
+		}
 		if t < to && to-t <= r.maxTag {
 			limit = t
 		}
@@ -225,6 +257,17 @@ func (r *Rewriter) emitMarker(cat string) {
 // p and stays held.
 func (r *Rewriter) styleTail(p []byte) int {
 	d := delimFrom(p, 0)
+	if d < len(p) && cssSpace[p[d]] {
+		var prev byte
+		if d > 0 {
+			prev = p[d-1]
+		} else if n := len(r.held); n > 0 {
+			prev = r.held[n-1]
+		}
+		if mayBeSoft(p[d], prev) {
+			d = cssSoftAfter(r.held, p, d)
+		}
+	}
 	if d == len(p) && len(r.held)+d <= r.maxTag {
 		return len(p) // endWrite keeps holding it
 	}

@@ -78,7 +78,12 @@
 // not granted gets the marker //[ck=<category>] before it, which turns it
 // into a URL the browser's URL parser refuses (an unclosed IPv6 host), so it
 // is neither fetched nor checked against a Content-Security-Policy. A style attribute is then
-// rewritten with the marker and its original kept in data-ck-style.
+// rewritten with the marker and its original kept in data-ck-style. The
+// text of an SVG style element, a style sheet to the browser though the
+// parser reads it as markup, is read the same way (see foreignstyle.go),
+// and so are the CSS escapes, line continuations, tabs and backslashes
+// that still make a URL (see cssurl.go). A link's data: URL is judged by
+// the hosts its text names, as a document's.
 //
 // An inline script (no src, a type a browser runs, or speculation rules)
 // is held up to its end tag and judged by its text: it is neutralised like a

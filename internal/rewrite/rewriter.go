@@ -131,6 +131,8 @@ type Rewriter struct {
 	// joined keeps "a b" lists of categories blocking one element.
 	joined []joined
 	cats   []string
+	// cssURL is a CSS URL token with its escapes resolved (cssURLAt).
+	cssURL []byte
 
 	// why and match are the reason and the matched text of the latest
 	// tracker match, kept for report only when there is a Reporter.

@@ -469,6 +469,13 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 			c = r.textCategory(r.decode(v))
 		default:
 			c = r.rawURLCategory(v, doc)
+			// A link's data: URL is a style sheet whose url()s and
+			// @imports load, a script's one runs (Chromium fetches what
+			// they name): judged by the hosts its text names, as a
+			// document's.
+			if c == "" && dataDoc[e] && mayBeData(v) {
+				c = r.urlCategory(r.decode(v), true)
+			}
 		}
 		if c != "" {
 			return c

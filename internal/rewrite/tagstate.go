@@ -500,10 +500,13 @@ func (r *Rewriter) tagDone(p []byte, end int) int {
 	if foreign {
 		// Inside <svg> and <math> no element switches the tokenizer to raw
 		// text: a <style>, <title> or <plaintext> there holds markup.
+		r.st = sData
 		if !r.selfClosing(tag) {
 			r.foreignStartTag(e, tag)
+			if e == elemStyle && r.inSVG() {
+				r.enterForeignStyle(end)
+			}
 		}
-		r.st = sData
 		return end
 	}
 	if !startSpecial[e] {

@@ -50,6 +50,7 @@ const (
 	sScriptDblEscDashDash
 	sScriptDblEscLT
 	sScriptDblEscEnd
+	sForeignStyle // the text of an SVG <style>: CSS, up to the next '<' (foreignstyle.go)
 )
 
 // elem names the elements whose tags matter to the rewriter.
@@ -181,6 +182,7 @@ type tokenizer struct {
 	look    bool  // the current token is held until decided
 	tokKind uint8 // what look holds
 	tokAbs  int64 // stream offset where the current token starts
+	fsAbs   int64 // stream offset where the text of an SVG <style> starts (sForeignStyle)
 	ltAbs   int64 // stream offset of the '<' of a raw text end tag candidate
 
 	name      [16]byte // tag name prefix, letters in lower case (see foldWord), bytes past nameLen undefined; 8-aligned: tag stores 8 bytes at once
@@ -432,6 +434,9 @@ func (r *Rewriter) step(p []byte, i int) int {
 
 	case sPlaintext:
 		i = n
+
+	case sForeignStyle:
+		i = r.foreignStyle(p, i)
 
 	case sRawText:
 		if r.rawElem == elemStyle {
