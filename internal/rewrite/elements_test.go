@@ -81,17 +81,7 @@ func TestEveryFetchingElement(t *testing.T) {
 			`<object data-ck-blocked="marketing" data-ck-data="javascript:'<img src=` + px + `>'"></object>`},
 		{"data: image is no document", `<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=">`, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			want := tt.want
-			if want == "" {
-				want = tt.in
-			}
-			assert.Equal(t, want, rewriteAllSplits(t, none, tt.in))
-			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
-		})
-	}
+	runBlockCases(t, none, tests)
 }
 
 // TestReferencesInURLs holds URL attributes whose scheme or authority is
@@ -182,17 +172,7 @@ func TestCSS(t *testing.T) {
 		{"style text ends the element", `<style>a{}</style><p style="x:url(` + px + `)">`,
 			`<style>a{}</style><p data-ck-blocked="marketing" style="x:url(` + m + px + `)" data-ck-style="x:url(` + px + `)">`},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			want := tt.want
-			if want == "" {
-				want = tt.in
-			}
-			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
-			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
-		})
-	}
+	runBlockCases(t, rewrite.Config{}, tests)
 }
 
 func TestInlineLoaders(t *testing.T) {
@@ -381,17 +361,7 @@ func TestSVGPresentationURLs(t *testing.T) {
 		{"html elements have no presentation attributes", `<div fill="url(` + g + `)">x</div><svg></svg><p stroke="url(` + g + `)">`, ""},
 		{"after svg ends", `<svg></svg><rect fill="url(` + g + `)">`, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			want := tt.want
-			if want == "" {
-				want = tt.in
-			}
-			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
-			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
-		})
-	}
+	runBlockCases(t, rewrite.Config{}, tests)
 }
 
 // TestShortBackgrounds covers the shortest tags whose background loads a

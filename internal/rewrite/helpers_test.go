@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/consentkit/consentkit/internal/rewrite"
@@ -53,4 +54,23 @@ func rewriteAllSplits(t *testing.T, cfg rewrite.Config, in string) string {
 	}
 	require.Equal(t, want, rewriteOnce(t, cfg, bytewise...), "one-byte writes")
 	return want
+}
+
+// runBlockCases runs a table of what the rewriter blocks, each case in its
+// own parallel subtest: in, written at every split (rewriteAllSplits),
+// comes out as want for a visitor under cfg (as in when want is ""), and
+// unchanged for a visitor who granted everything.
+func runBlockCases(t *testing.T, cfg rewrite.Config, tests []struct{ name, in, want string }) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			want := tt.want
+			if want == "" {
+				want = tt.in
+			}
+			assert.Equal(t, want, rewriteAllSplits(t, cfg, tt.in))
+			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
+		})
+	}
 }

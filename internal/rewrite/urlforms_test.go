@@ -165,17 +165,7 @@ func TestSVGStyle(t *testing.T) {
 		{"first party", `<svg><style>.a{fill:url(#g);background:url(/x.png)}</style></svg>`, ""},
 		{"math has no style sheet", `<math><style>.a{background:url(//www.google-analytics.com/x.gif)}</style></math>`, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			want := tt.want
-			if want == "" {
-				want = tt.in
-			}
-			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
-			assert.Equal(t, tt.in, rewriteAllSplits(t, rewrite.Config{Consent: all{}}, tt.in), "granted: unchanged")
-		})
-	}
+	runBlockCases(t, rewrite.Config{}, tests)
 	// References are resolved in a text that comes in one Write, which
 	// is then written resolved, with the marker, and escaped again.
 	in := `<svg><style>.a{background:url(&#47;/www.google-analytics.com/x.gif?a=1&amp;b=&lt;)}</style></svg>`
