@@ -1,5 +1,7 @@
 package rewrite
 
+//go:generate go run ./gen
+
 import (
 	"bytes"
 	"unicode/utf8"

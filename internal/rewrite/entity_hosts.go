@@ -1,6 +1,6 @@
 // Code generated from the HTML standard's named character references and
-// golang.org/x/net/idna's UTS #46 mapping; DO NOT EDIT by hand. The
-// generator kept every name whose character, inside a host, a browser's
+// golang.org/x/net/idna's UTS #46 mapping by go generate (./gen); DO NOT EDIT.
+// The generator kept every name whose character, inside a host, a browser's
 // "domain to ASCII" maps to ASCII or drops (after the HTML parser has
 // resolved the reference), so that "www.&gopf;oogle-analytics.com" and
 // "www.google-ana&shy;lytics.com" are looked up as the host they name.

@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"golang.org/x/net/html"
+	"golang.org/x/net/idna"
 )
 
 func TestDecode(t *testing.T) {
@@ -67,3 +68,29 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+// TestHostRefsAsGenerated holds each entry of the generated hostRefs
+// (entity_hosts.go, `go generate`) to its sources: x/net/html resolves the
+// reference to that character, and inside a host UTS #46 maps it to ASCII
+// (a letter, or a delimiter such as the "c/o" of &incare;) or drops it, as Chromium's URL parser does. An entry a future x/net
+// changes, or a hand edit, fails here.
+func TestHostRefsAsGenerated(t *testing.T) {
+	t.Parallel()
+	assert.Greater(t, len(hostRefs), 200, "the generated table lost its entries")
+	for name, char := range hostRefs {
+		assert.Equal(t, char, html.UnescapeString("&"+name+";"), "&%s; resolves to another character", name)
+		h, err := browserIDNA.ToASCII("ab" + char + "cd.com")
+		if assert.NoError(t, err, name) {
+			assert.Regexp(t, `^ab[!-~]*cd\.com$`, h, "&%s; inside a host: ASCII, no xn-- label", name)
+			assert.NotContains(t, h, "xn--", name)
+		}
+	}
+	for _, name := range []string{"shy", "gopf", "Afr", "numero"} {
+		assert.Contains(t, hostRefs, name)
+	}
+}
+
+// browserIDNA is internal/trackers' profile of UTS #46 (host.go), which the
+// generator uses as well.
+var browserIDNA = idna.New(idna.MapForLookup(), idna.BidiRule(), idna.Transitional(false),
+	idna.StrictDomainName(false), idna.CheckHyphens(false), idna.CheckJoiners(true), idna.VerifyDNSLength(false))
