@@ -425,6 +425,7 @@ func TestCompressDecisions(t *testing.T) {
 		hdr        map[string]string
 		body       string
 		gzipped    bool
+		page       bool // rewritten: the banner added to the body
 	}{
 		"json":                {ae: "gzip", hdr: map[string]string{"Content-Type": "application/json"}, body: big, gzipped: true},
 		"small json":          {ae: "gzip", hdr: map[string]string{"Content-Type": "application/json"}, body: `{"a":1}`},
@@ -432,8 +433,8 @@ func TestCompressDecisions(t *testing.T) {
 		"gzip;q=0":            {ae: "gzip;q=0, br", hdr: map[string]string{"Content-Type": "application/json"}, body: big},
 		"no Accept-Encoding":  {hdr: map[string]string{"Content-Type": "application/json"}, body: big},
 		"png":                 {ae: "gzip", hdr: map[string]string{"Content-Type": "image/png"}, body: big},
-		"no Content-Type":     {ae: "gzip", status: 404, body: big},
-		"404 page":            {ae: "gzip", status: 404, hdr: map[string]string{"Content-Type": "text/html"}, body: big, gzipped: true},
+		"no Content-Type":     {ae: "gzip", status: 404, body: big, gzipped: true}, // sniffed as text/plain, as a 200's is
+		"404 page":            {ae: "gzip", status: 404, hdr: map[string]string{"Content-Type": "text/html"}, body: big, gzipped: true, page: true},
 		"HEAD":                {ae: "gzip", method: http.MethodHead, hdr: map[string]string{"Content-Type": "application/json"}},
 		"204":                 {ae: "gzip", status: 204, hdr: map[string]string{"Content-Type": "application/json"}},
 		"304":                 {ae: "gzip", status: 304, hdr: map[string]string{"Content-Type": "application/json"}},
@@ -488,6 +489,11 @@ func TestCompressDecisions(t *testing.T) {
 				assert.Equal(t, `W/"e"`, et, "a strong ETag names the uncompressed bytes")
 			}
 			body := string(decodeAsBrowser(t, rec.Header(), rec.Body.Bytes()))
+			if tt.page {
+				assert.Contains(t, body, tt.body)
+				assert.Contains(t, body, `id="ck-banner"`, "a 404 page is rewritten as a 200's")
+				return
+			}
 			assert.Equal(t, tt.body, body)
 		})
 	}

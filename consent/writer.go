@@ -75,7 +75,7 @@ func (rw *respWriter) WriteHeader(code int) {
 	}
 	if rw.state != wsFresh {
 		if rw.state == wsSniff {
-			return // already a 200 waiting for its first bytes
+			return // already a page waiting for its first bytes
 		}
 		if rw.cz == nil || rw.cz.mode != czHolding {
 			rw.w.WriteHeader(code) // let net/http report the superfluous call
@@ -92,7 +92,7 @@ func (rw *respWriter) WriteHeader(code int) {
 	h := rw.w.Header()
 	rw.m.filterSetCookies(h, rw.st)
 	rw.m.filterLinkHeaders(h, rw.st)
-	if code == http.StatusOK {
+	if showsPage(code) {
 		// The type first: most responses are not HTML, and skipRewrite's
 		// header lookups are then not needed.
 		ct, typed := h["Content-Type"]
@@ -345,6 +345,22 @@ func (m *Manager) wrapWriter(w http.ResponseWriter, st *State) (http.ResponseWri
 	}
 	x := &core
 	return x, x
+}
+
+// showsPage reports whether a browser shows the body of a response with this
+// final status as a page, loading what it names: 200, and as much a site's
+// custom 404 or 500 page with its template's tags in it, or a 201 answering a
+// form. Not: the statuses without a body (204, 205, 304), a part of one
+// (206, which byte ranges must not shift), and redirects, whose body a
+// browser does not render when it follows the Location.
+func showsPage(code int) bool {
+	switch {
+	case code < 200 || code >= 300 && code < 400:
+		return false
+	case code == http.StatusNoContent, code == http.StatusResetContent, code == http.StatusPartialContent:
+		return false
+	}
+	return true
 }
 
 func isHTML(ct string) bool {
