@@ -44,7 +44,7 @@ type respWriter struct {
 
 const (
 	wsFresh    uint8 = iota // nothing sent
-	wsSniff                 // 200 without Content-Type: decide at first Write
+	wsSniff                 // a page status without Content-Type: decide at first Write
 	wsSent                  // headers sent
 	wsHijacked              // connection taken over
 	wsDone                  // the handler returned and finish ran
@@ -179,7 +179,7 @@ func (rw *respWriter) finish() {
 		rw.m.filterSetCookies(rw.w.Header(), rw.st)
 		rw.m.filterLinkHeaders(rw.w.Header(), rw.st)
 	case wsSniff:
-		// A 200 with an empty body and no Content-Type.
+		// A page status with an empty body and no Content-Type.
 		rw.state = wsSent
 		rw.sendHeader(rw.status)
 	}
