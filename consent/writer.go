@@ -85,13 +85,13 @@ func (rw *respWriter) WriteHeader(code int) {
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
 		// Informational: headers still to come, but 103 Early Hints sends
 		// its Link preloads now.
-		rw.m.filterLinkHeaders(rw.w.Header(), rw.st)
+		rw.m.filterFetchHeaders(rw.w.Header(), rw.st)
 		rw.w.WriteHeader(code)
 		return
 	}
 	h := rw.w.Header()
 	rw.m.filterSetCookies(h, rw.st)
-	rw.m.filterLinkHeaders(h, rw.st)
+	rw.m.filterFetchHeaders(h, rw.st)
 	if showsPage(code) {
 		// The type first: most responses are not HTML, and skipRewrite's
 		// header lookups are then not needed.
@@ -177,7 +177,7 @@ func (rw *respWriter) finish() {
 		// The handler wrote nothing: net/http sends the headers now, so
 		// filter them here.
 		rw.m.filterSetCookies(rw.w.Header(), rw.st)
-		rw.m.filterLinkHeaders(rw.w.Header(), rw.st)
+		rw.m.filterFetchHeaders(rw.w.Header(), rw.st)
 	case wsSniff:
 		// A page status with an empty body and no Content-Type.
 		rw.state = wsSent
