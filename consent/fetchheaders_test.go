@@ -3,6 +3,7 @@ package consent
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -56,5 +57,57 @@ func TestFetchHeadersToTrackersAreDropped(t *testing.T) {
 				assert.Equal(t, want, rec.Header()[tt.key], "granted: %t", grant)
 			})
 		}
+	}
+}
+
+// A page whose Content-Type Chromium reads differently from its first line
+// (a list: the last valid type wins) or sniffs (no type, unknown/unknown)
+// renders as HTML when its body looks like HTML: the middleware must judge
+// it as such, and leave alone what Chromium will not render as a page.
+func TestContentTypesChromiumRendersAsHTMLAreRewritten(t *testing.T) {
+	t.Parallel()
+	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog})
+	require.NoError(t, err)
+	const page = `<!doctype html><html><head><title>t</title></head><body><script src="https://www.googletagmanager.com/gtm.js"></script></body></html>`
+	tests := []struct {
+		name    string
+		ct      []string // nil: no Content-Type line at all
+		body    string
+		rewrite bool
+	}{
+		{"unknown/unknown", []string{"unknown/unknown"}, page, true},
+		{"application/unknown", []string{"Application/Unknown; charset=utf-8"}, page, true},
+		{"*/*", []string{"*/*"}, page, true},
+		{"an empty value", []string{""}, page, true},
+		{"a list ending in text/html", []string{"text/plain, text/html"}, page, true},
+		{"two lines, the last text/html", []string{"application/json", "text/html; charset=utf-8"}, page, true},
+		{"an invalid last item", []string{"text/html, nonsense"}, page, true},
+		{"a list ending in JSON", []string{"text/html, application/json"}, page, false},
+		{"unknown/unknown, not HTML", []string{"unknown/unknown"}, "\x00\x01binary", false},
+		{"JSON", []string{"application/json"}, page, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tt.ct != nil {
+					w.Header()["Content-Type"] = append([]string(nil), tt.ct...)
+				}
+				_, _ = w.Write([]byte(tt.body))
+			}))
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+			if tt.rewrite {
+				assert.Contains(t, rec.Body.String(), `data-ck-blocked`, "the tracker is neutralised")
+			} else {
+				assert.Equal(t, tt.body, rec.Body.String(), "passed unchanged")
+			}
+			if len(tt.ct) == 1 && !strings.Contains(tt.ct[0], ",") || !tt.rewrite {
+				assert.Equal(t, tt.ct, rec.Header()["Content-Type"], "the handler's type stays")
+			} else {
+				got := rec.Header()["Content-Type"]
+				assert.Len(t, got, 1, "the type Chromium takes, alone")
+				assert.True(t, len(got) == 1 && isHTML(got[0]) && !strings.Contains(got[0], ","), "the type Chromium takes, alone: %q", got)
+			}
+		})
 	}
 }

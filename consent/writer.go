@@ -37,9 +37,12 @@ type respWriter struct {
 	html   htmlStream
 	state  uint8
 	status int
-	alone  bool        // LeaveAlone: rewrite, but inject nothing
-	accept uint8       // what Accept-Encoding allows the middleware to send (compress.go)
-	cz     *compressor // the middleware's own gzip, once sendHeader chose it
+	alone  bool // LeaveAlone: rewrite, but inject nothing
+	// sniffTyped: wsSniff for a type Chromium sniffs (sniffsType), whose
+	// header stays as the handler set it.
+	sniffTyped bool
+	accept     uint8       // what Accept-Encoding allows the middleware to send (compress.go)
+	cz         *compressor // the middleware's own gzip, once sendHeader chose it
 }
 
 const (
@@ -106,6 +109,21 @@ func (rw *respWriter) WriteHeader(code int) {
 			}
 		case len(ct) > 0 && isHTML(ct[0]) && !rw.m.skipRewrite(rw.r):
 			code = rw.rewriteHTML(h, code)
+		case len(ct) == 1 && !mayNameHTML(ct[0]):
+			// The common case: one plain type that is not HTML.
+		default:
+			// Several types, or one Chromium sniffs: judge what the
+			// browser will take, not the first line.
+			switch t := browserType(ct); {
+			case isHTML(t):
+				if !rw.m.skipRewrite(rw.r) {
+					h["Content-Type"] = []string{t}
+					code = rw.rewriteHTML(h, code)
+				}
+			case sniffsType(mediaType(t)) && !rw.m.skipRewrite(rw.r):
+				rw.state, rw.status, rw.sniffTyped = wsSniff, code, true
+				return
+			}
 		}
 	}
 	rw.state = wsSent
@@ -155,8 +173,15 @@ func (rw *respWriter) Write(p []byte) (int, error) {
 			return 0, nil
 		}
 		h := rw.w.Header()
-		h.Set("Content-Type", http.DetectContentType(p))
-		code := rw.startHTML(h, rw.status)
+		code := rw.status
+		if sniffed := http.DetectContentType(p); !rw.sniffTyped {
+			h.Set("Content-Type", sniffed)
+			code = rw.startHTML(h, code)
+		} else if isHTML(sniffed) {
+			// The handler's own type stays: only the body is judged,
+			// as the browser will render it.
+			code = rw.rewriteHTML(h, code)
+		}
 		rw.state = wsSent
 		rw.sendHeader(code)
 	case wsHijacked:
@@ -375,6 +400,48 @@ func isHTML(ct string) bool {
 	}
 	ct = strings.TrimSpace(ct)
 	return len(ct) == len("text/html") && strings.EqualFold(ct, "text/html")
+}
+
+// mayNameHTML reports whether a single Content-Type value that is not
+// text/html may still make Chromium render HTML: a list of types (the last
+// valid one counts) or a type it sniffs. Most values have neither a comma
+// nor one of the sniffed forms, and cost one scan.
+func mayNameHTML(ct string) bool {
+	return strings.IndexByte(ct, ',') >= 0 || sniffsType(mediaType(ct))
+}
+
+// mediaType returns ct's type and subtype, trimmed, without parameters.
+func mediaType(ct string) string {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.TrimSpace(ct)
+}
+
+// sniffsType reports whether Chromium sniffs a body served with media type
+// t (net's ShouldSniffMimeType): no type, or one of the "unknown" ones. A
+// handler that sends those gets HTML rendered if the body looks like it.
+func sniffsType(t string) bool {
+	return t == "" || strings.EqualFold(t, "unknown/unknown") || strings.EqualFold(t, "application/unknown") || t == "*/*"
+}
+
+// browserType returns the Content-Type value Chromium takes from ct, as net's
+// HttpResponseHeaders::GetMimeTypeAndCharset does: every line and every
+// comma-separated item in order, the last one with a valid type (a slash,
+// not */*) winning; "" when none is valid, and Chromium sniffs.
+func browserType(ct []string) string {
+	last := ""
+	for _, line := range ct {
+		for rest := line; rest != ""; {
+			var item string
+			item, rest = nextLinkEntry(rest) // commas inside quotes do not split
+			t := mediaType(item)
+			if strings.IndexByte(t, '/') > 0 && t != "*/*" {
+				last = strings.TrimSpace(item)
+			}
+		}
+	}
+	return last
 }
 
 // skipRewrite reports whether a 200 response to r must pass unchanged.
