@@ -227,4 +227,3 @@ func TestResponsesBlockedUntilConsent(t *testing.T) {
 		})
 	}
 }
-
