@@ -41,6 +41,8 @@ type respWriter struct {
 	// sniffTyped: wsSniff for a type Chromium sniffs (sniffsType), whose
 	// header stays as the handler set it.
 	sniffTyped bool
+	bom        uint8       // how far writeHTML looked for a UTF-16 byte order mark (utf16.go)
+	held       byte        // the body's first byte, while bom is bomHalf
 	accept     uint8       // what Accept-Encoding allows the middleware to send (compress.go)
 	cz         *compressor // the middleware's own gzip, once sendHeader chose it
 }
@@ -154,6 +156,12 @@ func (rw *respWriter) beginRewrite(h http.Header) {
 	if rw.html == nil {
 		return
 	}
+	if ct := first(h, "Content-Type"); strings.IndexByte(ct, ';') >= 0 {
+		if is, big := utf16Charset(ct); is {
+			h.Set("Content-Type", setUTF8Charset(ct))
+			rw.html, rw.bom = newUTF16Stream(rw.html, big), bomDone
+		}
+	}
 	h.Del("Content-Length")
 	if et := h.Get("Etag"); et != "" && !strings.HasPrefix(et, "W/") {
 		h.Set("Etag", "W/"+et)
@@ -190,7 +198,7 @@ func (rw *respWriter) Write(p []byte) (int, error) {
 		return 0, rw.late()
 	}
 	if rw.html != nil {
-		return rw.html.Write(p)
+		return rw.writeHTML(p)
 	}
 	return rw.body().Write(p)
 }
@@ -209,6 +217,9 @@ func (rw *respWriter) finish() {
 		rw.sendHeader(rw.status)
 	}
 	if rw.html != nil {
+		if rw.bom == bomHalf {
+			_, _ = rw.html.Write([]byte{rw.held}) // a one-byte body
+		}
 		_ = rw.html.Close()
 		rw.html = nil
 	}

@@ -43,11 +43,13 @@ func linkCase(name, link string) respCase {
 	}}
 }
 
-// utf16le returns s in UTF-16LE with a byte order mark.
-func utf16le(s string) []byte {
+// utf16le returns s in UTF-16LE, with a byte order mark when bom.
+func utf16le(s string, bom bool) []byte {
 	u := utf16.Encode([]rune(s))
-	b := make([]byte, 2, 2+2*len(u))
-	b[0], b[1] = 0xff, 0xfe
+	b := make([]byte, 0, 2+2*len(u))
+	if bom {
+		b = append(b, 0xff, 0xfe)
+	}
 	for _, c := range u {
 		b = binary.LittleEndian.AppendUint16(b, c)
 	}
@@ -95,6 +97,18 @@ var respCases = []respCase{
 	{"ct-comma", func(w http.ResponseWriter, ads, ctl string) {
 		htmlPage(w, "text/plain, text/html", `<img src="`+ads+`ct-comma" alt="">`, ctl)
 	}},
+	utf16Case("utf16-mark-and-charset", "text/html; charset=utf-16le", true),
+	utf16Case("utf16-mark-only", "text/html; charset=utf-8", true),
+	utf16Case("utf16-charset-only", "text/html; charset=utf-16", false),
+}
+
+// utf16Case is a page in UTF-16LE, with a byte order mark when bom,
+// served as ct.
+func utf16Case(name, ct string, bom bool) respCase {
+	return respCase{name, func(w http.ResponseWriter, ads, ctl string) {
+		w.Header().Set("Content-Type", ct)
+		w.Write(utf16le(`<!doctype html><html lang="en"><head><title>U</title></head><body><h1>Ü</h1><img src="`+ads+name+`" alt=""><img src="`+ctl+`done.gif" alt=""></body></html>`, bom))
+	}}
 }
 
 // respOpen are the responses not fixed yet.
@@ -110,10 +124,6 @@ var respOpen = []respCase{
 	{"svg", func(w http.ResponseWriter, ads, ctl string) {
 		w.Header().Set("Content-Type", "image/svg+xml")
 		io.WriteString(w, `<svg xmlns="http://www.w3.org/2000/svg" width="20" height="20"><image href="`+ads+`svg" width="5" height="5"/><image href="`+ctl+`done.gif" width="5" height="5"/></svg>`)
-	}},
-	{"utf16", func(w http.ResponseWriter, ads, ctl string) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-16le")
-		w.Write(utf16le(`<!doctype html><html lang="en"><head><title>U</title></head><body><img src="` + ads + `utf16" alt=""><img src="` + ctl + `done.gif" alt=""></body></html>`))
 	}},
 }
 
@@ -218,6 +228,10 @@ func TestResponsesBlockedUntilConsent(t *testing.T) {
 			}
 			for _, c := range respCases {
 				got := s.visit(tb, prefix, phase, c)
+				if phase == "undecided" && strings.HasPrefix(c.name, "utf16") {
+					assert.Equal(t, "Ü", eval[string](tb, `document.querySelector("h1").textContent`), "%s: the page reads as written", c.name)
+					assert.True(t, tb.visible("#ck-banner"), "%s: the banner shows", c.name)
+				}
 				if phase == "undecided" || phase == "nojs" {
 					assert.Empty(t, got, "%s: %s contacts the ad network", phase, c.name)
 				} else {
