@@ -111,7 +111,7 @@ func (rw *respWriter) WriteHeader(code int) {
 			}
 		case len(ct) > 0 && isHTML(ct[0]) && !rw.m.skipRewrite(rw.r):
 			code = rw.rewriteHTML(h, code)
-		case len(ct) == 1 && !mayNameHTML(ct[0]):
+		case len(ct) == 1 && !mayRenderPage(ct[0]):
 			// The common case: one plain type that is not HTML.
 		default:
 			// Several types, or one Chromium sniffs: judge what the
@@ -125,6 +125,8 @@ func (rw *respWriter) WriteHeader(code int) {
 			case sniffsType(mediaType(t)) && !rw.m.skipRewrite(rw.r):
 				rw.state, rw.status, rw.sniffTyped = wsSniff, code, true
 				return
+			case rendersXML(mediaType(t)) && !rw.m.skipRewrite(rw.r):
+				rw.m.confineXMLDoc(h, rw.st)
 			}
 		}
 	}
@@ -413,12 +415,16 @@ func isHTML(ct string) bool {
 	return len(ct) == len("text/html") && strings.EqualFold(ct, "text/html")
 }
 
-// mayNameHTML reports whether a single Content-Type value that is not
-// text/html may still make Chromium render HTML: a list of types (the last
-// valid one counts) or a type it sniffs. Most values have neither a comma
-// nor one of the sniffed forms, and cost one scan.
-func mayNameHTML(ct string) bool {
-	return strings.IndexByte(ct, ',') >= 0 || sniffsType(mediaType(ct))
+// mayRenderPage reports whether a single Content-Type value that is not
+// text/html may still make Chromium render a page that loads things: a list
+// of types (the last valid one counts), a type it sniffs, or an XML
+// document (xmldoc.go). Most values are none of these, and cost one scan.
+func mayRenderPage(ct string) bool {
+	if strings.IndexByte(ct, ',') >= 0 {
+		return true
+	}
+	t := mediaType(ct)
+	return sniffsType(t) || rendersXML(t)
 }
 
 // mediaType returns ct's type and subtype, trimmed, without parameters.
