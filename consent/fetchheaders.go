@@ -41,7 +41,13 @@ func (m *Manager) filterFetchHeaders(h http.Header, st *State) {
 	}
 	for _, k := range [...]string{"Content-Security-Policy", "Content-Security-Policy-Report-Only"} {
 		for i, p := range h[k] {
-			h[k][i] = m.filterReportURI(p, st)
+			if f := m.filterReportURI(p, st); f != p {
+				// A copy: the handler may share its slice between
+				// responses.
+				v := append([]string(nil), h[k]...)
+				v[i] = f
+				h[k] = v
+			}
 		}
 	}
 }
