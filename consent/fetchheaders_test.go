@@ -113,3 +113,33 @@ func TestContentTypesChromiumRendersAsHTMLAreRewritten(t *testing.T) {
 		})
 	}
 }
+
+// The header filters and browserType never panic, keep what names no
+// tracker, and a second pass changes nothing.
+func FuzzFetchHeaders(f *testing.F) {
+	m, err := New(Config{Keys: []KeyPair{{HashKey: testKey1}}, Logger: quietLog})
+	require.NoError(f, err)
+	for _, s := range []string{`<https://www.facebook.com/tr>; rel=preload; as=image, </a>; rel=preload`,
+		`</a.gif>; rel=preload; imagesrcset="https://www.facebook.com/x 1x"`, `"https://www.facebook.com/r.json"`,
+		`a="https://www.facebook.com/r"`, "style-src 'none'; report-uri https://www.facebook.com/r /own",
+		"text/plain, text/html", `text/html; charset="utf-16be"`, `<"a,b>; rel="x;y`} {
+		f.Add(s)
+	}
+	st := NewState([]string{"analytics", "marketing"})
+	keys := []string{"Link", "Refresh", "Speculation-Rules", "Reporting-Endpoints", "Report-To", "Content-Security-Policy"}
+	f.Fuzz(func(t *testing.T, v string) {
+		h := http.Header{}
+		for _, k := range keys {
+			h[k] = []string{v, v}
+		}
+		m.filterFetchHeaders(h, st)
+		once := h.Clone()
+		m.filterFetchHeaders(h, st)
+		assert.Equal(t, once, h, "a second pass changes nothing")
+		_ = browserType([]string{v, v})
+		_, _ = utf16Charset(v)
+		if !strings.Contains(strings.ToLower(v), "facebook") {
+			assert.Equal(t, []string{v, v}, once["Link"], "no tracker: the Link header stays")
+		}
+	})
+}
