@@ -41,7 +41,7 @@ func TestFetchHeadersToTrackersAreDropped(t *testing.T) {
 			t.Run(tt.name, func(t *testing.T) {
 				shared := append([]string(nil), tt.in...)
 				h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					w.Header()[tt.key] = shared // as a handler with one header value for every response
+					w.Header()[tt.key] = shared                 // as a handler with one header value for every response
 					w.Header().Set("Content-Type", "image/gif") // not a page: the headers act all the same
 					_, _ = w.Write([]byte("GIF89a"))
 				}))
