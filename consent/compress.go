@@ -351,7 +351,7 @@ func (z *compressor) start(compress bool) error {
 	// net/http ignores headers set after WriteHeader; holding the status
 	// would let them through, so they pass the same filters again.
 	rw.m.filterSetCookies(h, rw.st)
-	rw.m.filterLinkHeaders(h, rw.st)
+	rw.m.filterFetchHeaders(h, rw.st)
 	if !compress {
 		z.mode = czPlain
 		rw.w.WriteHeader(z.status)

@@ -90,30 +90,83 @@ func nextLinkEntry(s string) (entry, rest string) {
 }
 
 // linkPreloadsTracker reports whether one link-value fetches from a tracker
-// host whose category st does not grant.
+// host whose category st does not grant: the <URL> of a fetching relation,
+// or any candidate of its imagesrcset, which Chromium preloads instead of
+// the <URL> (a first-party <URL> can carry a tracker's image set).
 func linkPreloadsTracker(entry string, m *Manager, st *State) bool {
 	lt := strings.IndexByte(entry, '<')
 	gt := strings.IndexByte(entry, '>')
 	if lt < 0 || gt < lt {
 		return false
 	}
-	cat, ok := m.trackers.LookupURL(entry[lt+1 : gt])
-	if !ok || st.Allowed(cat) {
+	fetches := false
+	var srcset string
+	for params := entry[gt+1:]; params != ""; {
+		var name, val string
+		name, val, params = nextLinkParam(params)
+		switch {
+		case strings.EqualFold(name, "rel"):
+			for _, rel := range strings.Fields(val) {
+				switch strings.ToLower(rel) {
+				case "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch", "prerender", "compression-dictionary":
+					fetches = true
+				}
+			}
+		case strings.EqualFold(name, "imagesrcset"):
+			srcset = val
+		}
+	}
+	if !fetches {
 		return false
 	}
-	for params := entry[gt+1:]; params != ""; {
-		var p string
-		p, params, _ = strings.Cut(params, ";")
-		name, val, _ := strings.Cut(p, "=")
-		if !strings.EqualFold(strings.TrimSpace(name), "rel") {
-			continue
-		}
-		for _, rel := range strings.Fields(strings.Trim(strings.TrimSpace(val), `"`)) {
-			switch strings.ToLower(rel) {
-			case "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch", "prerender":
-				return true
-			}
+	if m.blocksURL(strings.TrimSpace(entry[lt+1:gt]), st) {
+		return true
+	}
+	for srcset != "" {
+		var cand string
+		cand, srcset, _ = strings.Cut(srcset, ",")
+		if f := strings.Fields(cand); len(f) > 0 && m.blocksURL(f[0], st) {
+			return true
 		}
 	}
 	return false
+}
+
+// blocksURL reports whether u is a tracker's whose category st does not
+// grant.
+func (m *Manager) blocksURL(u string, st *State) bool {
+	cat, ok := m.trackers.LookupURL(u)
+	return ok && !st.Allowed(cat)
+}
+
+// nextLinkParam splits off the first ";name=value" parameter of a
+// link-value's parameters, the value unquoted; a semicolon inside quotes
+// does not end it.
+func nextLinkParam(s string) (name, val, rest string) {
+	s = strings.TrimLeft(s, " \t;")
+	end := len(s)
+	inQuote := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if inQuote {
+			if c == '\\' {
+				i++
+			} else if c == '"' {
+				inQuote = false
+			}
+			continue
+		}
+		if c == '"' {
+			inQuote = true
+		} else if c == ';' {
+			end = i
+			break
+		}
+	}
+	p := s[:end]
+	if end < len(s) {
+		rest = s[end+1:]
+	}
+	name, val, _ = strings.Cut(p, "=")
+	return strings.TrimSpace(name), strings.Trim(strings.TrimSpace(val), `"`), rest
 }

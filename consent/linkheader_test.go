@@ -28,6 +28,10 @@ func TestLinkHeadersToTrackersAreDropped(t *testing.T) {
 		{"only trackers", []string{gtm, dns}, nil, false},
 		{"a tracker that is not fetched", []string{canonical}, []string{canonical}, false},
 		{"comma inside a quoted parameter", []string{`</a.js>; rel=preload; title="a, b", ` + gtm}, []string{`</a.js>; rel=preload; title="a, b"`}, false},
+		{"a first-party image whose imagesrcset is a tracker's", []string{own + `, </a.gif>; rel=preload; as=image; imagesrcset="/b.gif 1x, https://www.facebook.com/tr?a=1;b=2 2x"`}, []string{own}, false},
+		{"a first-party imagesrcset", []string{`</a.gif>; rel=preload; as=image; imagesrcset="/b.gif 1x, /c.gif 2x"`}, []string{`</a.gif>; rel=preload; as=image; imagesrcset="/b.gif 1x, /c.gif 2x"`}, false},
+		{"a compression dictionary", []string{`<https://www.googletagmanager.com/dict>; rel="compression-dictionary"`, own}, []string{own}, false},
+		{"upper case, spaces inside <>", []string{"< https://www.googletagmanager.com/gtm.js >; REL = PRELOAD; AS=script"}, nil, false},
 		{"granted", []string{gtm + ", " + own, dns}, []string{gtm + ", " + own, dns}, true},
 	}
 	for _, tt := range tests {

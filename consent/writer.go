@@ -37,9 +37,14 @@ type respWriter struct {
 	html   htmlStream
 	state  uint8
 	status int
-	alone  bool        // LeaveAlone: rewrite, but inject nothing
-	accept uint8       // what Accept-Encoding allows the middleware to send (compress.go)
-	cz     *compressor // the middleware's own gzip, once sendHeader chose it
+	alone  bool // LeaveAlone: rewrite, but inject nothing
+	// sniffTyped: wsSniff for a type Chromium sniffs (sniffsType), whose
+	// header stays as the handler set it.
+	sniffTyped bool
+	bom        uint8       // how far writeHTML looked for a UTF-16 byte order mark (utf16.go)
+	held       byte        // the body's first byte, while bom is bomHalf
+	accept     uint8       // what Accept-Encoding allows the middleware to send (compress.go)
+	cz         *compressor // the middleware's own gzip, once sendHeader chose it
 }
 
 const (
@@ -85,13 +90,13 @@ func (rw *respWriter) WriteHeader(code int) {
 	if code >= 100 && code < 200 && code != http.StatusSwitchingProtocols {
 		// Informational: headers still to come, but 103 Early Hints sends
 		// its Link preloads now.
-		rw.m.filterLinkHeaders(rw.w.Header(), rw.st)
+		rw.m.filterFetchHeaders(rw.w.Header(), rw.st)
 		rw.w.WriteHeader(code)
 		return
 	}
 	h := rw.w.Header()
 	rw.m.filterSetCookies(h, rw.st)
-	rw.m.filterLinkHeaders(h, rw.st)
+	rw.m.filterFetchHeaders(h, rw.st)
 	if showsPage(code) {
 		// The type first: most responses are not HTML, and skipRewrite's
 		// header lookups are then not needed.
@@ -106,6 +111,23 @@ func (rw *respWriter) WriteHeader(code int) {
 			}
 		case len(ct) > 0 && isHTML(ct[0]) && !rw.m.skipRewrite(rw.r):
 			code = rw.rewriteHTML(h, code)
+		case len(ct) == 1 && !mayRenderPage(ct[0]):
+			// The common case: one plain type that is not HTML.
+		default:
+			// Several types, or one Chromium sniffs: judge what the
+			// browser will take, not the first line.
+			switch t := browserType(ct); {
+			case isHTML(t):
+				if !rw.m.skipRewrite(rw.r) {
+					h["Content-Type"] = []string{t}
+					code = rw.rewriteHTML(h, code)
+				}
+			case sniffsType(mediaType(t)) && !rw.m.skipRewrite(rw.r):
+				rw.state, rw.status, rw.sniffTyped = wsSniff, code, true
+				return
+			case rendersXML(mediaType(t)) && !rw.m.skipRewrite(rw.r):
+				rw.m.confineXMLDoc(h, rw.st)
+			}
 		}
 	}
 	rw.state = wsSent
@@ -136,6 +158,12 @@ func (rw *respWriter) beginRewrite(h http.Header) {
 	if rw.html == nil {
 		return
 	}
+	if ct := first(h, "Content-Type"); strings.IndexByte(ct, ';') >= 0 {
+		if is, big := utf16Charset(ct); is {
+			h.Set("Content-Type", setUTF8Charset(ct))
+			rw.html, rw.bom = newUTF16Stream(rw.html, big), bomDone
+		}
+	}
 	h.Del("Content-Length")
 	if et := h.Get("Etag"); et != "" && !strings.HasPrefix(et, "W/") {
 		h.Set("Etag", "W/"+et)
@@ -155,8 +183,15 @@ func (rw *respWriter) Write(p []byte) (int, error) {
 			return 0, nil
 		}
 		h := rw.w.Header()
-		h.Set("Content-Type", http.DetectContentType(p))
-		code := rw.startHTML(h, rw.status)
+		code := rw.status
+		if sniffed := http.DetectContentType(p); !rw.sniffTyped {
+			h.Set("Content-Type", sniffed)
+			code = rw.startHTML(h, code)
+		} else if isHTML(sniffed) {
+			// The handler's own type stays: only the body is judged,
+			// as the browser will render it.
+			code = rw.rewriteHTML(h, code)
+		}
 		rw.state = wsSent
 		rw.sendHeader(code)
 	case wsHijacked:
@@ -165,7 +200,7 @@ func (rw *respWriter) Write(p []byte) (int, error) {
 		return 0, rw.late()
 	}
 	if rw.html != nil {
-		return rw.html.Write(p)
+		return rw.writeHTML(p)
 	}
 	return rw.body().Write(p)
 }
@@ -177,13 +212,16 @@ func (rw *respWriter) finish() {
 		// The handler wrote nothing: net/http sends the headers now, so
 		// filter them here.
 		rw.m.filterSetCookies(rw.w.Header(), rw.st)
-		rw.m.filterLinkHeaders(rw.w.Header(), rw.st)
+		rw.m.filterFetchHeaders(rw.w.Header(), rw.st)
 	case wsSniff:
 		// A page status with an empty body and no Content-Type.
 		rw.state = wsSent
 		rw.sendHeader(rw.status)
 	}
 	if rw.html != nil {
+		if rw.bom == bomHalf {
+			_, _ = rw.html.Write([]byte{rw.held}) // a one-byte body
+		}
 		_ = rw.html.Close()
 		rw.html = nil
 	}
@@ -375,6 +413,52 @@ func isHTML(ct string) bool {
 	}
 	ct = strings.TrimSpace(ct)
 	return len(ct) == len("text/html") && strings.EqualFold(ct, "text/html")
+}
+
+// mayRenderPage reports whether a single Content-Type value that is not
+// text/html may still make Chromium render a page that loads things: a list
+// of types (the last valid one counts), a type it sniffs, or an XML
+// document (xmldoc.go). Most values are none of these, and cost one scan.
+func mayRenderPage(ct string) bool {
+	if strings.IndexByte(ct, ',') >= 0 {
+		return true
+	}
+	t := mediaType(ct)
+	return sniffsType(t) || rendersXML(t)
+}
+
+// mediaType returns ct's type and subtype, trimmed, without parameters.
+func mediaType(ct string) string {
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	return strings.TrimSpace(ct)
+}
+
+// sniffsType reports whether Chromium sniffs a body served with media type
+// t (net's ShouldSniffMimeType): no type, or one of the "unknown" ones. A
+// handler that sends those gets HTML rendered if the body looks like it.
+func sniffsType(t string) bool {
+	return t == "" || strings.EqualFold(t, "unknown/unknown") || strings.EqualFold(t, "application/unknown") || t == "*/*"
+}
+
+// browserType returns the Content-Type value Chromium takes from ct, as net's
+// HttpResponseHeaders::GetMimeTypeAndCharset does: every line and every
+// comma-separated item in order, the last one with a valid type (a slash,
+// not */*) winning; "" when none is valid, and Chromium sniffs.
+func browserType(ct []string) string {
+	last := ""
+	for _, line := range ct {
+		for rest := line; rest != ""; {
+			var item string
+			item, rest = nextLinkEntry(rest) // commas inside quotes do not split
+			t := mediaType(item)
+			if strings.IndexByte(t, '/') > 0 && t != "*/*" {
+				last = strings.TrimSpace(item)
+			}
+		}
+	}
+	return last
 }
 
 // skipRewrite reports whether a 200 response to r must pass unchanged.
