@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"io"
-	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -11,8 +10,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/consentkit/consentkit/consent"
 )
 
 // fetchersBody holds, once per {U} (the ad network's URL prefix, or a
@@ -51,32 +48,14 @@ var (
 // with first-party URLs, after the ad network's in document order: once
 // the browser has fetched every control, it has had its chance to fetch
 // every case.
-type fetchersSite struct {
-	URL  string
-	ads  hits // the ad network's requests, by phase and file
-	ctl  hits // the controls', the same
-	port string
-}
+type fetchersSite struct{ *phaseSite }
 
 func newFetchersSite(t *testing.T) *fetchersSite {
 	t.Helper()
-	s := &fetchersSite{}
-	third := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.ads.add(strings.TrimPrefix(r.URL.Path, "/"))
-		http.NotFound(w, r)
-	}))
-	_, s.port, _ = net.SplitHostPort(third.Listener.Addr().String())
-	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		phase := r.URL.RawQuery
-		if rest, ok := strings.CutPrefix(r.URL.Path, "/ctl/"); ok {
-			s.ctl.add(rest)
-			http.NotFound(w, r)
-			return
-		}
-		ads := "http://ads.test:" + s.port + "/" + phase + "/"
-		ctl := "/ctl/" + phase + "/"
+	return &fetchersSite{newPhaseSite(t, func(s *phaseSite, w http.ResponseWriter, path, phase string) {
+		ads, ctl := s.adsBase(phase), "/ctl/"+phase+"/"
 		var doc string
-		switch strings.TrimPrefix(r.URL.Path, "/raw") {
+		switch path {
 		case "/page":
 			doc = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Fetchers</title></head><body><h1>Fetchers</h1>` +
 				strings.NewReplacer("{U}", ads, "{I}", "a").Replace(fetchersBody) +
@@ -85,29 +64,12 @@ func newFetchersSite(t *testing.T) *fetchersSite {
 			doc = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Frames</title></head>` +
 				`<frameset cols="50%,50%"><frame src="` + ads + `frame.html"><frame src="` + ctl + `frame.html"></frameset></html>`
 		default:
-			http.NotFound(w, r)
+			http.Error(w, "no such page", http.StatusNotFound)
 			return
 		}
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, doc)
-	})
-	m, err := consent.New(consent.Config{
-		Keys:     []consent.KeyPair{{HashKey: testKey}},
-		Store:    &memStore{},
-		Cookie:   consent.Cookie{Insecure: true},
-		Trackers: map[string]string{"ads.test": "marketing"},
-	})
-	require.NoError(t, err)
-	wrapped := m.Handler(page)
-	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/raw/") {
-			page.ServeHTTP(w, r)
-			return
-		}
-		wrapped.ServeHTTP(w, r)
-	}))
-	s.URL = srv.URL
-	return s
+	})}
 }
 
 // fetched returns the files of names the ad network was asked for in phase.

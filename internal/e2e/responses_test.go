@@ -3,7 +3,6 @@ package e2e
 import (
 	"encoding/binary"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,9 +10,6 @@ import (
 	"unicode/utf16"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
-
-	"github.com/consentkit/consentkit/consent"
 )
 
 // respCase is one response a handler can send that made, or might make,
@@ -126,54 +122,20 @@ func utf16Case(name, ct string, bom bool) respCase {
 // respSite serves every case as the handler wrote it (/raw/name) and
 // through the middleware (/name), the visit's phase in its query and in
 // every URL, so that each visit's requests are told apart.
-type respSite struct {
-	URL  string
-	ads  hits
-	ctl  hits
-	port string
-}
+type respSite struct{ *phaseSite }
 
 func newRespSite(t *testing.T) *respSite {
 	t.Helper()
-	s := &respSite{}
-	third := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.ads.add(strings.TrimPrefix(r.URL.Path, "/"))
-		http.NotFound(w, r)
-	}))
-	_, s.port, _ = net.SplitHostPort(third.Listener.Addr().String())
-	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		phase := r.URL.RawQuery
-		if rest, ok := strings.CutPrefix(r.URL.Path, "/ctl/"); ok {
-			s.ctl.add(rest)
-			http.NotFound(w, r)
-			return
-		}
-		name := strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/raw"), "/")
+	return &respSite{newPhaseSite(t, func(s *phaseSite, w http.ResponseWriter, path, phase string) {
+		name := strings.TrimPrefix(path, "/")
 		for _, c := range respCases {
 			if c.name == name {
-				c.serve(w, "http://ads.test:"+s.port+"/"+phase+"/", "/ctl/"+phase+"/"+name+"/")
+				c.serve(w, s.adsBase(phase), "/ctl/"+phase+"/"+name+"/")
 				return
 			}
 		}
 		htmlPage(w, "text/html", "", "/ctl/"+phase+"/")
-	})
-	m, err := consent.New(consent.Config{
-		Keys:     []consent.KeyPair{{HashKey: testKey}},
-		Store:    &memStore{},
-		Cookie:   consent.Cookie{Insecure: true},
-		Trackers: map[string]string{"ads.test": "marketing"},
-	})
-	require.NoError(t, err)
-	wrapped := m.Handler(page)
-	srv := newLoopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/raw/") {
-			page.ServeHTTP(w, r)
-			return
-		}
-		wrapped.ServeHTTP(w, r)
-	}))
-	s.URL = srv.URL
-	return s
+	})}
 }
 
 // visit opens case c of mode (its phase) in tb and returns the ad
