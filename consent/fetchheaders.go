@@ -109,7 +109,7 @@ func (m *Manager) reportToTracker(lines []string, st *State) bool {
 // report-uri URLs that are a tracker's st does not grant (the directive
 // goes when none is left); it allocates only when it drops one.
 func (m *Manager) filterReportURI(policy string, st *State) string {
-	if !strings.Contains(strings.ToLower(policy), "report-uri") {
+	if !containsFold(policy, "report-uri") { // nonces hold capitals: no ToLower copy per response
 		return policy
 	}
 	dirs := strings.Split(policy, ";")

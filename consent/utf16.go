@@ -31,15 +31,27 @@ func utf16Charset(ct string) (is, big bool) {
 		if !strings.EqualFold(strings.TrimSpace(name), "charset") {
 			continue
 		}
-		switch strings.ToLower(strings.Trim(strings.TrimSpace(val), `"'`)) {
-		case "utf-16", "utf-16le", "csunicode", "iso-10646-ucs-2", "ucs-2", "unicode", "unicodefeff":
-			return true, false
-		case "utf-16be", "unicodefffe":
-			return true, true
+		// Most pages say utf-8: asciiFold, not a lower-cased copy of
+		// the value on every HTML response.
+		val = strings.Trim(strings.TrimSpace(val), `"'`)
+		for _, l := range utf16Labels {
+			if asciiFold(val, l.name) {
+				return true, l.big
+			}
 		}
 		return false, false
 	}
 	return false, false
+}
+
+// utf16Labels are the WHATWG Encoding standard's labels of UTF-16LE and
+// UTF-16BE.
+var utf16Labels = [...]struct {
+	name string
+	big  bool
+}{
+	{"utf-16", false}, {"utf-16le", false}, {"csunicode", false}, {"iso-10646-ucs-2", false},
+	{"ucs-2", false}, {"unicode", false}, {"unicodefeff", false}, {"utf-16be", true}, {"unicodefffe", true},
 }
 
 // utf16Stream decodes UTF-16 into the rewriting stream next, which sees a

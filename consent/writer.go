@@ -461,7 +461,7 @@ func browserType(ct []string) string {
 	return last
 }
 
-// skipRewrite reports whether a 200 response to r must pass unchanged.
+// skipRewrite reports whether a page response to r must pass unchanged.
 func (m *Manager) skipRewrite(r *http.Request) bool {
 	if r.Method == http.MethodHead {
 		return true

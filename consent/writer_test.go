@@ -146,6 +146,24 @@ func TestHijackAndFlushThroughRealServer(t *testing.T) {
 	assert.Equal(t, "\ndata: second\n\n", string(rest))
 }
 
+// serveStatus answers method on / through m with a handler that writes code
+// and body, typed text/html unless sniffed, with a Location for a redirect.
+func serveStatus(m *Manager, method string, code int, typed bool, body string) *httptest.ResponseRecorder {
+	h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if typed {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		if code >= 300 && code < 400 {
+			w.Header().Set("Location", "/elsewhere")
+		}
+		w.WriteHeader(code)
+		_, _ = io.WriteString(w, body)
+	}))
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest(method, "/", nil))
+	return rec
+}
+
 // TestErrorPagesRewritten: a site's own 404 or 500 page is built from the
 // same template as its other pages, analytics tag included, and a browser
 // loads what it names as from a 200's. Every status whose body a browser
@@ -157,15 +175,7 @@ func TestErrorPagesRewritten(t *testing.T) {
 		`<script async src="https://www.googletagmanager.com/gtag/js?id=G-1"></script></head><body><p>Nothing here.</p></body></html>`
 	for _, code := range []int{200, 201, 203, 400, 403, 404, 410, 451, 500, 503} {
 		for _, typed := range []bool{true, false} { // false: sniffed, as net/http would
-			h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if typed {
-					w.Header().Set("Content-Type", "text/html; charset=utf-8")
-				}
-				w.WriteHeader(code)
-				_, _ = io.WriteString(w, page)
-			}))
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, httptest.NewRequest("GET", "/missing", nil))
+			rec := serveStatus(m, "GET", code, typed, page)
 			assert.Equal(t, code, rec.Code)
 			body := rec.Body.String()
 			assert.NotContains(t, body, `<script async src="https://www.googletagmanager.com`, "%d (typed %v): the tag is live", code, typed)
@@ -176,16 +186,7 @@ func TestErrorPagesRewritten(t *testing.T) {
 	// No page: no body (204, 205, 304), a byte range (206) that must not
 	// shift, a redirect a browser follows without showing its body.
 	for _, code := range []int{204, 205, 206, 301, 302, 303, 304, 307, 308} {
-		h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html")
-			if code >= 300 && code < 400 {
-				w.Header().Set("Location", "/elsewhere")
-			}
-			w.WriteHeader(code)
-			_, _ = io.WriteString(w, page)
-		}))
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		rec := serveStatus(m, "GET", code, true, page)
 		assert.Equal(t, code, rec.Code)
 		if code != 204 && code != 304 && code != 205 {
 			assert.Equal(t, page, rec.Body.String(), "%d: passed through", code)
@@ -197,23 +198,13 @@ func TestStatusesAndMethodsPassThrough(t *testing.T) {
 	t.Parallel()
 	m := fuzzManager(t)
 	for _, code := range []int{http.StatusNoContent, http.StatusNotModified, http.StatusPartialContent} {
-		h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(code)
-		}))
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		rec := serveStatus(m, "GET", code, true, "")
 		assert.Equal(t, code, rec.Code)
 		assert.Empty(t, rec.Body.String())
 	}
 	// HEAD of a page: its headers, no rewriting (there is no body).
 	for _, code := range []int{http.StatusOK, http.StatusNotFound} {
-		h := m.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html")
-			w.WriteHeader(code)
-		}))
-		rec := httptest.NewRecorder()
-		h.ServeHTTP(rec, httptest.NewRequest("HEAD", "/", nil))
+		rec := serveStatus(m, "HEAD", code, true, "")
 		assert.Equal(t, code, rec.Code)
 		assert.Empty(t, rec.Body.String())
 	}

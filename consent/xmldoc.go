@@ -33,7 +33,7 @@ func rendersXML(t string) bool {
 // confineXMLDoc adds xmlDocCSP to an XML document's headers unless st grants
 // every category.
 func (m *Manager) confineXMLDoc(h http.Header, st *State) {
-	if st != nil && st.set != nil && len(st.set.ids) < 64 && st.granted|1 == 1<<len(st.set.ids)-1 {
+	if st != nil && st.set != nil && st.granted|1 == st.set.allMask {
 		return
 	}
 	h.Add("Content-Security-Policy", xmlDocCSP)
