@@ -105,15 +105,35 @@ func (m *Manager) reportToTracker(lines []string, st *State) bool {
 	return false
 }
 
+// reportsToTracker reports whether a report-uri directive of policy names
+// a tracker st does not grant, without allocating.
+func (m *Manager) reportsToTracker(policy string, st *State) bool {
+	for d := range strings.SplitSeq(policy, ";") {
+		name := true
+		for f := range strings.FieldsSeq(d) {
+			if name {
+				if !asciiFold(f, "report-uri") {
+					break
+				}
+				name = false
+			} else if m.blocksURL(f, st) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // filterReportURI returns a Content-Security-Policy value without the
 // report-uri URLs that are a tracker's st does not grant (the directive
 // goes when none is left); it allocates only when it drops one.
 func (m *Manager) filterReportURI(policy string, st *State) string {
-	if !containsFold(policy, "report-uri") { // nonces hold capitals: no ToLower copy per response
+	// Most policies report to the site, or nowhere: found without a copy
+	// (nonces hold capitals, which ToLower would copy) or a split.
+	if !containsFold(policy, "report-uri") || !m.reportsToTracker(policy, st) {
 		return policy
 	}
 	dirs := strings.Split(policy, ";")
-	changed := false
 	for i, d := range dirs {
 		f := strings.Fields(d)
 		if len(f) == 0 || !strings.EqualFold(f[0], "report-uri") {
@@ -121,9 +141,7 @@ func (m *Manager) filterReportURI(policy string, st *State) string {
 		}
 		kept := f[:1]
 		for _, u := range f[1:] {
-			if m.blocksURL(u, st) {
-				changed = true
-			} else {
+			if !m.blocksURL(u, st) {
 				kept = append(kept, u)
 			}
 		}
@@ -132,9 +150,6 @@ func (m *Manager) filterReportURI(policy string, st *State) string {
 		} else {
 			dirs[i] = " " + strings.Join(kept, " ")
 		}
-	}
-	if !changed {
-		return policy
 	}
 	out := dirs[:0]
 	for _, d := range dirs {

@@ -106,11 +106,8 @@ func linkPreloadsTracker(entry string, m *Manager, st *State) bool {
 		name, val, params = nextLinkParam(params)
 		switch {
 		case strings.EqualFold(name, "rel"):
-			for _, rel := range strings.Fields(val) {
-				switch strings.ToLower(rel) {
-				case "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch", "prerender", "compression-dictionary":
-					fetches = true
-				}
+			for rel := range strings.FieldsSeq(val) {
+				fetches = fetches || fetchingRel(rel)
 			}
 		case strings.EqualFold(name, "imagesrcset"):
 			srcset = val
@@ -126,6 +123,21 @@ func linkPreloadsTracker(entry string, m *Manager, st *State) bool {
 		var cand string
 		cand, srcset, _ = strings.Cut(srcset, ",")
 		if f := strings.Fields(cand); len(f) > 0 && m.blocksURL(f[0], st) {
+			return true
+		}
+	}
+	return false
+}
+
+// fetchingRels are the link relations that make a browser fetch or connect
+// to the link's URL before anything on the page uses it.
+var fetchingRels = [...]string{"preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch", "prerender", "compression-dictionary"}
+
+// fetchingRel reports whether rel is one of fetchingRels, in any case, without
+// the lower-cased copy strings.ToLower makes of "Preload" on every response.
+func fetchingRel(rel string) bool {
+	for _, r := range fetchingRels {
+		if asciiFold(rel, r) {
 			return true
 		}
 	}
