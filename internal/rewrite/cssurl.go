@@ -210,10 +210,12 @@ func cssSoftAfter(held, p []byte, d int) int {
 	return d
 }
 
-// oddSlashURL judges the token holding the lone slash at b[s], followed
-// by a '\', as nextCSSTracker returns it, or start < 0.
-func (r *Rewriter) oddSlashURL(b []byte, lo, s, end int) (start int, cat string, next int) {
-	if t := cssTokenStart(b, lo, s); t >= 0 {
+// tokenURLBefore judges, as nextCSSTracker returns it (start < 0 for
+// none), the URL token that holds b[k-1] (cssTokenStart) and goes on at
+// b[k]: one whose lone slash b[k] a '\' follows, or whose scheme before
+// b[k] holds an escape.
+func (r *Rewriter) tokenURLBefore(b []byte, lo, k, end int) (start int, cat string, next int) {
+	if t := cssTokenStart(b, lo, k); t >= 0 {
 		if c, next, ok := r.cssURLAt(b, t, end); ok {
 			return t, c, next
 		}
