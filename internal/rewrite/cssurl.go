@@ -88,11 +88,9 @@ func appendCSSUnescaped(out, b []byte, i, end int) ([]byte, int) {
 					cp = cp<<4 | int(unhexDigit(b[k]))
 					k++
 				}
-				if k < end && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\f') {
+				if k < end && cssSpace[b[k]] { // "\r\n" is one
 					k++
-				} else if k < end && b[k] == '\r' {
-					k++
-					if k < end && b[k] == '\n' {
+					if b[k-1] == '\r' && k < end && b[k] == '\n' {
 						k++
 					}
 				}
