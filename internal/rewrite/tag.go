@@ -355,12 +355,8 @@ func (r *Rewriter) paintCategories(tag []byte, attrs []attr, anim bool) (mask ui
 			// values is a list separated by ';', which no URL the
 			// table matches holds before its host.
 			for rest := v; len(rest) > 0; {
-				item := rest
-				if i := bytes.IndexByte(rest, ';'); i >= 0 {
-					item, rest = rest[:i], rest[i+1:]
-				} else {
-					rest = nil
-				}
+				var item []byte
+				item, rest, _ = bytes.Cut(rest, []byte{';'})
 				if cat := r.urlCategory(bytes.TrimSpace(item), false); cat != "" {
 					mask |= 1 << k
 					cats = r.joinCategories(cats, cat)
