@@ -255,16 +255,8 @@ func (r *Rewriter) emitMarker(cat string) {
 // p and stays held.
 func (r *Rewriter) styleTail(p []byte) int {
 	d := delimFrom(p, 0)
-	if d < len(p) && cssSpace[p[d]] {
-		var prev byte
-		if d > 0 {
-			prev = p[d-1]
-		} else if n := len(r.held); n > 0 {
-			prev = r.held[n-1]
-		}
-		if mayBeSoft(p[d], prev) {
-			d = cssSoftAfter(r.held, p, d)
-		}
+	if d < len(p) && cssSpace[p[d]] && len(r.held)+d > 0 && mayBeSoft(p[d], byteAt(r.held, p, len(r.held)+d-1)) {
+		d = cssSoftAfter(r.held, p, d)
 	}
 	if d == len(p) && len(r.held)+d <= r.maxTag {
 		return len(p) // endWrite keeps holding it
