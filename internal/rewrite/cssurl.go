@@ -75,11 +75,9 @@ func appendCSSUnescaped(out, b []byte, i, end int) ([]byte, int) {
 			}
 			n := b[i+1]
 			switch {
-			case n == '\n' || n == '\f':
+			case n == '\n' || n == '\f' || n == '\r': // "\r\n" is one
 				i += 2
-			case n == '\r':
-				i += 2
-				if i < end && b[i] == '\n' {
+				if n == '\r' && i < end && b[i] == '\n' {
 					i++
 				}
 			case isHexDigit(n):
