@@ -86,7 +86,7 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			// a byte already loaded, for the slashes of comments, paths
 			// and base64, some ten thousand a corpus pass.
 			if c == '\\' {
-				if t, cat, next := r.oddSlashURL(b, lo, s, end); t >= 0 {
+				if t, cat, next := r.tokenURLBefore(b, lo, s, end); t >= 0 {
 					return t, cat, next
 				}
 			}
@@ -102,10 +102,8 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 		if t > lo && !cssDelim[b[t-1]] {
 			// An escape in the scheme ("h\74tps://") still names a host.
 			if b[s-1] == ':' {
-				if t = cssTokenStart(b, lo, t); t >= 0 {
-					if c, next, ok := r.cssURLAt(b, t, end); ok {
-						return t, c, next
-					}
+				if t, cat, next := r.tokenURLBefore(b, lo, t, end); t >= 0 {
+					return t, cat, next
 				}
 			}
 			continue
@@ -257,16 +255,8 @@ func (r *Rewriter) emitMarker(cat string) {
 // p and stays held.
 func (r *Rewriter) styleTail(p []byte) int {
 	d := delimFrom(p, 0)
-	if d < len(p) && cssSpace[p[d]] {
-		var prev byte
-		if d > 0 {
-			prev = p[d-1]
-		} else if n := len(r.held); n > 0 {
-			prev = r.held[n-1]
-		}
-		if mayBeSoft(p[d], prev) {
-			d = cssSoftAfter(r.held, p, d)
-		}
+	if d < len(p) && cssSpace[p[d]] && len(r.held)+d > 0 && mayBeSoft(p[d], byteAt(r.held, p, len(r.held)+d-1)) {
+		d = cssSoftAfter(r.held, p, d)
 	}
 	if d == len(p) && len(r.held)+d <= r.maxTag {
 		return len(p) // endWrite keeps holding it

@@ -75,11 +75,9 @@ func appendCSSUnescaped(out, b []byte, i, end int) ([]byte, int) {
 			}
 			n := b[i+1]
 			switch {
-			case n == '\n' || n == '\f':
+			case n == '\n' || n == '\f' || n == '\r': // "\r\n" is one
 				i += 2
-			case n == '\r':
-				i += 2
-				if i < end && b[i] == '\n' {
+				if n == '\r' && i < end && b[i] == '\n' {
 					i++
 				}
 			case isHexDigit(n):
@@ -88,11 +86,9 @@ func appendCSSUnescaped(out, b []byte, i, end int) ([]byte, int) {
 					cp = cp<<4 | int(unhexDigit(b[k]))
 					k++
 				}
-				if k < end && (b[k] == ' ' || b[k] == '\t' || b[k] == '\n' || b[k] == '\f') {
+				if k < end && cssSpace[b[k]] { // "\r\n" is one
 					k++
-				} else if k < end && b[k] == '\r' {
-					k++
-					if k < end && b[k] == '\n' {
+					if b[k-1] == '\r' && k < end && b[k] == '\n' {
 						k++
 					}
 				}
@@ -210,10 +206,12 @@ func cssSoftAfter(held, p []byte, d int) int {
 	return d
 }
 
-// oddSlashURL judges the token holding the lone slash at b[s], followed
-// by a '\', as nextCSSTracker returns it, or start < 0.
-func (r *Rewriter) oddSlashURL(b []byte, lo, s, end int) (start int, cat string, next int) {
-	if t := cssTokenStart(b, lo, s); t >= 0 {
+// tokenURLBefore judges, as nextCSSTracker returns it (start < 0 for
+// none), the URL token that holds b[k-1] (cssTokenStart) and goes on at
+// b[k]: one whose lone slash b[k] a '\' follows, or whose scheme before
+// b[k] holds an escape.
+func (r *Rewriter) tokenURLBefore(b []byte, lo, k, end int) (start int, cat string, next int) {
+	if t := cssTokenStart(b, lo, k); t >= 0 {
 		if c, next, ok := r.cssURLAt(b, t, end); ok {
 			return t, c, next
 		}

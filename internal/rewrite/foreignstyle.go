@@ -56,8 +56,10 @@ func (r *Rewriter) foreignStyle(p []byte, i int) int {
 			r.styleText(p, i, len(p))
 			return len(p)
 		}
-		if !(r.fsAbs >= r.off && int(r.fsAbs-r.off) == i && bytes.IndexByte(p[i:i+j], '&') >= 0 &&
-			r.foreignStyleRefs(p, i, i+j)) {
+		// Only the whole text, from where the start tag ended, is read
+		// with its references resolved (see above).
+		whole := r.fsAbs == r.off+int64(i)
+		if !whole || bytes.IndexByte(p[i:i+j], '&') < 0 || !r.foreignStyleRefs(p, i, i+j) {
 			r.styleText(p, i, i+j)
 		}
 		i += j
