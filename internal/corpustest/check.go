@@ -268,6 +268,14 @@ func (c *checker) element(n *html.Node, noscript bool) {
 		}
 	case "body", "table", "td", "th", "tr", "tbody", "thead", "tfoot", "col", "colgroup":
 		c.attrURL(n, noscript, tag, "background")
+	case "a", "area":
+		// Hyperlink auditing: each URL of the list is pinged as the link
+		// is followed.
+		if v, ok := attr(n, "", "ping"); ok {
+			for _, u := range strings.Fields(v) {
+				c.url(n, noscript, tag+" ping", u)
+			}
+		}
 	case "meta":
 		if h, _ := attr(n, "", "http-equiv"); strings.EqualFold(strings.TrimSpace(h), "refresh") {
 			if v, ok := attr(n, "", "content"); ok {

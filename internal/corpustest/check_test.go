@@ -57,6 +57,8 @@ func TestCheckFlagsLiveTrackers(t *testing.T) {
 		"td background":               {`<table><tr><td background="https://pixel.quantserve.com/p.gif"></td></tr></table>`, "td background"},
 		"tr background":               {`<table><tr background="https://pixel.quantserve.com/p.gif"><td></td></tr></table>`, "tr background"},
 		"colgroup background":         {`<table><colgroup background="https://pixel.quantserve.com/p.gif"></colgroup></table>`, "colgroup background"},
+		"a ping":                      {`<a href="/x" ping="/log https://pixel.quantserve.com/p">x</a>`, "a ping"},
+		"area ping":                   {`<map><area href="/y" ping="//pixel.quantserve.com/q"></map>`, "area ping"},
 		"svg fill":                    {`<svg><rect fill="url(https://pixel.quantserve.com/g.svg#g)"/></svg>`, "svg fill"},
 		"svg marker-end":              {`<svg><path marker-end="url('//pixel.quantserve.com/m.svg#m')"/></svg>`, "svg marker-end"},
 		"svg root cursor":             {`<svg cursor="url(https://pixel.quantserve.com/c.cur), auto"></svg>`, "svg cursor"},

@@ -482,9 +482,14 @@ func corpusAcceptCookie(t *testing.T, base string) *http.Cookie {
 // leaving a page took 0.5 s a visit before, 0.2 s after; the refused and
 // tracker request counts stayed within their run-to-run noise. The other
 // tests keep a browser configured as a visitor's is.
+//
+// Hyperlink auditing is on in this browser (the suite's turns it off, as
+// a quiet profile): TestPingsBlockedUntilConsent follows links to see
+// their pings; the corpus test follows none.
 var corpusBrowserFlags = []chromedp.ExecAllocatorOption{
 	chromedp.Flag("disable-features", "Translate,BlinkGenPropertyTrees,BackForwardCache,site-per-process,IsolateOrigins"),
 	chromedp.Flag("disable-site-isolation-trials", true),
+	chromedp.Flag("no-pings", false),
 }
 
 // corpusTabs is how many tabs visit pages at once.

@@ -83,7 +83,7 @@ func TestAttrIndexAgreesWithValue(t *testing.T) {
 		_, _, attrs := parseTag(tag, nil)
 		var at attrIndex
 		at.index(tag, attrs)
-		for id := attrName(1); id < numAttrNames; id++ {
+		for id := attrName(1); id < attrNameCount; id++ {
 			wantV, wantOK := value(tag, attrs, attrNameSet.words[id])
 			v, ok := at.value(tag, attrs, id)
 			if ok != wantOK || string(v) != string(wantV) {

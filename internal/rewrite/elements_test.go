@@ -84,6 +84,36 @@ func TestEveryFetchingElement(t *testing.T) {
 	runBlockCases(t, none, tests)
 }
 
+// TestPing covers hyperlink auditing: a link or an image map's area sends a
+// POST to each URL of its ping when it is followed, and a click on a link is
+// not consent to the tracker it pings. The ping goes to data-ck-ping until
+// the category is granted; the link itself keeps working.
+func TestPing(t *testing.T) {
+	t.Parallel()
+	const ga = "https://www.google-analytics.com/collect?v=1"
+	const dc = "https://ad.doubleclick.net/click"
+	tests := []struct{ name, in, want string }{
+		{"a", `<a href="/story" ping="` + ga + `">read</a>`,
+			`<a data-ck-blocked="analytics" href="/story" data-ck-ping="` + ga + `">read</a>`},
+		{"area", `<map name=m><area shape=rect coords="0,0,9,9" href="/x" ping="` + dc + `"></map>`,
+			`<map name=m><area data-ck-blocked="marketing" shape=rect coords="0,0,9,9" href="/x" data-ck-ping="` + dc + `"></map>`},
+		{"the tracker second in the list", `<a href=/x ping="/own/log ` + dc + `">x</a>`,
+			`<a data-ck-blocked="marketing" href=/x data-ck-ping="/own/log ` + dc + `">x</a>`},
+		{"any case, unquoted", `<A HREF=/x PING=` + dc + `>x</A>`, `<A data-ck-blocked="marketing" HREF=/x data-ck-ping=` + dc + `>x</A>`},
+		{"a reference in the host", `<a href=/x ping="https://ad.doubleclick&period;net/c">x</a>`,
+			`<a data-ck-blocked="marketing" href=/x data-ck-ping="https://ad.doubleclick&period;net/c">x</a>`},
+		{"first-party pings stay", `<a href=/x ping="/log https://example.org/p">x</a>`, ""},
+		{"a link without ping is left alone", `<a href="` + dc + `">x</a>`, ""},
+		{"a relative ping under a tracker base", `<base href="https://ad.doubleclick.net/"><a ping=x>y</a>`,
+			`<base href="https://ad.doubleclick.net/"><a data-ck-blocked="marketing" data-ck-ping=x>y</a>`},
+		{"a short background under a tracker base", `<base href="//ad.doubleclick.net/"><table><tr><td background=x>y</table>`,
+			`<base href="//ad.doubleclick.net/"><table><tr><td data-ck-blocked="marketing" data-ck-background=x>y</table>`},
+		{"data-consent holds the ping", `<a href=/x data-consent=marketing ping=/own>x</a>`,
+			`<a data-ck-blocked="marketing" href=/x data-consent=marketing data-ck-ping=/own>x</a>`},
+	}
+	runBlockCases(t, rewrite.Config{}, tests)
+}
+
 // TestReferencesInURLs holds URL attributes whose scheme or authority is
 // written with character references to the judgement of the decoded URL:
 // the quick path that judges a raw value (rawURLCategory) may only answer

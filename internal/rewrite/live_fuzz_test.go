@@ -32,6 +32,7 @@ var liveSeeds = []string{
 	`<table><thead background=//ad.doubleclick.net/h><tr background=//ad.doubleclick.net/r><td>x</td></tr></thead><colgroup background=//ad.doubleclick.net/g><col background=//ad.doubleclick.net/c></table>`,
 	`<frameset><frame src=//ad.doubleclick.net/f></frameset>`,
 	`<svg><filter><feImage href=//ad.doubleclick.net/i /><FEIMAGE xlink:href=//ad.doubleclick.net/j></FEIMAGE></filter></svg>`,
+	`<a href=/x ping="/log https://ad.doubleclick.net/p">x</a><map><area href=/y ping=//ad.doubleclick.net/q></map>`,
 }
 
 // liveURLAttrs are the attributes that make an element fetch, by namespace
@@ -42,7 +43,7 @@ var liveURLAttrs = map[string][]string{
 	"video": {"src", "poster"}, "audio": {"src"}, "source": {"src", "srcset"}, "track": {"src"},
 	"input": {"src"}, "body": {"background"}, "table": {"background"}, "td": {"background"}, "th": {"background"},
 	"tr": {"background"}, "tbody": {"background"}, "thead": {"background"}, "tfoot": {"background"},
-	"col": {"background"}, "colgroup": {"background"}, "frame": {"src"},
+	"col": {"background"}, "colgroup": {"background"}, "frame": {"src"}, "a": {"ping"}, "area": {"ping"},
 	"svg script": {"href", "xlink:href"}, "svg image": {"href", "xlink:href"}, "svg feImage": {"href", "xlink:href"},
 }
 
@@ -80,6 +81,8 @@ func liveTrackers(doc *html.Node, tab *trackers.Table) []string {
 					urls := []string{a.Val}
 					if name == "srcset" {
 						urls = srcsetURLs(a.Val)
+					} else if name == "ping" {
+						urls = strings.Fields(a.Val)
 					}
 					for _, u := range urls {
 						if _, ok := tab.LookupURL(u); ok {

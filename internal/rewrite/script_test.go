@@ -78,8 +78,9 @@ func TestInlineScript(t *testing.T) {
 
 // TestReadOnceNeverPasses holds attrsOnce's short cut, which finishes the
 // tags it reads without asking passes or watchSettings: passes is true only
-// of elemOther and elemBreakout, and watchSettings looks only at <a> and
-// <button>, which are elemOther; readOnce must mark neither.
+// of elemOther and the elems from elemBreakout on, and watchSettings looks
+// only at <a> (elemA, among those) and <button> (elemOther); readOnce must
+// mark none of them.
 func TestReadOnceNeverPasses(t *testing.T) {
 	t.Parallel()
 	for e := range numElems {

@@ -30,7 +30,7 @@ func parseTag(tag []byte, attrs []attr) (nameEnd, end int, _ []attr) {
 // parseAttrs is parseTag for a tag whose name ends at nameEnd, such as one
 // the tokenizer has read the name of: a second loop over the name would
 // mispredict its exit once more. It also returns the mask scanAttrs would
-// (see nameBit and askedLens), computed where the name is at hand: a second
+// (see nameBit and asked), computed where the name is at hand: a second
 // loop over the attributes cost attrsOnce about 40 instructions a tag.
 func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr, seen uint64) {
 	attrs = attrs[:0]
@@ -51,7 +51,7 @@ func parseAttrs(tag []byte, nameEnd int, attrs []attr) (_, end int, _ []attr, se
 		// about once a name.
 		i = attrNameEnd(tag, i+1)
 		a.ne = i
-		if l := uint(i - a.ns); askedLens>>(l&63)&1 != 0 { // as scanAttrs tests it
+		if l := uint(i - a.ns); asked(l, tag[a.ns]) { // as scanAttrs tests it
 			seen |= nameBit(tag[a.ns], tag[i-1], int(l))
 		}
 		j := i
@@ -176,7 +176,9 @@ var placeholderAttr = [numElems]attrName{elemIframe: anSrc, elemEmbed: anSrc, el
 // image as soon as it is parsed, used by a filter or not. Blink maps
 // background to a background image on the body and on every table part
 // (HTMLTablePartElement: the table, its sections, rows, cells, columns and
-// column groups; not its caption).
+// column groups; not its caption). A link or an image map's area sends a
+// POST to each URL of its ping (hyperlink auditing) when it is followed:
+// a click on a link is not consent to the tracker it pings.
 var urlAttrs = [numElems][]attrName{
 	elemScript:   {anSrc, anHref, anXlinkHref},
 	elemIframe:   {anSrc, anSrcdoc},
@@ -203,6 +205,8 @@ var urlAttrs = [numElems][]attrName{
 	elemCol:      {anBackground},
 	elemColgroup: {anBackground},
 	elemMeta:     {anContent},
+	elemA:        {anPing},
+	elemArea:     {anPing},
 }
 
 // needle is, for the elements whose URL attribute is rare, a word their tag
@@ -219,6 +223,8 @@ var needle, needleBit = func() (w [numElems]string, b [numElems]uint64) {
 	}
 	w[elemInput] = "src"
 	w[elemMeta], b[elemMeta] = "refresh", bitHTTPEquiv // a meta only fetches as a refresh, which takes http-equiv
+	w[elemA], b[elemA] = "ping", bitPing
+	w[elemArea], b[elemArea] = "ping", bitPing
 	return w, b
 }()
 
@@ -265,7 +271,7 @@ func (r *Rewriter) decide(e elem, tag []byte) []byte {
 	// so a tag without '(' (or a reference that could stand for one)
 	// needs no parsing for its style; nor does one too short to hold one
 	// (tooShortToFetch).
-	if !judged && tooShortToFetch(len(tag), r.nameLen) && r.paintCats == "" {
+	if !judged && !r.baseSeen && tooShortToFetch(len(tag), r.nameLen) && r.paintCats == "" {
 		return nil
 	}
 	styled := r.anames&bitStyle != 0 && (bytes.IndexByte(tag, '(') >= 0 || bytes.IndexByte(tag, '&') >= 0)
@@ -463,6 +469,17 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 			}
 		case anSrcdoc:
 			c = r.textCategory(r.decode(v))
+		case anPing:
+			// A list of URLs, each pinged.
+			v = r.decode(v)
+			for i := 0; i < len(v) && c == ""; {
+				for i < len(v) && isSpace(v[i]) {
+					i++
+				}
+				j := spaceFrom(v, i)
+				c = r.urlCategory(v[i:j], false)
+				i = j
+			}
 		default:
 			c = r.rawURLCategory(v, doc)
 			// A link's data: URL is a style sheet whose url()s and

@@ -100,7 +100,7 @@ var tagClasses = func() []struct {
 // init panics if a name added to the list breaks it, so any test run
 // shows it).
 const (
-	classMul  = 0x03322575bc0a4ea5
+	classMul  = 0x3c5a017f746a1db9
 	classBits = 8
 )
 

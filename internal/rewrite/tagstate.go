@@ -12,7 +12,7 @@ import (
 // a tight loop of its own and transitions are jumps, not a dispatch per byte.
 //
 // It also returns a mask of the attribute names it read, one bit per name
-// of a length asked about (see nameBit and askedLens): the attributes that make the rewriter look at an ordinary
+// that may be asked about (see nameBit and asked): the attributes that make the rewriter look at an ordinary
 // tag again are few (style, data-ck-settings, http-equiv), so most tags are
 // dismissed on one AND instead of being parsed a second time. A name that
 // began in an earlier Write sets every bit: its first letter is gone, and the
@@ -68,7 +68,7 @@ name:
 	// every bit is set already). The length's low six bits are tested,
 	// without a branch for names of 64 bytes or more: a false bit only
 	// sends a tag to the second look (parseAttrs tests the same way).
-	if l := uint(i - ns); askedLens>>(l&63)&1 != 0 {
+	if l := uint(i - ns); asked(l, p[ns]) {
 		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + l) & 63)
 	}
 	if i == n {
@@ -244,9 +244,25 @@ func nameBit(first, last byte, n int) uint64 {
 	return 1 << ((uint(first|0x20)*34 + uint(last|0x20)*23 + uint(n)) & 63)
 }
 
-// askedLens has a bit per length of the names below: scanAttrs hashes no
-// other name.
-const askedLens = 1<<len("style") | 1<<len("http-equiv") | 1<<len("background") | 1<<len(SettingsAttr)
+// askedNames are the attribute names whose bits the rewriter tests.
+var askedNames = [...]string{"style", "http-equiv", "background", SettingsAttr, "ping"}
+
+// askedFirst has, per name length (its low six bits), a bit per first byte
+// (its low five bits, a letter's in either case) of the names of
+// askedNames: scanAttrs and parseAttrs hash no other name. Asking the
+// first letter with the length spares the hash of most names of those
+// lengths (class, title, width, href, type, name, role, ...), and the
+// branch that asks is taken about as rarely as the names are written.
+var askedFirst = func() (t [64]uint32) {
+	for _, n := range askedNames {
+		t[len(n)&63] |= 1 << (n[0] & 31)
+	}
+	return t
+}()
+
+// asked reports whether a name of l bytes beginning with first may be one
+// of askedNames, by askedFirst: false positives only cost a hash.
+func asked(l uint, first byte) bool { return askedFirst[l&63]>>(first&31)&1 != 0 }
 
 // The bits of the attribute names a tag must have for a second look:
 // nameBit's formula as constants, so that the tests of the mask take an
@@ -257,10 +273,16 @@ const (
 	// background is as long as http-equiv: its bit costs the tokenizer
 	// nothing more.
 	bitBackground = 1 << (('b'*34 + 'd'*23 + len("background")) & 63)
+	// ping is as long as none of the others: its length costs the
+	// tokenizer a hash of every name of four bytes (href, type, name,
+	// role, ...). On the corpus two of those share its bit, and a few
+	// names of ten bytes (data-title, data-value): about 170 more tags
+	// of 137,000 get a second look.
+	bitPing = 1 << (('p'*34 + 'g'*23 + len("ping")) & 63)
 	// bitsLook are the attributes that send an ordinary tag, or one of
 	// the elements from elemBreakout on, to a second look: a style, a
-	// background, a meta's http-equiv.
-	bitsLook    = bitStyle | bitBackground | bitHTTPEquiv
+	// background, a meta's http-equiv, a link's ping.
+	bitsLook    = bitStyle | bitBackground | bitHTTPEquiv | bitPing
 	bitSettings = 1 << (('d'*34 + 's'*23 + len(SettingsAttr)) & 63)
 )
 
@@ -394,18 +416,20 @@ func (r *Rewriter) passes(p []byte, end int) bool {
 	// (The tests' onTag hook sees only script and iframe tags, which
 	// never pass.)
 	return r.elem-1 >= elemBreakout-1 && !r.endTag && r.nframes+r.fover == 0 && !r.headAfter &&
-		(r.anames&bitsLook == 0 || tooShortToFetch(end-int(r.tokAbs-r.off), r.nameLen))
+		(r.anames&bitsLook == 0 || !r.baseSeen && tooShortToFetch(end-int(r.tokAbs-r.off), r.nameLen))
 }
 
 // tooShortToFetch reports whether a tag of n bytes, '<' to '>', with a
-// name of nameLen bytes is too short to hold the shortest style or
-// background attribute that loads something: ` background=//a`, its host
-// of one letter (a table may hold one-label hosts), one byte shorter than
+// name of nameLen bytes is too short to hold the shortest attribute of
+// bitsLook that loads something: ` ping=//a`, its host of one letter (a
+// table may hold one-label hosts); ` background=//a` and
 // ` style=x:url(//a` (unquoted, its url() left open: CSS closes it at the
-// end of the value); a meta refresh needs more. The bound serves all, so
-// that a tag with none of them, the common one, is told in one test.
+// end of the value) are longer, a meta refresh longer still. The bound
+// serves all, so that a tag with none of them, the common one, is told in
+// one test. A relative URL is shorter (` ping=x`): callers do not ask once
+// the document has a <base href>, which can send one to a tracker.
 func tooShortToFetch(n, nameLen int) bool {
-	return n < len("<")+nameLen+len(` background=//a`)+len(">")
+	return n < len("<")+nameLen+len(` ping=//a`)+len(">")
 }
 
 // passes's test needs the elems that may pass to be the last: elemBreakout
@@ -760,9 +784,9 @@ func (r *Rewriter) attrsOnce(p []byte, i int) (int, bool) {
 		r.checkScan(p, i, base+end)
 	}
 	// tagEnd, less what cannot apply: readOnce marks neither elemOther
-	// nor elemBreakout (TestReadOnceNeverPasses), so the tag does not
-	// pass, nor is it an <a> or a <button> (elemOther) that watchSettings
-	// looks at.
+	// nor the elems from elemBreakout on (TestReadOnceNeverPasses), so the
+	// tag does not pass, nor is it an <a> (elemA) or a <button>
+	// (elemOther) that watchSettings looks at.
 	end += base + 1
 	r.look = false
 	return r.tagDone(p, end), true
@@ -812,7 +836,7 @@ func (r *Rewriter) startTag(p []byte, i int) int {
 	}
 	r.look = false
 	// passes, for a start tag whose headAfter is false.
-	if e-1 >= elemBreakout-1 && r.nframes+r.fover == 0 && (seen&bitsLook == 0 || tooShortToFetch(j+1-int(r.tokAbs-r.off), l)) {
+	if e-1 >= elemBreakout-1 && r.nframes+r.fover == 0 && (seen&bitsLook == 0 || !r.baseSeen && tooShortToFetch(j+1-int(r.tokAbs-r.off), l)) {
 		r.st = sData
 		return j + 1
 	}

@@ -99,8 +99,9 @@ const (
 	// The elements from elemBreakout on pass the tokenizer as ordinary
 	// ones unless an attribute asks for a second look (see passes): a meta
 	// fetches only as a refresh, which takes http-equiv, and the table
-	// parts only through a background attribute; both are rare, the
-	// elements common on real pages.
+	// parts only through a background attribute, a link or an image
+	// map's area only through ping; all are rare, the elements common on
+	// real pages.
 	elemMeta
 	elemTable
 	elemTd
@@ -111,6 +112,8 @@ const (
 	elemTfoot
 	elemCol
 	elemColgroup
+	elemA
+	elemArea
 	elemSet     // SVG's set, in foreign content
 	elemAnimate // SVG's animate, in foreign content
 	numElems
@@ -164,6 +167,8 @@ var elemNames = [numElems]string{
 	elemTfoot:         "tfoot",
 	elemCol:           "col",
 	elemColgroup:      "colgroup",
+	elemA:             "a",
+	elemArea:          "area",
 	elemSet:           "set",
 	elemAnimate:       "animate",
 }
