@@ -89,9 +89,7 @@ func TestPingsBlockedUntilConsent(t *testing.T) {
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(target)))
 		tb.settle(ctx)
 		if accept {
-			clicked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const b = document.querySelector('#ck-banner .ck-accept'); if (!b || typeof window.consentkit !== 'object') return false; window.stay = true; b.click(); return true; })()`))
-			require.NoError(t, err)
-			require.True(t, clicked, "the banner's Accept all, with the loader running")
+			tb.acceptInPlace(ctx, t)
 			// The restore runs as the decision comes back.
 			restored := false
 			for deadline := time.Now().Add(10 * time.Second); !restored && time.Now().Before(deadline); {
@@ -108,9 +106,7 @@ func TestPingsBlockedUntilConsent(t *testing.T) {
 		}
 		tb.follow(ctx, t)
 		if accept {
-			stayed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stay === true`))
-			require.NoError(t, err)
-			assert.True(t, stayed, "restored in place, without a reload")
+			tb.assertStayed(ctx, t)
 		}
 		require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
 		reqs, _ := tb.rec.take()

@@ -203,6 +203,24 @@ func (tb *corpusTab) settleFor(ctx context.Context, want []int) {
 	}
 }
 
+// acceptInPlace clicks Accept all in the banner of the page the tab shows,
+// with the loader running, and marks the page, so that assertStayed can
+// tell that what follows happened without a reload.
+func (tb *corpusTab) acceptInPlace(ctx context.Context, t *testing.T) {
+	t.Helper()
+	clicked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const b = document.querySelector('#ck-banner .ck-accept'); if (!b || typeof window.consentkit !== 'object') return false; window.stay = true; b.click(); return true; })()`))
+	require.NoError(t, err)
+	require.True(t, clicked, "the banner's Accept all, with the loader running")
+}
+
+// assertStayed checks that the page acceptInPlace marked is still there.
+func (tb *corpusTab) assertStayed(ctx context.Context, t *testing.T) {
+	t.Helper()
+	stayed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stay === true`))
+	require.NoError(t, err)
+	assert.True(t, stayed, "restored in place, without a reload")
+}
+
 // TestURLForms serves one page holding every form of urlForms, each with its
 // own URL path, and loads it in Chromium with every off-machine request
 // refused and recorded (corpus_test.go's tab): as written (each form must be
@@ -243,9 +261,7 @@ func TestURLForms(t *testing.T) {
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate(base+"/page/urlforms")))
 	tb.settle(ctx)
 	undecidedReqs, _ := tb.rec.take()
-	clicked, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const b = document.querySelector('#ck-banner .ck-accept'); if (!b || typeof window.consentkit !== 'object') return false; window.stay = true; b.click(); return true; })()`))
-	require.NoError(t, err)
-	require.True(t, clicked, "the banner's Accept all, with the loader running")
+	tb.acceptInPlace(ctx, t)
 	var inPlace []int
 	for _, f := range urlForms {
 		if urlFormsStale[f.id] == "" {
@@ -253,9 +269,7 @@ func TestURLForms(t *testing.T) {
 		}
 	}
 	tb.settleFor(ctx, inPlace)
-	stayed, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.stay === true`))
-	require.NoError(t, err)
-	assert.True(t, stayed, "restored in place, without a reload")
+	tb.assertStayed(ctx, t)
 	require.NoError(t, chromedp.Do(ctx, chromedp.Navigate("about:blank")))
 	inPlaceReqs, _ := tb.rec.take()
 	accepted := tb.visit(base, base+"/page/urlforms", corpusAccepted, cookie)
