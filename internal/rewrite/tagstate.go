@@ -12,9 +12,10 @@ import (
 // a tight loop of its own and transitions are jumps, not a dispatch per byte.
 //
 // It also returns a mask of the attribute names it read, one bit per name
-// that may be asked about (see nameBit and asked): the attributes that make the rewriter look at an ordinary
-// tag again are few (style, data-ck-settings, http-equiv), so most tags are
-// dismissed on one AND instead of being parsed a second time. A name that
+// that may be asked about (see nameBit and asked): the attributes that make
+// the rewriter look at an ordinary tag again are few (style, background,
+// http-equiv, ping, data-ck-settings), so most tags are dismissed on one
+// AND instead of being parsed a second time. A name that
 // began in an earlier Write sets every bit: its first letter is gone, and the
 // mask may only err toward parsing.
 func scanAttrs(p []byte, i int, st state) (int, state, uint64) {
@@ -64,10 +65,11 @@ name:
 	// Four bytes a step (eight with the end found by bit tricks, as tag
 	// names are read, came out even: fewer misses, more work).
 	i = attrNameEnd(p, i)
-	// Only names of the lengths asked about get their bit (when resumed,
-	// every bit is set already). The length's low six bits are tested,
-	// without a branch for names of 64 bytes or more: a false bit only
-	// sends a tag to the second look (parseAttrs tests the same way).
+	// Only names that may be asked about, by their length and first
+	// letter, get their bit (when resumed, every bit is set already). The
+	// length's low six bits are tested, without a branch for names of 64
+	// bytes or more: a false bit only sends a tag to the second look
+	// (parseAttrs tests the same way).
 	if l := uint(i - ns); asked(l, p[ns]) {
 		seen |= 1 << ((uint(p[ns]|0x20)*34 + uint(p[i-1]|0x20)*23 + l) & 63)
 	}
