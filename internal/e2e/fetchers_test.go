@@ -83,6 +83,14 @@ func (s *fetchersSite) fetched(phase string, names []string) []string {
 	return got
 }
 
+// assertAllFetched waits until every one of paths has been fetched from
+// the ad network in phase, and says which were not when some never are.
+func (s *fetchersSite) assertAllFetched(t *testing.T, phase string, paths []string, msg string) {
+	t.Helper()
+	assertEventually(t, func() bool { return len(s.fetched(phase, paths)) == len(paths) }, msg)
+	assert.Equal(t, paths, s.fetched(phase, paths), msg)
+}
+
 // settle waits until the browser has fetched every control of phase, then
 // a little longer, for requests issued together to arrive.
 func (s *fetchersSite) settle(t *testing.T, phase string, names []string) {
@@ -111,9 +119,7 @@ func TestFetchersBlockedUntilConsent(t *testing.T) {
 
 	raw := newTab(t)
 	raw.open(s.URL + "/raw/page?raw")
-	assertEventually(t, func() bool { return len(s.fetched("raw", fetchersPaths)) == len(fetchersPaths) },
-		"the raw page fetches every case")
-	assert.Equal(t, fetchersPaths, s.fetched("raw", fetchersPaths), "the raw page fetches every case")
+	s.assertAllFetched(t, "raw", fetchersPaths, "the raw page fetches every case")
 	raw.open(s.URL + "/raw/frames?rawframes")
 	assertEventually(t, func() bool { return s.ads.get("rawframes/frame.html") > 0 }, "the raw frameset fetches its frame")
 
@@ -137,13 +143,9 @@ func TestFetchersBlockedUntilConsent(t *testing.T) {
 		s.settle(t, "accepted", fetchersPaths)
 		require.Empty(t, s.fetched("accepted", fetchersPaths), "undecided: nothing fetched before the choice")
 		tb.click("#ck-banner .ck-accept")
-		assertEventually(t, func() bool { return len(s.fetched("accepted", fetchersInPlace)) == len(fetchersInPlace) },
-			"accepted all: every case is fetched in place")
-		assert.Equal(t, fetchersInPlace, s.fetched("accepted", fetchersInPlace), "accepted all: every case is fetched in place")
+		s.assertAllFetched(t, "accepted", fetchersInPlace, "accepted all: every case is fetched in place")
 		tb.open(s.URL + "/page?acceptednext")
-		assertEventually(t, func() bool { return len(s.fetched("acceptednext", fetchersPaths)) == len(fetchersPaths) },
-			"accepted all: every case is fetched with the next page")
-		assert.Equal(t, fetchersPaths, s.fetched("acceptednext", fetchersPaths), "accepted all: every case is fetched with the next page")
+		s.assertAllFetched(t, "acceptednext", fetchersPaths, "accepted all: every case is fetched with the next page")
 		tb.open(s.URL + "/frames?acceptedframes")
 		assertEventually(t, func() bool { return s.ads.get("acceptedframes/frame.html") > 0 }, "accepted all: the frame is fetched")
 	}

@@ -156,16 +156,7 @@ func TestBaseHref(t *testing.T) {
 		{"absolute urls ignore the base", `<base href="https://doubleclick.net/"><img src="https://example.org/a.png">`, ""},
 		{"first-party base", `<base href="https://example.org/"><script src="a.js"></script>`, ""},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			want := tt.want
-			if want == "" {
-				want = tt.in
-			}
-			assert.Equal(t, want, rewriteAllSplits(t, rewrite.Config{}, tt.in))
-		})
-	}
+	runBlockCases(t, rewrite.Config{}, tests)
 }
 
 func TestCSS(t *testing.T) {

@@ -473,12 +473,9 @@ func (r *Rewriter) elementCategory(e elem, tag []byte, attrs []attr, at *attrInd
 			// A list of URLs, each pinged.
 			v = r.decode(v)
 			for i := 0; i < len(v) && c == ""; {
-				for i < len(v) && isSpace(v[i]) {
-					i++
-				}
-				j := spaceFrom(v, i)
-				c = r.urlCategory(v[i:j], false)
-				i = j
+				var u []byte
+				u, i = nextWord(v, i)
+				c = r.urlCategory(u, false)
 			}
 		default:
 			c = r.rawURLCategory(v, doc)
@@ -818,16 +815,23 @@ func declaresCharset(tag []byte, r *Rewriter) bool {
 // fetchingLink reports whether a link's rel makes the browser load its href.
 func fetchingLink(rel []byte) bool {
 	for i := 0; i < len(rel); {
-		for i < len(rel) && isSpace(rel[i]) {
-			i++
-		}
-		start := i
-		i = spaceFrom(rel, i)
-		if fetchingRels.find(rel[start:i]) != 0 {
+		var w []byte
+		w, i = nextWord(rel, i)
+		if fetchingRels.find(w) != 0 {
 			return true
 		}
 	}
 	return false
+}
+
+// nextWord returns the space-separated word of v at or after v[i], empty at
+// the end of v, and the index after it: the items of a rel or a ping.
+func nextWord(v []byte, i int) ([]byte, int) {
+	for i < len(v) && isSpace(v[i]) {
+		i++
+	}
+	j := spaceFrom(v, i)
+	return v[i:j], j
 }
 
 // fetchingRels are the link types that make a browser load a link's href.
