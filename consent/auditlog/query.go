@@ -326,7 +326,7 @@ type CategoryCount struct {
 	Denied   int64  `json:"denied"`
 }
 
-const microsPerDay = 24 * 60 * 60 * 1_000_000
+const microsPerDay int64 = 24 * 60 * 60 * 1_000_000
 
 // DailyCounts returns the decisions f selects counted per UTC day, oldest
 // day first. f's cursor, order and limit are ignored. The database groups

@@ -257,3 +257,41 @@ func BenchmarkRewriteCorpusCacheStates(b *testing.B) {
 		b.ReportMetric(float64(s.d[1])/float64(s.d[0]), "x-baseline-"+s.name)
 	}
 }
+
+// TestCorpusScriptsVectorMatchesDotByDot judges every inline script of the
+// corpus with the dots read a block at a time (where the processor can) and
+// a dot at a time, and wants the same category from both.
+func TestCorpusScriptsVectorMatchesDotByDot(t *testing.T) {
+	pages := corpusPages(t)
+	sc := rewrite.NewScanner(trackers.Default())
+	scripts, found := 0, 0
+	for _, page := range pages {
+		for rest := page; ; {
+			i := bytes.Index(rest, []byte("<script"))
+			if i < 0 {
+				break
+			}
+			rest = rest[i:]
+			gt := bytes.IndexByte(rest, '>')
+			end := bytes.Index(rest, []byte("</script"))
+			if gt < 0 || end < gt {
+				rest = rest[len("<script"):]
+				continue
+			}
+			text := rest[gt+1 : end]
+			rest = rest[end:]
+			vector := sc.Script(text)
+			was := trackers.SetVectorScan(false)
+			scalar := sc.Script(text)
+			trackers.SetVectorScan(was)
+			if vector != scalar {
+				t.Fatalf("script of %d bytes: %q a block at a time, %q a dot at a time", len(text), vector, scalar)
+			}
+			scripts++
+			if vector != "" {
+				found++
+			}
+		}
+	}
+	t.Logf("%d scripts, %d of them a tracker's, judged alike", scripts, found)
+}

@@ -172,3 +172,47 @@ func TestSnippetSpacesBeforeCall(t *testing.T) {
 		}
 	}
 }
+
+// TestTextCategoryVectorMatchesDotByDot holds textCategory's block-at-a-time
+// reading of dots (trackers.HostFilter.DotCandidates, where the processor
+// has it) to its dot-at-a-time reading: tracker hosts and code dense in
+// dots at every offset around the 64-byte blocks, the end of a call's
+// DotChunk and the tail read a dot at a time, and the category, reason and
+// match it reports.
+func TestTextCategoryVectorMatchesDotByDot(t *testing.T) {
+	t.Parallel()
+	tab := trackers.Default()
+	judge := func(vector bool, text []byte) (string, Reason, string) {
+		r := &Rewriter{tab: tab, filter: tab.Filter(), cfg: Config{Report: nopReporter{}}}
+		if vector {
+			return r.textCategory(text), r.why, string(r.match)
+		}
+		was := trackers.SetVectorScan(false)
+		defer trackers.SetVectorScan(was)
+		return r.textCategory(text), r.why, string(r.match)
+	}
+	fills := []string{"a.b.c(d.e);", "x", "window.dataLayer.push({});\n", "co.net.de.io"}
+	hosts := []string{"", "'//www.google-analytics.com/analytics.js'", "s.src='https://connect.facebook.net/x.js'",
+		"\"https:\\/\\/static.hotjar.com\\/c\\/\"", "cdn.example.com", "u=adfox.ru"}
+	for _, fill := range fills {
+		for _, host := range hosts {
+			for pad := 0; pad < 700; pad += 1 + pad/64 {
+				text := []byte(strings.Repeat(fill, pad/len(fill)+1)[:pad] + host + strings.Repeat(" ", pad%70))
+				c, why, match := judge(false, text)
+				vc, vwhy, vmatch := judge(true, text)
+				if c != vc || why != vwhy || match != vmatch {
+					t.Fatalf("%q: dot by dot %q %v %q, vector %q %v %q", text, c, why, match, vc, vwhy, vmatch)
+				}
+				if host != "" && host != "cdn.example.com" && c == "" {
+					t.Fatalf("%q: no tracker found", text)
+				}
+			}
+		}
+	}
+}
+
+// nopReporter makes a Rewriter record why and what matched, for tests that
+// read r.why and r.match.
+type nopReporter struct{}
+
+func (nopReporter) Neutralised(Event) {}

@@ -143,6 +143,10 @@ type Rewriter struct {
 	// onTag, when set by tests, sees every script and iframe start tag; raw
 	// is nil for a tag longer than maxTag.
 	onTag func(name string, raw []byte)
+
+	// dots holds the dots of text that textCategory takes a block at a
+	// time (trackers.HostFilter.DotCandidates); it is scratch, not state.
+	dots [trackers.DotChunk]int32
 }
 
 var pool = sync.Pool{New: func() any { return new(Rewriter) }}

@@ -33,6 +33,21 @@ var labelChar = func() (t [256]bool) {
 func (r *Rewriter) textCategory(b []byte) string {
 	f := r.filter
 	i := 0
+	// Where the processor can, the dots are found and their next three
+	// bytes tested a block at a time; the rest of b, at most the last 66
+	// bytes, is read a dot at a time below.
+	for {
+		n, next := f.DotCandidates(b, i, &r.dots)
+		for _, dot := range r.dots[:n] {
+			if c := r.hostAtDot(b, int(dot)); c != "" {
+				return c
+			}
+		}
+		if next == i {
+			break
+		}
+		i = next
+	}
 	for {
 		j := bytes.IndexByte(b[i:], '.')
 		if j < 0 {
@@ -52,33 +67,46 @@ func (r *Rewriter) textCategory(b []byte) string {
 		} else if k+2 != len(b) || !f.MayBeginEnd(b[k], b[k+1], 0) {
 			continue
 		}
-		end := min(len(b), k+f.MaxTop+1)
-		for k < end && labelChar[b[k]] {
-			k++
-		}
-		if k == end && k < len(b) || k < len(b) && b[k] == '.' || !f.MayEnd(b[dot+1:k]) {
-			continue // too long, not the last label, or no host ends so
-		}
-		// The label before the dot: with the last one, the pair every
-		// table host ends in.
-		ps := dot
-		for ps > 0 && labelChar[b[ps-1]] {
-			ps--
-		}
-		ps = skipEscapedSlash(b, ps)
-		if ps >= dot || !f.MayMatch(b[ps:k]) {
-			continue
-		}
-		s := ps
-		for s > 0 && hostChar[b[s-1]] {
-			s--
-		}
-		s = skipEscapedSlash(b, s)
-		if c, ok := r.lookupHost(b[s:k]); ok && !r.allowed(c) {
-			r.hit(ReasonHost, b[s:k])
+		if c := r.hostAtDot(b, dot); c != "" {
 			return c
 		}
 	}
+}
+
+// hostAtDot reads the word after the dot at b[dot], whose first bytes
+// passed MayBeginEnd, and, when it may be the last label of a table host,
+// the host it ends; it returns the category of that host when it is a
+// tracker the visitor has not granted, or "".
+func (r *Rewriter) hostAtDot(b []byte, dot int) string {
+	f := r.filter
+	k := dot + 1
+	end := min(len(b), k+f.MaxTop+1)
+	for k < end && labelChar[b[k]] {
+		k++
+	}
+	if k == end && k < len(b) || k < len(b) && b[k] == '.' || !f.MayEnd(b[dot+1:k]) {
+		return "" // too long, not the last label, or no host ends so
+	}
+	// The label before the dot: with the last one, the pair every
+	// table host ends in.
+	ps := dot
+	for ps > 0 && labelChar[b[ps-1]] {
+		ps--
+	}
+	ps = skipEscapedSlash(b, ps)
+	if ps >= dot || !f.MayMatch(b[ps:k]) {
+		return ""
+	}
+	s := ps
+	for s > 0 && hostChar[b[s-1]] {
+		s--
+	}
+	s = skipEscapedSlash(b, s)
+	if c, ok := r.lookupHost(b[s:k]); ok && !r.allowed(c) {
+		r.hit(ReasonHost, b[s:k])
+		return c
+	}
+	return ""
 }
 
 // maxSnippetScan bounds the scripts searched for snippet shapes: loader
