@@ -10,7 +10,11 @@ import (
 func dotCandsAVX2(p *byte, n int, from int, top3 *uint64, code *uint8, out *int32) (cnt int, next int)
 
 // haveDotCands is whether DotCandidates has a vector body here.
-var haveDotCands = cpu.X86.HasAVX2
+var haveDotCands = haveDotVector
+
+// haveDotVector is whether the processor has what dotCandsAVX2 needs: AVX2
+// for the compares, BMI1 and POPCNT for the masks.
+var haveDotVector = cpu.X86.HasAVX2 && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
 
 // DotCandidates finds, in 64-byte blocks from b[from:], the dots of b whose
 // next three bytes pass MayBeginEnd, writing their indexes to out and
@@ -21,7 +25,7 @@ var haveDotCands = cpu.X86.HasAVX2
 // vector body for it, it reads nothing and returns from.
 //
 // A text scanner's dots are most of its calls of bytes.IndexByte, one every
-// fifty-odd bytes of script; this answers a block's dots in one compare and
+// fifty-odd bytes of script; this finds a block's dots in two compares and
 // tests their bytes without a branch a dot.
 func (f *HostFilter) DotCandidates(b []byte, from int, out *[DotChunk]int32) (n, next int) {
 	if !haveDotCands || from < 0 || len(b)-from < 67 {
@@ -35,6 +39,6 @@ func (f *HostFilter) DotCandidates(b []byte, from int, out *[DotChunk]int32) (n,
 // reading and benchmarks can measure it. It returns the previous setting.
 func SetVectorScan(on bool) (was bool) {
 	was = haveDotCands
-	haveDotCands = on && cpu.X86.HasAVX2
+	haveDotCands = on && haveDotVector
 	return was
 }
