@@ -259,8 +259,8 @@ func BenchmarkRewriteCorpusCacheStates(b *testing.B) {
 }
 
 // TestCorpusScriptsVectorMatchesDotByDot judges every inline script of the
-// corpus with the dots read a block at a time (where the processor can) and
-// a dot at a time, and wants the same category from both.
+// corpus with its dots and '(' read a block at a time (where the processor
+// can) and one at a time, and wants the same category from both.
 func TestCorpusScriptsVectorMatchesDotByDot(t *testing.T) {
 	pages := corpusPages(t)
 	sc := rewrite.NewScanner(trackers.Default())
@@ -281,9 +281,10 @@ func TestCorpusScriptsVectorMatchesDotByDot(t *testing.T) {
 			text := rest[gt+1 : end]
 			rest = rest[end:]
 			vector := sc.Script(text)
-			was := trackers.SetVectorScan(false)
+			was, wasParen := trackers.SetVectorScan(false), rewrite.SetParenScan(false)
 			scalar := sc.Script(text)
 			trackers.SetVectorScan(was)
+			rewrite.SetParenScan(wasParen)
 			if vector != scalar {
 				t.Fatalf("script of %d bytes: %q a block at a time, %q a dot at a time", len(text), vector, scalar)
 			}

@@ -1,6 +1,8 @@
 package rewrite
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -173,27 +175,32 @@ func TestSnippetSpacesBeforeCall(t *testing.T) {
 	}
 }
 
-// TestTextCategoryVectorMatchesDotByDot holds textCategory's block-at-a-time
-// reading of dots (trackers.HostFilter.DotCandidates, where the processor
-// has it) to its dot-at-a-time reading: tracker hosts and code dense in
-// dots at every offset around the 64-byte blocks, the end of a call's
-// DotChunk and the tail read a dot at a time, and the category, reason and
-// match it reports.
+// TestTextCategoryVectorMatchesDotByDot holds textCategory's and
+// snippetCategory's block-at-a-time readings of dots and '('
+// (trackers.HostFilter.DotCandidates and parenCandidates, where the
+// processor has them) to their one-at-a-time readings: tracker hosts,
+// snippets and code dense in both at every offset around the 64-byte
+// blocks, the end of a call's chunk and the tail read one at a time, and
+// the category, reason and match reported.
 func TestTextCategoryVectorMatchesDotByDot(t *testing.T) {
 	t.Parallel()
 	tab := trackers.Default()
 	judge := func(vector bool, text []byte) (string, Reason, string) {
 		r := &Rewriter{tab: tab, filter: tab.Filter(), cfg: Config{Report: nopReporter{}}}
-		if vector {
-			return r.textCategory(text), r.why, string(r.match)
+		if !vector {
+			was, wasParen := trackers.SetVectorScan(false), SetParenScan(false)
+			defer func() { trackers.SetVectorScan(was); SetParenScan(wasParen) }()
 		}
-		was := trackers.SetVectorScan(false)
-		defer trackers.SetVectorScan(was)
-		return r.textCategory(text), r.why, string(r.match)
+		c := r.textCategory(text)
+		if c == "" {
+			c = r.snippetCategory(text)
+		}
+		return c, r.why, string(r.match)
 	}
-	fills := []string{"a.b.c(d.e);", "x", "window.dataLayer.push({});\n", "co.net.de.io"}
+	fills := []string{"a.b.c(d.e);", "x", "window.dataLayer.push({});\n", "co.net.de.io", "f(g(h (", "push (  ga("}
 	hosts := []string{"", "'//www.google-analytics.com/analytics.js'", "s.src='https://connect.facebook.net/x.js'",
-		"\"https:\\/\\/static.hotjar.com\\/c\\/\"", "cdn.example.com", "u=adfox.ru"}
+		"\"https:\\/\\/static.hotjar.com\\/c\\/\"", "cdn.example.com", "u=adfox.ru",
+		";fbq('init', '1');", "\ngtag ('config', 'G-1');", " _paq.push(['trackPageView']);", ";window.clarity (\"set\")"}
 	for _, fill := range fills {
 		for _, host := range hosts {
 			for pad := 0; pad < 700; pad += 1 + pad/64 {
@@ -216,3 +223,64 @@ func TestTextCategoryVectorMatchesDotByDot(t *testing.T) {
 type nopReporter struct{}
 
 func (nopReporter) Neutralised(Event) {}
+
+// checkParenCandidates holds parenCandidates, from every start in b, to
+// the one-at-a-time reading it stands for: the '(' of b[max(from, 2):next]
+// whose pair before passes parenKeys, in order, and no more than
+// parenChunk bytes; and parenKeys to snippetEnd and isSpace.
+func checkParenCandidates(t *testing.T, b []byte) {
+	t.Helper()
+	var out [parenChunk]int32
+	for from := 0; from <= len(b); from++ {
+		n, next := parenCandidates(b, from, &out)
+		if next == from && n != 0 || next != from && (next < 2 || next-max(from, 2) > parenChunk || next > len(b)) {
+			t.Fatalf("from %d of %d: %d found, next %d", from, len(b), n, next)
+		}
+		var want []int32
+		for p := max(from, 2); p < next; p++ {
+			if b[p] != '(' {
+				continue
+			}
+			k := parenKey(b[p-2], b[p-1])
+			inKeys := parenKeys[k/64]&(1<<(k%64)) != 0
+			if inKeys != (snippetEnd(b[p-2], b[p-1]) || isSpace(b[p-1])) {
+				t.Fatalf("parenKeys on %q: %v", b[p-2:p], inKeys)
+			}
+			if inKeys {
+				want = append(want, int32(p))
+			}
+		}
+		if got := out[:n]; fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("from %d next %d in %q: got %v, want %v", from, next, b, got, want)
+		}
+	}
+}
+
+// TestParenCandidates checks the vector reading of '(' against the
+// one-at-a-time one on text dense in '(' and in the bytes of snippet
+// names, of every length around the bounds.
+func TestParenCandidates(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	const alphabet = "((((gaqhpush $_ \t\n.=)'\x00\xff"
+	for _, l := range []int{0, 1, 2, 3, 63, 64, 65, 66, 67, 130, 131, 511, 512, 513, 577, 578, 579, 1100, 3000} {
+		for range 4 {
+			b := make([]byte, l)
+			for k := range b {
+				b[k] = alphabet[rng.IntN(len(alphabet))]
+			}
+			checkParenCandidates(t, b)
+		}
+	}
+}
+
+func FuzzParenCandidates(f *testing.F) {
+	f.Add([]byte("window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date());"))
+	f.Add([]byte("!function(f,b,e,v,n,t,s){if(f.fbq)return;n=f.fbq=function(){n.callMethod?n.callMethod.apply(n,arguments):n.queue.push(arguments)};"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 4096 {
+			return
+		}
+		checkParenCandidates(t, b)
+	})
+}

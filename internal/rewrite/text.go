@@ -1,6 +1,10 @@
 package rewrite
 
-import "bytes"
+import (
+	"bytes"
+
+	"github.com/consentkit/consentkit/internal/trackers"
+)
 
 // hostChar marks the bytes a host name is made of (letters, digits, '-',
 // '.'), in either case.
@@ -124,7 +128,24 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 	if len(b) > maxSnippetScan {
 		return ""
 	}
-	for i := 0; ; {
+	// Where the processor can, the '(' are found and the pairs before
+	// them tested a block at a time (parenCandidates); the rest of b, at
+	// most its last 63 bytes, is read a '(' at a time below. r.dots is
+	// free: textCategory is done with it.
+	i := 0
+	for {
+		n, next := parenCandidates(b, i, &r.dots)
+		for _, p := range r.dots[:n] {
+			if c := r.snippetAt(b, int(p)); c != "" {
+				return c
+			}
+		}
+		if next == i {
+			break
+		}
+		i = next
+	}
+	for {
 		j := bytes.IndexByte(b[i:], '(')
 		if j < 0 {
 			return ""
@@ -135,56 +156,101 @@ func (r *Rewriter) snippetCategory(b []byte) string {
 		// (identCode 0), so the pair right before the '(' is tested
 		// first: nine calls in ten, which end in no such pair, are passed
 		// over without the walk over spaces, which one call in fifty has.
-		e := p
-		if e < 2 {
+		if p < 2 {
 			continue
 		}
-		if a := b[e-2 : e]; !snippetEnd(a[0], a[1]) {
-			if !isSpace(a[1]) {
-				continue // not worth the walk back
-			}
-			for e > 0 && isSpace(b[e-1]) {
-				e--
-			}
-			if e < 2 {
-				continue
-			}
-			if a := b[e-2 : e]; !snippetEnd(a[0], a[1]) {
-				continue
-			}
+		if a := b[p-2 : p]; !snippetEnd(a[0], a[1]) && !isSpace(a[1]) {
+			continue // not worth the walk back
 		}
-		s := e
-		for s > 0 && e-s < 24 && identChar(b[s-1]) {
-			s--
-		}
-		if s == e || s > 0 && identChar(b[s-1]) {
-			continue
-		}
-		id := b[s:e]
-		if s > 1 && b[s-1] == '.' && isQueueMethod(id) {
-			// obj.push(…), obj.load(…): the object is the vendor's queue.
-			oe := s - 1
-			os := oe
-			for os > 0 && oe-os < 32 && identChar(b[os-1]) {
-				os--
-			}
-			if os < oe && (os == 0 || !identChar(b[os-1]) && (b[os-1] != '.' || afterWindow(b[:os-1]))) {
-				if cat := snippetIdent(b[os:oe], '.', b[s:]); cat != "" && !r.allowed(cat) {
-					r.hit(ReasonInlineSnippet, b[os:oe])
-					return cat
-				}
-			}
-			continue
-		}
-		if s > 0 && b[s-1] == '.' && !afterWindow(b[:s-1]) {
-			continue
-		}
-		if cat := snippetIdent(id, '(', b[p+1:]); cat != "" && !r.allowed(cat) {
-			r.hit(ReasonInlineSnippet, id)
-			return cat
+		if c := r.snippetAt(b, p); c != "" {
+			return c
 		}
 	}
 }
+
+// snippetAt reads the call whose '(' is at b[p], p >= 2, and returns the
+// category of the tracker snippet it makes when the visitor has not
+// granted it, or "".
+func (r *Rewriter) snippetAt(b []byte, p int) string {
+	e := p
+	if a := b[e-2 : e]; !snippetEnd(a[0], a[1]) {
+		for e > 0 && isSpace(b[e-1]) {
+			e--
+		}
+		if e < 2 {
+			return ""
+		}
+		if a := b[e-2 : e]; !snippetEnd(a[0], a[1]) {
+			return ""
+		}
+	}
+	s := e
+	for s > 0 && e-s < 24 && identChar(b[s-1]) {
+		s--
+	}
+	if s == e || s > 0 && identChar(b[s-1]) {
+		return ""
+	}
+	id := b[s:e]
+	if s > 1 && b[s-1] == '.' && isQueueMethod(id) {
+		// obj.push(…), obj.load(…): the object is the vendor's queue.
+		oe := s - 1
+		os := oe
+		for os > 0 && oe-os < 32 && identChar(b[os-1]) {
+			os--
+		}
+		if os < oe && (os == 0 || !identChar(b[os-1]) && (b[os-1] != '.' || afterWindow(b[:os-1]))) {
+			if cat := snippetIdent(b[os:oe], '.', b[s:]); cat != "" && !r.allowed(cat) {
+				r.hit(ReasonInlineSnippet, b[os:oe])
+				return cat
+			}
+		}
+		return ""
+	}
+	if s > 0 && b[s-1] == '.' && !afterWindow(b[:s-1]) {
+		return ""
+	}
+	if cat := snippetIdent(id, '(', b[p+1:]); cat != "" && !r.allowed(cat) {
+		r.hit(ReasonInlineSnippet, id)
+		return cat
+	}
+	return ""
+}
+
+// parenChunk is the most bytes one call of parenCandidates looks at, and
+// so the most '(' it can return: it fills textCategory's buffer.
+const parenChunk = trackers.DotChunk
+
+// parenCode numbers the bytes before a call's '(' in seven bits for
+// parenCandidates: identifier bytes as identCode (1-63), the spaces 64,
+// any other byte 0.
+var parenCode = func() (t [256]uint8) {
+	t = identCode
+	for c := range t {
+		if isSpace(byte(c)) {
+			t[c] = 64
+		}
+	}
+	return t
+}()
+
+// parenKey numbers the pair of bytes before a '(' in fourteen bits.
+func parenKey(c0, c1 byte) uint { return uint(parenCode[c0])<<7 | uint(parenCode[c1]) }
+
+// parenKeys has a bit for each pair before a '(' that snippetCategory
+// looks at: those that end a name of snippetNames (snippetEnd), and those
+// that end in a space, since the name may come before the spaces.
+var parenKeys = func() (t [1 << 14 / 64]uint64) {
+	for _, n := range snippetNames {
+		k := parenKey(n[len(n)-2], n[len(n)-1])
+		t[k/64] |= 1 << (k % 64)
+	}
+	for c0 := range 128 {
+		k := uint(c0)<<7 | 64
+		t[k/64] |= 1 << (k % 64)
+	}
+	return t
+}()
 
 // snippetNames are the names snippetIdent and isQueueMethod know: a call
 // whose name ends in two bytes none of them ends in is passed over without

@@ -5,12 +5,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentkit/consentkit/internal/rewrite"
 	"github.com/consentkit/consentkit/internal/trackers"
 )
 
 // BenchmarkRewriteCorpusVectorScan measures what reading the dots of inline
-// scripts a block at a time (trackers.HostFilter.DotCandidates) gains over
-// reading them a dot at a time, the way the in-process A/B comparisons of
+// scripts (trackers.HostFilter.DotCandidates) and the '(' of small ones
+// (parenCandidates) a block at a time gains over reading them one at a
+// time, the way the in-process A/B comparisons of
 // docs/PERFORMANCE.md are made: one binary, the two settings alternating
 // pass by pass, the processor's caches flushed by a 96 MiB write before
 // each pass, so that both read the corpus from memory as the ratio
@@ -20,10 +22,11 @@ func BenchmarkRewriteCorpusVectorScan(b *testing.B) {
 	pages := corpusPages(b)
 	trackers.Default().Filter()
 	evict := make([]byte, 96<<20)
-	was := trackers.SetVectorScan(true)
-	defer trackers.SetVectorScan(was)
+	was, wasParen := trackers.SetVectorScan(true), rewrite.SetParenScan(true)
+	defer func() { trackers.SetVectorScan(was); rewrite.SetParenScan(wasParen) }()
 	pass := func(vector bool) time.Duration {
 		trackers.SetVectorScan(vector)
+		rewrite.SetParenScan(vector)
 		for i := range evict {
 			evict[i] = byte(i)
 		}
