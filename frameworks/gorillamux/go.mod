@@ -6,6 +6,8 @@ replace github.com/consentkit/consentkit => ../..
 
 require github.com/consentkit/consentkit v0.0.0-00010101000000-000000000000
 
+require golang.org/x/sys v0.50.0 // indirect
+
 require (
 	github.com/gorilla/mux v1.8.1
 	github.com/gorilla/securecookie v1.1.2 // indirect

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentkit/consentkit/internal/bytescan"
 	"github.com/consentkit/consentkit/internal/rewrite"
 	"github.com/consentkit/consentkit/internal/trackers"
 )
@@ -281,10 +282,9 @@ func TestCorpusScriptsVectorMatchesDotByDot(t *testing.T) {
 			text := rest[gt+1 : end]
 			rest = rest[end:]
 			vector := sc.Script(text)
-			was, wasParen := trackers.SetVectorScan(false), rewrite.SetParenScan(false)
+			was := bytescan.SetVector(false)
 			scalar := sc.Script(text)
-			trackers.SetVectorScan(was)
-			rewrite.SetParenScan(wasParen)
+			bytescan.SetVector(was)
 			if vector != scalar {
 				t.Fatalf("script of %d bytes: %q a block at a time, %q a dot at a time", len(text), vector, scalar)
 			}

@@ -49,11 +49,3 @@ func (s *Scanner) CSS(css []byte) ([]byte, string) {
 // SetCheckRecorded makes r check, for every start tag it reads with
 // parseTag, that scanAttrs would have read it the same way.
 func (r *Rewriter) SetCheckRecorded() { r.checkRec = true }
-
-// SetParenScan turns parenCandidates' vector body off or back on (where
-// the processor has it) and returns the previous setting.
-func SetParenScan(on bool) (was bool) {
-	was = haveParenCands
-	haveParenCands = on && haveParenVector
-	return was
-}

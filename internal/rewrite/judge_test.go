@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consentkit/consentkit/internal/bytescan"
 	"github.com/consentkit/consentkit/internal/trackers"
 	"github.com/stretchr/testify/assert"
 )
@@ -177,8 +178,8 @@ func TestSnippetSpacesBeforeCall(t *testing.T) {
 
 // TestTextCategoryVectorMatchesDotByDot holds textCategory's and
 // snippetCategory's block-at-a-time readings of dots and '('
-// (trackers.HostFilter.DotCandidates and parenCandidates, where the
-// processor has them) to their one-at-a-time readings: tracker hosts,
+// (trackers.HostFilter.DotCandidates and parenCandidates, on bytescan,
+// where the processor has its vector body) to their one-at-a-time readings: tracker hosts,
 // snippets and code dense in both at every offset around the 64-byte
 // blocks, the end of a call's chunk and the tail read one at a time, and
 // the category, reason and match reported.
@@ -188,8 +189,8 @@ func TestTextCategoryVectorMatchesDotByDot(t *testing.T) {
 	judge := func(vector bool, text []byte) (string, Reason, string) {
 		r := &Rewriter{tab: tab, filter: tab.Filter(), cfg: Config{Report: nopReporter{}}}
 		if !vector {
-			was, wasParen := trackers.SetVectorScan(false), SetParenScan(false)
-			defer func() { trackers.SetVectorScan(was); SetParenScan(wasParen) }()
+			was := bytescan.SetVector(false)
+			defer bytescan.SetVector(was)
 		}
 		c := r.textCategory(text)
 		if c == "" {

@@ -5,13 +5,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/consentkit/consentkit/internal/rewrite"
+	"github.com/consentkit/consentkit/internal/bytescan"
 	"github.com/consentkit/consentkit/internal/trackers"
 )
 
 // BenchmarkRewriteCorpusVectorScan measures what reading the dots of inline
 // scripts (trackers.HostFilter.DotCandidates) and the '(' of small ones
-// (parenCandidates) a block at a time gains over reading them one at a
+// (parenCandidates), both on bytescan, a block at a time gains over reading them one at a
 // time, the way the in-process A/B comparisons of
 // docs/PERFORMANCE.md are made: one binary, the two settings alternating
 // pass by pass, the processor's caches flushed by a 96 MiB write before
@@ -22,11 +22,10 @@ func BenchmarkRewriteCorpusVectorScan(b *testing.B) {
 	pages := corpusPages(b)
 	trackers.Default().Filter()
 	evict := make([]byte, 96<<20)
-	was, wasParen := trackers.SetVectorScan(true), rewrite.SetParenScan(true)
-	defer func() { trackers.SetVectorScan(was); rewrite.SetParenScan(wasParen) }()
+	was := bytescan.SetVector(true)
+	defer bytescan.SetVector(was)
 	pass := func(vector bool) time.Duration {
-		trackers.SetVectorScan(vector)
-		rewrite.SetParenScan(vector)
+		bytescan.SetVector(vector)
 		for i := range evict {
 			evict[i] = byte(i)
 		}

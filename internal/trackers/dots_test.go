@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"github.com/consentkit/consentkit/internal/bytescan"
 	"github.com/consentkit/consentkit/internal/trackers"
 )
 
@@ -59,8 +60,8 @@ func TestDotCandidates(t *testing.T) {
 	}
 	b := []byte("x.com y.net z.de " + string(make([]byte, 600)) + "www.google-analytics.com/a.js")
 	var out [trackers.DotChunk]int32
-	was := trackers.SetVectorScan(true)
-	defer trackers.SetVectorScan(was)
+	was := bytescan.SetVector(true)
+	defer bytescan.SetVector(was)
 	if _, next := f.DotCandidates(b, 0, &out); was && next != trackers.DotChunk {
 		t.Errorf("the vector body read %d bytes of %d, want %d", next, len(b), trackers.DotChunk)
 	}

@@ -269,7 +269,3 @@ func lastTwo[T string | []byte](h T) T {
 	}
 	return h0
 }
-
-// DotChunk is the most bytes one call of DotCandidates looks at, and so the
-// most dots it can return.
-const DotChunk = 512
