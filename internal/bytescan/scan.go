@@ -27,5 +27,8 @@ func SetVector(on bool) (was bool) {
 	return was
 }
 
+// Vector reports whether Indexes uses the vector body.
+func Vector() bool { return vector }
+
 // vector is whether Indexes uses the vector body.
 var vector = haveVector

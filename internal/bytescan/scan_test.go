@@ -15,8 +15,7 @@ import (
 func check(t *testing.T, b []byte, c byte) {
 	t.Helper()
 	var out [bytescan.Chunk]int32
-	was := bytescan.SetVector(true)
-	bytescan.SetVector(was)
+	was := bytescan.Vector()
 	for from := 0; from <= len(b); from++ {
 		n, next := bytescan.Indexes(b, from, c, &out)
 		if next == from {

@@ -184,7 +184,7 @@ func TestSnippetSpacesBeforeCall(t *testing.T) {
 // blocks, the end of a call's chunk and the tail read one at a time, and
 // the category, reason and match reported.
 func TestTextCategoryVectorMatchesDotByDot(t *testing.T) {
-	t.Parallel()
+	// Not parallel: it turns the vector body off and on for the package.
 	tab := trackers.Default()
 	judge := func(vector bool, text []byte) (string, Reason, string) {
 		r := &Rewriter{tab: tab, filter: tab.Filter(), cfg: Config{Report: nopReporter{}}}

@@ -144,8 +144,9 @@ type Rewriter struct {
 	// is nil for a tag longer than maxTag.
 	onTag func(name string, raw []byte)
 
-	// dots holds the dots of text that textCategory takes a block at a
-	// time (trackers.HostFilter.DotCandidates); it is scratch, not state.
+	// dots holds the indexes textCategory and snippetCategory take a
+	// block at a time (trackers.HostFilter.DotCandidates,
+	// parenCandidates); it is scratch, not state.
 	dots [trackers.DotChunk]int32
 }
 
