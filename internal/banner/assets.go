@@ -11,7 +11,7 @@ import (
 
 //go:generate go run ./gen
 
-//go:embed assets/min/ck.js assets/min/ck.v.js assets/min/ck.s.js assets/min/ck-r.js assets/ck.css assets/ck.d.css templates/banner.tmpl templates/optout.tmpl
+//go:embed assets/min/ck.js assets/min/ck.v.js assets/min/ck.s.js assets/min/ck.p.js assets/min/ck-r.js assets/ck.css assets/ck.d.css templates/banner.tmpl templates/optout.tmpl
 var embedded embed.FS
 
 // asset is one static file as served: minified, with its gzip form ready so
@@ -31,6 +31,10 @@ var (
 	// signalsJSName is the loader with the vendor signals hook (ck.v.js),
 	// and signalsName the module it imports, ck.<hash>.s.js beside it.
 	signalsJSName, signalsName string
+	// prefsName is the preferences dialog module, ck.<hash>.p.js, which
+	// the loader imports when the dialog first opens (signalsJSName's
+	// loader imports its own copy, under its own hash).
+	prefsName string
 	// reporterName is the discovery reporter, ck-r.<hash>.js, which the
 	// host set loads only once the guard blocked something (HostsFile):
 	// it is not part of what every visitor downloads.
@@ -45,10 +49,11 @@ func init() {
 	js := mustRead("assets/min/ck.js")
 	vjs := mustRead("assets/min/ck.v.js")
 	sjs := mustRead("assets/min/ck.s.js")
+	pjs := mustRead("assets/min/ck.p.js")
 	css := minifyCSS(mustRead("assets/ck.css"))
 	dcss := minifyCSS(mustRead("assets/ck.d.css"))
 	// One hash for the loader and what it loads: the loader finds the
-	// stylesheets and the signals module by swapping its own extension, so
+	// stylesheets and the two modules by swapping its own extension, so
 	// the page carries one name instead of several. The loader with the
 	// hook gets its own hash, and its own copies of the names.
 	names := func(loader []byte) (hash string) {
@@ -57,13 +62,16 @@ func init() {
 		h.Write(css)
 		h.Write(dcss)
 		h.Write(sjs)
+		h.Write(pjs)
 		return hex.EncodeToString(h.Sum(nil))[:8]
 	}
 	sum, vsum := names(js), names(vjs)
 	jsName, cssName, dialogCSSName = "ck."+sum+".js", "ck."+sum+".css", "ck."+sum+".d.css"
 	signalsJSName, signalsName = "ck."+vsum+".js", "ck."+vsum+".s.js"
+	prefsName = "ck." + sum + ".p.js"
 	jsType, cssType := "text/javascript; charset=utf-8", "text/css; charset=utf-8"
 	cssAsset, dcssAsset := asset{css, gzipBytes(css), cssType}, asset{dcss, gzipBytes(dcss), cssType}
+	prefsAsset := asset{pjs, gzipBytes(pjs), jsType}
 	assets = map[string]asset{
 		jsName:                  {js, gzipBytes(js), jsType},
 		cssName:                 cssAsset,
@@ -72,6 +80,8 @@ func init() {
 		"ck." + vsum + ".css":   cssAsset,
 		"ck." + vsum + ".d.css": dcssAsset,
 		signalsName:             {sjs, gzipBytes(sjs), jsType},
+		prefsName:               prefsAsset,
+		"ck." + vsum + ".p.js":  prefsAsset,
 	}
 	rjs := mustRead("assets/min/ck-r.js")
 	rsum := sha256.Sum256(rjs)
@@ -81,6 +91,7 @@ func init() {
 	h.Write(js)
 	h.Write(css)
 	h.Write(dcss)
+	h.Write(pjs)
 	h.Write(mustRead("templates/banner.tmpl"))
 	h.Write(mustRead("templates/optout.tmpl"))
 	version = hex.EncodeToString(h.Sum(nil))[:12]

@@ -75,7 +75,7 @@ func TestLoaderParses(t *testing.T) {
 // generated ones, so a stale one would serve old code.
 func TestMinifiedAssetsAreFresh(t *testing.T) {
 	t.Parallel()
-	want, err := loader.Build(mustReadFile(t, "assets/ck.js"), mustReadFile(t, "assets/ck.v.js"), mustReadFile(t, "assets/ck.s.js"), mustReadFile(t, "assets/ck-r.js"))
+	want, err := loader.Build(mustReadFile(t, "assets/ck.js"), mustReadFile(t, "assets/ck.v.js"), mustReadFile(t, "assets/ck.s.js"), mustReadFile(t, "assets/ck.p.js"), mustReadFile(t, "assets/ck-r.js"))
 	require.NoError(t, err)
 	for name, b := range want {
 		assert.Equal(t, string(b), string(mustRead("assets/min/"+name)), "assets/min/%s is stale: run go generate ./internal/banner/", name)

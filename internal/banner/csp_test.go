@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 	"golang.org/x/net/html"
 )
 
@@ -62,7 +63,8 @@ func TestStrictCSP(t *testing.T) {
 	}
 }
 
-// TestLoaderSource checks the loader for what a strict CSP forbids and for
+// TestLoaderSource checks the loader and its preferences module for what a
+// strict CSP forbids and for
 // the sinks through which untrusted text could become markup or code. The
 // runtime guard wraps innerHTML, document.write and the like, so their names
 // appear; the loader itself never writes markup through them, never sets a
@@ -72,6 +74,9 @@ func TestLoaderSource(t *testing.T) {
 	t.Parallel()
 	js, _ := AssetNames()
 	served, _, _ := Asset(js)
+	prefs, _, ok := Asset(prefsName)
+	require.True(t, ok, prefsName)
+	served = append(append(served[:len(served):len(served)], '\n'), prefs...)
 	for _, forbidden := range []*regexp.Regexp{
 		regexp.MustCompile(`\beval\b`),
 		regexp.MustCompile(`\bFunction\s*\(`),
@@ -87,12 +92,18 @@ func TestLoaderSource(t *testing.T) {
 	// restored, scripts are re-created with their type and nonce, and the
 	// marker in <style> text is dropped.
 	for _, need := range []string{"data-ck-blocked", "/^data-ck-(?!http)/", "a.slice(8)", "http://www.w3.org/1999/xlink", "ckType", "ckSrc", `\/\/\[ck=`,
-		"n.nonce = o.nonce || N", "n.async = false", "consent:change", "'consent', 'update'", "showModal", "location.reload()",
+		"n.nonce = o.nonce || N", "n.async = false", "consent:change", "'consent', 'update'", "location.reload()", "import(C.replace(/css$/, 'p.js'))",
 		// The guard: prototypes' setters, setAttribute, document.write,
 		// innerHTML, the observer, requests.
 		"Object.defineProperty", "setAttributeNS", "'write', 'writeln'", "'innerHTML', 'outerHTML'", "ShadowRoot.prototype",
 		"insertAdjacentHTML", "'createContextualFragment'",
 		"MutationObserver", "'fetch'", "XP, 'open'", "XP, 'send'", "'sendBeacon'"} {
+		assert.Contains(t, string(readable), need)
+	}
+	// The dialog: the server's fragment, shown modal; Close and Escape
+	// give focus back.
+	readable = mustReadFile(t, "assets/ck.p.js")
+	for _, need := range []string{"DOMParser", "showModal", "O.focus()", "'.ck-close'", "export default"} {
 		assert.Contains(t, string(readable), need)
 	}
 }

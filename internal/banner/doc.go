@@ -96,7 +96,9 @@
 // all: revert reset, px sizes) are documented for users in the consent
 // package ("Stable hooks", "Styling"); keep them in step with the templates
 // and ck.css. What only the preferences dialog and the embed placeholder
-// need is in ck.d.css, which a first visit does not download.
+// need is in ck.d.css, which a first visit does not download; the code that
+// fetches and shows the dialog is the module ck.<hash>.p.js (ck.p.js), which
+// the loader imports the first time the visitor opens the preferences.
 //
 // # Vendor signals and advanced Consent Mode
 //

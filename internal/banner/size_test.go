@@ -14,8 +14,9 @@ const (
 	// banner: the markup added to the page, the script (the loader with its
 	// runtime guard) and the stylesheet, each gzipped as served. The host
 	// set the guard reads is counted apart, in consent's size test: it
-	// depends on the Manager's tracker table.
-	undecidedBudget = 5120
+	// depends on the Manager's tracker table. 5 KB of 1,000 B: the project's
+	// first figure, "3.75 KB", was 3,751 B.
+	undecidedBudget = 5000
 	// decidedBudget bounds the raw bytes added to every page of a decided
 	// visitor; the loader and the host set are cached after the first page,
 	// and the stylesheet is fetched only when the dialog opens.
@@ -62,7 +63,8 @@ func TestSize(t *testing.T) {
 	t.Run("preferences fragment", func(t *testing.T) {
 		t.Parallel()
 		dcss, _ := AssetGzip(dialogCSSName)
-		t.Logf("fetched when the dialog opens: fragment %d B gz, its stylesheet %d B gz", gzipLen([]byte(prefs(decided(), true))), len(dcss))
+		pjs, _ := AssetGzip(prefsName)
+		t.Logf("fetched when the dialog opens: its module %d B gz, fragment %d B gz, its stylesheet %d B gz", len(pjs), gzipLen([]byte(prefs(decided(), true))), len(dcss))
 	})
 }
 

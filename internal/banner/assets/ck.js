@@ -16,7 +16,7 @@
 (() => {
 let d = document, s = d.currentScript, N = s.nonce, W = self, E = Element.prototype, SA = E.setAttribute;
 let P = s.src.replace(/\/assets\/[^/]*$/, ''), C = s.src.replace(/js$/, 'css');
-let G = new Set((s.dataset.g || '').split(' ').filter(Boolean)), O, B, R;
+let G = new Set((s.dataset.g || '').split(' ').filter(Boolean)), R;
 // L lists, in the order they were held, the elements the guard keeps a URL
 // of aside.
 let L = new Set();
@@ -115,35 +115,11 @@ wrap(Navigator.prototype, 'sendBeacon', (t, a, g) => !hv(a[0]) && g.apply(t, a))
 }
 let q = x => d.querySelector(x);
 let ret = () => encodeURIComponent(location.pathname + location.search);
-// css loads a stylesheet once: ck.css (the banner's, which a decided
-// visitor only needs for the dialog) or ck.d.css (the dialog's own).
-let css = (i, u) => q('#' + i) ? 0 : new Promise(r => {
-let l = d.createElement('link');
-l.id = i; l.rel = 'stylesheet'; l.href = u; l.nonce = N;
-l.onload = l.onerror = r;
-d.head.append(l);
-});
-// open fetches the preferences dialog from the server and shows it modal.
-let open = async () => {
-// B guards against a second click while the first fetch is under way.
-if (B || q('#ck-prefs')) return;
-B = 1;
-O = d.activeElement;
-try {
-let [r] = await Promise.all([fetch(P + '/preferences?fragment=1&return=' + ret()), css('ck-css', C), css('ck-dcss', C.replace(/css$/, 'd.css'))]);
-if (!r.ok) throw 0;
-let x = new DOMParser().parseFromString(await r.text(), 'text/html').querySelector('#ck-prefs');
-// Escape (cancel) and Close write nothing; focus goes back to the opener.
-// The dialog is dropped, so the next open shows the state the server holds,
-// not toggles that were never saved.
-x.onclose = () => { x.remove(); O?.isConnected && O.focus(); };
-d.body.append(x);
-x.showModal();
-} finally {
-B = 0;
-}
-};
-let show = () => open().catch(() => location.href = P + '/preferences?return=' + ret());
+// show opens the preferences dialog in place. Its code is a module of its
+// own (ck.p.js, beside the stylesheet), imported on the first open: most
+// visitors decide on the first layer and never download it. Without it, or
+// when the server does not answer, the visitor goes to the preferences page.
+let show = () => import(C.replace(/css$/, 'p.js')).then(m => m.default(P, N, C, ret())).catch(() => location.href = P + '/preferences?return=' + ret());
 // act re-activates neutralised elements of granted categories in document
 // order, then those the guard held outside the document in the order it
 // held them; an external script the rewriter neutralised is awaited before
@@ -223,11 +199,12 @@ for (let k of j.clear_storage || []) for (let x of Object.keys(localStorage)) if
 // A withdrawal cannot stop scripts already running: reload the page.
 if ([...G].some(c => !n.has(c))) return location.reload();
 G = n;
-O = 0;
 // The floating reopen control, else the first settings control (a page's own may come first).
 let x = q('#ck-prefs'), l = q('#ck-open') || q('[data-ck-settings],.ck-settings'), p = d.createElement('p');
 q('#ck-banner')?.remove();
-x?.close();
+// Closed after a save, the dialog gives focus to the reopen control, not
+// back to what opened it.
+if (x) { x.onclose = x.remove; x.close(); }
 if (l) { l.hidden = 0; l.focus(); }
 // A fresh live region, filled a moment later, is announced reliably.
 p.className = 'ck-sr'; p.setAttribute('role', 'status');
@@ -246,14 +223,9 @@ let x = q('#ck-prefs') || q('#ck-banner'), l = [...x?.querySelectorAll('a[href],
 if (e.key == 'Tab' && l[0] && d.activeElement == (x.open ? l.at(b - 1) : !b && d.body)) { e.preventDefault(); l.at(-b).focus(); }
 });
 // Choose and Cookie settings open the dialog in place; a modified click
-// (new tab) keeps the link's no-JS page. Close only closes.
+// (new tab) keeps the link's no-JS page.
 d.addEventListener('click', e => {
-let a = e.target.closest?.('.ck-choose,.ck-settings,[data-ck-settings],.ck-close');
-if (!a || e.ctrlKey | e.metaKey | e.shiftKey) return;
-let x = a.closest('dialog');
-if (a.matches('.ck-close')) { if (x) { e.preventDefault(); x.close(); } return; }
-e.preventDefault();
-show();
+if (e.target.closest?.('.ck-choose,.ck-settings,[data-ck-settings]') && !(e.ctrlKey | e.metaKey | e.shiftKey)) { e.preventDefault(); show(); }
 });
 // ready(f) calls f with the API; the head's stub queued what scripts above
 // this deferred loader passed it.

@@ -6,6 +6,7 @@
 //	assets/ck.js            -> assets/min/ck.js    the loader
 //	assets/ck.js + ck.v.js  -> assets/min/ck.v.js  the loader with the vendor signals hook
 //	assets/ck.s.js          -> assets/min/ck.s.js  the vendor signals module
+//	assets/ck.p.js          -> assets/min/ck.p.js  the preferences dialog module
 //	assets/ck-r.js          -> assets/min/ck-r.js  the discovery reporter
 package main
 
@@ -30,7 +31,7 @@ func main() {
 		}
 		return b
 	}
-	out, err := loader.Build(read("ck.js"), read("ck.v.js"), read("ck.s.js"), read("ck-r.js"))
+	out, err := loader.Build(read("ck.js"), read("ck.v.js"), read("ck.s.js"), read("ck.p.js"), read("ck-r.js"))
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "gen:", err)
 		os.Exit(1)

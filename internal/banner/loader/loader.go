@@ -17,16 +17,17 @@ var ErrNoEnd = errors.New("loader: ck.js does not end with })();")
 
 // Build returns the minified files by name: "ck.js" (the loader),
 // "ck.v.js" (the loader with the vendor signals hook inserted last inside
-// its function, where the hook sees the loader's variables) and "ck.s.js"
-// (the signals module), and "ck-r.js" (the discovery reporter).
-func Build(ck, hook, signals, reporter []byte) (map[string][]byte, error) {
+// its function, where the hook sees the loader's variables), "ck.s.js"
+// (the signals module), "ck.p.js" (the preferences dialog module) and
+// "ck-r.js" (the discovery reporter).
+func Build(ck, hook, signals, prefs, reporter []byte) (map[string][]byte, error) {
 	end := bytes.LastIndex(ck, []byte("})();"))
 	if end < 0 {
 		return nil, ErrNoEnd
 	}
 	hooked := append(append(append([]byte(nil), ck[:end]...), hook...), ck[end:]...)
 	out := map[string][]byte{}
-	for name, src := range map[string][]byte{"ck.js": ck, "ck.v.js": hooked, "ck.s.js": signals, "ck-r.js": reporter} {
+	for name, src := range map[string][]byte{"ck.js": ck, "ck.v.js": hooked, "ck.s.js": signals, "ck.p.js": prefs, "ck-r.js": reporter} {
 		b, err := jsmin.Minify(src)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
