@@ -487,7 +487,7 @@ func TestGuardDocumentWriteIntervention(t *testing.T) {
 	if !enabled() {
 		t.Skip(skipMessage)
 	}
-	path, err := chromiumPath()
+	path, err := chromiumPath(false)
 	require.NoError(t, err)
 	const body = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Written</title>
