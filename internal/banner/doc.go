@@ -52,9 +52,11 @@
 //   - what is assigned to the URL properties of every HTML element's
 //     prototype (script, iframe, embed, track, input and media src, img and
 //     source src and srcset, link href and imageSrcset, video poster, object
-//     data), so createElement, new Image() and any wrapper of createElement,
-//     installed before or after the guard, are covered alike, and the same
-//     names through setAttribute and setAttributeNS(null, …). The value is
+//     data, a and area ping, whose list of URLs the browser posts to as the
+//     link is followed), so createElement, new Image() and any wrapper of
+//     createElement, installed before or after the guard, are covered
+//     alike, and the same names through setAttribute and
+//     setAttributeNS(null, …). The value is
 //     kept as data-ck-<name> with data-ck-blocked, the rewriter's form, on
 //     the same element, which gets it back on grant: a script inserted
 //     without src has not started, so it runs then and its onload fires; an

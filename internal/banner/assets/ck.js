@@ -21,14 +21,18 @@ let G = new Set((s.dataset.g || '').split(' ').filter(Boolean)), R;
 // of aside.
 let L = new Set();
 // U tells whether attribute n of element e makes the browser fetch a URL
-// (src on any element: a custom element may load it too).
-let U = (e, n) => /^(src|srcset|poster)$/i.test(n) || /^(LINK|OBJECT)$/.test(e.tagName) && /^(href|imagesrcset|data)$/i.test(n);
+// (src on any element: a custom element may load it too), a link's and an
+// image map area's ping included: the browser sends it when the visitor
+// follows the link.
+let U = (e, n) => /^(src|srcset|poster)$/i.test(n) || /^(LINK|OBJECT)$/.test(e.tagName) && /^(href|imagesrcset|data)$/i.test(n) || /^(A|AREA)$/.test(e.tagName) && /^ping$/i.test(n);
 // wrap replaces method k of o by f(this, arguments, original).
 let wrap = (o, k, f, g = o[k]) => o[k] = function (...a) { return f(this, a, g); };
 // prop replaces the setter of property n of prototype p by f(this, value, original).
 let prop = (p, n, f, o = Object.getOwnPropertyDescriptor(p, n)) => o && Object.defineProperty(p, n, {...o, set(v) { f(this, v, o.set); }});
-// hv is the refused category of the first tracker URL in v (a URL or a
-// srcset); without a host set nothing is held.
+// hv is the refused category of the first tracker URL in v (a URL, a
+// srcset, or a ping's list of URLs: split at commas and white space, a
+// srcset's descriptors are URLs of the page's own host); without a host
+// set nothing is held.
 let hv = () => 0;
 let h = W.ckH, XP = XMLHttpRequest.prototype;
 if (h) {
@@ -42,7 +46,7 @@ for (let x of h[i + 1].split(',')) S.add(v += parseInt(x, 36));
 H.set(h[i], S);
 }
 hv = v => {
-for (let x of String(v).split(',')) {
+for (let x of String(v).split(/[\s,]+/)) {
 try {
 // The host, then each parent domain: the first listed gives the category.
 // The host set of advanced Consent Mode lets the Google tag's own URLs
@@ -72,10 +76,11 @@ return c;
 };
 // The URL property setters of every HTML element's prototype (script and
 // iframe src, img and source src and srcset, link href and imageSrcset,
-// media src, video poster, embed, track and input src, object data, …),
+// media src, video poster, embed, track and input src, object data, a and
+// area ping, …),
 // so that createElement, new Image() and any wrapper around them are
 // covered alike.
-for (let k of Object.getOwnPropertyNames(W)) for (let n of /^HTML.*Element$/.test(k) ? 'src srcset poster data href imageSrcset'.split(' ') : []) prop(W[k].prototype, n, (t, v, g) => U(t, n) && hold(t, n, v) || g.call(t, v));
+for (let k of Object.getOwnPropertyNames(W)) for (let n of /^HTML.*Element$/.test(k) ? 'src srcset poster data href imageSrcset ping'.split(' ') : []) prop(W[k].prototype, n, (t, v, g) => U(t, n) && hold(t, n, v) || g.call(t, v));
 // setAttribute(n, v) and setAttributeNS(null, n, v).
 for (let j of [0, 1]) wrap(E, j ? 'setAttributeNS' : 'setAttribute', (t, a, g) => j && a[0] != null || !U(t, a[j]) || !hold(t, a[j], a[j + 1]) ? g.apply(t, a) : 0);
 // nz renames, in a string of markup, the URL attributes of each element with
