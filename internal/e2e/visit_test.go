@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
 	"github.com/consentkit/consentkit/internal/locales"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -190,6 +192,31 @@ func TestChooseAnalyticsOnly(t *testing.T) {
 	tb.reload()
 	assert.Equal(t, []string{"necessary", "analytics-ext", "inline-analytics", "body-end"}, eval[[]string](tb, `window.order`))
 	s.assertNoAds(t, "nothing fetched from the ad network after a reload")
+}
+
+// TestPreferencesModuleUnavailable: the dialog's code is a module the loader
+// imports on the first open (ck.<hash>.p.js). When it cannot be had (the
+// tab refuses it here, as a content blocker or a deployment that dropped an
+// old hash would), Choose leads to the preferences page, where the visitor
+// can still choose, and comes back to the page after saving.
+func TestPreferencesModuleUnavailable(t *testing.T) {
+	t.Parallel()
+	s := newSite(t)
+	tb := newTab(t)
+	_, err := chromedp.Call(tb.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
+		URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/consent/assets/*.p.js", Block: true}}})
+	require.NoError(t, err)
+	tb.open(s.URL + "/article?x=1")
+	require.True(t, tb.exists("#ck-banner"))
+	tb.clickAndWaitLoad("#ck-banner .ck-choose")
+	assert.Equal(t, "/consent/preferences", eval[string](tb, `location.pathname`), "the preferences page instead of the dialog")
+	assert.Equal(t, "/article?x=1", eval[string](tb, `new URLSearchParams(location.search).get('return')`))
+	tb.click(`input[name=category][value=analytics]`)
+	tb.clickAndWaitLoad(`.ck-save`)
+	assert.Equal(t, "/article", eval[string](tb, `location.pathname`), "back on the page after saving")
+	recs := s.store.all()
+	require.Len(t, recs, 1)
+	assert.Equal(t, []string{"necessary", "analytics"}, recs[0].Granted())
 }
 
 // Scenario 5: withdrawing consent from the settings link denies the
