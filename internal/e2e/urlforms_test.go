@@ -120,6 +120,7 @@ var urlForms = []urlForm{
 	{90, "style: three slashes", `<div style="width:2px;height:2px;background:url(https:///www.google-analytics.com/uf%d.gif)"></div>`},
 	{91, "style: escaped slash", `<div style="width:2px;height:2px;background:url(\/\/www.google-analytics.com/uf%d.gif)"></div>`},
 	{92, "style: full-width letters", "<div style=\"width:2px;height:2px;background:url(//www.\uff47oogle-analytics.com/uf%d.gif)\"></div>"},
+	{94, "style: one slash after a scheme not the page's", `<div style="width:2px;height:2px;background:url(https:/www.google-analytics.com/uf%d.gif)"></div>`},
 
 	// CSS in a style element.
 	{102, "style element: @import url() layer()", `<style>@import url(//www.google-analytics.com/uf%d.css) layer(x);</style>`},
@@ -127,6 +128,7 @@ var urlForms = []urlForm{
 	{104, "style element: escape in the host", `<style>.e104{width:2px;height:2px;background:url(//www.google-analytic\73.com/uf%d.gif)}</style><div class=e104></div>`},
 	{105, "style element: line continuation in a string", "<style>.e105{width:2px;height:2px;background:url(\"//www.google-\\\nanalytics.com/uf%d.gif\")}</style><div class=e105></div>"},
 	{114, "style element: percent-encoded dot", `<style>.e114{width:2px;height:2px;background:url(//www.google-analytics%%2Ecom/uf%d.gif)}</style><div class=e114></div>`},
+	{115, "style element: one slash after a scheme not the page's", `<style>.e115{width:2px;height:2px;background:url("https:/www.google-analytics.com/uf%d.gif")}</style><div class=e115></div>`},
 	{118, "style element: slash and backslash in a string", `<style>.e118{width:2px;height:2px;background:url("/\\www.google-analytics.com/uf%d.gif")}</style><div class=e118></div>`},
 	{119, "style element: comment before the URL", `<style>@import/**/"//www.google-analytics.com/uf%d.css";</style>`},
 	{120, "style element: full-width letters", "<style>.e120{width:2px;height:2px;background:url(//www.\uff47oogle-analytics.com/uf%d.gif)}</style><div class=e120></div>"},

@@ -90,7 +90,13 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 					return t, cat, next
 				}
 			}
-			continue
+			// "http:/host": one slash after a scheme still names a host
+			// where the scheme is not the page's (the URL standard's
+			// special authority ignore slashes state), as http: on an
+			// https page, whose images Chromium then upgrades and fetches.
+			if s == lo || b[s-1] != ':' {
+				continue
+			}
 		}
 		t := s
 		if t > lo && b[t-1] == ':' {
@@ -108,7 +114,7 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			}
 			continue
 		}
-		h := s + 2
+		h := s + 1
 		for h < end && (b[h] == '/' || b[h] == '\\') {
 			h++
 		}

@@ -13,7 +13,8 @@ import (
 // (internal/e2e TestURLForms checks each in the browser) and that the CSS
 // scanner once let through: escapes in the host, scheme or slashes, a
 // string's line continuation, a tab in a string, percent-encoding, UTS #46
-// mapping, and backslashes standing for slashes.
+// mapping, backslashes standing for slashes, and one slash after the scheme
+// (a host where the scheme differs from the page's).
 var cssURLForms = []string{
 	`url(//www.google-analytic\73.com/x.gif)`,
 	"url('//www.google-\\\nanalytics.com/x.gif')",
@@ -27,6 +28,8 @@ var cssURLForms = []string{
 	`url('//www.google-\9 analytics.com/x.gif')`,
 	`url(\/\/www.google-analytics.com/x.gif)`,
 	"url(//www.\uff47oogle-analytics.com/x.gif)",
+	`url(http:/www.google-analytics.com/x.gif)`,
+	`url('https:/www.google-analytics.com/x.gif')`,
 }
 
 // TestCSSURLForms holds each form to the marker in a style element and to
@@ -75,6 +78,8 @@ func TestCSSURLFormsNotTrackers(t *testing.T) {
 		`a{background:url(//example.org\2f www.google-analytics.com/x.png)}`,
 		`a{background:url(/www.google-analytics.com/x.png)}`,
 		`a{background:url(x/www.google-analytics.com/x.png)}`,
+		`a{background:url(https:/example.org/x.png)}`,
+		`a:/**/hover{color:red}b{font:1em/1.2 a}`,
 	} {
 		t.Run(css, func(t *testing.T) {
 			t.Parallel()
