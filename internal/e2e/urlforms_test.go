@@ -121,6 +121,11 @@ var urlForms = []urlForm{
 	{91, "style: escaped slash", `<div style="width:2px;height:2px;background:url(\/\/www.google-analytics.com/uf%d.gif)"></div>`},
 	{92, "style: full-width letters", "<div style=\"width:2px;height:2px;background:url(//www.\uff47oogle-analytics.com/uf%d.gif)\"></div>"},
 	{94, "style: one slash after a scheme not the page's", `<div style="width:2px;height:2px;background:url(https:/www.google-analytics.com/uf%d.gif)"></div>`},
+	{95, "style: escaped slashes", `<div style="width:2px;height:2px;background:url(\2f\2fwww.google-analytics.com/uf%d.gif)"></div>`},
+	{96, "style: escaped slashes ended by spaces", `<div style="width:2px;height:2px;background:url(\2f \2f www.google-analytics.com/uf%d.gif)"></div>`},
+	{97, "style: escaped backslashes after the scheme", `<div style="width:2px;height:2px;background:url(https:\\\\www.google-analytics.com/uf%d.gif)"></div>`},
+	{98, "style: escaped slash after a scheme not the page's", `<div style="width:2px;height:2px;background:url(https:\/www.google-analytics.com/uf%d.gif)"></div>`},
+	{99, "style: no slash after a scheme not the page's", `<div style="width:2px;height:2px;background:url(https:www.google-analytics.com/uf%d.gif)"></div>`},
 
 	// CSS in a style element.
 	{102, "style element: @import url() layer()", `<style>@import url(//www.google-analytics.com/uf%d.css) layer(x);</style>`},
@@ -133,6 +138,9 @@ var urlForms = []urlForm{
 	{119, "style element: comment before the URL", `<style>@import/**/"//www.google-analytics.com/uf%d.css";</style>`},
 	{120, "style element: full-width letters", "<style>.e120{width:2px;height:2px;background:url(//www.\uff47oogle-analytics.com/uf%d.gif)}</style><div class=e120></div>"},
 	{121, "style element: raw tab in a string", "<style>.e121{width:2px;height:2px;background:url('//www.google-\tanalytics.com/uf%d.gif')}</style><div class=e121></div>"},
+	{126, "style element: escaped backslashes", `<style>.e126{width:2px;height:2px;background:url("\5c\5cwww.google-analytics.com/uf%d.gif")}</style><div class=e126></div>`},
+	{127, "style element: escaped slashes after the scheme", `<style>.e127{width:2px;height:2px;background:url(https:\2f\2fwww.google-analytics.com/uf%d.gif)}</style><div class=e127></div>`},
+	{128, "style element: no slash after a scheme not the page's", `<style>.e128{width:2px;height:2px;background:url('https:www.google-analytics.com/uf%d.gif')}</style><div class=e128></div>`},
 
 	{107, "svg style", `<svg width=1 height=1><style>.e107{background:url(//www.google-analytics.com/uf%d.gif)}</style></svg><div class=e107 style="width:2px;height:2px"></div>`},
 	{108, "svg style: @import", `<svg width=1 height=1><style>@import "//www.google-analytics.com/uf%d.css";</style></svg>`},

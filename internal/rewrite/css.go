@@ -1,6 +1,9 @@
 package rewrite
 
-import "bytes"
+import (
+	"bytes"
+	"encoding/binary"
+)
 
 // cssMarker goes before every tracker URL the rewriter finds in CSS: the URL
 // becomes "//[ck=<category>]<original URL>", whose host (an unclosed IPv6
@@ -63,6 +66,12 @@ func delimBefore(p []byte, from, to int) int {
 	return to
 }
 
+// hasDot reports whether one of the eight bytes of w is '.'.
+func hasDot(w uint64) bool {
+	x := w ^ 0x2e2e2e2e2e2e2e2e
+	return (x-0x0101010101010101)&^x&0x8080808080808080 != 0
+}
+
 func schemeChar(c byte) bool { return isAlnum(c) || c == '+' || c == '-' || c == '.' }
 
 // nextCSSTracker finds, in b[i:end], the next absolute or protocol-relative
@@ -70,6 +79,7 @@ func schemeChar(c byte) bool { return isAlnum(c) || c == '+' || c == '-' || c ==
 // not granted. It returns where the URL starts, its category and where to go
 // on scanning, or start < 0. A URL starts at a CSS delimiter or at lo.
 func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat string, next int) {
+	top := r.filter.MaxTop
 	for i < end {
 		j := bytes.IndexByte(b[i:end], '/')
 		if j < 0 {
@@ -95,6 +105,26 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			// special authority ignore slashes state), as http: on an
 			// https page, whose images Chromium then upgrades and fetches.
 			if s == lo || b[s-1] != ':' {
+				// An escaped slash ("https:\\/host"), or a host before a
+				// path's slash that an escape or a scheme's ':' precedes
+				// (hostBeforeSlash). The label before the slash is read
+				// only when a '.' is close enough before it for a
+				// top-level label to end there: most lone slashes
+				// (paths, base64) have none, and a word test of the
+				// eight bytes before answers for them.
+				judge := s > lo && b[s-1] == '\\'
+				if !judge && (s-lo < 9 || top > 8 || b[s-9] == '.' || hasDot(binary.LittleEndian.Uint64(b[s-8:s]))) {
+					k := s
+					for stop := max(lo, s-top-1); k > stop && labelChar[b[k-1]]; {
+						k--
+					}
+					judge = k > lo && b[k-1] == '.' && r.hostBeforeSlash(b, lo, s, k)
+				}
+				if judge {
+					if t, cat, next := r.tokenURLBefore(b, lo, s, end); t >= 0 {
+						return t, cat, next
+					}
+				}
 				continue
 			}
 		}

@@ -15,18 +15,48 @@ import "unicode/utf8"
 //	url(//www.ｇoogle-analytics.com/x)     UTS #46 mapping (full-width letters)
 //	url(h\74tps://www.google-analytics.com/x)  an escape in the scheme
 //	url(\/\/host/x) url("/\\host/x") url(https:/\host/x)  '\' counts as '/'
+//	url(\2f\2fhost/x) url(https:\\\\host/x) url(https:host/x)  escaped slashes or backslashes, or none
 //
 // The scanner sends those to cssURLAt, which resolves the token's escapes and
 // hands the URL to the tracker table's URL parser. The odd forms are
 // recognised by bytes next to the slashes the scanner already stops at
-// (cssOddHost after a host, a '\' after a lone slash), so the style sheets
-// of real pages, which hold none of them, pay one compare a slash. Not
-// recognised, though Chromium fetches them, on a page of the other scheme
-// only for the first three: "https:host/x", "https:/host/x",
-// "https:\/host/x", and "\2f\2fhost/x", "\5c\5chost/x", "https:\\\\host/x".
-// Finding them takes a look at the byte before every lone slash (0.2 M
-// instructions a corpus pass, two thirds of this change's budget) or back
-// along every path (0.2 M more), for forms only an evasion writes.
+// (cssOddHost after a host, a '\' after a lone slash, and, walking back from
+// a lone slash over the host before it, an escape or a scheme's ':' before
+// the host: hostBeforeSlash), so the style sheets of real pages, which hold
+// none of them, pay a few compares a slash. Not recognised, though Chromium
+// fetches them: the same forms without a slash after the host
+// ("url(https:host)", "url(\2f\2fhost)"), where the scanner has no slash to
+// stop at; finding those takes a look at every ':' and '\' of a style sheet.
+
+// hostBeforeSlash reports whether the lone slash b[s] (s > lo) may end the
+// host of a URL whose start the scanner passed without a slash to stop at:
+// a host before it, ending in a label some table host ends in, that
+// follows an escape's '\' ("\2f\2fhost/x", "\5c\5chost/x",
+// "https:\\\\host/x"), the whitespace that ends a hex escape
+// ("\2f \2f host/x"), or a scheme's ':' ("https:host/x", a host where the
+// scheme is not the page's). The caller has read the last label, b[k:s],
+// after a '.', and only where a word test found a '.' in the bytes before
+// the slash: walking back from every lone slash, most of them a path's
+// ("url(/img/a.png)") or base64's, cost 2 M instructions a corpus pass,
+// 1.5% of it.
+func (r *Rewriter) hostBeforeSlash(b []byte, lo, s, k int) bool {
+	if !r.filter.MayEnd(b[k:s]) {
+		return false
+	}
+	for k > lo && hostChar[b[k-1]] {
+		k--
+	}
+	if k == lo {
+		return false
+	}
+	switch c := b[k-1]; {
+	case c == '\\' || c == ':':
+		return true
+	case cssSpace[c]:
+		return cssSoftDelim(nil, b[lo:], k-1-lo)
+	}
+	return false
+}
 
 // cssOddHost marks the bytes that, right after the letters, digits, dots
 // and hyphens of a host, mean the host may go on in a form the scanner does

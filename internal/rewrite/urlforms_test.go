@@ -13,8 +13,9 @@ import (
 // (internal/e2e TestURLForms checks each in the browser) and that the CSS
 // scanner once let through: escapes in the host, scheme or slashes, a
 // string's line continuation, a tab in a string, percent-encoding, UTS #46
-// mapping, backslashes standing for slashes, and one slash after the scheme
-// (a host where the scheme differs from the page's).
+// mapping, backslashes standing for slashes, one slash or none after the
+// scheme (a host where the scheme differs from the page's), and slashes or
+// backslashes written as escapes.
 var cssURLForms = []string{
 	`url(//www.google-analytic\73.com/x.gif)`,
 	"url('//www.google-\\\nanalytics.com/x.gif')",
@@ -30,6 +31,14 @@ var cssURLForms = []string{
 	"url(//www.\uff47oogle-analytics.com/x.gif)",
 	`url(http:/www.google-analytics.com/x.gif)`,
 	`url('https:/www.google-analytics.com/x.gif')`,
+	`url(\2f\2fwww.google-analytics.com/x.gif)`,
+	`url(\2f \2f www.google-analytics.com/x.gif)`,
+	`url("https:\2f\2fwww.google-analytics.com/x.gif")`,
+	`url(\5c\5cwww.google-analytics.com/x.gif)`,
+	`url(https:\\\\www.google-analytics.com/x.gif)`,
+	`url(https:\/www.google-analytics.com/x.gif)`,
+	`url(https:www.google-analytics.com/x.gif)`,
+	`url('http:www.google-analytics.com/x.gif')`,
 }
 
 // TestCSSURLForms holds each form to the marker in a style element and to
@@ -80,12 +89,32 @@ func TestCSSURLFormsNotTrackers(t *testing.T) {
 		`a{background:url(x/www.google-analytics.com/x.png)}`,
 		`a{background:url(https:/example.org/x.png)}`,
 		`a:/**/hover{color:red}b{font:1em/1.2 a}`,
+		`a{background:url(\2f\2fexample.org/x.png)}b{background:url(https:\\\\example.org/x.png)}`,
+		`a{background:url(https:\/example.org/x.png)}b{background:url(data:image/svg+xml;utf8,<svg/>)}`,
+		`a{background:url(img/www.google-analytics.com/x.png)}b{content:"\2f www.google-analytics.com"}`,
 	} {
 		t.Run(css, func(t *testing.T) {
 			t.Parallel()
 			in := `<style>` + css + `</style><p style='` + css + `'>`
 			assert.Equal(t, in, rewriteAllSplits(t, rewrite.Config{}, in))
 		})
+	}
+}
+
+// TestCSSAfterBase64 holds the scanner, which passes over the data of a
+// base64 data: URL without stopping at its slashes, to the URLs around
+// one: a tracker after it, in the same declaration or the next rule, is
+// marked, and the data is left as it is.
+func TestCSSAfterBase64(t *testing.T) {
+	t.Parallel()
+	const m = "//[ck=analytics]"
+	data := `url(data:font/woff2;base64,d09GMgABAAAAA/Bx+Y//www.google-analytics.com/AAAA/x==)`
+	for _, c := range []struct{ in, want string }{
+		{`@font-face{src:` + data + `,url(//www.google-analytics.com/f.woff)}`, `@font-face{src:` + data + `,url(` + m + `//www.google-analytics.com/f.woff)}`},
+		{`a{background:` + data + `}b{background:url(https:www.google-analytics.com/b.gif)}`, `a{background:` + data + `}b{background:url(` + m + `https:www.google-analytics.com/b.gif)}`},
+		{`a{background:url("data:image/png;base64,iVBO/R+w0K")}b{background:url(\2f\2fwww.google-analytics.com/b.gif)}`, `a{background:url("data:image/png;base64,iVBO/R+w0K")}b{background:url(` + m + `\2f\2fwww.google-analytics.com/b.gif)}`},
+	} {
+		assert.Equal(t, `<style>`+c.want+`</style>`, rewriteAllSplits(t, rewrite.Config{}, `<style>`+c.in+`</style>`), c.in)
 	}
 }
 
