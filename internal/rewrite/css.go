@@ -105,7 +105,7 @@ func (r *Rewriter) nextCSSTracker(b []byte, lo, i, end int) (start int, cat stri
 			// special authority ignore slashes state), as http: on an
 			// https page, whose images Chromium then upgrades and fetches.
 			if s == lo || b[s-1] != ':' {
-				// An escaped slash ("https:\\/host"), or a host before a
+				// An escaped slash ("https:\/host"), or a host before a
 				// path's slash that an escape or a scheme's ':' precedes
 				// (hostBeforeSlash). The label before the slash is read
 				// only when a '.' is close enough before it for a
