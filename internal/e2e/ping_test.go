@@ -72,6 +72,16 @@ func (tb *corpusTab) follow(ctx context.Context, t *testing.T, made bool) {
 	tb.settle(ctx)
 }
 
+// pingVisitor is who visits the ping page in TestPingsBlockedUntilConsent.
+type pingVisitor int
+
+const (
+	pingRaw             pingVisitor = iota // the page without the middleware
+	pingUndecided                          // through the middleware, no decision
+	pingAcceptsInBanner                    // undecided, then Accept all in the banner
+	pingAccepted                           // with the accept-all cookie set
+)
+
 // TestPingsBlockedUntilConsent follows links whose ping attribute names a
 // tracker: Chromium sends the ping as it follows the link (hyperlink
 // auditing, on by default), a request a click does not make consented. As
@@ -94,11 +104,10 @@ func TestPingsBlockedUntilConsent(t *testing.T) {
 	ctx, cancel := context.WithTimeout(tb.ctx, 4*corpusVisitTimeout)
 	defer cancel()
 
-	// visit opens target with JavaScript on or off, follows the links and
-	// returns which pings were sent. acceptedCookie is set for the last
-	// visit, made with the accept-all cookie.
-	acceptedCookie := false
-	visit := func(target string, js bool, accept bool) map[string]bool {
+	// visit opens target with JavaScript on or off as the visitor says,
+	// follows the links and returns which pings were sent.
+	visit := func(target string, js bool, v pingVisitor) map[string]bool {
+		accept := v == pingAcceptsInBanner
 		t.Helper()
 		tb.rec.take()
 		if accept {
@@ -125,7 +134,7 @@ func TestPingsBlockedUntilConsent(t *testing.T) {
 				t.Fatalf("the links did not get their pings back: %s", html)
 			}
 		}
-		if js && strings.Contains(target, "/page/") && !accept && !acceptedCookie {
+		if js && v == pingUndecided {
 			// The guard moved the pings of the script's links aside, as
 			// the rewriter does (data-ck-ping).
 			held, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`['`+strings.Join(madeLinks, "', '")+`'].every(s => document.querySelector(s).hasAttribute('data-ck-ping'))`))
@@ -142,15 +151,14 @@ func TestPingsBlockedUntilConsent(t *testing.T) {
 	}
 
 	want := map[string]bool{"a": true, "area": true, "prop": true, "attr": true, "html": true}
-	assert.Equal(t, want, visit(base+"/raw/pings", true, false), "as written, every ping is sent (has Chromium changed?)")
-	assert.Empty(t, visit(base+"/page/pings", true, false), "undecided, JavaScript on: no ping to a tracker, the script's links' included")
-	assert.Empty(t, visit(base+"/page/pings", false, false), "undecided, JavaScript off: no ping to a tracker")
-	assert.Equal(t, want, visit(base+"/page/pings", true, true), "Accept all in the banner: every ping, in place")
+	assert.Equal(t, want, visit(base+"/raw/pings", true, pingRaw), "as written, every ping is sent (has Chromium changed?)")
+	assert.Empty(t, visit(base+"/page/pings", true, pingUndecided), "undecided, JavaScript on: no ping to a tracker, the script's links' included")
+	assert.Empty(t, visit(base+"/page/pings", false, pingUndecided), "undecided, JavaScript off: no ping to a tracker")
+	assert.Equal(t, want, visit(base+"/page/pings", true, pingAcceptsInBanner), "Accept all in the banner: every ping, in place")
 	_, err = chromedp.Call(ctx, storage.ClearDataForOrigin, storage.ClearDataForOriginParams{Origin: base, StorageTypes: "all"})
 	require.NoError(t, err)
-	acceptedCookie = true
 	_, err = chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{
 		Name: cookie.Name, Value: cookie.Value, URL: base + "/", Path: "/", HTTPOnly: ptr(true)})
 	require.NoError(t, err)
-	assert.Equal(t, want, visit(base+"/page/pings", true, false), "with the accept-all cookie: both pings")
+	assert.Equal(t, want, visit(base+"/page/pings", true, pingAccepted), "with the accept-all cookie: both pings")
 }

@@ -66,10 +66,11 @@ func delimBefore(p []byte, from, to int) int {
 	return to
 }
 
-// hasDot reports whether one of the eight bytes of w is '.'.
+// hasDot reports whether one of the eight bytes of w is '.': the zero-byte
+// test of x = w ^ '.'… (see nameEnd for the borrows).
 func hasDot(w uint64) bool {
-	x := w ^ 0x2e2e2e2e2e2e2e2e
-	return (x-0x0101010101010101)&^x&0x8080808080808080 != 0
+	x := w ^ ones*'.'
+	return (x-ones)&^x&highs != 0
 }
 
 func schemeChar(c byte) bool { return isAlnum(c) || c == '+' || c == '-' || c == '.' }

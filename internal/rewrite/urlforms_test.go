@@ -101,10 +101,10 @@ func TestCSSURLFormsNotTrackers(t *testing.T) {
 	}
 }
 
-// TestCSSAfterBase64 holds the scanner, which passes over the data of a
-// base64 data: URL without stopping at its slashes, to the URLs around
-// one: a tracker after it, in the same declaration or the next rule, is
-// marked, and the data is left as it is.
+// TestCSSAfterBase64 holds the scanner to the URLs around a base64 data:
+// URL, whose slashes (one in 64 bytes) it stops at and reads back from: a
+// tracker after it, in the same declaration or the next rule, is marked,
+// and the data, which may hold "//host" by chance, is left as it is.
 func TestCSSAfterBase64(t *testing.T) {
 	t.Parallel()
 	const m = "//[ck=analytics]"
