@@ -7,12 +7,16 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/consentkit/consentkit/internal/bytescan"
 	"github.com/consentkit/consentkit/internal/rewrite"
 	"github.com/consentkit/consentkit/internal/trackers"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/net/html"
 )
 
 // corpusPages reads the real-page corpus (../shared/corpus/pages from the
@@ -155,6 +159,55 @@ func BenchmarkRewriteCorpusRatio(b *testing.B) {
 	if cOurs > 0 {
 		b.ReportMetric(float64(cTheirs)/float64(cOurs), "x-baseline-cpu")
 	}
+}
+
+// TestBaselineAgreesOnCorpus keeps the goal's ratio like for like: on every
+// corpus page the baseline blocks the same elements as the rewriter, for the
+// same categories and URLs. Each output is read back with x/net/html, and
+// every start tag carrying data-ck-blocked counts once by its name, its
+// categories and the first URL it holds back.
+func TestBaselineAgreesOnCorpus(t *testing.T) {
+	t.Parallel()
+	tab := trackers.Default()
+	blocked := func(out []byte) map[string]int {
+		m := map[string]int{}
+		z := html.NewTokenizer(bytes.NewReader(out))
+		for {
+			switch z.Next() {
+			case html.ErrorToken:
+				return m
+			case html.StartTagToken, html.SelfClosingTagToken:
+				tok := z.Token()
+				cats, url := "", ""
+				for _, a := range tok.Attr {
+					switch {
+					case a.Key == "data-ck-blocked":
+						cats = a.Val
+					case url == "" && strings.HasPrefix(a.Key, "data-ck-") && a.Key != "data-ck-type" && a.Key != "data-ck-style":
+						url = a.Val
+					}
+				}
+				if cats != "" {
+					m[tok.Data+" "+cats+" "+url]++
+				}
+			}
+		}
+	}
+	total := 0
+	for i, p := range corpusPages(t) {
+		var ours, theirs bytes.Buffer
+		require.NoError(t, rewriteStream(&ours, p, benchCfg))
+		require.NoError(t, xnetRewrite(&theirs, bytes.NewReader(p), benchCfg, tab))
+		o, th := blocked(ours.Bytes()), blocked(theirs.Bytes())
+		for k, n := range o {
+			total += n
+			assert.Equal(t, n, th[k], "page %d: %s", i, k)
+		}
+		for k, n := range th {
+			assert.Equal(t, n, o[k], "page %d: %s", i, k)
+		}
+	}
+	assert.Greater(t, total, 2000, "blocked elements on the corpus")
 }
 
 // TestCorpusSteadyStateAllocs checks the zero-allocation promise on the
