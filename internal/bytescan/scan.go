@@ -2,7 +2,7 @@ package bytescan
 
 // Chunk is the most bytes one call of Indexes looks at, and so the most
 // indexes it can write.
-const Chunk = 512
+const Chunk = 2048
 
 // Indexes writes to out the index in b of every byte equal to c in the
 // 64-byte blocks of b from from on, and returns how many it wrote and the

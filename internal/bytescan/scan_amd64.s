@@ -18,7 +18,7 @@ TEXT ·indexesAVX2(SB), NOSPLIT, $0-56
 	// A block ends at most at n, and starts less than Chunk bytes after
 	// from.
 	SUBQ $63, R10
-	LEAQ 512(DI), CX
+	LEAQ 2048(DI), CX
 	CMPQ CX, R10
 	CMOVQLT CX, R10
 

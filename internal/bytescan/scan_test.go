@@ -48,8 +48,10 @@ func check(t *testing.T, b []byte, c byte) {
 func TestIndexes(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
+	const c = bytescan.Chunk
 	for _, alphabet := range []string{"..ab", ".abcdefghijklmnop", "((((((((x", "\x00\xff.("} {
-		for _, l := range []int{0, 1, 63, 64, 65, 127, 128, 129, 511, 512, 513, 575, 576, 577, 1100, 2000} {
+		for _, l := range []int{0, 1, 63, 64, 65, 127, 128, 129, 511, 512, 513, 575, 576, 577, 1100, 2000,
+			c - 1, c, c + 1, c + 63, c + 64, c + 65, 2*c + 64, 3*c + 1} {
 			b := make([]byte, l)
 			for k := range b {
 				b[k] = alphabet[rng.IntN(len(alphabet))]

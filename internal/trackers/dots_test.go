@@ -49,7 +49,9 @@ func TestDotCandidates(t *testing.T) {
 	f := trackers.Default().Filter()
 	rng := rand.New(rand.NewPCG(1, 2))
 	const alphabet = "....comnetiodeukrus-0Zx/\"'()= \x00\xff"
-	for _, l := range []int{0, 1, 33, 34, 35, 36, 65, 66, 67, 68, 99, 130, 131, 132, 511, 512, 577, 578, 579, 600, 1100, 3000} {
+	const c = trackers.DotChunk
+	for _, l := range []int{0, 1, 33, 34, 35, 36, 65, 66, 67, 68, 99, 130, 131, 132, 511, 512, 577, 578, 579, 600, 1100, 3000,
+		c - 1, c, c + 1, c + 65, c + 66, c + 67, c + 68, 2*c + 66, 2*c + 67} {
 		for range 4 {
 			b := make([]byte, l)
 			for k := range b {
@@ -58,7 +60,7 @@ func TestDotCandidates(t *testing.T) {
 			checkDotCandidates(t, f, b)
 		}
 	}
-	b := []byte("x.com y.net z.de " + string(make([]byte, 600)) + "www.google-analytics.com/a.js")
+	b := []byte("x.com y.net z.de " + string(make([]byte, trackers.DotChunk+88)) + "www.google-analytics.com/a.js")
 	var out [trackers.DotChunk]int32
 	was := bytescan.SetVector(true)
 	defer bytescan.SetVector(was)
