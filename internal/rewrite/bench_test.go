@@ -71,6 +71,20 @@ func xnetStream(dst io.Writer, page []byte, tab *trackers.Table, buf *bytes.Buff
 	return xnetRewrite(dst, bytes.NewReader(buf.Bytes()), benchCfg, tab)
 }
 
+// chunkReader reads a page in the pieces writeChunks writes it in, one a
+// Read: what a streaming middleware built on x/net/html's tokenizer reads
+// from, the pieces reaching it as the handler writes them.
+type chunkReader struct{ p []byte }
+
+func (c *chunkReader) Read(b []byte) (int, error) {
+	if len(c.p) == 0 {
+		return 0, io.EOF
+	}
+	n := copy(b, c.p[:min(chunk, len(c.p))])
+	c.p = c.p[n:]
+	return n, nil
+}
+
 func rewriteStream(dst io.Writer, page []byte, cfg rewrite.Config) error {
 	r := rewrite.Get(dst, cfg)
 	defer r.Put()
