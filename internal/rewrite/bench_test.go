@@ -238,22 +238,13 @@ var xnetURLAttrs = map[string][]string{
 	"td": {"background"}, "th": {"background"}, "meta": {"content"},
 }
 
-// xnetFetchingRels are the link types that make a browser load a link's
-// href (the rewriter's list).
-var xnetFetchingRels = []string{"stylesheet", "preload", "modulepreload", "prefetch", "preconnect", "dns-prefetch",
-	"prerender", "icon", "apple-touch-icon", "apple-touch-icon-precomposed", "manifest", "compression-dictionary"}
-
-// xnetFetchingLink reports whether a link start tag loads its href: a link
-// of another type (canonical, alternate, author) only names a page.
+// xnetFetchingLink reports whether a link start tag loads its href, by the
+// rewriter's own list of the link types that fetch: a link of another type
+// (canonical, alternate, author) only names a page.
 func xnetFetchingLink(tok html.Token) bool {
 	for _, a := range tok.Attr {
 		if a.Key == "rel" {
-			for _, w := range strings.Fields(strings.ToLower(a.Val)) {
-				if slices.Contains(xnetFetchingRels, w) {
-					return true
-				}
-			}
-			return false
+			return rewrite.FetchingRel(a.Val)
 		}
 	}
 	return false

@@ -49,3 +49,7 @@ func (s *Scanner) CSS(css []byte) ([]byte, string) {
 // SetCheckRecorded makes r check, for every start tag it reads with
 // parseTag, that scanAttrs would have read it the same way.
 func (r *Rewriter) SetCheckRecorded() { r.checkRec = true }
+
+// FetchingRel reports whether a link's rel (its references resolved) makes
+// the browser load its href: the benchmark's baseline judges links by it.
+func FetchingRel(rel string) bool { return fetchingLink([]byte(rel)) }
