@@ -53,3 +53,21 @@ func (r *Rewriter) SetCheckRecorded() { r.checkRec = true }
 // FetchingRel reports whether a link's rel (its references resolved) makes
 // the browser load its href: the benchmark's baseline judges links by it.
 func FetchingRel(rel string) bool { return fetchingLink([]byte(rel)) }
+
+// SetTagVec turns the vector reading of tags on (where the processor has
+// it) or off.
+func SetTagVec(on bool) { useTagVec = on && haveTagVec }
+
+// HaveTagVec reports whether the processor has what the vector reading of
+// tags needs.
+func HaveTagVec() bool { return haveTagVec }
+
+// ScanTagBoth reads the attributes of the tag whose name ends at p[i]
+// both ways: with the vector reading (ok false when it declines the tag)
+// and with the attribute states.
+func ScanTagBoth(p []byte, i int) (vecEnd, vecSt int, vecSeen uint64, ok bool, end, st int, seen uint64) {
+	ve, vs, vm := scanTagVec(p, i, &askedFirst[0])
+	ok = ve >= 0
+	e, s, m := scanAttrs(p, i, sBeforeAttrName)
+	return ve, int(vs), vm, ok, e, int(s), m
+}
