@@ -54,10 +54,6 @@ func (r *Rewriter) SetCheckRecorded() { r.checkRec = true }
 // the browser load its href: the benchmark's baseline judges links by it.
 func FetchingRel(rel string) bool { return fetchingLink([]byte(rel)) }
 
-// SetTagVec turns the vector reading of tags on (where the processor has
-// it) or off.
-func SetTagVec(on bool) { useTagVec = on && haveTagVec }
-
 // HaveTagVec reports whether the processor has what the vector reading of
 // tags needs.
 func HaveTagVec() bool { return haveTagVec }

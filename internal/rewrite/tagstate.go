@@ -171,15 +171,11 @@ afterQuoted:
 	goto beforeName // a name right after a quoted value: reconsumed (parse error)
 }
 
-// useTagVec is whether scanStart reads tags with scanTagVec: haveTagVec,
-// which tests turn off to run the attribute states alone.
-var useTagVec = haveTagVec
-
 // scanStart is scanAttrs(p, i, sBeforeAttrName), the attribute states of a
 // tag whose name has just been read, by scanTagVec where the processor has
 // it and the tag ends 64 bytes or more before the end of p.
 func scanStart(p []byte, i int) (int, state, uint64) {
-	if useTagVec && i < len(p)-64 && p[i] != '>' {
+	if haveTagVec && i < len(p)-64 && p[i] != '>' {
 		if j, st, seen := scanTagVec(p, i, &askedFirst[0]); j >= 0 {
 			return j, st, seen
 		}
@@ -843,7 +839,7 @@ func (r *Rewriter) startTag(p []byte, i int) int {
 	// scanStart, by hand: its calls cost more than the vector reading
 	// saves on short tags.
 	j, st, seen := -1, state(0), uint64(0)
-	if useTagVec && i < n-64 && p[i] != '>' {
+	if haveTagVec && i < n-64 && p[i] != '>' {
 		j, st, seen = scanTagVec(p, i, &askedFirst[0])
 	}
 	if j < 0 {
